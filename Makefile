@@ -1,0 +1,104 @@
+# pwru: build, test, bench, demo.  `make V=1` prints full commands.
+OUT      ?= build
+CLANG    ?= clang
+CC       ?= gcc
+BPFTOOL  ?= bpftool
+ARCH     := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+ifeq ($(V),1)
+Q   :=
+msg  =
+else
+Q   := @
+msg  = @printf '  %-8s %s\n' "$(1)" "$(2)";
+MAKEFLAGS += --no-print-directory
+endif
+
+# SAN=1 builds everything with AddressSanitizer and UBSan (see `make test-asan`).
+ifeq ($(SAN),1)
+CC       := clang
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+CFLAGS   ?= -g -O2
+CFLAGS   += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
+            -std=gnu11 -D_GNU_SOURCE -DPWRU_VERSION='"$(VERSION)"' $(SANFLAGS) \
+            -I$(OUT) -Ibpf -Isrc -I.
+LDFLAGS  += $(SANFLAGS)
+LDLIBS   += -lbpf -lelf -lz -lpcap -lcjson -lpthread
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I$(OUT) -Ibpf
+
+# Areas add to these from their own fragment (*.mk below): sources of the
+# shared library, BPF objects, headers generated before compiling, test
+# suites run by `make test`, benchmarks run by `make bench`.
+LIB_SRCS     := $(wildcard src/*.c)
+BPF_PROGS    := pwru
+GEN_HDRS     :=
+TEST_SUITES  :=
+BENCH_TARGETS :=
+TEST_DEPS    :=
+BINS         := $(OUT)/pwru
+
+-include src/pcap/pcap.mk cri/cri.mk tests/unit/unit.mk tests/e2e/e2e.mk tests/vm/vm.mk k8s/k8s.mk
+
+LIB_OBJS  = $(patsubst %.c,$(OUT)/obj/%.o,$(LIB_SRCS))
+SKELS     = $(patsubst %,$(OUT)/%.skel.h,$(BPF_PROGS))
+
+.PHONY: all deps clean test test-asan bench demo install
+# The default build also leaves ./pwru at the top, where the README runs it.
+all: $(BINS) $(if $(SAN),,pwru)
+
+pwru: $(OUT)/pwru
+	$(Q)cp $< $@
+
+deps:
+	$(Q)scripts/install-deps.sh
+
+$(OUT)/vmlinux.h:
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(OUT)
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(OUT)/%.bpf.o: bpf/%.bpf.c bpf/*.h $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/%.skel.h: $(OUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
+
+$(OUT)/obj/%.o: %.c $(SKELS) $(GEN_HDRS) $(wildcard src/*.h bpf/*.h src/*/*.h cri/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/libpwru.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUT)/pwru: $(OUT)/obj/cmd/pwru.o $(OUT)/libpwru.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# `make test` is what CI runs: every suite, one PASS/FAIL line per check and a
+# closing "N passed, N failed" line from tests/lib/run-suites.sh.
+# A suite is an executable that prints PASS:/FAIL:/SKIP: lines; it finds the
+# binaries through $$OUT and $$PWRU.
+export OUT
+export PWRU = $(abspath $(OUT)/pwru)
+test: all $(TEST_DEPS)
+	$(Q)tests/lib/run-suites.sh $(TEST_SUITES)
+
+test-asan:
+	$(Q)$(MAKE) OUT=build-asan SAN=1 test
+
+bench: all $(BENCH_TARGETS)
+
+demo: all
+	$(Q)./scripts/demo.sh
+
+clean:
+	$(call msg,CLEAN,$(OUT))
+	$(Q)rm -rf $(OUT) build-asan $(BINS)
