@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kubectl-pwru: trace a pod's packets with pwru from kubectl.
+ *
+ *   kubectl pwru pod/frontend -n shop -- 'tcp port 80'
+ *
+ * finds the node the pod runs on, starts a privileged one-shot pwru pod there
+ * with --filter-pod shop/frontend, streams its output, and deletes it on exit.
+ * The API is reached through kubectl itself (see src/kubectl/kube.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kubectl/kube.h"
+#include "kubectl/session.h"
+#include "kubectl/target.h"
+#include "kubectl/tracer.h"
+
+#ifndef PWRU_VERSION
+#define PWRU_VERSION "unknown"
+#endif
+/* Where `make image` / scripts/build-image.sh put the image; override at
+ * build time (-DKUBECTL_PWRU_IMAGE=...) or with --image. */
+#ifndef KUBECTL_PWRU_IMAGE
+#define KUBECTL_PWRU_IMAGE "localhost/pwru:latest"
+#endif
+
+/* The one mutable global: what the command line asked for. */
+static struct {
+	const char *namespace;
+	const char *tracer_namespace;
+	const char *image;
+	long long active_deadline;
+	long long running_timeout;
+	bool dry_run;
+	bool verbose;
+	struct kube kube;
+} opts = {
+	.image = KUBECTL_PWRU_IMAGE,
+	.active_deadline = 3600,
+	.running_timeout = 120,
+	.kube = { .kubectl = "kubectl", .request_timeout = "30s" },
+};
+
+enum {
+	OPT_CONTEXT = 256, OPT_KUBECONFIG, OPT_IMAGE, OPT_TRACER_NS, OPT_DEADLINE,
+	OPT_RUNNING_TIMEOUT, OPT_DRY_RUN, OPT_KUBECTL, OPT_VERSION,
+};
+
+/* One table for getopt_long and for --help, so the help cannot go stale. */
+static const struct option_doc {
+	struct option opt;
+	const char *arg;
+	const char *help;
+} option_docs[] = {
+	{ { "namespace", required_argument, NULL, 'n' }, "NS",
+	  "namespace of the pods named (default: the context's)" },
+	{ { "context", required_argument, NULL, OPT_CONTEXT }, "NAME",
+	  "kubeconfig context to use" },
+	{ { "kubeconfig", required_argument, NULL, OPT_KUBECONFIG }, "FILE",
+	  "kubeconfig file to use" },
+	{ { "image", required_argument, NULL, OPT_IMAGE }, "IMAGE",
+	  "pwru image for the tracer pods (default " KUBECTL_PWRU_IMAGE ")" },
+	{ { "tracer-namespace", required_argument, NULL, OPT_TRACER_NS }, "NS",
+	  "namespace for the tracer pods (default: the pods' namespace)" },
+	{ { "active-deadline", required_argument, NULL, OPT_DEADLINE }, "SECONDS",
+	  "tracer pods end after this long even if abandoned (default 3600)" },
+	{ { "pod-running-timeout", required_argument, NULL, OPT_RUNNING_TIMEOUT }, "SECONDS",
+	  "give up if a tracer pod is not running after this long (default 120)" },
+	{ { "dry-run", no_argument, NULL, OPT_DRY_RUN }, NULL,
+	  "print the tracer pod(s) as JSON instead of creating them" },
+	{ { "kubectl", required_argument, NULL, OPT_KUBECTL }, "PATH",
+	  "kubectl command to run (default kubectl)" },
+	{ { "verbose", no_argument, NULL, 'v' }, NULL, "say which pods are created and deleted" },
+	{ { "version", no_argument, NULL, OPT_VERSION }, NULL, "print the version" },
+	{ { "help", no_argument, NULL, 'h' }, NULL, "this help" },
+};
+
+#define N_OPTIONS (sizeof(option_docs) / sizeof(option_docs[0]))
+
+static int do_help(int argc, char **argv)
+{
+	printf("Usage: kubectl pwru [OPTIONS] TARGET... [-- PWRU-ARGS...]\n"
+	       "       kubectl pwru { help | version }\n"
+	       "\n"
+	       "TARGET := { pod/NAME | node/NAME }   (also pods/, po/, nodes/, no/)\n"
+	       "\n"
+	       "Runs pwru in a privileged one-shot pod on each node involved, with\n"
+	       "--filter-pod NS/NAME for each pod named there, streams its output and\n"
+	       "deletes the pod on exit or Ctrl-C. With several nodes, each line starts\n"
+	       "with its node ([node] text, or a \"node\" member in --output-json).\n"
+	       "\n"
+	       "Options:\n");
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct option_doc *d = &option_docs[i];
+		char left[64];
+
+		if (d->opt.val < 256)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", d->opt.val, d->opt.name,
+				 d->arg ? " " : "", d->arg ? d->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", d->opt.name,
+				 d->arg ? " " : "", d->arg ? d->arg : "");
+		printf("  %-34s %s\n", left, d->help);
+	}
+	printf("\nExamples:\n"
+	       "  kubectl pwru pod/frontend -n shop -- 'tcp port 80'\n"
+	       "  kubectl pwru pod/a pod/b -- --output-json --duration 30 icmp\n"
+	       "  kubectl pwru node/worker-1 -- --output-limit-lines 100 'host 10.0.0.7'\n"
+	       "  kubectl pwru pod/frontend --dry-run -- 'tcp port 80' > tracer.json\n");
+	return 0;
+}
+
+static int do_version(int argc, char **argv)
+{
+	printf("kubectl-pwru %s\n", PWRU_VERSION);
+	return 0;
+}
+
+/* bpftool's shape: words that are commands, everything else is a target. */
+static const struct cmd {
+	const char *name;
+	int (*func)(int argc, char **argv);
+} cmds[] = {
+	{ "help",    do_help },
+	{ "version", do_version },
+};
+
+static int parse_seconds(const char *arg, const char *name, long long *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (errno || *end || end == arg || v <= 0 || v > INT_MAX) {
+		fprintf(stderr, "kubectl-pwru: --%s: expected a number of seconds, got '%s'\n",
+			name, arg);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_option(int c, const char *arg)
+{
+	switch (c) {
+	case 'n': opts.namespace = arg; return 0;
+	case OPT_CONTEXT: opts.kube.context = arg; return 0;
+	case OPT_KUBECONFIG: opts.kube.kubeconfig = arg; return 0;
+	case OPT_IMAGE: opts.image = arg; return 0;
+	case OPT_TRACER_NS: opts.tracer_namespace = arg; return 0;
+	case OPT_DEADLINE: return parse_seconds(arg, "active-deadline", &opts.active_deadline);
+	case OPT_RUNNING_TIMEOUT:
+		return parse_seconds(arg, "pod-running-timeout", &opts.running_timeout);
+	case OPT_DRY_RUN: opts.dry_run = true; return 0;
+	case OPT_KUBECTL: opts.kube.kubectl = arg; return 0;
+	case 'v': opts.verbose = true; return 0;
+	case OPT_VERSION: exit(do_version(0, NULL));
+	case 'h': exit(do_help(0, NULL));
+	default: return -EINVAL;
+	}
+}
+
+/* Options end at the first "--"; what follows is pwru's, untouched. */
+static int parse_options(int argc, char **argv)
+{
+	struct option longopts[N_OPTIONS + 1];
+	int c, ret;
+
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		longopts[i] = option_docs[i].opt;
+	memset(&longopts[N_OPTIONS], 0, sizeof(longopts[0]));
+	while ((c = getopt_long(argc, argv, "n:vh", longopts, NULL)) != -1) {
+		ret = parse_option(c, optarg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int resolve_targets(char **words, int n, const char *ns, struct target *targets)
+{
+	for (int i = 0; i < n; i++) {
+		char *err = NULL, *what;
+		int ret = target_parse(words[i], ns, &targets[i]);
+
+		if (ret) {
+			fprintf(stderr, "kubectl-pwru: '%s': expected pod/NAME or node/NAME "
+				"(pwru's own arguments go after --)\n", words[i]);
+			return ret;
+		}
+		ret = target_resolve(&opts.kube, &targets[i], &err);
+		if (ret) {
+			what = target_describe(&targets[i]);
+			fprintf(stderr, "kubectl-pwru: %s: %s\n", what ? what : words[i],
+				err ? err : strerror(-ret));
+			free(what);
+			free(err);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int print_dry_run(struct tracer *tracers, size_t n, const struct tracer_opts *to)
+{
+	cJSON *out = NULL, *items = NULL;
+	char *text;
+
+	/* Several pods print as a v1 List, which kubectl apply -f takes as well. */
+	if (n > 1) {
+		out = cJSON_CreateObject();
+		cJSON_AddStringToObject(out, "apiVersion", "v1");
+		cJSON_AddStringToObject(out, "kind", "List");
+		items = cJSON_AddArrayToObject(out, "items");
+	}
+	for (size_t i = 0; i < n; i++) {
+		cJSON *pod = tracer_pod(&tracers[i], to);
+
+		if (!pod) {
+			cJSON_Delete(out);
+			return -ENOMEM;
+		}
+		if (items)
+			cJSON_AddItemToArray(items, pod);
+		else
+			out = pod;
+	}
+	text = cJSON_Print(out);
+	cJSON_Delete(out);
+	if (!text)
+		return -ENOMEM;
+	printf("%s\n", text);
+	free(text);
+	return 0;
+}
+
+static int run_session(struct tracer *tracers, size_t n, const struct tracer_opts *to)
+{
+	struct session s = {
+		.kube = &opts.kube, .tracer_opts = to, .running_timeout_s = opts.running_timeout,
+		.verbose = opts.verbose, .tracers = tracers, .n_tracers = n, .signal_fd = -1,
+	};
+	int ret = session_open(&s);
+
+	if (ret) {
+		fprintf(stderr, "kubectl-pwru: signal set-up: %s\n", strerror(-ret));
+		return 1;
+	}
+	ret = session_run(&s);
+	if (ret < 0) {
+		fprintf(stderr, "kubectl-pwru: %s\n", s.error ? s.error : strerror(-ret));
+		ret = 1;
+	}
+	session_close(&s);
+	return ret;
+}
+
+static int trace(char **words, int n_words, char **pwru_args, int n_pwru_args)
+{
+	struct target *targets = calloc(n_words, sizeof(*targets));
+	struct tracer *tracers = NULL;
+	char *default_ns = NULL, *err = NULL;
+	size_t n_tracers = 0;
+	int ret = 1;
+
+	if (!targets)
+		goto cleanup;
+	if (!opts.namespace && kube_default_namespace(&opts.kube, &default_ns, &err)) {
+		fprintf(stderr, "kubectl-pwru: reading the kubeconfig: %s\n",
+			err ? err : "kubectl failed");
+		goto cleanup;
+	}
+	if (resolve_targets(words, n_words, opts.namespace ?: default_ns, targets))
+		goto cleanup;
+	if (tracers_plan(targets, n_words, &tracers, &n_tracers)) {
+		fprintf(stderr, "kubectl-pwru: out of memory\n");
+		goto cleanup;
+	}
+	struct tracer_opts to = {
+		.namespace = opts.tracer_namespace ?: opts.namespace ?: default_ns,
+		.image = opts.image,
+		.active_deadline_seconds = opts.active_deadline,
+		.pwru_args = pwru_args,
+		.n_pwru_args = n_pwru_args,
+	};
+	if (opts.dry_run)
+		ret = print_dry_run(tracers, n_tracers, &to) ? 1 : 0;
+	else
+		ret = run_session(tracers, n_tracers, &to);
+cleanup:
+	tracers_free(tracers, n_tracers);
+	for (int i = 0; targets && i < n_words; i++)
+		target_free(&targets[i]);
+	free(targets);
+	free(default_ns);
+	free(err);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	int dashdash = argc, n_words;
+
+	/* Writes to a closed pipe (`kubectl pwru ... | head`) fail with EPIPE,
+	 * which the session handles by cleaning up, instead of killing us. */
+	signal(SIGPIPE, SIG_IGN);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			dashdash = i;
+			break;
+		}
+	}
+	if (parse_options(dashdash, argv))
+		return 2;
+	n_words = dashdash - optind;
+	if (n_words <= 0) {
+		do_help(0, NULL);
+		return 2;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[optind], cmds[i].name))
+			return cmds[i].func(n_words - 1, argv + optind + 1);
+	return trace(argv + optind, n_words,
+		     argv + (dashdash < argc ? dashdash + 1 : argc),
+		     dashdash < argc ? argc - dashdash - 1 : 0);
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "kubectl/pod_spec.h"
+
+/* What pwru needs from the host, and where it finds it in the pod. */
+static const struct host_mount {
+	const char *volume;
+	const char *host_path;
+	const char *mount_path;
+	int read_only;
+} host_mounts[] = {
+	{ "sys-kernel-btf",     "/sys/kernel/btf",     "/sys/kernel/btf",     1 }, /* CO-RE, function list */
+	{ "sys-kernel-tracing", "/sys/kernel/tracing", "/sys/kernel/tracing", 0 }, /* tracepoints, kprobes */
+	{ "sys-kernel-debug",   "/sys/kernel/debug",   "/sys/kernel/debug",   0 }, /* tracing on older kernels */
+	{ "sys-fs-bpf",         "/sys/fs/bpf",         "/sys/fs/bpf",         0 },
+	/* Pod netns inodes through /proc/PID/ns/net of the host's processes. */
+	{ "host-proc",          "/proc",               POD_SPEC_HOST_ROOT "/proc", 1 },
+	/* The CRI socket: containerd, CRI-O and cri-dockerd all live under /run;
+	 * connecting to a socket needs no write access to its file system. */
+	{ "host-run",           "/run",                POD_SPEC_HOST_ROOT "/run", 1 },
+	/* pwru's fallback for pod names when no CRI socket answers. */
+	{ "host-var-log-pods",  "/var/log/pods",       POD_SPEC_HOST_ROOT "/var/log/pods", 1 },
+};
+
+#define N_HOST_MOUNTS (sizeof(host_mounts) / sizeof(host_mounts[0]))
+
+static cJSON *labels(void)
+{
+	cJSON *l = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(l, "app.kubernetes.io/name", "pwru");
+	cJSON_AddStringToObject(l, "app.kubernetes.io/component", "tracer");
+	cJSON_AddStringToObject(l, "app.kubernetes.io/managed-by", "kubectl-pwru");
+	return l;
+}
+
+static cJSON *metadata(const struct pod_spec *s)
+{
+	cJSON *m = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(m, "name", s->name);
+	cJSON_AddStringToObject(m, "namespace", s->namespace);
+	cJSON_AddItemToObject(m, "labels", labels());
+	return m;
+}
+
+static cJSON *args(const struct pod_spec *s)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	cJSON_AddItemToArray(a, cJSON_CreateString("--host-root"));
+	cJSON_AddItemToArray(a, cJSON_CreateString(POD_SPEC_HOST_ROOT));
+	for (size_t i = 0; i < s->n_filter_pods; i++) {
+		cJSON_AddItemToArray(a, cJSON_CreateString("--filter-pod"));
+		cJSON_AddItemToArray(a, cJSON_CreateString(s->filter_pods[i]));
+	}
+	for (size_t i = 0; i < s->n_pwru_args; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(s->pwru_args[i]));
+	return a;
+}
+
+static cJSON *volume_mounts(void)
+{
+	cJSON *list = cJSON_CreateArray();
+
+	for (size_t i = 0; i < N_HOST_MOUNTS; i++) {
+		cJSON *m = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(m, "name", host_mounts[i].volume);
+		cJSON_AddStringToObject(m, "mountPath", host_mounts[i].mount_path);
+		if (host_mounts[i].read_only)
+			cJSON_AddTrueToObject(m, "readOnly");
+		cJSON_AddItemToArray(list, m);
+	}
+	return list;
+}
+
+static cJSON *volumes(void)
+{
+	cJSON *list = cJSON_CreateArray();
+
+	for (size_t i = 0; i < N_HOST_MOUNTS; i++) {
+		cJSON *v = cJSON_CreateObject();
+		cJSON *hp = cJSON_AddObjectToObject(v, "hostPath");
+
+		cJSON_AddStringToObject(v, "name", host_mounts[i].volume);
+		cJSON_AddStringToObject(hp, "path", host_mounts[i].host_path);
+		cJSON_AddItemToArray(list, v);
+	}
+	return list;
+}
+
+static cJSON *container(const struct pod_spec *s)
+{
+	cJSON *c = cJSON_CreateObject();
+	cJSON *sc;
+
+	cJSON_AddStringToObject(c, "name", POD_SPEC_CONTAINER);
+	cJSON_AddStringToObject(c, "image", s->image);
+	cJSON_AddStringToObject(c, "imagePullPolicy", "IfNotPresent");
+	cJSON_AddItemToObject(c, "args", args(s));
+	sc = cJSON_AddObjectToObject(c, "securityContext");
+	cJSON_AddTrueToObject(sc, "privileged");
+	/* pwru's own error (no BTF, unknown pod) shows in `kubectl describe`. */
+	cJSON_AddStringToObject(c, "terminationMessagePolicy", "FallbackToLogsOnError");
+	cJSON_AddItemToObject(c, "volumeMounts", volume_mounts());
+	return c;
+}
+
+static cJSON *spec(const struct pod_spec *s)
+{
+	cJSON *sp = cJSON_CreateObject();
+	cJSON *containers = cJSON_AddArrayToObject(sp, "containers");
+	cJSON *tolerations = cJSON_AddArrayToObject(sp, "tolerations");
+	cJSON *any = cJSON_CreateObject();
+
+	/* nodeName skips the scheduler: the tracer must run exactly there. */
+	cJSON_AddStringToObject(sp, "nodeName", s->node);
+	cJSON_AddTrueToObject(sp, "hostPID");
+	cJSON_AddTrueToObject(sp, "hostNetwork");
+	cJSON_AddStringToObject(sp, "dnsPolicy", "ClusterFirstWithHostNet");
+	cJSON_AddStringToObject(sp, "restartPolicy", "Never");
+	/* An abandoned tracer (plugin killed, laptop closed) still ends. */
+	cJSON_AddNumberToObject(sp, "activeDeadlineSeconds", (double)s->active_deadline_seconds);
+	cJSON_AddNumberToObject(sp, "terminationGracePeriodSeconds", 10);
+	cJSON_AddFalseToObject(sp, "automountServiceAccountToken");
+	cJSON_AddStringToObject(any, "operator", "Exists");
+	cJSON_AddItemToArray(tolerations, any);
+	cJSON_AddItemToArray(containers, container(s));
+	cJSON_AddItemToObject(sp, "volumes", volumes());
+	return sp;
+}
+
+cJSON *pod_spec_build(const struct pod_spec *s)
+{
+	cJSON *pod = cJSON_CreateObject();
+
+	if (!pod)
+		return NULL;
+	cJSON_AddStringToObject(pod, "apiVersion", "v1");
+	cJSON_AddStringToObject(pod, "kind", "Pod");
+	cJSON_AddItemToObject(pod, "metadata", metadata(s));
+	cJSON_AddItemToObject(pod, "spec", spec(s));
+	/* cJSON drops items it failed to allocate; check the deepest one. */
+	if (!cJSON_GetObjectItemCaseSensitive(pod, "spec") ||
+	    !cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(pod, "spec"),
+					      "volumes")) {
+		cJSON_Delete(pod);
+		return NULL;
+	}
+	return pod;
+}

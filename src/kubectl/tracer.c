@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "kubectl/pod_spec.h"
+#include "kubectl/tracer.h"
+
+/* Room for the node in "pwru-NODE-xxxxx" within a 63-byte label value, which
+ * is what tools that copy pod names into labels expect. */
+#define NODE_IN_NAME_MAX 50
+#define NAME_SUFFIX_LEN 5
+
+/* A fresh name per run, so two users tracing the same node do not collide;
+ * chosen here, not by generateName, so that an interrupted create can still
+ * be cleaned up by name. */
+static char *pod_name_for(const char *node)
+{
+	static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+	unsigned char rnd[NAME_SUFFIX_LEN];
+	char suffix[NAME_SUFFIX_LEN + 1];
+	char *name = NULL;
+	int node_len = strnlen(node, NODE_IN_NAME_MAX);
+
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+		return NULL;
+	for (int i = 0; i < NAME_SUFFIX_LEN; i++)
+		suffix[i] = alphabet[rnd[i] % (sizeof(alphabet) - 1)];
+	suffix[NAME_SUFFIX_LEN] = '\0';
+	while (node_len > 0 && (node[node_len - 1] == '.' || node[node_len - 1] == '-'))
+		node_len--;
+	if (asprintf(&name, "pwru-%.*s-%s", node_len, node, suffix) < 0)
+		return NULL;
+	for (char *c = name; *c; c++)
+		if (*c == '.')
+			*c = '-';
+	return name;
+}
+
+static struct tracer *tracer_for_node(struct tracer *tracers, size_t *n, const char *node)
+{
+	struct tracer *t;
+
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(tracers[i].node, node))
+			return &tracers[i];
+	t = &tracers[(*n)++];
+	memset(t, 0, sizeof(*t));
+	t->exit_code = -1;
+	t->node = strdup(node);
+	t->pod_name = pod_name_for(node);
+	return t->node && t->pod_name ? t : NULL;
+}
+
+static int add_filter(struct tracer *t, const struct target *target)
+{
+	char **grown, *pod;
+
+	if (asprintf(&pod, "%s/%s", target->namespace, target->name) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->n_filter_pods; i++) {
+		if (!strcmp(t->filter_pods[i], pod)) {
+			free(pod);
+			return 0;
+		}
+	}
+	grown = realloc(t->filter_pods, (t->n_filter_pods + 1) * sizeof(*grown));
+	if (!grown) {
+		free(pod);
+		return -ENOMEM;
+	}
+	t->filter_pods = grown;
+	t->filter_pods[t->n_filter_pods++] = pod;
+	return 0;
+}
+
+int tracers_plan(const struct target *targets, size_t n_targets,
+		 struct tracer **tracers, size_t *n_tracers)
+{
+	struct tracer *list = calloc(n_targets ? n_targets : 1, sizeof(*list));
+	size_t n = 0;
+	int ret = 0;
+
+	if (!list)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_targets && !ret; i++) {
+		struct tracer *t = tracer_for_node(list, &n, targets[i].node);
+
+		if (!t)
+			ret = -ENOMEM;
+		else if (targets[i].kind == TARGET_NODE)
+			t->whole_node = true;
+		else
+			ret = add_filter(t, &targets[i]);
+	}
+	if (ret) {
+		tracers_free(list, n);
+		return ret;
+	}
+	*tracers = list;
+	*n_tracers = n;
+	return 0;
+}
+
+cJSON *tracer_pod(const struct tracer *t, const struct tracer_opts *o)
+{
+	struct pod_spec spec = {
+		.name = t->pod_name,
+		.namespace = o->namespace,
+		.node = t->node,
+		.image = o->image,
+		.active_deadline_seconds = o->active_deadline_seconds,
+		.filter_pods = (const char *const *)t->filter_pods,
+		.n_filter_pods = t->whole_node ? 0 : t->n_filter_pods,
+		.pwru_args = o->pwru_args,
+		.n_pwru_args = o->n_pwru_args,
+	};
+
+	return pod_spec_build(&spec);
+}
+
+void tracers_free(struct tracer *tracers, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < tracers[i].n_filter_pods; j++)
+			free(tracers[i].filter_pods[j]);
+		free(tracers[i].filter_pods);
+		free(tracers[i].node);
+		free(tracers[i].pod_name);
+		free(tracers[i].log);
+	}
+	free(tracers);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The plan: one tracer pod per node involved, each with the --filter-pod
+ * arguments of the requested pods that run there. */
+#ifndef KUBECTL_PWRU_TRACER_H
+#define KUBECTL_PWRU_TRACER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <cjson/cJSON.h>
+
+#include "kubectl/merge.h"
+#include "kubectl/target.h"
+
+struct tracer_opts {
+	const char *namespace; /* where tracer pods are created */
+	const char *image;
+	long long active_deadline_seconds;
+	char *const *pwru_args;
+	size_t n_pwru_args;
+};
+
+struct tracer {
+	char *node;
+	char *pod_name;
+	char **filter_pods;  /* "NS/NAME" */
+	size_t n_filter_pods;
+	bool whole_node;     /* a node/ target: no pod filter at all */
+	bool create_tried;   /* so clean-up deletes it even if creation failed half-way */
+	pid_t log_pid;       /* > 0 while its log is being streamed */
+	struct line_stream *log;
+	int exit_code;       /* pwru's, -1 until known */
+};
+
+/* Groups resolved targets by node. A node/ target makes that node's tracer
+ * trace everything there, so pod filters on the same node are dropped. */
+int tracers_plan(const struct target *targets, size_t n_targets,
+		 struct tracer **tracers, size_t *n_tracers);
+
+/* The pod that runs this tracer, or NULL when out of memory. */
+cJSON *tracer_pod(const struct tracer *t, const struct tracer_opts *o);
+
+void tracers_free(struct tracer *tracers, size_t n);
+
+#endif

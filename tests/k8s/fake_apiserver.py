@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""A stand-in for the Kubernetes API server, for testing kubectl-pwru.
+
+No real API server can run on this machine (no etcd, no kube-apiserver
+package, no registry for their images), so the plugin is tested against the
+real kubectl talking plain HTTP to this small server on 127.0.0.1. It knows
+only what kubectl-pwru asks for: get a pod or a node, create a pod, poll its
+status, stream its log, delete it. Every request is appended as one JSON line
+to the record file so the test can assert on exactly what reached the "API".
+
+The scenario comes from a JSON file:
+  {"pods": {"NS/NAME": "NODE", ...}, "nodes": ["NODE", ...],
+   "log_lines": 3,          lines each tracer pod prints
+   "hold_logs": false,      keep log streams open until the pod is deleted
+   "pending_polls": 1,      status polls answered Pending before Running
+   "create_error": null}    e.g. {"code": 403, "message": "..."}
+"""
+import argparse
+import os
+import json
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HOLD_LIMIT_S = 30      # a held log stream never outlives this
+LINE_GAP_S = 0.05
+
+
+class State:
+    def __init__(self, scenario, record_path):
+        self.scenario = scenario
+        self.record_path = record_path
+        self.lock = threading.Lock()
+        self.created = {}   # "ns/name" -> pod object
+        self.polls = {}     # "ns/name" -> status polls so far
+        self.deleted = set()
+        self.finished = set()  # tracer pods whose log stream ended
+
+    def record(self, entry):
+        with self.lock, open(self.record_path, "a") as f:
+            f.write(json.dumps(entry) + "\n")
+
+
+def status_obj(code, reason, message):
+    return {"kind": "Status", "apiVersion": "v1", "status": "Failure",
+            "message": message, "reason": reason, "code": code}
+
+
+def target_pod(ns, name, node):
+    return {"kind": "Pod", "apiVersion": "v1",
+            "metadata": {"name": name, "namespace": ns, "uid": "uid-" + name},
+            "spec": {"nodeName": node, "containers": [{"name": "app"}]},
+            "status": {"phase": "Running"}}
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "fake-apiserver/1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    @property
+    def state(self):
+        return self.server.state
+
+    def send_json(self, code, obj):
+        body = json.dumps(obj).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def not_found(self, what):
+        self.send_json(404, status_obj(404, "NotFound", what + " not found"))
+
+    def parts(self):
+        url = urllib.parse.urlsplit(self.path)
+        return url.path.strip("/").split("/"), urllib.parse.parse_qs(url.query)
+
+    def read_chunked(self):
+        raw = b""
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                self.rfile.readline()
+                return raw
+            raw += self.rfile.read(size)
+            self.rfile.readline()
+
+    def read_body(self):
+        # kubectl sends a body read from stdin chunked (length unknown).
+        if "chunked" in (self.headers.get("Transfer-Encoding") or ""):
+            raw = self.read_chunked()
+        else:
+            n = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(n) if n else b""
+        try:
+            return json.loads(raw) if raw else None
+        except ValueError:
+            return raw.decode(errors="replace")
+
+    def do_GET(self):
+        p, q = self.parts()
+        self.state.record({"method": "GET", "path": "/" + "/".join(p),
+                           "query": q})
+        if p == ["api"]:
+            return self.send_json(200, {"kind": "APIVersions",
+                                        "versions": ["v1"]})
+        if len(p) == 4 and p[:3] == ["api", "v1", "nodes"]:
+            if p[3] in self.state.scenario.get("nodes", []):
+                return self.send_json(200, {"kind": "Node", "apiVersion": "v1",
+                                            "metadata": {"name": p[3]}})
+            return self.not_found('nodes "%s"' % p[3])
+        if len(p) >= 6 and p[:3] == ["api", "v1", "namespaces"] \
+                and p[4] == "pods":
+            key = p[3] + "/" + p[5]
+            if len(p) == 6:
+                return self.get_pod(p[3], p[5], key)
+            if len(p) == 7 and p[6] == "log":
+                return self.stream_log(key, q)
+        self.not_found(self.path)
+
+    def get_pod(self, ns, name, key):
+        st = self.state
+        with st.lock:
+            pod = st.created.get(key)
+            if pod is not None and key not in st.deleted:
+                st.polls[key] = st.polls.get(key, 0) + 1
+                pod = json.loads(json.dumps(pod))
+                pod["status"] = self.tracer_status(key)
+        if pod is not None and key not in st.deleted:
+            return self.send_json(200, pod)
+        node = st.scenario.get("pods", {}).get(key)
+        if node is not None:
+            return self.send_json(200, target_pod(ns, name, node))
+        self.not_found('pods "%s"' % name)
+
+    def tracer_status(self, key):
+        st = self.state
+        if key in st.finished:
+            return {"phase": "Succeeded", "containerStatuses": [{
+                "name": "pwru", "state": {"terminated": {"exitCode": 0}}}]}
+        if st.polls[key] <= st.scenario.get("pending_polls", 1):
+            return {"phase": "Pending", "containerStatuses": [{
+                "name": "pwru",
+                "state": {"waiting": {"reason": "ContainerCreating"}}}]}
+        return {"phase": "Running", "containerStatuses": [{
+            "name": "pwru", "state": {"running": {}}}]}
+
+    def stream_log(self, key, q):
+        st = self.state
+        pod = st.created.get(key)
+        if pod is None:
+            return self.not_found(self.path)
+        node = pod.get("spec", {}).get("nodeName", "?")
+        # No Content-Length: the body ends when the connection closes, the
+        # way a followed log ends when the container exits.
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(b"Listening for events...\n")
+        for i in range(st.scenario.get("log_lines", 3)):
+            time.sleep(LINE_GAP_S)
+            self.wfile.write(("event %d from %s\n" % (i, node)).encode())
+            self.wfile.flush()
+        if st.scenario.get("hold_logs") and "follow" in q:
+            deadline = time.monotonic() + HOLD_LIMIT_S
+            while key not in st.deleted and time.monotonic() < deadline:
+                time.sleep(0.05)
+            return
+        self.wfile.write(b"%d events, 0 lost\n" %
+                         st.scenario.get("log_lines", 3))
+        with st.lock:
+            st.finished.add(key)
+
+    def do_POST(self):
+        p, q = self.parts()
+        body = self.read_body()
+        self.state.record({"method": "POST", "path": "/" + "/".join(p),
+                           "query": q, "body": body})
+        if not (len(p) == 5 and p[:3] == ["api", "v1", "namespaces"]
+                and p[4] == "pods" and isinstance(body, dict)):
+            return self.not_found(self.path)
+        err = self.state.scenario.get("create_error")
+        if err:
+            return self.send_json(err["code"], status_obj(
+                err["code"], "Forbidden", err["message"]))
+        meta = body.setdefault("metadata", {})
+        meta.setdefault("namespace", p[3])
+        meta["uid"] = "uid-created-" + meta.get("name", "")
+        with self.state.lock:
+            self.state.created[p[3] + "/" + meta.get("name", "")] = body
+        self.send_json(201, body)
+
+    def do_DELETE(self):
+        p, q = self.parts()
+        self.state.record({"method": "DELETE", "path": "/" + "/".join(p),
+                           "query": q})
+        if len(p) == 6 and p[:3] == ["api", "v1", "namespaces"] \
+                and p[4] == "pods":
+            key = p[3] + "/" + p[5]
+            with self.state.lock:
+                pod = self.state.created.get(key)
+                if pod is not None:
+                    self.state.deleted.add(key)
+            if pod is not None:
+                return self.send_json(200, pod)
+        self.not_found(self.path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scenario", required=True)
+    ap.add_argument("--record", required=True)
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--lifetime", type=float, default=120,
+                    help="exit after this many seconds whatever happens")
+    args = ap.parse_args()
+    with open(args.scenario) as f:
+        scenario = json.load(f)
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    srv.state = State(scenario, args.record)
+    threading.Timer(args.lifetime, srv.shutdown).start()
+    with open(args.port_file + ".tmp", "w") as f:
+        f.write(str(srv.server_address[1]))
+    os.rename(args.port_file + ".tmp", args.port_file)
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
