@@ -1,0 +1,71 @@
+# qemu guests for the kprobe / kprobe-multi / fentry backends (docs/vmtest.md).
+# Included by the top Makefile. Everything here links statically because the
+# guests have no libraries of their own (tests/vm/run copies ldd's libraries
+# for dynamic binaries, but static ones need nothing and start faster).
+
+VM_OUT    := $(OUT)/vm
+VM_TOOLS  := $(VM_OUT)/vm-probe $(VM_OUT)/vm-kbench
+# no sanitizers here: ASan/UBSan runtimes do not link statically
+VM_CFLAGS  = $(filter-out $(SANFLAGS),$(CFLAGS)) -I$(VM_OUT) -Itests/vm/tools
+VM_LIBDIR := $(shell $(CC) -print-multiarch 2>/dev/null | sed 's|^|/usr/lib/|')
+
+$(VM_OUT)/%.bpf.o: tests/vm/tools/%.bpf.c $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(VM_OUT)/%.skel.h: $(VM_OUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
+
+$(VM_OUT)/%.o: tests/vm/tools/%.c $(VM_OUT)/probe.skel.h $(VM_OUT)/kbench.skel.h $(wildcard tests/vm/tools/*.h)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(VM_CFLAGS) -c $< -o $@
+
+$(VM_OUT)/vm-probe: $(VM_OUT)/probe.o $(VM_OUT)/skb_funcs.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -static $^ -lbpf -lelf -lz -o $@
+
+$(VM_OUT)/vm-kbench: $(VM_OUT)/kbench.o $(VM_OUT)/skb_funcs.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -static $^ -lbpf -lelf -lz -o $@
+
+# pwru for the guests, linked with -static. Debian ships static archives of
+# libbpf, libelf, libz, libpcap and libdbus-1 (libpcap's D-Bus capture needs
+# it) but not of libsystemd (stubbed: only D-Bus socket activation uses it),
+# libcjson, or libcurl's dependencies. VM_PWRU_LIBS is what links today;
+# when an archive is missing this target stops with its name, and the guests
+# get $(OUT)/pwru with its shared libraries instead (tests/vm/run copies them).
+VM_PWRU_LIBS ?= -lbpf -lelf -lz -lpcap -ldbus-1 -lcjson -lpthread
+VM_PWRU_MISSING = $(foreach l,$(patsubst -l%,%,$(filter -l%,$(VM_PWRU_LIBS))),\
+	$(if $(wildcard $(VM_LIBDIR)/lib$(l).a /usr/lib/lib$(l).a /usr/local/lib/lib$(l).a),,lib$(l).a))
+
+$(VM_OUT)/sd_stub.o: tests/vm/tools/sd_stub.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(VM_CFLAGS) -c $< -o $@
+
+$(OUT)/pwru-static: $(OUT)/obj/cmd/pwru.o $(OUT)/libpwru.a $(VM_OUT)/sd_stub.o
+	$(if $(strip $(VM_PWRU_MISSING)),$(error pwru-static: no static $(strip $(VM_PWRU_MISSING)) on this system; the guests use $(OUT)/pwru with its libraries))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -static $^ $(VM_PWRU_LIBS) -o $@
+
+# The pwru the guests run: the static one when it can link, else the dynamic one.
+VM_PWRU := $(if $(strip $(VM_PWRU_MISSING)),$(OUT)/pwru,$(OUT)/pwru-static)
+
+# keep the skeletons: they are inputs of the .o rule, not throw-aways
+.PRECIOUS: $(VM_OUT)/%.skel.h $(VM_OUT)/%.bpf.o
+
+.PHONY: vmtest vmbench vmkernels
+vmkernels:
+	$(Q)tests/vm/fetch-kernels 6.1 6.12
+
+vmtest: $(VM_TOOLS) $(VM_PWRU)
+	$(Q)PWRU_STATIC=$(abspath $(VM_PWRU)) tests/vm/suite
+
+vmbench: $(VM_TOOLS) $(VM_PWRU)
+	$(Q)PWRU_STATIC=$(abspath $(VM_PWRU)) tests/vm/bench
+
+TEST_DEPS     += $(VM_TOOLS) $(VM_PWRU)
+TEST_SUITES   += tests/vm/suite
+BENCH_TARGETS += vmbench
