@@ -1,0 +1,546 @@
+/* Pod resolution and the netns -> pod table (see pods.h).
+ *
+ * Threads: the caller's thread runs pods_open/pods_select/pods_lookup; one
+ * background thread refreshes the table when lookups miss. `list_lock`
+ * serialises every use of the runtime and of the pod list; `lock` guards
+ * only the table pointer and the miss bookkeeping, and is held for a
+ * binary search at most, so the event path never waits on the runtime. */
+#include "pods.h"
+#include "cri/endpoint.h"
+#include "cri/runtime.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REFRESH_MIN_GAP_NS   (200ull * 1000 * 1000)
+#define MISS_FIRST_RETRY_NS  (250ull * 1000 * 1000)
+#define MISS_MAX_RETRY_NS    (10ull * 1000 * 1000 * 1000)
+#define MISS_SLOTS           256
+#define POOL_CHUNK           64
+
+struct netns_entry {
+	uint32_t inode;
+	const struct pod_ref *ref;
+};
+
+struct netns_table {
+	size_t n;
+	struct netns_entry v[];
+};
+
+/* pod_refs handed out by pods_lookup live here until pods_close, so a
+ * refresh never frees a name an event printer still holds. */
+struct ref_chunk {
+	struct ref_chunk *next;
+	size_t n;
+	struct pod_ref refs[POOL_CHUNK];
+};
+
+struct miss {
+	uint32_t inode;
+	uint64_t retry_at_ns;
+	uint64_t backoff_ns;
+};
+
+struct pods {
+	char source[8448];
+	char host_root[4096];
+	uint32_t host_inode;
+	struct cri_client *cri;        /* NULL: the /proc source */
+
+	pthread_mutex_t list_lock;
+	struct pod_list list;
+	struct ref_chunk *pool;
+
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct netns_table *table;
+	struct miss misses[MISS_SLOTS];
+	size_t next_miss;
+	int want_refresh, stop;
+	pthread_t thread;
+	int thread_started;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static const struct pod_ref *intern_ref(struct pods *p, const struct pod_ref *r)
+{
+	struct ref_chunk *c;
+
+	for (c = p->pool; c; c = c->next)
+		for (size_t i = 0; i < c->n; i++)
+			if (memcmp(&c->refs[i], r, sizeof(*r)) == 0)
+				return &c->refs[i];
+	if (!p->pool || p->pool->n == POOL_CHUNK) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return NULL;
+		c->next = p->pool;
+		p->pool = c;
+	}
+	p->pool->refs[p->pool->n] = *r;
+	return &p->pool->refs[p->pool->n++];
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct netns_entry *x = a, *y = b;
+
+	return x->inode < y->inode ? -1 : x->inode > y->inode;
+}
+
+/* Host-network pods are left out: their netns is the node's, and naming
+ * every node event after one of them would be wrong. */
+static struct netns_table *build_table(struct pods *p, const struct pod_list *l)
+{
+	struct netns_table *t = malloc(sizeof(*t) + (l->n ? l->n : 1) * sizeof(t->v[0]));
+
+	if (!t)
+		return NULL;
+	t->n = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pod_info *pi = &l->v[i];
+		const struct pod_ref *ref;
+
+		if (!pi->ready || !pi->netns_inode || pi->host_network)
+			continue;
+		if (!(ref = intern_ref(p, &pi->ref))) {
+			free(t);
+			return NULL;
+		}
+		t->v[t->n].inode = pi->netns_inode;
+		t->v[t->n++].ref = ref;
+	}
+	qsort(t->v, t->n, sizeof(t->v[0]), cmp_entry);
+	return t;
+}
+
+static int read_source(struct pods *p, struct pod_list *out, char *err, size_t errlen)
+{
+	if (p->cri)
+		return cri_pods_list(p->cri, p->host_root, &p->list, out, err, errlen);
+	return proc_pods_list(p->host_root, out, err, errlen);
+}
+
+/* Caller holds list_lock. */
+static int refresh_locked(struct pods *p, char *err, size_t errlen)
+{
+	struct pod_list fresh;
+	struct netns_table *t, *old;
+	int ret;
+
+	ret = read_source(p, &fresh, err, errlen);
+	if (ret < 0)
+		return ret;
+	t = build_table(p, &fresh);
+	if (!t) {
+		pod_list_free(&fresh);
+		snprintf(err, errlen, "out of memory for the pod table");
+		return -ENOMEM;
+	}
+	pod_list_free(&p->list);
+	p->list = fresh;
+	pthread_mutex_lock(&p->lock);
+	old = p->table;
+	p->table = t;
+	pthread_mutex_unlock(&p->lock);
+	free(old);
+	return 0;
+}
+
+int pods_refresh(struct pods *p, char *err, size_t errlen)
+{
+	int ret;
+
+	pthread_mutex_lock(&p->list_lock);
+	ret = refresh_locked(p, err, errlen);
+	pthread_mutex_unlock(&p->list_lock);
+	return ret;
+}
+
+static void *refresh_thread(void *arg)
+{
+	struct pods *p = arg;
+	uint64_t last = 0;
+	char err[256];
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->stop) {
+		if (!p->want_refresh) {
+			pthread_cond_wait(&p->wake, &p->lock);
+			continue;
+		}
+		uint64_t now = now_ns();
+
+		if (last && now - last < REFRESH_MIN_GAP_NS) {
+			uint64_t until = last + REFRESH_MIN_GAP_NS;
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += (long)(until - now);
+			ts.tv_sec += ts.tv_nsec / 1000000000L;
+			ts.tv_nsec %= 1000000000L;
+			pthread_cond_timedwait(&p->wake, &p->lock, &ts);
+			continue;
+		}
+		p->want_refresh = 0;
+		pthread_mutex_unlock(&p->lock);
+		/* A failed refresh keeps the old table; the next miss retries. */
+		pods_refresh(p, err, sizeof(err));
+		last = now_ns();
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+static const struct netns_entry *table_find(const struct netns_table *t, uint32_t inode)
+{
+	struct netns_entry key = { .inode = inode };
+
+	return t ? bsearch(&key, t->v, t->n, sizeof(t->v[0]), cmp_entry) : NULL;
+}
+
+/* Caller holds lock. Decides whether this miss is worth a refresh. */
+static int note_miss(struct pods *p, uint32_t inode)
+{
+	uint64_t now = now_ns();
+	struct miss *m;
+
+	for (size_t i = 0; i < MISS_SLOTS; i++) {
+		m = &p->misses[i];
+		if (m->inode != inode)
+			continue;
+		if (now < m->retry_at_ns)
+			return 0;
+		m->backoff_ns = m->backoff_ns * 2 > MISS_MAX_RETRY_NS ? MISS_MAX_RETRY_NS : m->backoff_ns * 2;
+		m->retry_at_ns = now + m->backoff_ns;
+		return 1;
+	}
+	m = &p->misses[p->next_miss++ % MISS_SLOTS];
+	m->inode = inode;
+	m->backoff_ns = MISS_FIRST_RETRY_NS;
+	m->retry_at_ns = now + m->backoff_ns;
+	return 1;
+}
+
+const struct pod_ref *pods_lookup(struct pods *p, uint32_t inode)
+{
+	const struct netns_entry *e;
+	const struct pod_ref *ref = NULL;
+
+	if (!p || !inode || inode == p->host_inode)
+		return NULL;
+	pthread_mutex_lock(&p->lock);
+	e = table_find(p->table, inode);
+	if (e)
+		ref = e->ref;
+	else if (note_miss(p, inode) && p->thread_started) {
+		p->want_refresh = 1;
+		pthread_cond_signal(&p->wake);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return ref;
+}
+
+size_t pods_count(struct pods *p)
+{
+	size_t n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->table ? p->table->n : 0;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
+const char *pods_source(const struct pods *p)
+{
+	return p->source;
+}
+
+static int connect_source(struct pods *p, const struct pods_opts *o, char *err, size_t errlen)
+{
+	char runtime[128] = "";
+	int ret;
+
+	ret = cri_endpoint_open(o->cri_endpoint, p->host_root, o->timeout_ms > 0 ? o->timeout_ms : 2000, &p->cri,
+				runtime, sizeof(runtime), err, errlen);
+	if (ret == 0) {
+		snprintf(p->source, sizeof(p->source), "cri unix://%s (%s)", cri_client_socket(p->cri), runtime);
+		return 0;
+	}
+	if ((o->cri_endpoint && o->cri_endpoint[0]) || o->no_fallback)
+		return ret;
+	snprintf(p->source, sizeof(p->source), "proc (%s/proc cgroups + /var/log/pods; no CRI socket answered)",
+		 strcmp(p->host_root, "/") ? p->host_root : "");
+	return 0;
+}
+
+int pods_open(const struct pods_opts *o, struct pods **out, char *err, size_t errlen)
+{
+	struct pods *p = calloc(1, sizeof(*p));
+	int ret;
+
+	if (!p) {
+		snprintf(err, errlen, "out of memory for the pod resolver");
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&p->list_lock, NULL);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->wake, NULL);
+	snprintf(p->host_root, sizeof(p->host_root), "%s", o->host_root && o->host_root[0] ? o->host_root : "/");
+	p->host_inode = host_netns_inode(p->host_root);
+	ret = connect_source(p, o, err, errlen);
+	if (ret < 0)
+		goto fail;
+	ret = pods_refresh(p, err, errlen);
+	if (ret < 0)
+		goto fail;
+	if (pthread_create(&p->thread, NULL, refresh_thread, p) == 0)
+		p->thread_started = 1;
+	*out = p;
+	return 0;
+fail:
+	pods_close(p);
+	return ret;
+}
+
+void pods_close(struct pods *p)
+{
+	struct ref_chunk *c, *next;
+
+	if (!p)
+		return;
+	if (p->thread_started) {
+		pthread_mutex_lock(&p->lock);
+		p->stop = 1;
+		pthread_cond_signal(&p->wake);
+		pthread_mutex_unlock(&p->lock);
+		pthread_join(p->thread, NULL);
+	}
+	cri_client_free(p->cri);
+	pod_list_free(&p->list);
+	free(p->table);
+	for (c = p->pool; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	pthread_mutex_destroy(&p->list_lock);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->wake);
+	free(p);
+}
+
+/* ---- selection ---- */
+
+struct inode_set {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+static int set_add(struct inode_set *s, uint32_t inode)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == inode)
+			return 0;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		uint32_t *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = inode;
+	return 0;
+}
+
+static int has_container(const struct pod_info *pi, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *s = pi->ref.container; *s;) {
+		const char *comma = strchr(s, ',');
+		size_t l = comma ? (size_t)(comma - s) : strlen(s);
+
+		if (l == len && memcmp(s, name, len) == 0)
+			return 1;
+		if (!comma)
+			break;
+		s = comma + 1;
+	}
+	return 0;
+}
+
+static int labels_match(const struct pod_info *pi, const struct pod_selector *sel)
+{
+	for (size_t i = 0; i < sel->n_labels; i++)
+		if (!pod_has_label(pi, sel->labels[i]))
+			return 0;
+	return 1;
+}
+
+/* Caller holds list_lock. The netns to trace for one chosen pod. */
+static int pod_netns(struct pods *p, const struct pod_info *pi, const struct pod_selector *sel, uint32_t *inode,
+		     char *err, size_t errlen)
+{
+	const char *ns = pi->ref.namespace_, *name = pi->ref.name;
+	char why[256];
+	int ret;
+
+	if (!pi->ready) {
+		snprintf(err, errlen, "pod %s/%s is not ready (its sandbox is not running)", ns, name);
+		return -EAGAIN;
+	}
+	if (pi->host_network && !sel->allow_host_netns) {
+		snprintf(err, errlen,
+			 "pod %s/%s uses the host network: a filter on it would match the whole node; "
+			 "add --allow-host-netns to trace it anyway", ns, name);
+		return -EPERM;
+	}
+	*inode = pi->netns_inode;
+	if (sel->container && p->cri) {
+		ret = cri_container_netns(p->cri, p->host_root, pi->sandbox_id, sel->container, inode, why,
+					  sizeof(why));
+		if (ret < 0) {
+			snprintf(err, errlen, "pod %s/%s: %s", ns, name, why);
+			return ret;
+		}
+	} else if (sel->container && !has_container(pi, sel->container)) {
+		snprintf(err, errlen, "pod %s/%s has no container named %s", ns, name, sel->container);
+		return -ENOENT;
+	}
+	if (!*inode) {
+		snprintf(err, errlen, "pod %s/%s has no running process to take its netns from", ns, name);
+		return -ESRCH;
+	}
+	return 0;
+}
+
+/* The sandbox to use for ns/name: a ready one (the newest), else any. */
+static const struct pod_info *find_pod(const struct pod_list *l, const char *ns, const char *name)
+{
+	const struct pod_info *best = NULL;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pod_info *pi = &l->v[i];
+
+		if (strcmp(pi->ref.namespace_, ns) || strcmp(pi->ref.name, name))
+			continue;
+		if (!best || (pi->ready > best->ready) ||
+		    (pi->ready == best->ready && pi->created_at > best->created_at))
+			best = pi;
+	}
+	return best;
+}
+
+static int split_name(const char *spec, const char *default_ns, char *ns, size_t nslen, char *name,
+		      size_t namelen, char *err, size_t errlen)
+{
+	const char *slash = strchr(spec, '/');
+
+	if (slash)
+		snprintf(ns, nslen, "%.*s", (int)(slash - spec), spec);
+	else
+		snprintf(ns, nslen, "%s", default_ns ? default_ns : "default");
+	snprintf(name, namelen, "%s", slash ? slash + 1 : spec);
+	if (!ns[0] || !name[0] || strchr(name, '/')) {
+		snprintf(err, errlen, "pod '%s': expected NAMESPACE/NAME or NAME", spec);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Caller holds list_lock. */
+static int select_named(struct pods *p, const struct pod_selector *sel, const char *spec, struct inode_set *out,
+			char *err, size_t errlen)
+{
+	char ns[64], name[256];
+	const struct pod_info *pi;
+	uint32_t inode;
+	int ret;
+
+	ret = split_name(spec, sel->default_namespace, ns, sizeof(ns), name, sizeof(name), err, errlen);
+	if (ret < 0)
+		return ret;
+	pi = find_pod(&p->list, ns, name);
+	if (!pi) {
+		/* Maybe it started after the table was built. */
+		if (refresh_locked(p, err, errlen) < 0 || !(pi = find_pod(&p->list, ns, name))) {
+			snprintf(err, errlen, "pod %s/%s not found (%zu sandboxes known to %s)", ns, name, p->list.n,
+				 p->source);
+			return -ENOENT;
+		}
+	}
+	ret = pod_netns(p, pi, sel, &inode, err, errlen);
+	return ret < 0 ? ret : set_add(out, inode);
+}
+
+/* Caller holds list_lock. Pods picked by labels and/or container name. */
+static int select_matching(struct pods *p, const struct pod_selector *sel, struct inode_set *out, char *err,
+			   size_t errlen)
+{
+	size_t matched = 0;
+	uint32_t inode;
+	int ret;
+
+	for (size_t i = 0; i < p->list.n; i++) {
+		const struct pod_info *pi = &p->list.v[i];
+
+		if (!pi->ready || !labels_match(pi, sel) || (sel->container && !has_container(pi, sel->container)))
+			continue;
+		ret = pod_netns(p, pi, sel, &inode, err, errlen);
+		if (ret < 0)
+			return ret;
+		if ((ret = set_add(out, inode)) < 0)
+			return ret;
+		matched++;
+	}
+	if (!matched) {
+		snprintf(err, errlen, "no ready pod matches %s%s%s%s (%zu sandboxes known to %s)",
+			 sel->n_labels ? "labels " : "", sel->n_labels ? sel->labels[0] : "",
+			 sel->n_labels > 1 ? ",..." : "", sel->container ? " with that container" : "",
+			 p->list.n, p->source);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int pods_select(struct pods *p, const struct pod_selector *sel, uint32_t **netns_inodes, size_t *n,
+		char *err, size_t errlen)
+{
+	struct inode_set set = { 0 };
+	int ret = 0;
+
+	if (!sel->n_pods && !sel->n_labels && !sel->container) {
+		snprintf(err, errlen, "no pod selected: give a pod name, a label or a container name");
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&p->list_lock);
+	for (size_t i = 0; i < sel->n_pods && ret == 0; i++)
+		ret = select_named(p, sel, sel->pods[i], &set, err, errlen);
+	if (ret == 0 && (sel->n_labels || (!sel->n_pods && sel->container)))
+		ret = select_matching(p, sel, &set, err, errlen);
+	pthread_mutex_unlock(&p->list_lock);
+	if (ret == -ENOMEM)
+		snprintf(err, errlen, "out of memory selecting pods");
+	if (ret < 0) {
+		free(set.v);
+		return ret;
+	}
+	*netns_inodes = set.v;
+	*n = set.n;
+	return 0;
+}
