@@ -1,5 +1,6 @@
 # pwru: build, test, bench, demo.  `make V=1` prints full commands.
 OUT      ?= build
+.DEFAULT_GOAL := all
 CLANG    ?= clang
 CC       ?= gcc
 BPFTOOL  ?= bpftool
@@ -34,7 +35,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I$(OUT) 
 # shared library, BPF objects, headers generated before compiling, test
 # suites run by `make test`, benchmarks run by `make bench`.
 LIB_SRCS     := $(wildcard src/*.c)
-BPF_PROGS    := pwru
+BPF_PROGS    := pwru_direct pwru_probe
 GEN_HDRS     :=
 TEST_SUITES  :=
 BENCH_TARGETS :=
@@ -60,6 +61,15 @@ $(OUT)/vmlinux.h:
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(OUT)
 	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+# One source, two objects: see bpf/skb_read.h for why.
+$(OUT)/pwru_direct.bpf.o: bpf/pwru.bpf.c bpf/*.h $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DPWRU_DIRECT=1 -c $< -o $@
+
+$(OUT)/pwru_probe.bpf.o: bpf/pwru.bpf.c bpf/*.h $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DPWRU_DIRECT=0 -c $< -o $@
 
 $(OUT)/%.bpf.o: bpf/%.bpf.c bpf/*.h $(OUT)/vmlinux.h
 	$(call msg,BPF,$@)

@@ -101,7 +101,7 @@ struct pwru_config {
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct pwru_tuple) == 40, "pwru_tuple layout");
-_Static_assert(sizeof(struct pwru_event) == 136, "pwru_event layout");
+_Static_assert(sizeof(struct pwru_event) == 144, "pwru_event layout");
 _Static_assert(sizeof(struct pwru_config) == 48, "pwru_config layout");
 #endif
 

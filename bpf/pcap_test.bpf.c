@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test vehicle for pcap filters: a TC program run with BPF_PROG_TEST_RUN on
+ * generated frames. bpf_cast_to_kern_ctx() hands it the kernel's own sk_buff
+ * through a BTF pointer, so it exercises the same skb reads and placeholders
+ * as the tracing programs, in both the direct (PWRU_DIRECT=1) and the
+ * probe-read (PWRU_DIRECT=0) build.
+ *
+ * Per run, from the __sk_buff given to the test run:
+ *   mark      0, or 1 + the number of readable bytes (simulates a short linear part)
+ *   priority  bit 31: push a VLAN tag into skb metadata first, as a NIC or
+ *             skb_vlan_untag() would; bit 16: 802.1ad; bits 0-15: the TCI
+ *   cb[0]     enum pcap_layer to force, 0 for the program's own choice
+ * Returns 1 when the filter matches.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "skb_read.h"
+#include "pcap_filter.h"
+
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+
+#define TEST_PUSH_VLAN (1u << 31)
+#define TEST_VLAN_AD   (1u << 16)
+
+SEC("pcap_test")
+int pcap_test_run(struct __sk_buff *ctx)
+{
+	__u32 vlan = ctx->priority, limit = ctx->mark, layer = ctx->cb[0];
+	struct pcap_frame fr;
+	struct sk_buff *skb;
+
+	if (vlan & TEST_PUSH_VLAN)
+		bpf_skb_vlan_push(ctx, bpf_htons(vlan & TEST_VLAN_AD ? 0x88a8 : 0x8100), vlan & 0xffff);
+	skb = bpf_cast_to_kern_ctx(ctx);
+	pcap_frame_of(skb, &fr, layer);
+	if (limit && fr.caplen > limit - 1)
+		fr.caplen = limit - 1;
+	return pcap_frame_match(skb, &fr);
+}
+
+char LICENSE[] SEC("license") = "GPL";

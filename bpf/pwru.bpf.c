@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pwru's kernel side: one program per attach kind and skb argument
+ * position, all sharing the same filter and event helpers.
+ *
+ * Compiled twice (see skb_read.h): PWRU_DIRECT=1 holds the tp_btf and fentry
+ * programs, whose skb argument is BTF-typed; PWRU_DIRECT=0 holds the raw_tp,
+ * kprobe and kprobe-multi programs, which must read through probe_read.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "pwru.h"
+#include "skb_read.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile struct pwru_config CFG = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PWRU_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PWRU_NETNS_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} netns_filter SEC(".maps");
+
+/* LRU: a busy host must never fill it and stop tracking new packets. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PWRU_TRACK_SKB_MAX);
+	__type(key, __u64);
+	__type(value, __u8);
+} tracked_skbs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, PWRU_STACK_MAX);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, PWRU_MAX_STACK_DEPTH * sizeof(__u64));
+} stacks SEC(".maps");
+
+#if __has_include("pcap_filter.h")
+#include "pcap_filter.h"
+#else
+static __always_inline int skb_pcap_match(struct sk_buff *skb)
+{
+	return 1;
+}
+#endif
+
+/* Replaced per loaded clone by user space with the probe's table index. */
+static __always_inline __u32 probe_id(void)
+{
+	__u64 id;
+
+	asm volatile("%0 = 0x70777275706e6964 ll" : "=r"(id));
+	return (__u32)id;
+}
+
+static __always_inline void count(__u32 which)
+{
+	__u64 *c = bpf_map_lookup_elem(&counters, &which);
+
+	if (c)
+		*c += 1;
+}
+
+static __always_inline __u32 skb_netns(struct sk_buff *skb)
+{
+	struct net_device *dev = RD(skb, dev);
+	struct sock *sk;
+
+	if (dev)
+		return RD(dev, nd_net.net, ns.inum);
+	/*
+	 * Locally generated packets get their device late; the socket knows.
+	 * skb->sk is RCU-typed for tp_btf: the verifier wants the NULL test.
+	 */
+	sk = RD(skb, sk);
+	if (!sk)
+		return 0;
+	return RD(sk, __sk_common.skc_net.net, ns.inum);
+}
+
+static __always_inline int skb_is_tracked(struct sk_buff *skb)
+{
+	__u64 addr = (__u64)skb;
+
+	return CFG.track_skb && bpf_map_lookup_elem(&tracked_skbs, &addr);
+}
+
+/* Cheapest checks first: each rejects before any helper call is made. */
+static __always_inline int skb_matches(struct sk_buff *skb)
+{
+	if (CFG.filter_mark && (RD(skb, mark) & CFG.mark_mask) != CFG.mark_value)
+		return 0;
+	if (CFG.filter_ifindex && RD(skb, dev, ifindex) != CFG.filter_ifindex)
+		return 0;
+	if (CFG.filter_netns) {
+		__u32 ns = skb_netns(skb);
+
+		if (!bpf_map_lookup_elem(&netns_filter, &ns))
+			return 0;
+	}
+	if (CFG.has_pcap_filter && !skb_pcap_match(skb))
+		return 0;
+	return 1;
+}
+
+static __always_inline void fill_l4(struct pwru_tuple *t, void *l4)
+{
+	__u16 ports[2] = {};
+
+	if (t->l4proto != IPPROTO_TCP && t->l4proto != IPPROTO_UDP &&
+	    t->l4proto != IPPROTO_SCTP)
+		return;
+	bpf_probe_read_kernel(ports, sizeof(ports), l4);
+	t->sport = bpf_ntohs(ports[0]);
+	t->dport = bpf_ntohs(ports[1]);
+	if (t->l4proto == IPPROTO_TCP)
+		bpf_probe_read_kernel(&t->tcp_flags, 1, l4 + 13);
+}
+
+/*
+ * The network header offset is valid on both directions once IP has seen
+ * the packet; the version nibble decides v4/v6 (skb->protocol is still
+ * unset on parts of the local output path).
+ */
+static __always_inline int fill_tuple(struct pwru_tuple *t, struct sk_buff *skb)
+{
+	unsigned char *head = RD(skb, head);
+	__u16 nh_off = RD(skb, network_header);
+	struct iphdr ip4;
+	struct ipv6hdr ip6;
+	__u8 vers;
+
+	if (nh_off == (__u16)~0U || !head)
+		return 0;
+	if (bpf_probe_read_kernel(&vers, 1, head + nh_off))
+		return 0;
+	vers >>= 4;
+	if (vers == 4) {
+		if (bpf_probe_read_kernel(&ip4, sizeof(ip4), head + nh_off))
+			return 0;
+		__builtin_memcpy(t->saddr, &ip4.saddr, 4);
+		__builtin_memcpy(t->daddr, &ip4.daddr, 4);
+		t->l3 = 4;
+		t->l4proto = ip4.protocol;
+		/* Only the first fragment carries ports. */
+		if (!(ip4.frag_off & bpf_htons(0x1fff)))
+			fill_l4(t, head + nh_off + (ip4.ihl & 0xf) * 4);
+		return 1;
+	}
+	if (vers == 6) {
+		if (bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh_off))
+			return 0;
+		__builtin_memcpy(t->saddr, &ip6.saddr, 16);
+		__builtin_memcpy(t->daddr, &ip6.daddr, 16);
+		t->l3 = 6;
+		t->l4proto = ip6.nexthdr;
+		fill_l4(t, head + nh_off + sizeof(ip6));
+		return 1;
+	}
+	return 0;
+}
+
+static __always_inline void fill_meta(struct pwru_event *e, struct sk_buff *skb)
+{
+	struct net_device *dev = RD(skb, dev);
+
+	e->netns = skb_netns(skb);
+	e->mark = RD(skb, mark);
+	e->len = RD(skb, len);
+	e->proto = bpf_ntohs(RD(skb, protocol));
+	if (dev) {
+		e->ifindex = RD(dev, ifindex);
+		e->mtu = RD(dev, mtu);
+	}
+	if (RD(skb, mac_header) == (__u16)~0U)
+		e->flags |= PWRU_EV_NO_MAC;
+}
+
+static __always_inline void fill_skb_str(struct pwru_event_skb *es, struct sk_buff *skb)
+{
+	struct btf_ptr p = {
+		.ptr = skb,
+		.type_id = bpf_core_type_id_kernel(struct sk_buff),
+	};
+
+	if (bpf_snprintf_btf(es->str, sizeof(es->str), &p, sizeof(p), 0) >= 0)
+		es->ev.flags |= PWRU_EV_SKB_STR;
+}
+
+struct probe_ctx {
+	void *ctx;          /* the program's context, for stack helpers */
+	struct sk_buff *skb;
+	__u64 func_addr;
+	__u64 caller;
+	__u64 drop_location;
+	__u32 drop_reason;
+	__u16 flags;
+};
+
+static __always_inline void fill_event(struct pwru_event *e, struct probe_ctx *pc)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	e->skb = (__u64)pc->skb;
+	e->ts = bpf_ktime_get_ns();
+	e->func_addr = pc->func_addr;
+	e->caller = pc->caller;
+	e->drop_location = pc->drop_location;
+	e->drop_reason = pc->drop_reason;
+	e->flags |= pc->flags;
+	e->probe_id = probe_id();
+	e->pid = pid_tgid >> 32;
+	e->cpu = bpf_get_smp_processor_id();
+	e->stack_id = -1;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	fill_meta(e, pc->skb);
+	if (CFG.output_tuple && fill_tuple(&e->tuple, pc->skb))
+		e->flags |= PWRU_EV_TUPLE;
+	if (CFG.output_stack) {
+		e->stack_id = bpf_get_stackid(pc->ctx, &stacks, 0);
+		if (e->stack_id >= 0)
+			e->flags |= PWRU_EV_STACK;
+	}
+}
+
+/* Reserve, fill and submit; every failed reservation is counted. */
+static __always_inline void emit_event(struct probe_ctx *pc)
+{
+	struct pwru_event *e;
+
+	if (CFG.output_skb) {
+		struct pwru_event_skb *es;
+
+		es = bpf_ringbuf_reserve(&events, sizeof(*es), 0);
+		if (!es) {
+			count(PWRU_CNT_LOST);
+			return;
+		}
+		__builtin_memset(&es->ev, 0, sizeof(es->ev));
+		fill_event(&es->ev, pc);
+		fill_skb_str(es, pc->skb);
+		bpf_ringbuf_submit(es, 0);
+		count(PWRU_CNT_EMITTED);
+		return;
+	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(PWRU_CNT_LOST);
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_event(e, pc);
+	bpf_ringbuf_submit(e, 0);
+	count(PWRU_CNT_EMITTED);
+}
+
+static __always_inline int handle_skb(struct probe_ctx *pc)
+{
+	struct sk_buff *skb = pc->skb;
+	__u64 addr = (__u64)skb;
+	__u8 one = 1;
+
+	if (!skb)
+		return 0;
+	if (skb_is_tracked(skb)) {
+		pc->flags |= PWRU_EV_TRACKED;
+	} else {
+		if (!skb_matches(skb))
+			return 0;
+		if (CFG.track_skb)
+			bpf_map_update_elem(&tracked_skbs, &addr, &one, BPF_ANY);
+	}
+	emit_event(pc);
+	return 0;
+}
+
+/* A freed skb's address is reused: forget it so a new packet is not followed. */
+static __always_inline void untrack_skb(struct sk_buff *skb)
+{
+	__u64 addr = (__u64)skb;
+
+	if (CFG.track_skb)
+		bpf_map_delete_elem(&tracked_skbs, &addr);
+}
+
+#if PWRU_DIRECT
+/* tp_btf: ctx[i] is the tracepoint's i-th argument after its hidden __data. */
+#define TP_BTF_SKB(pos)                                                   \
+SEC("pwru_tp_btf")                                                        \
+int pwru_tp_skb##pos(__u64 *ctx)                                           \
+{                                                                         \
+	struct probe_ctx pc = { .ctx = ctx,                               \
+				.skb = (struct sk_buff *)ctx[pos] };      \
+	return handle_skb(&pc);                                           \
+}
+TP_BTF_SKB(0)
+TP_BTF_SKB(1)
+TP_BTF_SKB(2)
+TP_BTF_SKB(3)
+TP_BTF_SKB(4)
+
+/* skb:kfree_skb(skb, location, reason, ...): where and why it died. */
+SEC("pwru_tp_btf")
+int pwru_tp_kfree(__u64 *ctx)
+{
+	struct probe_ctx pc = {
+		.ctx = ctx,
+		.skb = (struct sk_buff *)ctx[0],
+		.drop_location = ctx[1],
+		.drop_reason = (__u32)ctx[2],
+		.flags = PWRU_EV_DROP,
+	};
+
+	handle_skb(&pc);
+	untrack_skb(pc.skb);
+	return 0;
+}
+
+/* skb:consume_skb(skb, ...): the normal end of a packet's life. */
+SEC("pwru_tp_btf")
+int pwru_tp_consume(__u64 *ctx)
+{
+	struct probe_ctx pc = { .ctx = ctx, .skb = (struct sk_buff *)ctx[0] };
+
+	handle_skb(&pc);
+	untrack_skb(pc.skb);
+	return 0;
+}
+#else
+/* raw_tp: the same arguments, but untyped: every read goes through probe_read. */
+#define RAW_TP_SKB(pos)                                                   \
+SEC("pwru_raw_tp")                                                        \
+int pwru_raw_skb##pos(struct bpf_raw_tracepoint_args *ctx)                  \
+{                                                                         \
+	struct probe_ctx pc = { .ctx = ctx,                               \
+				.skb = (struct sk_buff *)ctx->args[pos] };\
+	return handle_skb(&pc);                                           \
+}
+RAW_TP_SKB(0)
+RAW_TP_SKB(1)
+RAW_TP_SKB(2)
+RAW_TP_SKB(3)
+RAW_TP_SKB(4)
+
+SEC("pwru_raw_tp")
+int pwru_raw_kfree(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct probe_ctx pc = {
+		.ctx = ctx,
+		.skb = (struct sk_buff *)ctx->args[0],
+		.drop_location = ctx->args[1],
+		.drop_reason = (__u32)ctx->args[2],
+		.flags = PWRU_EV_DROP,
+	};
+
+	handle_skb(&pc);
+	untrack_skb(pc.skb);
+	return 0;
+}
+
+SEC("pwru_raw_tp")
+int pwru_raw_consume(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct probe_ctx pc = { .ctx = ctx, .skb = (struct sk_buff *)ctx->args[0] };
+
+	handle_skb(&pc);
+	untrack_skb(pc.skb);
+	return 0;
+}
+#endif

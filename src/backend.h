@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PWRU_BACKEND_H
+#define PWRU_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "probes.h"
+
+struct loader;
+struct progress;
+
+/* What a backend leaves behind: fds to close on detach, links first. */
+struct attach_set {
+	int *links, *progs;
+	size_t n_links, n_progs, cap_links, cap_progs;
+	size_t attached, failed;
+};
+
+int attach_set_add_link(struct attach_set *s, int fd);
+int attach_set_add_prog(struct attach_set *s, int fd);
+/* Closes every link, then every program, stepping the progress. */
+void attach_set_detach(struct attach_set *s, struct progress *p);
+
+struct backend {
+	const char *name;
+	bool wants_funcs, wants_tracepoints;
+	/* 0 when this kernel can run it; else -errno and a reason in why. */
+	int (*probe_kernel)(char *why, size_t len);
+	/* Names the template programs the probes need (loader_want). */
+	int (*prepare)(struct loader *l, struct probe_list *pl);
+	/* Clones and attaches; per-probe failures are counted, not fatal. */
+	int (*attach)(struct loader *l, struct probe_list *pl, struct attach_set *s,
+		      struct progress *p);
+};
+
+extern const struct backend backend_tracepoint;
+
+/* All backends in order of preference. */
+const struct backend *const *backends_all(size_t *n);
+const struct backend *backend_by_name(const char *name);
+/*
+ * The requested backend if this kernel runs it, else the first that works,
+ * with one line saying why each better one was passed over.
+ */
+const struct backend *backend_select(const char *requested, char *report, size_t len,
+				     char *err, size_t errlen);
+
+#endif

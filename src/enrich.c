@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/* From the kernel's numbers to names: functions, drop sites, reasons, interfaces, pods. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+
+#include "enrich.h"
+#include "ksyms.h"
+#include "drop_reasons.h"
+#include "ifnames.h"
+#include "pods.h"
+
+static int64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int func_names_build(struct enricher *en)
+{
+	const struct probe_list *pl = en->probes;
+
+	en->func_names = calloc(pl->n ? pl->n : 1, sizeof(*en->func_names));
+	if (!en->func_names)
+		return -ENOMEM;
+	for (size_t i = 0; i < pl->n; i++) {
+		const struct probe *p = &pl->v[i];
+
+		if (p->kind == PROBE_TP)
+			snprintf(en->func_names[i], sizeof(en->func_names[i]), "%s:%s",
+				 p->group, p->name);
+		else
+			snprintf(en->func_names[i], sizeof(en->func_names[i]), "%s", p->name);
+	}
+	return 0;
+}
+
+int enricher_init(struct enricher *en, const struct probe_list *probes,
+		  const struct output_cfg *cfg)
+{
+	en->probes = probes;
+	en->cfg = cfg;
+	en->mono_to_real_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	return func_names_build(en);
+}
+
+void enricher_fini(struct enricher *en)
+{
+	free(en->func_names);
+	en->func_names = NULL;
+}
+
+static void fill_stack(struct enricher *en, struct record *r)
+{
+	uint64_t ips[PWRU_MAX_STACK_DEPTH] = {};
+	uint32_t id = (uint32_t)r->ev->stack_id;
+
+	if (bpf_map_lookup_elem(en->stacks_fd, &id, ips))
+		return;
+	for (int i = 0; i < PWRU_MAX_STACK_DEPTH && ips[i]; i++) {
+		char sym[RECORD_SYM_LEN - 8];
+
+		ksyms_format(en->ksyms, ips[i], sym, sizeof(sym));
+		snprintf(r->stack[r->n_stack++], RECORD_SYM_LEN, "    %s", sym);
+	}
+	/* Stack ids are reused by the kernel only once freed: free as we go. */
+	bpf_map_delete_elem(en->stacks_fd, &id);
+}
+
+static void fill_timestamp(struct enricher *en, struct record *r)
+{
+	switch (en->cfg->timestamp) {
+	case TS_NONE:
+		break;
+	case TS_CURRENT:
+		r->ts_ns = clock_ns(CLOCK_REALTIME);
+		break;
+	case TS_RELATIVE:
+		r->ts_ns = en->prev_ts ? (int64_t)(r->ev->ts - en->prev_ts) : 0;
+		en->prev_ts = r->ev->ts;
+		break;
+	case TS_ABSOLUTE:
+		r->ts_ns = (int64_t)r->ev->ts + en->mono_to_real_ns;
+		break;
+	}
+}
+
+int enrich_record(struct enricher *en, const void *data, size_t size, struct record *r)
+{
+	const struct pwru_event *e = data;
+
+	if (size < sizeof(*e) || e->probe_id >= en->probes->n)
+		return -EINVAL;
+	r->ev = e;
+	r->skb_str = (e->flags & PWRU_EV_SKB_STR) && size >= sizeof(struct pwru_event_skb) ?
+		     ((const struct pwru_event_skb *)data)->str : NULL;
+	r->func = en->func_names[e->probe_id];
+	r->ifname = ifnames_get(en->ifnames, e->netns, e->ifindex);
+	r->drop_reason = NULL;
+	r->drop_site[0] = r->caller[0] = '\0';
+	r->n_stack = 0;
+	r->pod = en->pods ? pods_lookup(en->pods, e->netns) : NULL;
+	if (e->flags & PWRU_EV_DROP) {
+		r->drop_reason = drop_reason_name(en->reasons, e->drop_reason);
+		if (e->drop_location)
+			ksyms_format(en->ksyms, e->drop_location, r->drop_site, sizeof(r->drop_site));
+	}
+	if (e->flags & PWRU_EV_CALLER)
+		ksyms_format(en->ksyms, e->caller, r->caller, sizeof(r->caller));
+	if (e->flags & PWRU_EV_STACK)
+		fill_stack(en, r);
+	fill_timestamp(en, r);
+	return 0;
+}

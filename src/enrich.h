@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PWRU_ENRICH_H
+#define PWRU_ENRICH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "output.h"
+#include "probes.h"
+#include "record.h"
+
+struct ksyms;
+struct drop_reasons;
+struct ifnames;
+struct pods;
+
+/* Everything that turns numbers into names; lives off the BPF event path. */
+struct enricher {
+	const struct probe_list *probes;
+	char (*func_names)[192];    /* display name per probe */
+	struct ksyms *ksyms;
+	struct drop_reasons *reasons;
+	struct ifnames *ifnames;
+	struct pods *pods;          /* NULL without pod support */
+	int stacks_fd;
+	const struct output_cfg *cfg;
+	int64_t mono_to_real_ns;    /* for --timestamp absolute */
+	uint64_t prev_ts;           /* for --timestamp relative */
+};
+
+int enricher_init(struct enricher *en, const struct probe_list *probes,
+		  const struct output_cfg *cfg);
+void enricher_fini(struct enricher *en);
+/* Decodes one ringbuf sample; -EINVAL when it is not a pwru event. */
+int enrich_record(struct enricher *en, const void *data, size_t size, struct record *r);
+
+#endif

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Targets: netns paths, interface names, pods and the pcap expression, resolved once. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "filters.h"
+#include "netns.h"
+#include "pods.h"
+#include "pcap_hook.h"
+
+static int netns_add(struct filter_set *f, uint32_t inode)
+{
+	uint32_t *v;
+
+	for (size_t i = 0; i < f->n_netns; i++) {
+		if (f->netns[i] == inode)
+			return 0;
+	}
+	if (f->n_netns >= PWRU_NETNS_MAX)
+		return -E2BIG;
+	v = realloc(f->netns, (f->n_netns + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	f->netns = v;
+	f->netns[f->n_netns++] = inode;
+	return 0;
+}
+
+static int resolve_netns(struct filter_set *f, const struct options *o, char *err, size_t len)
+{
+	for (int i = 0; i < o->filter_netns.n; i++) {
+		uint32_t inode;
+		int ret = netns_resolve(o->filter_netns.items[i], &inode, err, len);
+
+		if (!ret)
+			ret = netns_add(f, inode);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static bool pods_wanted(const struct options *o)
+{
+	return o->filter_pod.n || o->filter_pod_label.n || o->cri_endpoint;
+}
+
+/* Opens the runtime when asked; otherwise only if one answers, to name pods on events. */
+static int open_pods(struct filter_set *f, const struct options *o, char *err, size_t len)
+{
+	struct pods_opts po = {
+		.cri_endpoint = o->cri_endpoint,
+		.host_root = o->host_root,
+		.no_fallback = !pods_wanted(o),
+	};
+	char ignored[256];
+	int ret;
+
+	if (!pods_wanted(o)) {
+		if (pods_open(&po, &f->pods, ignored, sizeof(ignored)))
+			f->pods = NULL;
+		else
+			fprintf(stderr, "Naming pods from %s\n", pods_source(f->pods));
+		return 0;
+	}
+	ret = pods_open(&po, &f->pods, err, len);
+	if (!ret)
+		fprintf(stderr, "Resolving pods through %s\n", pods_source(f->pods));
+	return ret;
+}
+
+static int resolve_pods(struct filter_set *f, const struct options *o, char *err, size_t len)
+{
+	struct pod_selector sel = {
+		.pods = o->filter_pod.items,
+		.n_pods = o->filter_pod.n,
+		.default_namespace = o->pod_namespace,
+		.labels = o->filter_pod_label.items,
+		.n_labels = o->filter_pod_label.n,
+		.container = o->filter_container,
+		.allow_host_netns = o->allow_host_netns,
+	};
+	uint32_t *inodes = NULL;
+	size_t n = 0;
+	int ret = open_pods(f, o, err, len);
+
+	if (ret || !(o->filter_pod.n || o->filter_pod_label.n))
+		return ret;
+	ret = pods_select(f->pods, &sel, &inodes, &n, err, len);
+	for (size_t i = 0; !ret && i < n; i++)
+		ret = netns_add(f, inodes[i]);
+	free(inodes);
+	return ret;
+}
+
+/* The interface name means the one inside the (first) netns we filter on. */
+static int resolve_ifname(struct filter_set *f, const struct options *o, char *err, size_t len)
+{
+	int nsfd = -1, ret;
+	uint32_t self;
+
+	if (!o->filter_ifname)
+		return 0;
+	if (f->n_netns) {
+		nsfd = netns_open_inode(o->host_root, f->netns[0]);
+		if (nsfd < 0) {
+			snprintf(err, len, "--filter-ifname %s: cannot enter netns %u",
+				 o->filter_ifname, f->netns[0]);
+			return nsfd;
+		}
+	}
+	ret = netns_ifindex(nsfd, o->filter_ifname);
+	if (nsfd >= 0)
+		close(nsfd);
+	if (ret < 0) {
+		snprintf(err, len, "--filter-ifname %s: no such interface%s", o->filter_ifname,
+			 f->n_netns ? " in that network namespace" : "");
+		return ret;
+	}
+	f->ifindex = (uint32_t)ret;
+	/* An ifindex means nothing without its netns: pin this one. */
+	if (!f->n_netns && !netns_self(&self))
+		return netns_add(f, self);
+	return 0;
+}
+
+int filters_resolve(struct filter_set *f, const struct options *o, char *err, size_t errlen)
+{
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	ret = resolve_netns(f, o, err, errlen);
+	if (!ret)
+		ret = resolve_pods(f, o, err, errlen);
+	if (!ret)
+		ret = resolve_ifname(f, o, err, errlen);
+	if (!ret)
+		ret = pcap_hook_compile(o->pcap_filter, &f->pcap, err, errlen);
+	return ret;
+}
+
+void filters_to_config(const struct filter_set *f, const struct options *o,
+		       struct pwru_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->filter_netns = f->n_netns > 0;
+	cfg->filter_ifindex = f->ifindex;
+	cfg->filter_mark = o->filter_mark_set;
+	cfg->mark_value = o->filter_mark & o->filter_mark_mask;
+	cfg->mark_mask = o->filter_mark_mask;
+	cfg->track_skb = o->filter_track_skb;
+	cfg->output_meta = o->output_meta;
+	cfg->output_tuple = o->output_tuple || o->output_json;
+	cfg->output_stack = o->output_stack;
+	cfg->output_caller = o->output_caller;
+	cfg->output_skb = o->output_skb;
+	cfg->has_pcap_filter = f->pcap != NULL;
+}
+
+void filters_loader_hooks(struct filter_set *f, struct loader_opts *lo)
+{
+	if (f->pcap) {
+		lo->rewrite = pcap_hook_rewrite;
+		lo->rewrite_arg = f->pcap;
+	}
+}
+
+int filters_fill_maps(const struct filter_set *f, struct loader *l, char *err, size_t errlen)
+{
+	int fd = loader_map_fd(l, "netns_filter");
+	uint8_t one = 1;
+
+	for (size_t i = 0; i < f->n_netns; i++) {
+		if (bpf_map_update_elem(fd, &f->netns[i], &one, BPF_ANY)) {
+			int ret = -errno;
+
+			snprintf(err, errlen, "netns filter map: %s", strerror(errno));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void filters_free(struct filter_set *f)
+{
+	pcap_hook_free(f->pcap);
+	if (f->pods)
+		pods_close(f->pods);
+	free(f->netns);
+	memset(f, 0, sizeof(*f));
+}

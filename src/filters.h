@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PWRU_FILTERS_H
+#define PWRU_FILTERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loader.h"
+#include "options.h"
+
+struct pods;
+struct pcap_filters;
+
+/* What to watch, resolved from names on the command line to kernel numbers. */
+struct filter_set {
+	uint32_t *netns;        /* inodes for the netns_filter map */
+	size_t n_netns;
+	uint32_t ifindex;
+	struct pods *pods;      /* open when pods are asked for or a runtime answers */
+	struct pcap_filters *pcap;
+};
+
+int filters_resolve(struct filter_set *f, const struct options *o, char *err, size_t errlen);
+void filters_to_config(const struct filter_set *f, const struct options *o,
+		       struct pwru_config *cfg);
+void filters_loader_hooks(struct filter_set *f, struct loader_opts *lo);
+int filters_fill_maps(const struct filter_set *f, struct loader *l, char *err, size_t errlen);
+void filters_free(struct filter_set *f);
+
+#endif

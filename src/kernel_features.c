@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "kernel_features.h"
+
+static const struct bpf_insn ret0[] = {
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+static int btf_id_of(const char *name, int kind)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	int id;
+
+	if (!btf)
+		return -errno;
+	id = btf__find_by_name_kind(btf, name, kind);
+	btf__free(btf);
+	return id;
+}
+
+static int load_trivial(enum bpf_prog_type type, enum bpf_attach_type attach,
+			int btf_id)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, o,
+		.expected_attach_type = attach,
+		.attach_btf_id = btf_id,
+	);
+	int fd = bpf_prog_load(type, "pwru_feature", "GPL", ret0, 2, &o);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int verdict(int fd, const char *what, char *why, size_t len)
+{
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	snprintf(why, len, "%s (%s)", what, fd == -EPERM ? "EPERM" : strerror(-fd));
+	return fd;
+}
+
+int kf_tp_btf(char *why, size_t len)
+{
+	int id = btf_id_of("btf_trace_kfree_skb", BTF_KIND_TYPEDEF);
+
+	if (id < 0) {
+		snprintf(why, len, "no kfree_skb tracepoint in BTF");
+		return -ENOENT;
+	}
+	return verdict(load_trivial(BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, id),
+		       "refused", why, len);
+}
+
+int kf_raw_tp(char *why, size_t len)
+{
+	return verdict(load_trivial(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0), "refused", why, len);
+}
+
+int kf_fentry(char *why, size_t len)
+{
+	int id = btf_id_of("ip_rcv", BTF_KIND_FUNC);
+
+	if (id < 0) {
+		snprintf(why, len, "no BTF for kernel functions");
+		return -ENOENT;
+	}
+	return verdict(load_trivial(BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, id),
+		       "refused", why, len);
+}
+
+static int has_kprobe_pmu(void)
+{
+	return access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0;
+}
+
+int kf_kprobe(char *why, size_t len)
+{
+	if (!has_kprobe_pmu()) {
+		snprintf(why, len, "not available (no kprobe support in this kernel)");
+		return -EOPNOTSUPP;
+	}
+	return verdict(load_trivial(BPF_PROG_TYPE_KPROBE, 0, 0), "refused", why, len);
+}
+
+int kf_kprobe_multi(char *why, size_t len)
+{
+	const char *syms[] = { "ip_rcv" };
+	LIBBPF_OPTS(bpf_link_create_opts, lo,
+		.kprobe_multi.syms = syms,
+		.kprobe_multi.cnt = 1,
+	);
+	int fd, link;
+
+	if (!has_kprobe_pmu()) {
+		snprintf(why, len, "not available (no kprobe support in this kernel)");
+		return -EOPNOTSUPP;
+	}
+	fd = load_trivial(BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, 0);
+	if (fd < 0)
+		return verdict(fd, "not available", why, len);
+	link = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &lo);
+	link = link < 0 ? -errno : link;
+	close(fd);
+	if (link < 0) {
+		snprintf(why, len, "not available (%s)", link == -EOPNOTSUPP ?
+			 "kernel built without fprobe, needs 5.18+" : strerror(-link));
+		return link;
+	}
+	close(link);
+	return 0;
+}

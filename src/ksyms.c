@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Kernel addresses to names, for drop sites, callers and stacks. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ksyms.h"
+
+struct ksym {
+	uint64_t addr;
+	char *name;
+};
+
+struct ksyms {
+	struct ksym *v;
+	size_t n, cap;
+};
+
+static int cmp_addr(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static int ksyms_push(struct ksyms *k, uint64_t addr, const char *name)
+{
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 65536;
+		struct ksym *v = realloc(k->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		k->v = v;
+		k->cap = cap;
+	}
+	k->v[k->n].addr = addr;
+	k->v[k->n].name = strdup(name);
+	return k->v[k->n++].name ? 0 : -ENOMEM;
+}
+
+int ksyms_load(const char *path, struct ksyms **out)
+{
+	struct ksyms *k = calloc(1, sizeof(*k));
+	char line[512], name[256], type;
+	unsigned long long addr;
+	int ret = 0;
+	FILE *f;
+
+	if (!k)
+		return -ENOMEM;
+	f = fopen(path, "r");
+	if (!f) {
+		ret = -errno;
+		goto cleanup;
+	}
+	while (!ret && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3)
+			continue;
+		if (addr && (type == 't' || type == 'T'))
+			ret = ksyms_push(k, addr, name);
+	}
+	fclose(f);
+	if (!ret && k->n == 0)
+		ret = -ENODATA; /* kptr_restrict hides addresses from non-root */
+	if (ret)
+		goto cleanup;
+	qsort(k->v, k->n, sizeof(*k->v), cmp_addr);
+	*out = k;
+	return 0;
+cleanup:
+	ksyms_free(k);
+	return ret;
+}
+
+void ksyms_free(struct ksyms *k)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; i < k->n; i++)
+		free(k->v[i].name);
+	free(k->v);
+	free(k);
+}
+
+static const struct ksym *ksyms_find(const struct ksyms *k, uint64_t addr)
+{
+	size_t lo = 0, hi = k ? k->n : 0;
+
+	/* the last symbol at or below addr */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (k->v[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &k->v[lo - 1] : NULL;
+}
+
+int ksyms_format(const struct ksyms *k, uint64_t addr, char *buf, size_t len)
+{
+	const struct ksym *s = ksyms_find(k, addr);
+
+	if (!s) {
+		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+		return -ENOENT;
+	}
+	if (addr == s->addr)
+		snprintf(buf, len, "%s", s->name);
+	else
+		snprintf(buf, len, "%s+0x%llx", s->name, (unsigned long long)(addr - s->addr));
+	return 0;
+}
+
+uint64_t ksyms_addr(const struct ksyms *k, const char *name)
+{
+	for (size_t i = 0; k && i < k->n; i++) {
+		if (!strcmp(k->v[i].name, name))
+			return k->v[i].addr;
+	}
+	return 0;
+}

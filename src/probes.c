@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Probe discovery from BTF: every kernel function whose parameters 1..5
+ * include a struct sk_buff *, and every tracepoint (btf_trace_<name>
+ * typedef) whose prototype carries one.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+
+#include "probes.h"
+#include "tracefs.h"
+
+#define MAX_FUNC_SKB_POS 5 /* kprobes and fentry read at most 5 register args */
+#define MAX_TP_SKB_POS   5 /* programs exist for ctx[0..4] */
+
+static bool btf_is_skb_ptr(const struct btf *btf, uint32_t type_id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, type_id);
+
+	if (!t || !btf_is_ptr(t))
+		return false;
+	t = btf__type_by_id(btf, t->type);
+	while (t && (btf_is_mod(t) || btf_is_typedef(t)))
+		t = btf__type_by_id(btf, t->type);
+	return t && btf_is_struct(t) &&
+	       !strcmp(btf__name_by_offset(btf, t->name_off), "sk_buff");
+}
+
+int btf_skb_param_pos(const struct btf *btf, uint32_t proto_id, int first, int *nargs)
+{
+	const struct btf_type *t = btf__type_by_id(btf, proto_id);
+	const struct btf_param *p;
+	int n;
+
+	if (!t || !btf_is_func_proto(t))
+		return -1;
+	p = btf_params(t);
+	n = btf_vlen(t);
+	if (nargs)
+		*nargs = n - first;
+	for (int i = first; i < n; i++) {
+		if (btf_is_skb_ptr(btf, p[i].type))
+			return i - first;
+	}
+	return -1;
+}
+
+int probes_name_filter_compile(const char *regex, void **out, char *err, size_t errlen)
+{
+	regex_t *re = calloc(1, sizeof(*re));
+	size_t len = strlen(regex) + 8;
+	char *anchored = malloc(len);
+	int ret = -ENOMEM;
+
+	if (!re || !anchored)
+		goto fail;
+	/* Whole-name matches only: "ip_rcv" must not also select ip_rcv_core. */
+	snprintf(anchored, len, "^(%s)$", regex);
+	ret = regcomp(re, anchored, REG_EXTENDED | REG_NOSUB);
+	if (ret) {
+		char msg[128];
+
+		regerror(ret, re, msg, sizeof(msg));
+		snprintf(err, errlen, "--filter-func '%s': %s", regex, msg);
+		regfree(re);
+		ret = -EINVAL;
+		goto fail;
+	}
+	free(anchored);
+	*out = re;
+	return 0;
+fail:
+	free(re);
+	free(anchored);
+	return ret;
+}
+
+bool probes_name_filter_match(void *re, const char *name)
+{
+	return !re || regexec(re, name, 0, NULL, 0) == 0;
+}
+
+void probes_name_filter_free(void *re)
+{
+	if (re) {
+		regfree(re);
+		free(re);
+	}
+}
+
+static struct probe *probe_push(struct probe_list *l)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct probe *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		l->v = v;
+		l->cap = cap;
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[0]));
+	return &l->v[l->n++];
+}
+
+static enum probe_special func_special(const char *name)
+{
+	if (!strcmp(name, "kfree_skb_reason"))
+		return SPECIAL_KFREE_SKB_REASON;
+	if (!strcmp(name, "sk_skb_reason_drop"))
+		return SPECIAL_SK_SKB_REASON_DROP;
+	return SPECIAL_NONE;
+}
+
+static enum probe_special tp_special(const char *name, int nargs)
+{
+	if (!strcmp(name, "kfree_skb") && nargs >= 3)
+		return SPECIAL_KFREE_SKB_TP;
+	if (!strcmp(name, "consume_skb"))
+		return SPECIAL_CONSUME_SKB_TP;
+	return SPECIAL_NONE;
+}
+
+static int add_func(struct probe_list *l, const struct btf *btf, uint32_t id,
+		    const char *name, const char *group)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	struct probe *p;
+	int nargs, pos;
+
+	pos = btf_skb_param_pos(btf, t->type, 0, &nargs);
+	if (pos < 0 || pos >= MAX_FUNC_SKB_POS)
+		return 0;
+	p = probe_push(l);
+	if (!p)
+		return -ENOMEM;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->group, sizeof(p->group), "%s", group);
+	p->kind = PROBE_FUNC;
+	p->skb_pos = pos;
+	p->nargs = nargs;
+	p->btf_id = id;
+	p->special = func_special(name);
+	return 0;
+}
+
+static int add_tracepoint(struct probe_list *l, const struct btf *btf, uint32_t id,
+			  const char *name, const char *tracefs)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	struct probe *p;
+	int nargs, pos;
+
+	/* typedef btf_trace_X -> pointer -> FUNC_PROTO(void *__data, args...) */
+	t = btf__type_by_id(btf, t->type);
+	if (!t || !btf_is_ptr(t))
+		return 0;
+	pos = btf_skb_param_pos(btf, t->type, 1, &nargs);
+	if (pos < 0 || pos >= MAX_TP_SKB_POS)
+		return 0;
+	p = probe_push(l);
+	if (!p)
+		return -ENOMEM;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	if (tracefs_event_group(tracefs, name, p->group, sizeof(p->group)))
+		snprintf(p->group, sizeof(p->group), "tp");
+	p->kind = PROBE_TP;
+	p->skb_pos = pos;
+	p->nargs = nargs;
+	p->btf_id = id;
+	p->special = tp_special(name, nargs);
+	return 0;
+}
+
+static int scan_btf(const struct probe_query *q, struct probe_list *l,
+		    const struct btf *btf, uint32_t first_id, const char *group, void *re)
+{
+	uint32_t n = btf__type_cnt(btf);
+	static const char tp_prefix[] = "btf_trace_";
+	int ret = 0;
+
+	for (uint32_t id = first_id; id < n && !ret; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name = btf__name_by_offset(btf, t->name_off);
+
+		if (q->want_funcs && btf_is_func(t)) {
+			if (probes_name_filter_match(re, name))
+				ret = add_func(l, btf, id, name, group);
+		} else if (q->want_tracepoints && btf_is_typedef(t) &&
+			   !strncmp(name, tp_prefix, sizeof(tp_prefix) - 1)) {
+			name += sizeof(tp_prefix) - 1;
+			if (probes_name_filter_match(re, name))
+				ret = add_tracepoint(l, btf, id, name, q->tracefs);
+		}
+	}
+	return ret;
+}
+
+static int scan_module(const struct probe_query *q, struct probe_list *l,
+		       struct btf *vmlinux, const char *mod, void *re,
+		       char *err, size_t errlen)
+{
+	struct btf *btf = btf__load_module_btf(mod, vmlinux);
+	int ret;
+
+	if (!btf) {
+		ret = -errno;
+		snprintf(err, errlen, "--kmods %s: no BTF for this module (%s)", mod,
+			 strerror(-ret));
+		return ret;
+	}
+	ret = scan_btf(q, l, btf, btf__type_cnt(vmlinux), mod, re);
+	btf__free(btf);
+	return ret;
+}
+
+static int scan_all_modules(const struct probe_query *q, struct probe_list *l,
+			    struct btf *vmlinux, void *re, char *err, size_t errlen)
+{
+	DIR *d = opendir("/sys/kernel/btf");
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d)
+		return 0;
+	while (!ret && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "vmlinux"))
+			continue;
+		ret = scan_module(q, l, vmlinux, de->d_name, re, err, errlen);
+	}
+	closedir(d);
+	return ret;
+}
+
+/* Drop functions ftrace cannot attach to; keep everything if unknown. */
+static void filter_by_ftrace(const struct probe_query *q, struct probe_list *l)
+{
+	struct tracefs_funcs *avail = NULL;
+	size_t kept = 0;
+
+	if (!q->want_funcs || tracefs_load_filter_funcs(q->tracefs, &avail))
+		return;
+	l->ftrace_checked = true;
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->v[i].kind == PROBE_FUNC && !tracefs_funcs_has(avail, l->v[i].name)) {
+			l->ftrace_dropped++;
+			continue;
+		}
+		l->v[kept++] = l->v[i];
+	}
+	l->n = kept;
+	tracefs_funcs_free(avail);
+}
+
+int probes_discover(const struct probe_query *q, struct probe_list *out,
+		    char *err, size_t errlen)
+{
+	struct btf *vmlinux = NULL;
+	void *re = NULL;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (q->filter_func) {
+		ret = probes_name_filter_compile(q->filter_func, &re, err, errlen);
+		if (ret)
+			return ret;
+	}
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot read kernel BTF (/sys/kernel/btf/vmlinux): %s",
+			 strerror(-ret));
+		goto cleanup;
+	}
+	ret = scan_btf(q, out, vmlinux, 1, "vmlinux", re);
+	for (int i = 0; !ret && i < q->n_kmods; i++)
+		ret = scan_module(q, out, vmlinux, q->kmods[i], re, err, errlen);
+	if (!ret && q->all_kmods)
+		ret = scan_all_modules(q, out, vmlinux, re, err, errlen);
+	if (ret)
+		goto cleanup;
+	filter_by_ftrace(q, out);
+	if (out->n == 0) {
+		ret = -ENOENT;
+		snprintf(err, errlen, q->filter_func ?
+			 "--filter-func '%s' matches no probe-able function or tracepoint" :
+			 "no kernel function or tracepoint takes a struct sk_buff *%s",
+			 q->filter_func ? q->filter_func : "");
+	}
+cleanup:
+	if (ret)
+		probes_free(out);
+	btf__free(vmlinux);
+	probes_name_filter_free(re);
+	return ret;
+}
+
+void probes_free(struct probe_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}

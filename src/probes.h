@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PWRU_PROBES_H
+#define PWRU_PROBES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct btf;
+
+enum probe_kind { PROBE_FUNC, PROBE_TP };
+
+/* Probes whose arguments carry more than the skb get their own programs. */
+enum probe_special {
+	SPECIAL_NONE = 0,
+	SPECIAL_KFREE_SKB_TP,      /* skb:kfree_skb(skb, location, reason, ...) */
+	SPECIAL_CONSUME_SKB_TP,    /* skb:consume_skb(skb, ...) */
+	SPECIAL_KFREE_SKB_REASON,  /* kfree_skb_reason(skb, reason), up to 6.10 */
+	SPECIAL_SK_SKB_REASON_DROP,/* sk_skb_reason_drop(sk, skb, reason), 6.11+ */
+};
+
+enum probe_state { PROBE_PENDING = 0, PROBE_ATTACHED, PROBE_FAILED };
+
+struct probe {
+	char name[128];
+	char group[64];        /* tracepoint system ("skb") or module ("vmlinux") */
+	enum probe_kind kind;
+	enum probe_special special;
+	int skb_pos;           /* 0-based argument index of the skb */
+	int nargs;
+	uint32_t btf_id;       /* FUNC, or the btf_trace_<name> typedef */
+	int btf_obj_fd;        /* 0: vmlinux; else the module's BTF object */
+	uint64_t addr;         /* from kallsyms, functions only */
+	enum probe_state state;
+	int err;               /* negative errno when state == PROBE_FAILED */
+};
+
+struct probe_list {
+	struct probe *v;
+	size_t n, cap;
+	bool ftrace_checked;   /* available_filter_functions was readable */
+	size_t ftrace_dropped; /* functions BTF has but ftrace cannot attach */
+};
+
+struct probe_query {
+	bool want_funcs;
+	bool want_tracepoints;
+	const char *filter_func;     /* whole-name regex, NULL: all */
+	const char *const *kmods;    /* module names for split BTF */
+	int n_kmods;
+	bool all_kmods;
+	const char *tracefs;         /* mounted tracefs dir, or NULL */
+};
+
+/* Finds every function and tracepoint taking a struct sk_buff *. */
+int probes_discover(const struct probe_query *q, struct probe_list *out,
+		    char *err, size_t errlen);
+void probes_free(struct probe_list *l);
+
+/* Exposed for tests: skb argument position of a FUNC_PROTO, or -1. */
+int btf_skb_param_pos(const struct btf *btf, uint32_t proto_id, int first, int *nargs);
+/* Exposed for tests: does name match regex as a whole? */
+int probes_name_filter_compile(const char *regex, void **out, char *err, size_t errlen);
+bool probes_name_filter_match(void *re, const char *name);
+void probes_name_filter_free(void *re);
+
+#endif

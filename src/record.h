@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PWRU_RECORD_H
+#define PWRU_RECORD_H
+
+#include <stdint.h>
+
+#include "pwru.h"
+
+#define RECORD_SYM_LEN 128
+
+struct pod_ref;
+
+/*
+ * One event as the outputs see it: the kernel's record plus every name
+ * enrichment found. Text and JSON print from this alone, so they cannot
+ * disagree about a name.
+ */
+struct record {
+	const struct pwru_event *ev;
+	const char *skb_str;        /* --output-skb text, or NULL */
+	const char *func;           /* "ip_rcv", or "skb:kfree_skb" for tracepoints */
+	const char *ifname;         /* "" when unknown */
+	const char *drop_reason;    /* "SKB_DROP_REASON_NETFILTER_DROP", or NULL */
+	const struct pod_ref *pod;  /* NULL when the netns is not a known pod's */
+	char drop_site[RECORD_SYM_LEN];
+	char caller[RECORD_SYM_LEN];
+	int n_stack;
+	char stack[PWRU_MAX_STACK_DEPTH][RECORD_SYM_LEN];
+	int64_t ts_ns;              /* per --timestamp; meaningless with none */
+};
+
+#endif

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The pipeline, start to end; every stage below lives in its own file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "backend.h"
+#include "drop_reasons.h"
+#include "enrich.h"
+#include "events.h"
+#include "filters.h"
+#include "ifnames.h"
+#include "ksyms.h"
+#include "loader.h"
+#include "output.h"
+#include "probes.h"
+#include "progress.h"
+#include "summary.h"
+#include "trace.h"
+#include "tracefs.h"
+
+struct trace {
+	const struct options *o;
+	struct filter_set filters;
+	const struct backend *backend;
+	struct probe_list probes;
+	struct loader *loader;
+	struct attach_set attached;
+	struct btf *vmlinux;
+	struct enricher en;
+	struct output_cfg ocfg;
+	struct drop_summary drops;
+	FILE *out;
+	uint64_t printed;
+	char err[512];
+};
+
+static int check_environment(struct trace *t)
+{
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		snprintf(t->err, sizeof(t->err),
+			 "this kernel has no BTF (/sys/kernel/btf/vmlinux): "
+			 "pwru needs CONFIG_DEBUG_INFO_BTF=y");
+		return -ENOENT;
+	}
+	if (geteuid() != 0) {
+		snprintf(t->err, sizeof(t->err),
+			 "needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN and CAP_SYS_ADMIN)");
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int discover_probes(struct trace *t, const char *tracefs)
+{
+	const struct options *o = t->o;
+	struct probe_query q = {
+		.want_funcs = t->backend->wants_funcs,
+		.want_tracepoints = t->backend->wants_tracepoints,
+		.filter_func = o->filter_func,
+		.kmods = o->kmods.items,
+		.n_kmods = o->kmods.n,
+		.all_kmods = o->all_kmods,
+		.tracefs = tracefs,
+	};
+	int ret = probes_discover(&q, &t->probes, t->err, sizeof(t->err));
+
+	if (ret)
+		return ret;
+	if (q.want_funcs && !t->probes.ftrace_checked)
+		fprintf(stderr, "available_filter_functions is not readable: "
+				"keeping every function BTF lists\n");
+	return 0;
+}
+
+static int load_programs(struct trace *t)
+{
+	struct loader_opts lo = {
+		.ringbuf_size = t->o->ringbuf_size,
+	};
+	int ret;
+
+	filters_to_config(&t->filters, t->o, &lo.cfg);
+	filters_loader_hooks(&t->filters, &lo);
+	ret = loader_new(&lo, &t->loader);
+	if (ret) {
+		snprintf(t->err, sizeof(t->err), "opening BPF objects: %s", strerror(-ret));
+		return ret;
+	}
+	ret = t->backend->prepare(t->loader, &t->probes);
+	if (ret) {
+		snprintf(t->err, sizeof(t->err), "preparing programs: %s", strerror(-ret));
+		return ret;
+	}
+	ret = loader_load(t->loader, t->err, sizeof(t->err));
+	if (ret)
+		return ret;
+	return filters_fill_maps(&t->filters, t->loader, t->err, sizeof(t->err));
+}
+
+static void list_failed(const struct probe_list *pl)
+{
+	for (size_t i = 0; i < pl->n; i++) {
+		if (pl->v[i].state == PROBE_FAILED)
+			fprintf(stderr, "  not attached: %s (%s)\n", pl->v[i].name,
+				strerror(-pl->v[i].err));
+	}
+}
+
+static int attach_probes(struct trace *t)
+{
+	struct progress p;
+	int ret;
+
+	progress_start(&p, stderr, t->o->progress_tty, "Attaching probes", t->probes.n);
+	ret = t->backend->attach(t->loader, &t->probes, &t->attached, &p);
+	progress_end(&p);
+	if (ret) {
+		snprintf(t->err, sizeof(t->err), "attaching: %s", strerror(-ret));
+		return ret;
+	}
+	fprintf(stderr, "Attached %zu (ignored %zu)\n", t->attached.attached, t->attached.failed);
+	if (t->o->verbose)
+		list_failed(&t->probes);
+	if (!t->attached.attached) {
+		snprintf(t->err, sizeof(t->err), "no probe could be attached");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int on_event(void *ctx, const void *data, size_t size)
+{
+	struct trace *t = ctx;
+	struct record r;
+
+	if (t->o->output_limit_lines && t->printed >= t->o->output_limit_lines)
+		return 1;
+	if (enrich_record(&t->en, data, size, &r))
+		return 0;
+	drop_summary_add(&t->drops, &r);
+	if (t->o->output_json)
+		output_json_event(t->out, &t->ocfg, &r);
+	else
+		output_text_event(t->out, &t->ocfg, &r);
+	t->printed++;
+	if (t->o->output_limit_lines && t->printed >= t->o->output_limit_lines)
+		return 1;
+	return 0;
+}
+
+static int open_output(struct trace *t)
+{
+	if (!t->o->output_file) {
+		t->out = stdout;
+		return 0;
+	}
+	t->out = fopen(t->o->output_file, "w");
+	if (!t->out) {
+		snprintf(t->err, sizeof(t->err), "--output-file %s: %s", t->o->output_file,
+			 strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int setup_enricher(struct trace *t)
+{
+	struct enricher *en = &t->en;
+	int ret;
+
+	output_cfg_from_options(&t->ocfg, t->o);
+	ret = enricher_init(en, &t->probes, &t->ocfg);
+	if (ret)
+		return ret;
+	t->vmlinux = btf__load_vmlinux_btf();
+	if (t->vmlinux)
+		drop_reasons_load(t->vmlinux, &en->reasons);
+	if (ksyms_load("/proc/kallsyms", &en->ksyms))
+		fprintf(stderr, "/proc/kallsyms unreadable: drop sites print as addresses\n");
+	en->ifnames = ifnames_new(t->o->host_root);
+	en->pods = t->filters.pods;
+	en->stacks_fd = loader_map_fd(t->loader, "stacks");
+	return 0;
+}
+
+static void detach_probes(struct trace *t)
+{
+	struct progress p;
+
+	progress_start(&p, stderr, t->o->progress_tty, "Detaching probes",
+		       t->attached.n_links);
+	attach_set_detach(&t->attached, &p);
+	progress_end(&p);
+}
+
+static void final_report(struct trace *t)
+{
+	uint64_t emitted = 0, lost = 0;
+
+	counters_read(loader_map_fd(t->loader, "counters"), &emitted, &lost);
+	drop_summary_sort(&t->drops);
+	if (t->o->output_json)
+		output_json_summary(t->out, t->printed, lost, emitted, &t->drops);
+	fflush(t->out);
+	if (!t->o->no_summary)
+		drop_summary_print(stderr, &t->drops);
+	fprintf(stderr, "%llu events, %llu lost\n", (unsigned long long)t->printed,
+		(unsigned long long)lost);
+}
+
+static int trace_events(struct trace *t)
+{
+	struct event_reader *r = NULL;
+	int ret;
+
+	ret = event_reader_new(loader_map_fd(t->loader, "events"), on_event, t, &r);
+	if (ret) {
+		snprintf(t->err, sizeof(t->err), "ring buffer: %s", strerror(-ret));
+		return ret;
+	}
+	if (!t->o->output_json)
+		output_text_header(t->out, &t->ocfg);
+	fprintf(stderr, "Listening for events...\n");
+	ret = event_reader_run(r, t->o->duration);
+	detach_probes(t);
+	/* What the kernel wrote before the links went away is still ours to print. */
+	event_reader_drain(r);
+	event_reader_free(r);
+	final_report(t);
+	return ret < 0 ? ret : 0;
+}
+
+static void block_signals(void)
+{
+	sigset_t mask;
+
+	/* Read through a signalfd later; until then a Ctrl-C stays pending. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+}
+
+static void trace_cleanup(struct trace *t)
+{
+	if (t->attached.n_links || t->attached.n_progs)
+		attach_set_detach(&t->attached, NULL);
+	loader_free(t->loader);
+	enricher_fini(&t->en);
+	ksyms_free(t->en.ksyms);
+	drop_reasons_free(t->en.reasons);
+	ifnames_free(t->en.ifnames);
+	btf__free(t->vmlinux);
+	drop_summary_free(&t->drops);
+	probes_free(&t->probes);
+	filters_free(&t->filters);
+	if (t->out && t->out != stdout)
+		fclose(t->out);
+}
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+static int libbpf_verbose(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
+}
+
+int run_trace(const struct options *o)
+{
+	struct trace t = { .o = o };
+	const char *tracefs;
+	char report[512];
+	int ret;
+
+	block_signals();
+	libbpf_set_print(o->verbose ? libbpf_verbose : libbpf_quiet);
+	ret = check_environment(&t);
+	if (ret)
+		goto cleanup;
+	ret = filters_resolve(&t.filters, o, t.err, sizeof(t.err));
+	if (ret)
+		goto cleanup;
+	t.backend = backend_select(o->backend, report, sizeof(report), t.err, sizeof(t.err));
+	if (!t.backend) {
+		ret = -EOPNOTSUPP;
+		goto cleanup;
+	}
+	fprintf(stderr, "%s\n", report);
+	tracefs = tracefs_find();
+	ret = discover_probes(&t, tracefs);
+	if (!ret)
+		ret = load_programs(&t);
+	if (!ret)
+		ret = open_output(&t);
+	if (!ret)
+		ret = setup_enricher(&t);
+	if (!ret)
+		ret = attach_probes(&t);
+	if (!ret)
+		ret = trace_events(&t);
+cleanup:
+	if (ret && t.err[0])
+		fprintf(stderr, "pwru: %s\n", t.err);
+	else if (ret)
+		fprintf(stderr, "pwru: %s\n", strerror(-ret));
+	trace_cleanup(&t);
+	return ret ? 1 : 0;
+}
