@@ -111,7 +111,7 @@ cri_kill_shims() {
 	local sock=$1 pid
 	for pid in $(grep -lsF -- "$sock" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3); do
 		[ "$pid" = "$$" ] && continue
-		tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q '^containerd-shim\|/containerd-shim' && kill "$pid" 2>/dev/null
+		{ tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -q '^containerd-shim\|/containerd-shim' && kill "$pid" 2>/dev/null
 	done
 }
 

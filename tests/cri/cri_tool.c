@@ -112,7 +112,8 @@ static int cmd_run_pod(struct cri_client *c, int argc, char **argv, char *err, s
 	md.namespace_ = (char *)s.ns;
 	md.uid = uid;
 	cfg.metadata = &md;
-	cfg.hostname = (char *)s.name;
+	/* runc refuses a hostname without a private UTS namespace. */
+	cfg.hostname = s.host_net ? "" : (char *)s.name;
 	cfg.labels = s.label_ptrs;
 	cfg.n_labels = s.n_labels;
 	nso.network = s.host_net ? RUNTIME__V1__NAMESPACE_MODE__NODE : RUNTIME__V1__NAMESPACE_MODE__POD;
