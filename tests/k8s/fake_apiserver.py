@@ -12,7 +12,10 @@ The scenario comes from a JSON file:
   {"pods": {"NS/NAME": "NODE", ...}, "nodes": ["NODE", ...],
    "log_lines": 3,          lines each tracer pod prints
    "hold_logs": false,      keep log streams open until the pod is deleted
+   "json_logs": false,      log lines are pwru --output-json events
    "pending_polls": 1,      status polls answered Pending before Running
+   "waiting_reason": null,  e.g. "ImagePullBackOff": the pod never runs
+   "exit_code": 0,          pwru's exit status once its log has ended
    "create_error": null}    e.g. {"code": 403, "message": "..."}
 """
 import argparse
@@ -140,12 +143,16 @@ class Handler(BaseHTTPRequestHandler):
     def tracer_status(self, key):
         st = self.state
         if key in st.finished:
-            return {"phase": "Succeeded", "containerStatuses": [{
-                "name": "pwru", "state": {"terminated": {"exitCode": 0}}}]}
-        if st.polls[key] <= st.scenario.get("pending_polls", 1):
+            code = st.scenario.get("exit_code", 0)
+            return {"phase": "Failed" if code else "Succeeded",
+                    "containerStatuses": [{"name": "pwru", "state": {
+                        "terminated": {"exitCode": code}}}]}
+        reason = st.scenario.get("waiting_reason")
+        if reason or st.polls[key] <= st.scenario.get("pending_polls", 1):
             return {"phase": "Pending", "containerStatuses": [{
-                "name": "pwru",
-                "state": {"waiting": {"reason": "ContainerCreating"}}}]}
+                "name": "pwru", "state": {"waiting": {
+                    "reason": reason or "ContainerCreating",
+                    "message": "stand-in says " + (reason or "wait")}}}]}
         return {"phase": "Running", "containerStatuses": [{
             "name": "pwru", "state": {"running": {}}}]}
 
@@ -163,7 +170,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"Listening for events...\n")
         for i in range(st.scenario.get("log_lines", 3)):
             time.sleep(LINE_GAP_S)
-            self.wfile.write(("event %d from %s\n" % (i, node)).encode())
+            self.wfile.write(self.event_line(i, node).encode())
             self.wfile.flush()
         if st.scenario.get("hold_logs") and "follow" in q:
             deadline = time.monotonic() + HOLD_LIMIT_S
@@ -174,6 +181,13 @@ class Handler(BaseHTTPRequestHandler):
                          st.scenario.get("log_lines", 3))
         with st.lock:
             st.finished.add(key)
+
+    def event_line(self, i, node):
+        if self.state.scenario.get("json_logs"):
+            # A 64-bit timestamp and skb address, which a double would round.
+            return '{"ts": %d, "skb": 18446612688342876160, "func": "ip_rcv", "seq": %d}\n' \
+                % (1732527000123456789 + i, i)
+        return "event %d from %s\n" % (i, node)
 
     def do_POST(self):
         p, q = self.parts()

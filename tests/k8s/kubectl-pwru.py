@@ -1,0 +1,452 @@
+#!/usr/bin/env python3
+"""kubectl-pwru end to end, against the real kubectl.
+
+No real API server can run on this machine (no kube-apiserver or etcd
+package, no registry for their images), so kubectl is pointed, through a
+kubeconfig in a temporary directory, at tests/k8s/fake_apiserver.py on
+127.0.0.1: a stand-in that records every request and answers the few calls
+the plugin makes. The checks read that record: which node the tracer pod was
+put on, what it runs and with which privileges and mounts, that its log
+reached stdout, and that it was deleted on exit, on SIGINT and on errors.
+"""
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+PLUGIN = os.path.join(ROOT, os.environ.get("OUT", "build"), "kubectl-pwru")
+RUN_LIMIT_S = 60          # no plugin run may take longer than this
+failures = 0
+
+NEEDED_MOUNTS = {
+    "/sys/kernel/btf": "/sys/kernel/btf",
+    "/sys/kernel/tracing": "/sys/kernel/tracing",
+    "/sys/kernel/debug": "/sys/kernel/debug",
+    "/sys/fs/bpf": "/sys/fs/bpf",
+    "/host/proc": "/proc",
+    "/host/run": "/run",
+    "/host/var/log/pods": "/var/log/pods",
+}
+
+KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters:
+  - name: stand-in
+    cluster: {server: "http://127.0.0.1:%(port)d"}
+contexts:
+  - name: stand-in
+    context: {cluster: stand-in, user: nobody, namespace: shop}
+  - name: other
+    context: {cluster: stand-in, user: nobody, namespace: team}
+current-context: stand-in
+users:
+  - name: nobody
+    user: {}
+"""
+
+PODS = {"shop/frontend": "node-a", "shop/c": "node-a", "shop/b": "node-b",
+        "team/x": "node-c"}
+NODES = ["node-a", "node-b", "node-c"]
+
+
+def check(name, ok, expected="", saw=""):
+    global failures
+    if ok:
+        print("PASS: " + name)
+    else:
+        failures += 1
+        print("FAIL: %s - expected %s, saw %s" % (name, expected, saw))
+    sys.stdout.flush()
+
+
+class StandIn:
+    """One stand-in API server with one scenario, in its own temp dir."""
+
+    def __init__(self, **scenario):
+        self.dir = tempfile.TemporaryDirectory(prefix="kubectl-pwru-test.")
+        d = self.dir.name
+        scenario.setdefault("pods", PODS)
+        scenario.setdefault("nodes", NODES)
+        with open(os.path.join(d, "scenario.json"), "w") as f:
+            json.dump(scenario, f)
+        self.record = os.path.join(d, "record.jsonl")
+        port_file = os.path.join(d, "port")
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "fake_apiserver.py"),
+             "--scenario", os.path.join(d, "scenario.json"),
+             "--record", self.record, "--port-file", port_file,
+             "--lifetime", str(RUN_LIMIT_S * 2)])
+        deadline = time.monotonic() + 10
+        while not os.path.exists(port_file) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with open(port_file) as f:
+            port = int(f.read())
+        self.kubeconfig = os.path.join(d, "kubeconfig")
+        with open(self.kubeconfig, "w") as f:
+            f.write(KUBECONFIG % {"port": port})
+        # kubectl caches discovery under $HOME; keep it in the temp dir.
+        self.env = dict(os.environ, KUBECONFIG=self.kubeconfig, HOME=d)
+
+    def run(self, *args):
+        return subprocess.run([PLUGIN] + list(args), env=self.env,
+                              capture_output=True, text=True,
+                              timeout=RUN_LIMIT_S)
+
+    def start(self, *args):
+        return subprocess.Popen([PLUGIN] + list(args), env=self.env,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+
+    def requests(self, method=None):
+        if not os.path.exists(self.record):
+            return []
+        with open(self.record) as f:
+            reqs = [json.loads(line) for line in f]
+        return [r for r in reqs if method is None or r["method"] == method]
+
+    def created(self):
+        return [r["body"] for r in self.requests("POST")]
+
+    def left_behind(self):
+        """Tracer pods created and never deleted."""
+        made = {"/api/v1/namespaces/%s/pods/%s" % (
+            p["metadata"]["namespace"], p["metadata"]["name"])
+            for p in self.created()}
+        gone = {r["path"] for r in self.requests("DELETE")}
+        return sorted(made - gone)
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        self.dir.cleanup()
+
+
+def mounts_of(spec):
+    vols = {v["name"]: v.get("hostPath", {}).get("path")
+            for v in spec.get("volumes", [])}
+    return {m["mountPath"]: vols.get(m["name"])
+            for m in spec["containers"][0].get("volumeMounts", [])}
+
+
+def check_tracer_pod(what, pod, node, args):
+    spec = pod.get("spec", {})
+    c = spec.get("containers", [{}])[0]
+    check(what + ": tracer pod on the pod's node", spec.get("nodeName") == node,
+          node, spec.get("nodeName"))
+    check(what + ": tracer pod is privileged",
+          c.get("securityContext") == {"privileged": True},
+          {"privileged": True}, c.get("securityContext"))
+    check(what + ": tracer pod has hostPID and hostNetwork",
+          spec.get("hostPID") is True and spec.get("hostNetwork") is True,
+          "both true", (spec.get("hostPID"), spec.get("hostNetwork")))
+    check(what + ": tracer pod mounts what pwru needs",
+          mounts_of(spec) == NEEDED_MOUNTS, NEEDED_MOUNTS, mounts_of(spec))
+    check(what + ": pwru's arguments", c.get("args") == args, args,
+          c.get("args"))
+    check(what + ": tracer pod has a deadline",
+          isinstance(spec.get("activeDeadlineSeconds"), (int, float))
+          and spec["activeDeadlineSeconds"] > 0,
+          "activeDeadlineSeconds > 0", spec.get("activeDeadlineSeconds"))
+    check(what + ": tracer pod never restarts",
+          spec.get("restartPolicy") == "Never", "Never",
+          spec.get("restartPolicy"))
+
+
+def test_one_pod():
+    s = StandIn(log_lines=3)
+    try:
+        r = s.run("pod/frontend", "-n", "shop", "--", "--output-tuple",
+                  "tcp port 80")
+        check("one pod: exits 0", r.returncode == 0, 0,
+              "%d (%s)" % (r.returncode, r.stderr.strip()))
+        gets = [q["path"] for q in s.requests("GET")]
+        check("one pod: looks the pod up",
+              "/api/v1/namespaces/shop/pods/frontend" in gets,
+              "GET .../shop/pods/frontend", gets)
+        made = s.created()
+        check("one pod: creates one tracer pod", len(made) == 1, 1, len(made))
+        if made:
+            check_tracer_pod("one pod", made[0], "node-a",
+                             ["--host-root", "/host", "--filter-pod",
+                              "shop/frontend", "--output-tuple",
+                              "tcp port 80"])
+            check("one pod: tracer pod in the pod's namespace",
+                  s.requests("POST")[0]["path"] == "/api/v1/namespaces/shop/pods",
+                  "/api/v1/namespaces/shop/pods", s.requests("POST")[0]["path"])
+        want = ["Listening for events...", "event 0 from node-a",
+                "event 1 from node-a", "event 2 from node-a",
+                "3 events, 0 lost"]
+        check("one pod: the log reaches stdout in order",
+              r.stdout.splitlines() == want, want, r.stdout.splitlines())
+        logs = [q for q in s.requests("GET") if q["path"].endswith("/log")]
+        check("one pod: follows the log of the pwru container",
+              len(logs) == 1 and logs[0]["query"].get("follow") == ["true"]
+              and logs[0]["query"].get("container") == ["pwru"],
+              "follow=true&container=pwru", logs)
+        check("one pod: tracer pod deleted on normal exit",
+              made and not s.left_behind(), "none left", s.left_behind())
+    finally:
+        s.close()
+
+
+def test_namespace_and_context():
+    s = StandIn()
+    try:
+        r = s.run("pod/frontend", "--", "icmp")
+        made = s.created()
+        check("no -n: the context's namespace is used",
+              r.returncode == 0 and made and made[0]["spec"]["containers"][0]
+              ["args"][3] == "shop/frontend", "--filter-pod shop/frontend",
+              made and made[0]["spec"]["containers"][0]["args"])
+        r = s.run("--context", "other", "pod/x")
+        made = s.created()[1:]
+        check("--context other: its namespace and the pod's node",
+              r.returncode == 0 and made
+              and made[0]["spec"]["nodeName"] == "node-c"
+              and made[0]["metadata"]["namespace"] == "team",
+              "team/x on node-c", made and (made[0]["metadata"],
+                                            made[0]["spec"]["nodeName"]))
+        check("--context: tracer pods deleted", not s.left_behind(),
+              "none left", s.left_behind())
+    finally:
+        s.close()
+
+
+def test_several_pods():
+    s = StandIn(log_lines=3)
+    try:
+        r = s.run("-n", "shop", "pod/frontend", "pod/b", "pod/c", "--",
+                  "tcp")
+        check("several pods: exits 0", r.returncode == 0, 0,
+              "%d (%s)" % (r.returncode, r.stderr.strip()))
+        made = {p["spec"]["nodeName"]: p for p in s.created()}
+        check("several pods: one tracer per node", sorted(made) ==
+              ["node-a", "node-b"] and len(s.created()) == 2,
+              ["node-a", "node-b"], [p["spec"]["nodeName"]
+                                     for p in s.created()])
+        if "node-a" in made and "node-b" in made:
+            check_tracer_pod("several pods (node-a)", made["node-a"], "node-a",
+                             ["--host-root", "/host",
+                              "--filter-pod", "shop/frontend",
+                              "--filter-pod", "shop/c", "tcp"])
+            check_tracer_pod("several pods (node-b)", made["node-b"], "node-b",
+                             ["--host-root", "/host",
+                              "--filter-pod", "shop/b", "tcp"])
+        lines = r.stdout.splitlines()
+        for node in ("node-a", "node-b"):
+            mine = [ln for ln in lines if ln.startswith("[%s] " % node)]
+            want = ["[%s] %s" % (node, x) for x in
+                    ["Listening for events...", "event 0 from " + node,
+                     "event 1 from " + node, "event 2 from " + node,
+                     "3 events, 0 lost"]]
+            check("several pods: %s's lines, in order, named" % node,
+                  mine == want, want, mine)
+        check("several pods: every line names its node",
+              all(ln.startswith(("[node-a] ", "[node-b] ")) for ln in lines)
+              and len(lines) == 10, "10 labelled lines", lines)
+        check("several pods: tracer pods deleted", not s.left_behind(),
+              "none left", s.left_behind())
+    finally:
+        s.close()
+
+
+def test_json_merge():
+    s = StandIn(log_lines=2, json_logs=True)
+    try:
+        r = s.run("-n", "shop", "pod/frontend", "pod/b", "--",
+                  "--output-json")
+        events = []
+        for ln in r.stdout.splitlines():
+            if ln.startswith("{"):
+                events.append(ln)
+        ok = len(events) == 4
+        for ln in events:
+            ev = json.loads(ln)
+            ok = ok and ev.get("node") in ("node-a", "node-b") \
+                and ln.startswith('{"node":"')
+        check("--output-json, several nodes: a \"node\" member first",
+              ok, "4 events each starting with node", r.stdout)
+        check("--output-json: 64-bit numbers passed on digit for digit",
+              all('"ts": 17325270001234567' in ln
+                  and '18446612688342876160' in ln for ln in events)
+              and len(events) == 4, "ts and skb unchanged", events)
+    finally:
+        s.close()
+
+
+def read_until(proc, text, limit_s):
+    """Reads proc's stdout until a line contains text; returns what it read."""
+    seen = ""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline and text not in seen:
+        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+        if ready:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            seen += line
+    return seen
+
+
+def test_signal(sig, code):
+    name = signal.Signals(sig).name
+    s = StandIn(log_lines=2, hold_logs=True)
+    p = s.start("pod/frontend", "-n", "shop", "--", "icmp")
+    try:
+        seen = read_until(p, "event 1 from node-a", 20)
+        check("%s: log streams while pwru runs" % name,
+              "event 1 from node-a" in seen, "event 1 from node-a", seen)
+        check("%s: tracer pod still there before the signal" % name,
+              len(s.created()) == 1 and not s.requests("DELETE"),
+              "created, not deleted", s.requests("DELETE"))
+        p.send_signal(sig)
+        try:
+            rc = p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            rc = p.wait()
+        check("%s: exits %d" % (name, code), rc == code, code, rc)
+        check("%s: tracer pod deleted" % name,
+              s.created() and not s.left_behind(), "none left",
+              s.left_behind() or "nothing created")
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        p.stdout.close()
+        p.stderr.close()
+        s.close()
+
+
+def test_dry_run():
+    s = StandIn()
+    try:
+        r = s.run("--dry-run", "-n", "shop", "--image", "reg.example/pwru:1",
+                  "pod/frontend", "--", "tcp port 80")
+        try:
+            pod = json.loads(r.stdout)
+        except ValueError:
+            pod = {}
+        check("--dry-run: prints the pod", pod.get("kind") == "Pod", "Pod",
+              r.stdout[:200] + r.stderr)
+        if pod:
+            check_tracer_pod("--dry-run", pod, "node-a",
+                             ["--host-root", "/host", "--filter-pod",
+                              "shop/frontend", "tcp port 80"])
+            image = pod["spec"]["containers"][0].get("image")
+            check("--dry-run: --image used", image == "reg.example/pwru:1",
+                  "reg.example/pwru:1", image)
+        check("--dry-run: creates nothing", not s.requests("POST"),
+              "no POST", s.requests("POST"))
+        r = s.run("--dry-run", "-n", "shop", "pod/frontend", "pod/b")
+        lst = json.loads(r.stdout) if r.stdout.startswith("{") else {}
+        check("--dry-run, two nodes: a List of two pods",
+              lst.get("kind") == "List" and len(lst.get("items", [])) == 2,
+              "List of 2", r.stdout[:200])
+    finally:
+        s.close()
+
+
+def test_node():
+    s = StandIn()
+    try:
+        r = s.run("node/node-b", "--", "--output-limit-lines", "5")
+        made = s.created()
+        check("node/: exits 0", r.returncode == 0, 0, r.stderr.strip())
+        check("node/: checks the node exists",
+              any(q["path"] == "/api/v1/nodes/node-b"
+                  for q in s.requests("GET")), "GET /api/v1/nodes/node-b",
+              [q["path"] for q in s.requests("GET")])
+        if made:
+            check_tracer_pod("node/", made[0], "node-b",
+                             ["--host-root", "/host", "--output-limit-lines",
+                              "5"])
+        check("node/: tracer pod deleted", made and not s.left_behind(),
+              "none left", s.left_behind())
+    finally:
+        s.close()
+
+
+def test_errors():
+    s = StandIn()
+    try:
+        r = s.run("pod/nope", "-n", "shop")
+        check("unknown pod: exits 1 with kubectl's reason",
+              r.returncode == 1 and 'pods "nope" not found' in r.stderr,
+              'exit 1, pods "nope" not found', (r.returncode, r.stderr))
+        check("unknown pod: creates nothing", not s.requests("POST"),
+              "no POST", s.requests("POST"))
+        r = s.run("frontend")
+        check("bare name: usage error naming the expected form",
+              r.returncode != 0 and "pod/NAME" in r.stderr,
+              "pod/NAME in the message", r.stderr)
+        r = s.run("--active-deadline", "soon", "pod/frontend")
+        check("bad --active-deadline rejected",
+              r.returncode == 2 and "active-deadline" in r.stderr,
+              "exit 2", (r.returncode, r.stderr))
+    finally:
+        s.close()
+    s = StandIn(create_error={"code": 403, "message":
+                              'pods "x" is forbidden: violates PodSecurity '
+                              '"baseline:latest": privileged'})
+    try:
+        r = s.run("pod/frontend", "-n", "shop")
+        check("Pod Security rejection: exits 1 and says what to do",
+              r.returncode == 1 and "PodSecurity" in r.stderr
+              and "--tracer-namespace" in r.stderr, "a hint", r.stderr)
+    finally:
+        s.close()
+    s = StandIn(waiting_reason="ImagePullBackOff")
+    try:
+        r = s.run("pod/frontend", "-n", "shop", "--pod-running-timeout", "30")
+        check("image pull failure: reported without waiting out the timeout",
+              r.returncode == 1 and "ImagePullBackOff" in r.stderr,
+              "exit 1 naming ImagePullBackOff", (r.returncode, r.stderr))
+        check("image pull failure: tracer pod deleted",
+              s.created() and not s.left_behind(), "none left",
+              s.left_behind())
+    finally:
+        s.close()
+    s = StandIn(exit_code=3)
+    try:
+        r = s.run("pod/frontend", "-n", "shop")
+        check("pwru's exit status becomes the plugin's", r.returncode == 3,
+              3, r.returncode)
+        check("failed pwru: tracer pod deleted",
+              s.created() and not s.left_behind(), "none left",
+              s.left_behind())
+    finally:
+        s.close()
+
+
+def main():
+    if not os.access(PLUGIN, os.X_OK):
+        print("FAIL: kubectl-pwru built - expected %s, saw nothing" % PLUGIN)
+        return 1
+    try:
+        subprocess.run(["kubectl", "version", "--client"], capture_output=True,
+                       timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError):
+        print("SKIP: kubectl-pwru against kubectl - no kubectl "
+              "(scripts/install-deps.sh installs kubernetes-client)")
+        return 0
+    test_one_pod()
+    test_namespace_and_context()
+    test_several_pods()
+    test_json_merge()
+    test_signal(signal.SIGINT, 130)
+    test_signal(signal.SIGTERM, 143)
+    test_dry_run()
+    test_node()
+    test_errors()
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
