@@ -136,6 +136,13 @@ static int transport_error(CURLcode rc, const char *curl_err, const char *socket
 	case CURLE_OPERATION_TIMEDOUT:
 		snprintf(err, errlen, "no reply within %d ms", timeout_ms);
 		return -ETIMEDOUT;
+	case CURLE_RECV_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_GOT_NOTHING:
+		snprintf(err, errlen, "%s closed the connection before the reply was complete (%s)", socket_path, why);
+		return -EPROTO;
 	case CURLE_COULDNT_CONNECT:
 		snprintf(err, errlen, "cannot connect to %s: %s", socket_path, why);
 		return -ECONNREFUSED;

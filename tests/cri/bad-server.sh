@@ -1,0 +1,4 @@
+#!/bin/bash
+# Suite: the CRI client against a runtime that misbehaves (fake-cri).
+OUT=${OUT:-build}
+exec "$OUT/tests/cri/cri-bad-server" "$OUT/tests/cri/fake-cri"
