@@ -4,7 +4,7 @@
 # for dynamic binaries, but static ones need nothing and start faster).
 
 VM_OUT    := $(OUT)/vm
-VM_TOOLS  := $(VM_OUT)/vm-probe $(VM_OUT)/vm-kbench
+VM_TOOLS  := $(VM_OUT)/vm-probe $(VM_OUT)/vm-kbench $(VM_OUT)/vm-udpsend
 # no sanitizers here: ASan/UBSan runtimes do not link statically
 VM_CFLAGS  = $(filter-out $(SANFLAGS),$(CFLAGS)) -I$(VM_OUT) -Itests/vm/tools
 VM_LIBDIR := $(shell $(CC) -print-multiarch 2>/dev/null | sed 's|^|/usr/lib/|')
@@ -29,6 +29,10 @@ $(VM_OUT)/vm-probe: $(VM_OUT)/probe.o $(VM_OUT)/skb_funcs.o
 $(VM_OUT)/vm-kbench: $(VM_OUT)/kbench.o $(VM_OUT)/skb_funcs.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) -static $^ -lbpf -lelf -lz -o $@
+
+$(VM_OUT)/vm-udpsend: $(VM_OUT)/udpsend.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -static $^ -o $@
 
 # pwru for the guests, linked with -static. Debian ships static archives of
 # libbpf, libelf, libz, libpcap and libdbus-1 (libpcap's D-Bus capture needs

@@ -41,7 +41,8 @@ int main(int argc, char **argv)
 	struct skb_funcs f = { 0 };
 	size_t max = (size_t)-1, n, attached = 0;
 	double t0, t_attach, t_detach;
-	int opt, err;
+	int opt, err, first_err = 0;
+	const char *first_fail = NULL;
 
 	while ((opt = getopt(argc, argv, "n:")) != -1) {
 		if (opt != 'n') {
@@ -69,6 +70,10 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		links[i] = bpf_program__attach_kprobe(skel->progs.on_func, false, f.names[i]);
 		attached += links[i] != NULL;
+		if (!links[i] && !first_fail) {
+			first_err = errno;
+			first_fail = f.names[i];
+		}
 	}
 	t_attach = now() - t0;
 
@@ -81,6 +86,8 @@ int main(int argc, char **argv)
 	       "detach_s=%.2f detaches_per_s=%.1f\n",
 	       n, attached, n - attached, t_attach, rate(attached, t_attach), t_detach,
 	       rate(attached, t_detach));
+	if (first_fail)
+		printf("BENCH naive-kprobe first_failure=%s error=%s\n", first_fail, strerror(first_err));
 	err = attached ? 0 : 1;
 cleanup:
 	free(links);

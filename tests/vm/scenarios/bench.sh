@@ -1,0 +1,41 @@
+#!/bin/bash
+# Attach/detach times over all skb functions and per-packet cost, all in the
+# same guest so the ratios mean something under emulation:
+#   BENCH naive-kprobe ...                      (vm-kbench: serial libbpf kprobes)
+#   BENCH backend=B attach_s=.. detach_s=.. per_packet_us=.. untraced_us=.. ratio=..
+# Env: BACKENDS (default "kprobe kprobe-multi fentry"), PACKETS (default 20000)
+set -eu
+. scenario-lib.sh
+
+BACKENDS=${BACKENDS:-kprobe kprobe-multi fentry}
+PACKETS=${PACKETS:-20000}
+# detaching ~1,600 kprobes one by one takes minutes under TCG
+export PWRU_ATTACH_TIMEOUT=${PWRU_ATTACH_TIMEOUT:-600} PWRU_DETACH_TIMEOUT=${PWRU_DETACH_TIMEOUT:-600}
+
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+per_packet() { sed -n 's/.*per_packet_us=\([0-9.]*\).*/\1/p'; }
+
+echo "BENCH info kernel=$(uname -r)"
+vm-kbench
+netns_pair
+base=$(ip netns exec snd vm-udpsend 198.18.0.2 9 "$PACKETS" | per_packet)
+echo "BENCH untraced per_packet_us=$base packets=$PACKETS"
+
+command -v pwru >/dev/null || { fail pwru-present "expected pwru on PATH, saw none"; finish; exit; }
+for b in $BACKENDS; do
+	t0=$EPOCHREALTIME
+	# a filter no packet matches: the cost measured is the probe's own
+	if ! pwru_start --backend "$b" 'host 198.18.1.99'; then
+		echo "BENCH backend=$b result=fail"
+		continue
+	fi
+	t1=$EPOCHREALTIME
+	traced=$(ip netns exec snd vm-udpsend 198.18.0.2 9 "$PACKETS" | per_packet)
+	t2=$EPOCHREALTIME
+	pwru_stop
+	t3=$EPOCHREALTIME
+	echo "BENCH backend=$b attach_s=$(elapsed "$t0" "$t1") detach_s=$(elapsed "$t2" "$t3")" \
+		"per_packet_us=$traced untraced_us=$base ratio=$(awk -v a="$traced" -v b="$base" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')" \
+		"$(grep -E -m1 -i 'attached|functions|probes' "$PWRU_ERR" | tr -s ' ' | cut -c1-120)"
+done
+finish
