@@ -106,7 +106,10 @@ test-asan:
 
 bench: all $(BENCH_TARGETS)
 
-demo: all
+# Installs what is missing, builds, then runs the demo (as root).
+demo:
+	$(Q)scripts/install-deps.sh
+	$(Q)$(MAKE) all
 	$(Q)./scripts/demo.sh
 
 clean:

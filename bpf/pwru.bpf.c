@@ -246,6 +246,7 @@ static __always_inline void emit_event(struct probe_ctx *pc)
 {
 	struct pwru_event *e;
 
+	count(PWRU_CNT_MATCHED);
 	if (CFG.output_skb) {
 		struct pwru_event_skb *es;
 

@@ -30,6 +30,7 @@
 enum pwru_counter {
 	PWRU_CNT_EMITTED = 0, /* events reserved and submitted */
 	PWRU_CNT_LOST,        /* events dropped: ringbuf reservation failed */
+	PWRU_CNT_MATCHED,     /* packets that passed the filters (emitted + lost) */
 	PWRU_CNT_MAX,
 };
 

@@ -159,7 +159,7 @@ void event_reader_free(struct event_reader *r)
 	free(r);
 }
 
-int counters_read(int counters_fd, uint64_t *emitted, uint64_t *lost)
+int counters_read(int counters_fd, struct kernel_counts *k)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t *vals;
@@ -170,7 +170,7 @@ int counters_read(int counters_fd, uint64_t *emitted, uint64_t *lost)
 	vals = calloc(ncpu, sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
-	*emitted = *lost = 0;
+	memset(k, 0, sizeof(*k));
 	for (key = 0; key < PWRU_CNT_MAX; key++) {
 		uint64_t sum = 0;
 
@@ -179,9 +179,11 @@ int counters_read(int counters_fd, uint64_t *emitted, uint64_t *lost)
 		for (int c = 0; c < ncpu; c++)
 			sum += vals[c];
 		if (key == PWRU_CNT_EMITTED)
-			*emitted = sum;
+			k->emitted = sum;
 		else if (key == PWRU_CNT_LOST)
-			*lost = sum;
+			k->lost = sum;
+		else if (key == PWRU_CNT_MATCHED)
+			k->matched = sum;
 	}
 	free(vals);
 	return 0;

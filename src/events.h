@@ -23,7 +23,13 @@ int event_reader_run(struct event_reader *r, double duration);
 int event_reader_drain(struct event_reader *r);
 void event_reader_free(struct event_reader *r);
 
-/* Sums the per-CPU counters map. */
-int counters_read(int counters_fd, uint64_t *emitted, uint64_t *lost);
+/* What the BPF side counted, summed over CPUs. */
+struct kernel_counts {
+	uint64_t matched;  /* packets that passed the filters: emitted + lost */
+	uint64_t emitted;
+	uint64_t lost;
+};
+
+int counters_read(int counters_fd, struct kernel_counts *k);
 
 #endif

@@ -23,7 +23,8 @@ void output_text_event(FILE *f, const struct output_cfg *c, const struct record 
 
 /* JSON: one object per line; schema in docs/json-output.md. */
 int output_json_event(FILE *f, const struct output_cfg *c, const struct record *r);
-int output_json_summary(FILE *f, uint64_t events, uint64_t lost, uint64_t emitted,
+struct kernel_counts;
+int output_json_summary(FILE *f, uint64_t events, const struct kernel_counts *k,
 			const struct drop_summary *s);
 
 /* Shared by both: "198.18.0.1:40000->198.18.0.2:80(tcp)". */

@@ -12,6 +12,7 @@
 #include "output.h"
 #include "pods.h"
 #include "summary.h"
+#include "events.h"
 
 static void add_tuple(cJSON *o, const struct output_cfg *c, const struct pwru_tuple *t)
 {
@@ -129,7 +130,7 @@ int output_json_event(FILE *f, const struct output_cfg *c, const struct record *
 	return print_json(f, record_to_json(c, r));
 }
 
-int output_json_summary(FILE *f, uint64_t events, uint64_t lost, uint64_t emitted,
+int output_json_summary(FILE *f, uint64_t events, const struct kernel_counts *k,
 			const struct drop_summary *s)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -137,8 +138,9 @@ int output_json_summary(FILE *f, uint64_t events, uint64_t lost, uint64_t emitte
 	cJSON *drops = cJSON_AddArrayToObject(sum, "drops");
 
 	cJSON_AddNumberToObject(sum, "events", (double)events);
-	cJSON_AddNumberToObject(sum, "lost", (double)lost);
-	cJSON_AddNumberToObject(sum, "emitted", (double)emitted);
+	cJSON_AddNumberToObject(sum, "lost", (double)k->lost);
+	cJSON_AddNumberToObject(sum, "kernel_matched", (double)k->matched);
+	cJSON_AddNumberToObject(sum, "kernel_emitted", (double)k->emitted);
 	cJSON_AddNumberToObject(sum, "drops_total", (double)s->total);
 	for (size_t i = 0; i < s->n; i++) {
 		cJSON *d = cJSON_CreateObject();

@@ -203,17 +203,17 @@ static void detach_probes(struct trace *t)
 
 static void final_report(struct trace *t)
 {
-	uint64_t emitted = 0, lost = 0;
+	struct kernel_counts k = {};
 
-	counters_read(loader_map_fd(t->loader, "counters"), &emitted, &lost);
+	counters_read(loader_map_fd(t->loader, "counters"), &k);
 	drop_summary_sort(&t->drops);
 	if (t->o->output_json)
-		output_json_summary(t->out, t->printed, lost, emitted, &t->drops);
+		output_json_summary(t->out, t->printed, &k, &t->drops);
 	fflush(t->out);
 	if (!t->o->no_summary)
 		drop_summary_print(stderr, &t->drops);
 	fprintf(stderr, "%llu events, %llu lost\n", (unsigned long long)t->printed,
-		(unsigned long long)lost);
+		(unsigned long long)k.lost);
 }
 
 static int trace_events(struct trace *t)
@@ -296,11 +296,12 @@ int run_trace(const struct options *o)
 		ret = -EOPNOTSUPP;
 		goto cleanup;
 	}
-	fprintf(stderr, "%s\n", report);
 	tracefs = tracefs_find();
 	ret = discover_probes(&t, tracefs);
-	if (!ret)
-		ret = load_programs(&t);
+	if (ret)
+		goto cleanup;
+	fprintf(stderr, "%s\n", report);
+	ret = load_programs(&t);
 	if (!ret)
 		ret = open_output(&t);
 	if (!ret)

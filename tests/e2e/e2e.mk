@@ -1,0 +1,2 @@
+# End-to-end tests on this host (tracepoint backend), real traffic in netns.
+TEST_SUITES += tests/e2e/run.sh

@@ -1,0 +1,147 @@
+#!/bin/bash
+# End-to-end tests of pwru on this host (tracepoint backend), with real
+# traffic in throw-away network namespaces. Each test prints PASS:/FAIL:.
+# Usage: tests/e2e/run.sh [test-name...]
+set -u
+cd "$(dirname "$0")/../.."
+PWRU=${PWRU:-$PWD/pwru}
+. tests/lib/netns.sh
+. tests/e2e/lib.sh
+
+WORK=$(mktemp -d)
+trap 'netns_pair_down; rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
+
+# The SYN that an iptables rule drops shows up with its reason, site and tuple.
+test_drop_netfilter() {
+	ip netns exec "$NS_B" iptables -A INPUT -p tcp --dport 80 -j DROP
+	run_pwru_around "tcp_syn_a_to_b 80 1" --output-json --filter-netns "/var/run/netns/$NS_B" ||
+		return 1
+	json_all_parse "$WORK/out" || return 1
+	json_expect "$WORK/out" 'any(e.get("func") == "skb:kfree_skb"
+		and e.get("drop_reason") == "SKB_DROP_REASON_NETFILTER_DROP"
+		and re.match(r"^(nf_hook_slow|nft_do_chain|ipt_do_table)\+0x[0-9a-f]+$", e.get("drop_site", ""))
+		and e["tuple"]["saddr"] == "198.18.0.1" and e["tuple"]["daddr"] == "198.18.0.2"
+		and e["tuple"]["dport"] == 80 and e["tuple"]["l4proto"] == "tcp" for e in events)' \
+		"a kfree_skb event with NETFILTER_DROP, a netfilter drop site and 198.18.0.1->198.18.0.2:80/tcp"
+}
+
+# The same drop in the text output, as a user reads it.
+test_drop_text_output() {
+	ip netns exec "$NS_B" iptables -A INPUT -p tcp --dport 80 -j DROP
+	run_pwru_around "tcp_syn_a_to_b 80 1" --filter-netns "/var/run/netns/$NS_B" || return 1
+	expect_grep "$WORK/out" '^SKB +CPU +PROCESS .*TUPLE FUNC$' "the column header" || return 1
+	expect_grep "$WORK/out" \
+		'198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80\(tcp\) skb:kfree_skb\(SKB_DROP_REASON_NETFILTER_DROP\) [a-z_]+\+0x[0-9a-f]+$' \
+		"a drop line with tuple, reason and site" || return 1
+	expect_grep "$WORK/err" 'SKB_DROP_REASON_NETFILTER_DROP +[a-z_]+\+0x' "the drop summary row" || return 1
+	expect_grep "$WORK/err" '^[0-9]+ events, [0-9]+ lost$' "the closing count line"
+}
+
+# --filter-netns keeps only that namespace even while the other one talks.
+test_filter_netns() {
+	local ino_b
+	ino_b=$(stat -L -c %i "/var/run/netns/$NS_B")
+	run_pwru_around "ping_both_ways" --output-json --filter-netns "/var/run/netns/$NS_B" ||
+		return 1
+	json_expect "$WORK/out" "len(events) > 0 and all(e['netns'] == $ino_b for e in events)" \
+		"events only from netns $ino_b" || return 1
+	# and inode:N means the same
+	run_pwru_around "ping_both_ways" --output-json --filter-netns "inode:$ino_b" || return 1
+	json_expect "$WORK/out" "len(events) > 0 and all(e['netns'] == $ino_b for e in events)" \
+		"inode:$ino_b selects the same netns"
+}
+
+# --filter-mark selects by skb->mark, with and without a mask.
+test_filter_mark() {
+	ip netns exec "$NS_A" iptables -t mangle -A OUTPUT -p tcp --dport 81 -j MARK --set-mark 0x42
+	ip netns exec "$NS_A" iptables -t mangle -A OUTPUT -p tcp --dport 82 -j MARK --set-mark 0x15
+	run_pwru_around "tcp_syn_a_to_b 81 1; tcp_syn_a_to_b 82 1" --output-json --filter-mark 0x42 ||
+		return 1
+	json_expect "$WORK/out" "len(events) > 0 and all(e['mark'] == 0x42 for e in events)
+		and any(e.get('tuple', {}).get('dport') == 81 for e in events)
+		and not any(e.get('tuple', {}).get('dport') == 82 for e in events)" \
+		"only mark 0x42 (port 81), never port 82" || return 1
+	run_pwru_around "tcp_syn_a_to_b 81 1; tcp_syn_a_to_b 82 1" --output-json --filter-mark 0x2/0x2 ||
+		return 1
+	json_expect "$WORK/out" "len(events) > 0 and all(e['mark'] & 0x2 for e in events)
+		and any(e.get('tuple', {}).get('dport') == 81 for e in events)
+		and not any(e.get('tuple', {}).get('dport') == 82 for e in events)" \
+		"mask 0x2 selects 0x42 but not 0x15"
+}
+
+# --filter-ifname is resolved inside the filtered netns.
+test_filter_ifname() {
+	local idx
+	idx=$(ip -n "$NS_B" -o link show veth-b | cut -d: -f1)
+	run_pwru_around "ping_both_ways" --output-json --filter-netns "/var/run/netns/$NS_B" \
+		--filter-ifname veth-b || return 1
+	json_expect "$WORK/out" "len(events) > 0 and all(e['ifindex'] == $idx and e['ifname'] == 'veth-b' for e in events)" \
+		"events only on veth-b (ifindex $idx), named"
+}
+
+# A flood into a tiny ring buffer loses events, and every one is counted.
+test_lost_events_counted() {
+	run_pwru_around "udp_flood_a_to_b 20000" --output-json --ringbuf-size 4096 \
+		--filter-netns "/var/run/netns/$NS_B" || return 1
+	json_expect "$WORK/out" "summary['lost'] > 0 and summary['events'] == len(events)
+		and summary['events'] + summary['lost'] == summary['kernel_matched']
+		and summary['events'] == summary['kernel_emitted']" \
+		"lost > 0 and events + lost == what the kernel matched" || return 1
+	expect_grep "$WORK/err" '^[0-9]+ events, [1-9][0-9]* lost$' "a non-zero lost count on stderr"
+}
+
+# --output-limit-lines stops by itself after N events.
+test_output_limit_lines() {
+	local rc
+	"$PWRU" --output-json --output-limit-lines 3 --filter-netns "/var/run/netns/$NS_B" \
+		>"$WORK/out" 2>"$WORK/err" &
+	local pid=$!
+	wait_listening "$WORK/err" "$pid" || { fail "pwru never listened: $(tail -1 "$WORK/err")"; return 1; }
+	ping_both_ways
+	for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		fail "pwru did not stop after 3 lines"
+		return 1
+	fi
+	wait "$pid"; rc=$?
+	[ "$rc" -eq 0 ] || { fail "exit status $rc"; return 1; }
+	json_expect "$WORK/out" "len(events) == 3" "exactly 3 events"
+}
+
+# After SIGINT, no program or link of ours is left in the kernel.
+test_detach_leaves_nothing() {
+	local left links_before links_after
+	links_before=$(bpftool -j link show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+	run_pwru_around "ping_both_ways" --filter-netns "/var/run/netns/$NS_B" || return 1
+	left=$(bpftool -j prog show | python3 -c '
+import json, sys
+progs = json.load(sys.stdin)
+print(" ".join(p.get("name", "") for p in progs if p.get("name", "").startswith("pwru_")))')
+	[ -z "$left" ] || { fail "programs left after exit: $left"; return 1; }
+	links_after=$(bpftool -j link show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+	[ "$links_after" -le "$links_before" ] ||
+		{ fail "BPF links: $links_before before, $links_after after"; return 1; }
+	expect_grep "$WORK/err" '^[0-9]+ events, [0-9]+ lost$' "the closing count line"
+}
+
+# Each bad input: a non-zero exit and one line on stderr that says what is wrong.
+test_bad_inputs() {
+	local ok=0
+	expect_one_line_error "unknown flag" 'unknown option' --no-such-flag || ok=1
+	expect_one_line_error "regex matching nothing" "matches no probe" --filter-func 'no_such_function_xyz' || ok=1
+	expect_one_line_error "bad regex" "filter-func" --filter-func '(' || ok=1
+	expect_one_line_error "unknown backend" 'unknown backend' --backend bogus || ok=1
+	expect_one_line_error "backend this kernel lacks" 'kprobe: not available' --backend kprobe || ok=1
+	expect_one_line_error "bad netns path" 'No such file' --filter-netns /nonexistent/netns || ok=1
+	expect_one_line_error "netns path that is not a netns" 'not a network namespace' --filter-netns /etc/hostname || ok=1
+	expect_one_line_error "unknown ifname" 'no such interface' --filter-ifname nosuchif0 || ok=1
+	expect_one_line_error "bad mark" 'filter-mark' --filter-mark 0xzz || ok=1
+	expect_one_line_error "bad ringbuf size" 'ringbuf-size' --ringbuf-size 1000 || ok=1
+	expect_one_line_error_as "non-root" 'needs root' "setpriv --reuid=65534 --regid=65534 --clear-groups" || ok=1
+	expect_one_line_error_as "no BTF" 'no BTF' "unshare -m sh -c 'mount -t tmpfs none /sys/kernel/btf && exec \"\$0\" \"\$@\"'" || ok=1
+	return $ok
+}
+
+run_tests "$@"
