@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Text and JSON output from one record, and the drop summary. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "events.h"
+#include "output.h"
+#include "pods.h"
+#include "summary.h"
+
+static void make_drop(struct pwru_event *e, struct record *r)
+{
+	memset(e, 0, sizeof(*e));
+	memset(r, 0, sizeof(*r));
+	e->skb = 0xffff888100001234ULL;
+	e->cpu = 1;
+	e->pid = 4242;
+	memcpy(e->comm, "cu\"rl\n", 6); /* a hostile process name */
+	e->netns = 4026532245U;
+	e->mark = 0x42;
+	e->ifindex = 2;
+	e->len = 60;
+	e->mtu = 1500;
+	e->proto = 0x0800;
+	e->flags = PWRU_EV_TUPLE | PWRU_EV_DROP;
+	e->drop_reason = 7;
+	e->tuple.l3 = 4;
+	memcpy(e->tuple.saddr, (uint8_t[]){ 198, 18, 0, 1 }, 4);
+	memcpy(e->tuple.daddr, (uint8_t[]){ 198, 18, 0, 2 }, 4);
+	e->tuple.sport = 40000;
+	e->tuple.dport = 80;
+	e->tuple.l4proto = 6;
+	e->tuple.tcp_flags = 0x02;
+	r->ev = e;
+	r->func = "skb:kfree_skb";
+	r->ifname = "veth-b";
+	r->drop_reason = "SKB_DROP_REASON_NETFILTER_DROP";
+	strcpy(r->drop_site, "nf_hook_slow+0x9a");
+}
+
+static char *render_text(const struct output_cfg *c, const struct record *r)
+{
+	char *buf = calloc(1, 4096);
+	FILE *f = fmemopen(buf, 4095, "w");
+
+	output_text_event(f, c, r);
+	fclose(f);
+	return buf;
+}
+
+static void tuples_v4_and_v6(void **state)
+{
+	struct pwru_tuple t = { .l3 = 6, .sport = 1, .dport = 443, .l4proto = 17 };
+	char buf[160];
+
+	t.saddr[0] = 0xfd; t.saddr[15] = 1;
+	t.daddr[0] = 0xfd; t.daddr[15] = 2;
+	format_tuple(&t, buf, sizeof(buf));
+	assert_string_equal(buf, "[fd00::1]:1->[fd00::2]:443(udp)");
+	format_tcp_flags(0x12, buf, sizeof(buf));
+	assert_string_equal(buf, "SYN|ACK");
+	format_tcp_flags(0, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+}
+
+static void text_line_has_pwru_columns(void **state)
+{
+	struct output_cfg c = { .meta = true, .tuple = true, .tcp_flags = true };
+	struct pwru_event e;
+	struct record r;
+	char *line;
+
+	make_drop(&e, &r);
+	line = render_text(&c, &r);
+	assert_non_null(strstr(line, "0xffff888100001234 1"));
+	assert_non_null(strstr(line, "cu\"rl?(4242)"));  /* control bytes cannot break the line */
+	assert_non_null(strstr(line, "4026532245 0x42"));
+	assert_non_null(strstr(line, "veth-b:2"));
+	assert_non_null(strstr(line, "0x0800 1500  60"));
+	assert_non_null(strstr(line, "198.18.0.1:40000->198.18.0.2:80(tcp)[SYN]"));
+	assert_non_null(strstr(line, "skb:kfree_skb(SKB_DROP_REASON_NETFILTER_DROP) nf_hook_slow+0x9a\n"));
+	assert_int_equal(strchr(line, '\n') - line + 1, (long)strlen(line)); /* one line */
+	free(line);
+}
+
+static void text_without_meta_or_tuple(void **state)
+{
+	struct output_cfg c = { 0 };
+	struct pwru_event e;
+	struct record r;
+	char *line;
+
+	make_drop(&e, &r);
+	e.flags &= ~PWRU_EV_DROP;
+	line = render_text(&c, &r);
+	assert_null(strstr(line, "198.18.0.1"));
+	assert_null(strstr(line, "veth-b"));
+	assert_non_null(strstr(line, " skb:kfree_skb\n"));
+	free(line);
+}
+
+static cJSON *render_json(const struct output_cfg *c, const struct record *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	cJSON *o;
+
+	assert_int_equal(output_json_event(f, c, r), 0);
+	fclose(f);
+	assert_int_equal(strchr(buf, '\n') - buf + 1, (long)strlen(buf));
+	o = cJSON_Parse(buf);
+	free(buf);
+	assert_non_null(o);
+	return o;
+}
+
+static const char *jstr(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double jnum(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+static void json_schema_fields(void **state)
+{
+	struct output_cfg c = { .meta = true, .tuple = true, .timestamp = TS_ABSOLUTE };
+	struct pod_ref pod = { .namespace_ = "shop", .name = "frontend", .uid = "u-1" };
+	struct pwru_event e;
+	struct record r;
+	cJSON *o, *t, *p;
+
+	make_drop(&e, &r);
+	r.pod = &pod;
+	r.ts_ns = 1234;
+	o = render_json(&c, &r);
+	assert_string_equal(jstr(o, "skb"), "0xffff888100001234");
+	assert_string_equal(jstr(o, "process"), "cu\"rl\n");   /* escaped, and round-trips */
+	assert_string_equal(jstr(o, "func"), "skb:kfree_skb");
+	assert_string_equal(jstr(o, "drop_reason"), "SKB_DROP_REASON_NETFILTER_DROP");
+	assert_string_equal(jstr(o, "drop_site"), "nf_hook_slow+0x9a");
+	assert_string_equal(jstr(o, "ifname"), "veth-b");
+	assert_true(jnum(o, "cpu") == 1 && jnum(o, "pid") == 4242 && jnum(o, "mark") == 0x42);
+	assert_true(jnum(o, "netns") == 4026532245.0 && jnum(o, "ifindex") == 2 && jnum(o, "len") == 60);
+	assert_true(jnum(o, "ts") == 1234);
+	t = cJSON_GetObjectItem(o, "tuple");
+	assert_string_equal(jstr(t, "saddr"), "198.18.0.1");
+	assert_string_equal(jstr(t, "daddr"), "198.18.0.2");
+	assert_true(jnum(t, "sport") == 40000 && jnum(t, "dport") == 80);
+	assert_string_equal(jstr(t, "l4proto"), "tcp");
+	p = cJSON_GetObjectItem(o, "pod");
+	assert_string_equal(jstr(p, "namespace"), "shop");
+	assert_string_equal(jstr(p, "name"), "frontend");
+	cJSON_Delete(o);
+}
+
+static void json_omits_what_is_absent(void **state)
+{
+	struct output_cfg c = { .meta = true, .tuple = true };
+	struct pwru_event e;
+	struct record r;
+	cJSON *o;
+
+	make_drop(&e, &r);
+	e.flags = 0;
+	o = render_json(&c, &r);
+	assert_null(cJSON_GetObjectItem(o, "tuple"));
+	assert_null(cJSON_GetObjectItem(o, "drop_reason"));
+	assert_null(cJSON_GetObjectItem(o, "ts"));
+	assert_null(cJSON_GetObjectItem(o, "pod"));
+	cJSON_Delete(o);
+}
+
+static void summary_groups_by_reason_site_netns(void **state)
+{
+	struct drop_summary s = { 0 };
+	struct kernel_counts k = { .matched = 5, .emitted = 4, .lost = 1 };
+	struct pwru_event e;
+	struct record r;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	cJSON *o, *sum, *drops;
+
+	make_drop(&e, &r);
+	drop_summary_add(&s, &r);
+	drop_summary_add(&s, &r);
+	strcpy(r.drop_site, "ip6_mc_input+0x15e");
+	drop_summary_add(&s, &r);
+	e.flags &= ~PWRU_EV_DROP;
+	drop_summary_add(&s, &r);             /* not a drop: not counted */
+	drop_summary_sort(&s);
+	assert_int_equal(s.total, 3);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.rows[0].site, "nf_hook_slow+0x9a");
+	assert_int_equal(s.rows[0].count, 2);
+	f = open_memstream(&buf, &len);
+	output_json_summary(f, 4, &k, &s);
+	fclose(f);
+	o = cJSON_Parse(buf);
+	sum = cJSON_GetObjectItem(o, "summary");
+	assert_true(jnum(sum, "events") == 4 && jnum(sum, "lost") == 1 && jnum(sum, "kernel_matched") == 5);
+	drops = cJSON_GetObjectItem(sum, "drops");
+	assert_int_equal(cJSON_GetArraySize(drops), 2);
+	assert_string_equal(jstr(cJSON_GetArrayItem(drops, 0), "reason"), "SKB_DROP_REASON_NETFILTER_DROP");
+	cJSON_Delete(o);
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	drop_summary_print(f, &s);
+	fclose(f);
+	assert_non_null(strstr(buf, "3 packets dropped"));
+	assert_non_null(strstr(buf, "nf_hook_slow+0x9a"));
+	free(buf);
+	drop_summary_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(tuples_v4_and_v6),
+		cmocka_unit_test(text_line_has_pwru_columns),
+		cmocka_unit_test(text_without_meta_or_tuple),
+		cmocka_unit_test(json_schema_fields),
+		cmocka_unit_test(json_omits_what_is_absent),
+		cmocka_unit_test(summary_groups_by_reason_site_netns),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
