@@ -11,6 +11,9 @@
  *   priority  bit 31: push a VLAN tag into skb metadata first, as a NIC or
  *             skb_vlan_untag() would; bit 16: 802.1ad; bits 0-15: the TCI
  *   cb[0]     enum pcap_layer to force, 0 for the program's own choice
+ *   cb[1]     0, or 1 + the wire length to report: BPF_PROG_TEST_RUN refuses
+ *             IPv4/IPv6 frames shorter than their header, so the test pads
+ *             those and states the length they had
  * Returns 1 when the filter matches.
  */
 #include "vmlinux.h"
@@ -27,7 +30,7 @@ extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
 SEC("pcap_test")
 int pcap_test_run(struct __sk_buff *ctx)
 {
-	__u32 vlan = ctx->priority, limit = ctx->mark, layer = ctx->cb[0];
+	__u32 vlan = ctx->priority, limit = ctx->mark, layer = ctx->cb[0], wire = ctx->cb[1];
 	struct pcap_frame fr;
 	struct sk_buff *skb;
 
@@ -37,6 +40,8 @@ int pcap_test_run(struct __sk_buff *ctx)
 	pcap_frame_of(skb, &fr, layer);
 	if (limit && fr.caplen > limit - 1)
 		fr.caplen = limit - 1;
+	if (wire)
+		fr.wire_len = wire - 1;
 	return pcap_frame_match(skb, &fr);
 }
 

@@ -62,9 +62,9 @@ $(CRI_TEST_OUT)/cri-containerd-check: $(CRI_TEST_OUT)/containerd_check.o $(CRI_L
 CRI_FUZZ_CC     ?= clang
 CRI_FUZZ_FLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -I$(OUT) -I. -Isrc
 CRI_FUZZ_SRCS   := cri/cri_pb.c cri/grpc_frame.c cri/info_json.c cri/runtime.c cri/grpc.c cri/pod_list.c
-CRI_FUZZERS     := $(CRI_TEST_OUT)/fuzz-grpc-frame $(CRI_TEST_OUT)/fuzz-cri-proto
+CRI_FUZZERS     := $(CRI_TEST_OUT)/fuzz_grpc_frame $(CRI_TEST_OUT)/fuzz_cri_proto
 
-$(CRI_TEST_OUT)/fuzz-%: tests/cri/fuzz_%.c $(CRI_FUZZ_SRCS) $(CRI_PB) $(CRI_HDRS)
+$(CRI_TEST_OUT)/fuzz_%: tests/cri/fuzz_%.c $(CRI_FUZZ_SRCS) $(CRI_PB) $(CRI_HDRS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CRI_FUZZ_CC) $(CRI_FUZZ_FLAGS) $< $(CRI_FUZZ_SRCS) $(CRI_LIBS) -o $@

@@ -171,9 +171,13 @@ void grpc_status_header(struct grpc_status *s, const char *line, size_t len)
 		len--;
 	if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) {
 		const char *sp = memchr(line, ' ', len);
+		char num[4];
 
-		if (sp && (size_t)(sp - line) + 4 <= len)
-			s->http_status = (int)strtol(sp + 1, NULL, 10) % 1000;
+		/* The line is not NUL-terminated: parse a copy of the three digits. */
+		if (sp && (size_t)(sp - line) + 4 <= len) {
+			copy_trimmed(num, sizeof(num), sp + 1, 3);
+			s->http_status = (int)strtol(num, NULL, 10);
+		}
 		return;
 	}
 	colon = memchr(line, ':', len);

@@ -28,3 +28,26 @@ $(OUT)/kubectl-pwru: $(KUBECTL_PWRU_OBJS)
 .PHONY: image
 image: all
 	$(Q)scripts/build-image.sh $(OUT)/pwru-image.tar
+
+# The image test's node: starts a Pod object on containerd through CRI with
+# the fields a kubelet would send (privileged, host namespaces, mounts).
+# It links cri/'s client (CRI_LIB from cri/cri.mk) with messages of its own.
+K8S_TEST_OUT := $(OUT)/tests/k8s
+
+$(K8S_TEST_OUT)/cri_pod.pb-c.c $(K8S_TEST_OUT)/cri_pod.pb-c.h &: tests/k8s/cri_pod.proto
+	$(call msg,PROTOC,$@)
+	$(Q)mkdir -p $(K8S_TEST_OUT)
+	$(Q)protoc-c --proto_path=tests/k8s --c_out=$(K8S_TEST_OUT) tests/k8s/cri_pod.proto
+
+# -Ulinux: gnu11 predefines it, and the CRI messages have fields named linux.
+$(K8S_TEST_OUT)/cri_pod.pb-c.o: $(K8S_TEST_OUT)/cri_pod.pb-c.c
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Ulinux -c $< -o $@
+
+$(K8S_TEST_OUT)/cri_pod_run.o: tests/k8s/cri_pod_run.c $(K8S_TEST_OUT)/cri_pod.pb-c.h $(CRI_PB)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(K8S_TEST_OUT) -c $< -o $@
+
+$(K8S_TEST_OUT)/cri-pod-run: $(K8S_TEST_OUT)/cri_pod_run.o $(K8S_TEST_OUT)/cri_pod.pb-c.o $(CRI_LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(CRI_LIBS) -o $@

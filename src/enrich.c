@@ -55,21 +55,49 @@ void enricher_fini(struct enricher *en)
 	en->func_names = NULL;
 }
 
+/* Frames of the tracing machinery itself, above the traced kernel code. */
+static int is_tracing_frame(const char *sym)
+{
+	static const char *const prefixes[] = {
+		"bpf_prog_", "bpf_trace_run", "__traceiter_", "__bpf_trace_", "trace_call_bpf",
+		"kprobe_", "bpf_trampoline_", "__bpf_prog_enter", "__bpf_prog_exit",
+		"ftrace_", "fprobe_", "perf_trace_", "rethook_", "arch_rethook_",
+	};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (!strncmp(sym, prefixes[i], strlen(prefixes[i])))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The stack serves --output-stack and, on backends that cannot read the
+ * return address, --output-caller: frame 0 is the traced function, frame 1
+ * its caller.
+ */
 static void fill_stack(struct enricher *en, struct record *r)
 {
 	uint64_t ips[PWRU_MAX_STACK_DEPTH] = {};
 	uint32_t id = (uint32_t)r->ev->stack_id;
+	int skipping = 1, depth = 0;
 
 	if (bpf_map_lookup_elem(en->stacks_fd, &id, ips))
 		return;
+	/* Stack ids are reused by the kernel only once freed: free as we go. */
+	bpf_map_delete_elem(en->stacks_fd, &id);
 	for (int i = 0; i < PWRU_MAX_STACK_DEPTH && ips[i]; i++) {
 		char sym[RECORD_SYM_LEN - 8];
 
 		ksyms_format(en->ksyms, ips[i], sym, sizeof(sym));
-		snprintf(r->stack[r->n_stack++], RECORD_SYM_LEN, "    %s", sym);
+		if (skipping && is_tracing_frame(sym))
+			continue;
+		skipping = 0;
+		if (depth++ == 1 && en->cfg->caller && !(r->ev->flags & PWRU_EV_CALLER))
+			snprintf(r->caller, sizeof(r->caller), "%s", sym);
+		if (en->cfg->stack)
+			snprintf(r->stack[r->n_stack++], RECORD_SYM_LEN, "    %s", sym);
 	}
-	/* Stack ids are reused by the kernel only once freed: free as we go. */
-	bpf_map_delete_elem(en->stacks_fd, &id);
 }
 
 static void fill_timestamp(struct enricher *en, struct record *r)

@@ -156,7 +156,8 @@ void filters_to_config(const struct filter_set *f, const struct options *o,
 	cfg->track_skb = o->filter_track_skb;
 	cfg->output_meta = o->output_meta;
 	cfg->output_tuple = o->output_tuple || o->output_json;
-	cfg->output_stack = o->output_stack;
+	/* Tracepoint programs cannot read a return address: the caller comes from the stack. */
+	cfg->output_stack = o->output_stack || o->output_caller;
 	cfg->output_caller = o->output_caller;
 	cfg->output_skb = o->output_skb;
 	cfg->has_pcap_filter = f->pcap != NULL;

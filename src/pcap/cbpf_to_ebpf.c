@@ -134,11 +134,10 @@ static bool load_always_fails(const struct cbpf_insn *i)
 	uint16_t mode = BPF_MODE(i->code);
 	int size = (BPF_CLASS(i->code) == BPF_LDX) ? 1 : cbpf_size_bytes(i->code);
 
-	if (BPF_CLASS(i->code) == BPF_LD && mode != BPF_ABS && mode != BPF_IND)
-		return false;
-	if (BPF_CLASS(i->code) == BPF_LDX && mode != BPF_MSH)
-		return false;
-	return (uint64_t)i->k + (uint64_t)size > CBPF_MAX_CAPLEN;
+	bool packet_load = (BPF_CLASS(i->code) == BPF_LD && (mode == BPF_ABS || mode == BPF_IND)) ||
+			   (BPF_CLASS(i->code) == BPF_LDX && mode == BPF_MSH);
+
+	return packet_load && (uint64_t)i->k + (uint64_t)size > CBPF_MAX_CAPLEN;
 }
 
 /* The packet bytes [off, off+size) into 'dst', big-endian like cBPF. */
