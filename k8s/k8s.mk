@@ -6,7 +6,7 @@ KUBECTL_PWRU_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(KUBECTL_PWRU_SRCS))
 
 BINS        += $(OUT)/kubectl-pwru
 TEST_DEPS   += $(OUT)/kubectl-pwru
-TEST_SUITES += tests/k8s/lint.sh tests/k8s/manifests.py tests/k8s/kubectl-pwru.py
+TEST_SUITES += tests/k8s/lint.sh tests/k8s/manifests.py tests/k8s/kubectl-pwru.py tests/k8s/image.sh
 
 # More specific than the generic object rule, so these objects do not wait
 # for the BPF skeleton.
