@@ -5,8 +5,8 @@ KUBECTL_PWRU_SRCS := cmd/kubectl-pwru.c $(wildcard src/kubectl/*.c)
 KUBECTL_PWRU_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(KUBECTL_PWRU_SRCS))
 
 BINS        += $(OUT)/kubectl-pwru
-TEST_DEPS   += $(OUT)/kubectl-pwru
-TEST_SUITES += tests/k8s/lint.sh tests/k8s/manifests.py tests/k8s/kubectl-pwru.py tests/k8s/image.sh
+TEST_DEPS   += $(OUT)/kubectl-pwru $(OUT)/tests/k8s/cri-pod-run $(OUT)/tests/cri/cri-tool
+TEST_SUITES += tests/k8s/lint.sh tests/k8s/manifests.py tests/k8s/kubectl-pwru.py tests/k8s/image.sh tests/k8s/image-in-containerd.sh
 
 # More specific than the generic object rule, so these objects do not wait
 # for the BPF skeleton.

@@ -1,0 +1,159 @@
+#!/bin/bash
+# The pwru image runs for real: built by scripts/build-image.sh, imported
+# into the private containerd of the CRI tests (tests/cri/containerd-lib.sh),
+# it runs as the pod kubectl-pwru would create (privileged, host PID and
+# network, the same mounts as k8s/; taken from `kubectl-pwru --dry-run`) and
+# traces pod default/a by name while a pings b. Then the DaemonSet's pod
+# template from k8s/daemonset.yaml runs the image once and idles.
+# No kubelet can run here: tests/k8s/cri-pod-run sends what a kubelet would.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+OUT=${OUT:-build}
+case $OUT in /*) ;; *) OUT=$root/$OUT ;; esac
+export OUT
+CRI_TOOL=$OUT/tests/cri/cri-tool
+POD_RUN=$OUT/tests/k8s/cri-pod-run
+. "$root/tests/cri/containerd-lib.sh"
+
+for cmd in containerd ctr runc umoci busybox nsenter python3; do
+	command -v "$cmd" >/dev/null || { echo "SKIP: image in containerd - $cmd is not installed (make deps)"; exit 0; }
+done
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: image in containerd - needs root"; exit 0; }
+for f in "$OUT/pwru" "$OUT/kubectl-pwru" "$CRI_TOOL" "$POD_RUN"; do
+	[ -x "$f" ] || { echo "FAIL: image in containerd - expected $f built (make test builds it)"; exit 1; }
+done
+
+dir=$(mktemp -u /tmp/pwru-k8s.XXXXXX)
+work=$(mktemp -d /tmp/pwru-k8s-work.XXXXXX)
+tracer_pods=()
+cleanup() {
+	local id
+	for id in "${tracer_pods[@]+"${tracer_pods[@]}"}"; do
+		"$POD_RUN" -e "$CRI_EP" rm "$id" >/dev/null 2>&1
+	done
+	cri_down "$dir"
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+failed=0
+fail() { echo "FAIL: $1 - $2"; failed=1; }
+pass() { echo "PASS: $1"; }
+
+if ! (cd "$root" && scripts/build-image.sh "$work/pwru-image.tar") > "$work/build.log" 2>&1; then
+	fail "image builds" "an OCI archive, saw: $(tail -3 "$work/build.log" | tr '\n' ' ')"
+	exit 1
+fi
+if ! cri_up "$dir"; then
+	fail "private containerd starts" "a CRI socket at $dir/containerd.sock, see messages above"
+	exit 1
+fi
+if ctr -a "$CRI_SOCK" -n k8s.io images import --base-name localhost/pwru "$work/pwru-image.tar" > "$work/import.log" 2>&1; then
+	pass "image imports into containerd as localhost/pwru:latest"
+else
+	fail "image imports into containerd" "import succeeds, saw: $(tail -2 "$work/import.log" | tr '\n' ' ')"
+	exit 1
+fi
+
+ida=$("$CRI_TOOL" -e "$CRI_EP" run-pod default a "$CRI_IMAGE") &&
+idb=$("$CRI_TOOL" -e "$CRI_EP" run-pod default b "$CRI_IMAGE") || {
+	fail "pods a and b start" "two sandbox ids"; exit 1; }
+pida=$("$CRI_TOOL" -e "$CRI_EP" pid default/a) && pidb=$("$CRI_TOOL" -e "$CRI_EP" pid default/b) || {
+	fail "pods a and b have processes" "two pids"; exit 1; }
+ipb=$(nsenter -t "$pidb" -n ip -4 -o addr show eth0 | awk '{ print $4 }' | cut -d/ -f1)
+gw=${CRI_SUBNET%.0/24}.1
+
+# The pod as kubectl-pwru makes it. Only two things differ from a cluster:
+# the test's containerd socket is not under the host's /run, so the /run
+# volume points at its directory, and --cri-endpoint names it there.
+printf '#!/bin/sh\necho "{\\"spec\\": {\\"nodeName\\": \\"this-node\\"}}"\n' > "$work/kubectl"
+chmod +x "$work/kubectl"
+"$OUT/kubectl-pwru" --kubectl "$work/kubectl" --dry-run -n default pod/a -- \
+	--cri-endpoint unix:///run/containerd.sock --output-limit-lines 6 --duration 60 > "$work/pod.json" || {
+	fail "kubectl-pwru --dry-run gives the tracer pod" "a pod"; exit 1; }
+python3 - "$work/pod.json" "$CRI_DIR" <<'PY' || { fail "tracer pod adapted to the test's socket" "a /run volume"; exit 1; }
+import json, sys
+path, cri_dir = sys.argv[1:]
+pod = json.load(open(path))
+runs = [v for v in pod["spec"]["volumes"] if v["hostPath"]["path"] == "/run"]
+assert len(runs) == 1
+runs[0]["hostPath"]["path"] = cri_dir
+json.dump(pod, open(path, "w"))
+PY
+
+log_of() { sed 's/^[^ ]* \(stdout\|stderr\) [FP] //' "$1"; }
+
+# Waits until the log has a line matching $2, or the container exits.
+wait_log() {
+	local log=$1 pattern=$2 ctr=$3 i
+	for i in $(seq 1 300); do
+		grep -q -- "$pattern" "$log" 2>/dev/null && return 0
+		[ "$("$POD_RUN" -e "$CRI_EP" state "$ctr" 2>/dev/null)" = exited ] && return 1
+		sleep 0.2
+	done
+	return 1
+}
+
+mkdir -p "$work/logs-tracer"
+read -r tsb tctr < <("$POD_RUN" -e "$CRI_EP" run "$work/pod.json" "$work/logs-tracer")
+[ -n "${tsb:-}" ] && tracer_pods+=("$tsb")
+tlog=$work/logs-tracer/pwru/0.log
+if [ -n "${tctr:-}" ] && [ "$tctr" != - ] && wait_log "$tlog" "Listening for events" "$tctr"; then
+	pass "tracer pod runs the image and attaches (privileged, host PID, mounts)"
+else
+	fail "tracer pod runs the image and attaches" "'Listening for events...', saw: $(log_of "$tlog" 2>/dev/null | tail -3 | tr '\n' ' ')"
+	exit 1
+fi
+
+# b's own traffic first (must not show), then a's (must).
+timeout 10 nsenter -t "$pidb" -n busybox ping -c 2 -W 1 "$gw" > /dev/null 2>&1
+timeout 10 nsenter -t "$pida" -n busybox ping -c 3 -W 1 "$ipb" > /dev/null 2>&1
+code=$("$POD_RUN" -e "$CRI_EP" wait "$tctr" 60)
+[ "$code" = 0 ] && pass "pwru ends after --output-limit-lines with status 0" ||
+	fail "pwru ends after --output-limit-lines with status 0" "0, saw '${code:-still running}'"
+
+out=$(grep ' stdout ' "$tlog" | sed 's/^[^ ]* stdout [FP] //')
+events=$(echo "$out" | grep -c '^0x' || true)
+named=$(echo "$out" | grep '^0x' | grep -c ' default/a ' || true)
+[ "$events" -ge 6 ] && [ "$named" -eq "$events" ] &&
+	pass "events from pod a, each named default/a ($events)" ||
+	fail "events from pod a, each named default/a" "6 events all with default/a, saw $named of $events: $(echo "$out" | head -3 | tr '\n' ' ')"
+echo "$out" | grep -q ' default/b ' &&
+	fail "nothing from pod b alone" "no default/b event, saw: $(echo "$out" | grep ' default/b ' | head -1)" ||
+	pass "nothing from pod b alone"
+log_of "$tlog" | grep -Eq '^[0-9]+ events, [0-9]+ lost' &&
+	pass "summary line in the pod's log" ||
+	fail "summary line in the pod's log" "'N events, M lost', saw: $(log_of "$tlog" | tail -2 | tr '\n' ' ')"
+
+# The DaemonSet's pod: trace once, then idle until deleted.
+python3 - "$root/k8s/daemonset.yaml" "$work/ds.json" "$CRI_DIR" <<'PY' || { fail "DaemonSet pod template read" "a pod"; exit 1; }
+import json, sys, yaml
+src, dst, cri_dir = sys.argv[1:]
+ds = yaml.safe_load(open(src))
+tmpl = ds["spec"]["template"]
+for v in tmpl["spec"]["volumes"]:
+    if v["hostPath"]["path"] == "/run":
+        v["hostPath"]["path"] = cri_dir
+c = tmpl["spec"]["containers"][0]
+c["args"] = ["--host-root", "/host", "--cri-endpoint", "unix:///run/containerd.sock",
+             "--filter-pod", "default/a", "--duration", "2"]
+pod = {"apiVersion": "v1", "kind": "Pod",
+       "metadata": {"name": "pwru-ds", "namespace": "pwru"}, "spec": tmpl["spec"]}
+json.dump(pod, open(dst, "w"))
+PY
+mkdir -p "$work/logs-ds"
+read -r dsb dctr < <("$POD_RUN" -e "$CRI_EP" run "$work/ds.json" "$work/logs-ds")
+[ -n "${dsb:-}" ] && tracer_pods+=("$dsb")
+dlog=$work/logs-ds/pwru/0.log
+if [ -n "${dctr:-}" ] && [ "$dctr" != - ] && wait_log "$dlog" "idle until the DaemonSet is deleted" "$dctr"; then
+	pass "DaemonSet pod: pwru traces for --duration, then the pod idles"
+else
+	fail "DaemonSet pod: pwru traces for --duration, then the pod idles" "the idle message, saw: $(log_of "$dlog" 2>/dev/null | tail -3 | tr '\n' ' ')"
+fi
+log_of "$dlog" | grep -q 'status 0;' && pass "DaemonSet pod: pwru exited 0" ||
+	fail "DaemonSet pod: pwru exited 0" "'status 0', saw: $(log_of "$dlog" | grep status)"
+state=$("$POD_RUN" -e "$CRI_EP" state "$dctr" 2>/dev/null)
+[ "$state" = running ] && pass "DaemonSet pod: container still running after the trace" ||
+	fail "DaemonSet pod: container still running after the trace" "running, saw '$state'"
+exit $failed
