@@ -1,0 +1,71 @@
+# pcap filters: libpcap -> cBPF -> eBPF -> spliced into the tracing programs.
+# Included by the top Makefile. The test binaries build from their own
+# objects under $(OUT)/pcap so they never wait for the tracer's skeletons.
+
+PCAP_SRCS := $(wildcard src/pcap/*.c)
+LIB_SRCS  += $(PCAP_SRCS)
+
+PCAP_OUT      := $(OUT)/pcap
+PCAP_HDRS     := $(wildcard src/pcap/*.h tests/pcap/*.h)
+PCAP_CORE     := $(PCAP_OUT)/cbpf_to_ebpf.o $(PCAP_OUT)/pcap_compile.o
+PCAP_ALL      := $(patsubst src/pcap/%.c,$(PCAP_OUT)/%.o,$(PCAP_SRCS))
+PCAP_TEST_OBJ := $(OUT)/pcap_test_probe.bpf.o $(OUT)/pcap_test_direct.bpf.o
+PCAP_LIBS     := -lbpf -lelf -lz -lpcap
+# Seconds the fuzz target runs in `make test`.
+PCAP_FUZZ_SECONDS ?= 60
+# Packets per expression in the differential test.
+PCAP_DIFF_PACKETS ?= 5000
+
+$(PCAP_OUT)/%.o: src/pcap/%.c $(PCAP_HDRS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(PCAP_OUT)/%.o: tests/pcap/%.c $(PCAP_HDRS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/pcap -c $< -o $@
+
+# The same test program twice, as bpf/pwru.bpf.c is built: see bpf/skb_read.h.
+$(OUT)/pcap_test_probe.bpf.o: bpf/pcap_test.bpf.c bpf/pcap_filter.h bpf/skb_read.h $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DPWRU_DIRECT=0 -c $< -o $@
+
+$(OUT)/pcap_test_direct.bpf.o: bpf/pcap_test.bpf.c bpf/pcap_filter.h bpf/skb_read.h $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DPWRU_DIRECT=1 -c $< -o $@
+
+$(PCAP_OUT)/test_translator: $(PCAP_OUT)/test_translator.o $(PCAP_OUT)/ebpf_interp.o \
+		$(PCAP_OUT)/packets.o $(PCAP_CORE)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ -lcmocka -lpcap -o $@
+
+$(PCAP_OUT)/difftest: $(PCAP_OUT)/difftest.o $(PCAP_OUT)/packets.o $(PCAP_ALL)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(PCAP_LIBS) -o $@
+
+$(PCAP_OUT)/bench: $(PCAP_OUT)/bench.o $(PCAP_OUT)/packets.o $(PCAP_ALL)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(PCAP_LIBS) -o $@
+
+# libFuzzer wants clang and its own instrumentation on everything it drives.
+PCAP_FUZZ_SRCS := tests/pcap/fuzz_pcap.c tests/pcap/ebpf_interp.c src/pcap/cbpf_to_ebpf.c \
+		  src/pcap/pcap_compile.c
+$(PCAP_OUT)/fuzz_pcap: $(PCAP_FUZZ_SRCS) $(PCAP_HDRS)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Wall -Werror -Isrc -Itests/pcap \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		$(PCAP_FUZZ_SRCS) -lpcap -o $@
+
+TEST_DEPS += $(PCAP_OUT)/test_translator $(PCAP_OUT)/difftest $(PCAP_TEST_OBJ) \
+	     $(PCAP_OUT)/fuzz_pcap
+TEST_SUITES += tests/pcap/run-unit.sh:$(PCAP_OUT)/test_translator \
+	$(PCAP_OUT)/difftest:--obj-probe:$(OUT)/pcap_test_probe.bpf.o:--obj-direct:$(OUT)/pcap_test_direct.bpf.o:--packets:$(PCAP_DIFF_PACKETS) \
+	$(PCAP_OUT)/difftest:--mutate:--packets:500:--obj-probe:$(OUT)/pcap_test_probe.bpf.o \
+	tests/pcap/run-fuzz.sh:$(PCAP_OUT)/fuzz_pcap:$(PCAP_FUZZ_SECONDS)
+
+.PHONY: pcap-bench
+pcap-bench: $(PCAP_OUT)/bench $(PCAP_TEST_OBJ)
+	$(Q)$(PCAP_OUT)/bench --obj-probe $(OUT)/pcap_test_probe.bpf.o --obj-direct $(OUT)/pcap_test_direct.bpf.o
+BENCH_TARGETS += pcap-bench
