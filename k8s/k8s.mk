@@ -1,12 +1,13 @@
 # Shipping to Kubernetes: the kubectl plugin, the image, manifest and plugin tests.
 # The plugin needs neither libbpf nor the BPF skeleton: it links cJSON only.
+K8S_TEST_OUT := $(OUT)/tests/k8s
 
 KUBECTL_PWRU_SRCS := cmd/kubectl-pwru.c $(wildcard src/kubectl/*.c)
 KUBECTL_PWRU_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(KUBECTL_PWRU_SRCS))
 
 BINS        += $(OUT)/kubectl-pwru
-TEST_DEPS   += $(OUT)/kubectl-pwru $(OUT)/tests/k8s/cri-pod-run $(OUT)/tests/cri/cri-tool
-TEST_SUITES += tests/k8s/lint.sh tests/k8s/manifests.py tests/k8s/kubectl-pwru.py tests/k8s/image.sh tests/k8s/image-in-containerd.sh
+TEST_DEPS   += $(OUT)/kubectl-pwru $(K8S_TEST_OUT)/plugin-unit $(OUT)/tests/k8s/cri-pod-run $(OUT)/tests/cri/cri-tool
+TEST_SUITES += tests/k8s/unit.sh tests/k8s/lint.sh tests/k8s/manifests.py tests/k8s/kubectl-pwru.py tests/k8s/image.sh tests/k8s/image-in-containerd.sh
 
 # More specific than the generic object rule, so these objects do not wait
 # for the BPF skeleton.
@@ -24,6 +25,16 @@ $(OUT)/kubectl-pwru: $(KUBECTL_PWRU_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ -lcjson -o $@
 
+# Unit tests of the plugin's parts (everything but its main()).
+$(K8S_TEST_OUT)/plugin_unit.o: tests/k8s/plugin_unit.c $(wildcard src/kubectl/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(K8S_TEST_OUT)/plugin-unit: $(K8S_TEST_OUT)/plugin_unit.o $(filter-out %/kubectl-pwru.o,$(KUBECTL_PWRU_OBJS))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ -lcjson -lcmocka -o $@
+
 # The OCI image archive, built without a container engine (umoci).
 .PHONY: image
 image: all
@@ -32,7 +43,6 @@ image: all
 # The image test's node: starts a Pod object on containerd through CRI with
 # the fields a kubelet would send (privileged, host namespaces, mounts).
 # It links cri/'s client (CRI_LIB from cri/cri.mk) with messages of its own.
-K8S_TEST_OUT := $(OUT)/tests/k8s
 
 $(K8S_TEST_OUT)/cri_pod.pb-c.c $(K8S_TEST_OUT)/cri_pod.pb-c.h &: tests/k8s/cri_pod.proto
 	$(call msg,PROTOC,$@)

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests (cmocka) for kubectl-pwru's pure parts: target words, the plan
+ * of one tracer per node, the tracer pod's arguments, and the node labels
+ * on merged output. Prints PASS:/FAIL: lines through cmocka's TAP output. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "kubectl/merge.h"
+#include "kubectl/pod_spec.h"
+#include "kubectl/target.h"
+#include "kubectl/tracer.h"
+
+static void target_parse_accepts_kubectl_spellings(void **state)
+{
+	const char *pods[] = { "pod/web", "pods/web", "po/web" };
+	const char *nodes[] = { "node/n1", "nodes/n1", "no/n1" };
+	struct target t;
+
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(target_parse(pods[i], "shop", &t), 0);
+		assert_int_equal(t.kind, TARGET_POD);
+		assert_string_equal(t.namespace, "shop");
+		assert_string_equal(t.name, "web");
+		target_free(&t);
+		assert_int_equal(target_parse(nodes[i], "shop", &t), 0);
+		assert_int_equal(t.kind, TARGET_NODE);
+		assert_null(t.namespace);
+		assert_string_equal(t.name, "n1");
+		target_free(&t);
+	}
+}
+
+static void target_parse_rejects_other_words(void **state)
+{
+	const char *bad[] = { "web", "pod/", "deploy/web", "pod/Web", "pod/a/b", "pod/a b",
+			      "pod/../x?y", "tcp port 80", "" };
+	struct target t;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(target_parse(bad[i], "shop", &t), -22);
+}
+
+static struct target resolved(enum target_kind kind, const char *ns, const char *name,
+			      const char *node)
+{
+	struct target t = { .kind = kind, .name = (char *)name, .node = (char *)node,
+			    .namespace = (char *)ns };
+	return t;
+}
+
+static void plan_groups_pods_by_node(void **state)
+{
+	struct target in[] = {
+		resolved(TARGET_POD, "shop", "a", "n1"),
+		resolved(TARGET_POD, "shop", "b", "n2"),
+		resolved(TARGET_POD, "shop", "c", "n1"),
+		resolved(TARGET_POD, "shop", "a", "n1"), /* named twice */
+	};
+	struct tracer *t;
+	size_t n;
+
+	assert_int_equal(tracers_plan(in, 4, &t, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(t[0].node, "n1");
+	assert_int_equal(t[0].n_filter_pods, 2);
+	assert_string_equal(t[0].filter_pods[0], "shop/a");
+	assert_string_equal(t[0].filter_pods[1], "shop/c");
+	assert_string_equal(t[1].node, "n2");
+	assert_int_equal(t[1].n_filter_pods, 1);
+	assert_string_equal(t[1].filter_pods[0], "shop/b");
+	assert_non_null(strstr(t[0].pod_name, "pwru-n1-"));
+	assert_string_not_equal(t[0].pod_name, t[1].pod_name);
+	tracers_free(t, n);
+}
+
+static void plan_node_target_traces_whole_node(void **state)
+{
+	struct target in[] = {
+		resolved(TARGET_POD, "shop", "a", "n1"),
+		resolved(TARGET_NODE, NULL, "n1", "n1"),
+	};
+	struct tracer_opts o = { .namespace = "pwru", .image = "img", .active_deadline_seconds = 60 };
+	struct tracer *t;
+	cJSON *pod, *args;
+	size_t n;
+
+	assert_int_equal(tracers_plan(in, 2, &t, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(t[0].whole_node);
+	pod = tracer_pod(&t[0], &o);
+	args = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(pod, "spec"), "containers"), 0), "args");
+	/* --host-root /host only: no --filter-pod narrows a node/ trace. */
+	assert_int_equal(cJSON_GetArraySize(args), 2);
+	cJSON_Delete(pod);
+	tracers_free(t, n);
+}
+
+static void pod_name_fits_a_label(void **state)
+{
+	char node[300];
+	struct target in[1];
+	struct tracer *t;
+	size_t n;
+
+	memset(node, 'x', sizeof(node) - 1);
+	node[sizeof(node) - 1] = '\0';
+	node[10] = '.';
+	in[0] = resolved(TARGET_NODE, NULL, node, node);
+	assert_int_equal(tracers_plan(in, 1, &t, &n), 0);
+	assert_true(strlen(t[0].pod_name) <= 63);
+	assert_null(strchr(t[0].pod_name, '.'));
+	tracers_free(t, n);
+}
+
+static void pod_args_are_filters_then_user_args(void **state)
+{
+	const char *filters[] = { "shop/a", "shop/c" };
+	char *user[] = { "--output-json", "tcp port 80" };
+	struct pod_spec s = {
+		.name = "p", .namespace = "shop", .node = "n1", .image = "img",
+		.active_deadline_seconds = 60, .filter_pods = filters, .n_filter_pods = 2,
+		.pwru_args = user, .n_pwru_args = 2,
+	};
+	const char *want[] = { "--host-root", "/host", "--filter-pod", "shop/a",
+			       "--filter-pod", "shop/c", "--output-json", "tcp port 80" };
+	cJSON *pod = pod_spec_build(&s), *spec, *args;
+
+	assert_non_null(pod);
+	spec = cJSON_GetObjectItem(pod, "spec");
+	args = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(spec, "containers"), 0),
+				   "args");
+	assert_int_equal(cJSON_GetArraySize(args), 8);
+	for (int i = 0; i < 8; i++)
+		assert_string_equal(cJSON_GetArrayItem(args, i)->valuestring, want[i]);
+	assert_string_equal(cJSON_GetObjectItem(spec, "nodeName")->valuestring, "n1");
+	assert_int_equal(cJSON_GetObjectItem(spec, "activeDeadlineSeconds")->valueint, 60);
+	cJSON_Delete(pod);
+}
+
+static char *labelled(const char *label, const char *line)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	write_labelled_line(f, label, line, strlen(line));
+	fclose(f);
+	return buf;
+}
+
+static void label_text_and_json_lines(void **state)
+{
+	char *s;
+
+	s = labelled(NULL, "as is");
+	assert_string_equal(s, "as is\n");
+	free(s);
+	s = labelled("n1", "0xffff 1 ip_rcv");
+	assert_string_equal(s, "[n1] 0xffff 1 ip_rcv\n");
+	free(s);
+	/* 64-bit numbers keep every digit: the event's bytes are not re-printed. */
+	s = labelled("n1", "{\"ts\": 1732527000123456789, \"skb\": 18446612688342876160}");
+	assert_string_equal(s, "{\"node\":\"n1\",\"ts\": 1732527000123456789, "
+			       "\"skb\": 18446612688342876160}\n");
+	free(s);
+	s = labelled("n1", "{}");
+	assert_string_equal(s, "{\"node\":\"n1\"}\n");
+	free(s);
+	/* Looks like JSON but is not: labelled as text. */
+	s = labelled("n1", "{not json");
+	assert_string_equal(s, "[n1] {not json\n");
+	free(s);
+}
+
+static void merge_keeps_partial_lines_until_complete(void **state)
+{
+	struct line_stream *ls = calloc(1, sizeof(*ls));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	int p[2];
+
+	assert_int_equal(pipe(p), 0);
+	ls->fd = p[0];
+	ls->label = "n2";
+	assert_int_equal(write(p[1], "first li", 8), 8);
+	assert_int_equal(line_stream_pump(ls, out), 1);
+	fflush(out);
+	assert_int_equal(len, 0);
+	assert_int_equal(write(p[1], "ne\nsecond", 9), 9);
+	assert_int_equal(line_stream_pump(ls, out), 1);
+	close(p[1]);
+	assert_int_equal(line_stream_pump(ls, out), 0);
+	fclose(out);
+	assert_string_equal(buf, "[n2] first line\n[n2] second\n");
+	close(p[0]);
+	free(buf);
+	free(ls);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(target_parse_accepts_kubectl_spellings),
+		cmocka_unit_test(target_parse_rejects_other_words),
+		cmocka_unit_test(plan_groups_pods_by_node),
+		cmocka_unit_test(plan_node_target_traces_whole_node),
+		cmocka_unit_test(pod_name_fits_a_label),
+		cmocka_unit_test(pod_args_are_filters_then_user_args),
+		cmocka_unit_test(label_text_and_json_lines),
+		cmocka_unit_test(merge_keeps_partial_lines_until_complete),
+	};
+
+	return cmocka_run_group_tests_name("kubectl-pwru", tests, NULL, NULL);
+}
