@@ -34,15 +34,18 @@ $(VM_OUT)/vm-udpsend: $(VM_OUT)/udpsend.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) -static $^ -o $@
 
-# pwru for the guests, linked with -static. Debian ships static archives of
-# libbpf, libelf, libz, libpcap and libdbus-1 (libpcap's D-Bus capture needs
-# it) but not of libsystemd (stubbed: only D-Bus socket activation uses it),
-# libcjson, or libcurl's dependencies. VM_PWRU_LIBS is what links today;
-# when an archive is missing this target stops with its name, and the guests
-# get $(OUT)/pwru with its shared libraries instead (tests/vm/run copies them).
-VM_PWRU_LIBS ?= -lbpf -lelf -lz -lpcap -ldbus-1 -lcjson -lpthread
-VM_PWRU_MISSING = $(foreach l,$(patsubst -l%,%,$(filter -l%,$(VM_PWRU_LIBS))),\
-	$(if $(wildcard $(VM_LIBDIR)/lib$(l).a /usr/lib/lib$(l).a /usr/local/lib/lib$(l).a),,lib$(l).a))
+# pwru for the guests, linked with -static: pwru's own libraries ($(LDLIBS)),
+# plus what their static archives need in turn: libdbus-1 after libpcap
+# (its D-Bus capture source; the two libsystemd calls that one makes are
+# stubbed because Debian ships no libsystemd.a) and libcurl's dependencies
+# from pkg-config. Debian ships no libcjson.a, nor libpsl, librtmp, libssh2,
+# gssapi, ldap or zstd archives for libcurl: while any is missing this target
+# stops naming them and the guests get $(OUT)/pwru with its shared libraries
+# (tests/vm/run copies what ldd lists), which works just as well there.
+VM_PWRU_LIBS ?= $(patsubst -lpcap,-lpcap -ldbus-1,$(LDLIBS)) \
+	$(if $(filter -lcurl,$(LDLIBS)),$(shell pkg-config --static --libs-only-l libcurl 2>/dev/null))
+VM_PWRU_MISSING = $(sort $(foreach l,$(patsubst -l%,%,$(filter -l%,$(VM_PWRU_LIBS))),\
+	$(if $(wildcard $(VM_LIBDIR)/lib$(l).a /usr/lib/lib$(l).a /usr/local/lib/lib$(l).a),,lib$(l).a)))
 
 $(VM_OUT)/sd_stub.o: tests/vm/tools/sd_stub.c
 	$(call msg,CC,$@)
@@ -50,7 +53,7 @@ $(VM_OUT)/sd_stub.o: tests/vm/tools/sd_stub.c
 	$(Q)$(CC) $(VM_CFLAGS) -c $< -o $@
 
 $(OUT)/pwru-static: $(OUT)/obj/cmd/pwru.o $(OUT)/libpwru.a $(VM_OUT)/sd_stub.o
-	$(if $(strip $(VM_PWRU_MISSING)),$(error pwru-static: no static $(strip $(VM_PWRU_MISSING)) on this system; the guests use $(OUT)/pwru with its libraries))
+	$(if $(strip $(VM_PWRU_MISSING)),$(error pwru-static: Debian has no static $(strip $(VM_PWRU_MISSING)); the guests use $(OUT)/pwru with its libraries))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) -static $^ $(VM_PWRU_LIBS) -o $@
 
