@@ -19,6 +19,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_tracing.h>
 #include "skb_read.h"
 #include "pcap_filter.h"
 
@@ -44,5 +45,41 @@ int pcap_test_run(struct __sk_buff *ctx)
 		fr.wire_len = wire - 1;
 	return pcap_frame_match(skb, &fr);
 }
+
+/*
+ * The same filter in every program kind the backends use, for load tests
+ * (tests/pcap/splice_kinds.c): each is only loaded, never attached.
+ */
+#if PWRU_DIRECT
+SEC("pcap_test_tp_btf")
+int pcap_kind_tp_btf(__u64 *ctx)
+{
+	return skb_pcap_match((struct sk_buff *)ctx[0]);
+}
+
+SEC("pcap_test_fentry")
+int pcap_kind_fentry(__u64 *ctx)
+{
+	return skb_pcap_match((struct sk_buff *)ctx[0]);
+}
+#else
+SEC("pcap_test_raw_tp")
+int pcap_kind_raw_tp(struct bpf_raw_tracepoint_args *ctx)
+{
+	return skb_pcap_match((struct sk_buff *)ctx->args[0]);
+}
+
+SEC("pcap_test_kprobe")
+int pcap_kind_kprobe(struct pt_regs *ctx)
+{
+	return skb_pcap_match((struct sk_buff *)PT_REGS_PARM1(ctx));
+}
+
+SEC("pcap_test_kprobe_multi")
+int pcap_kind_kprobe_multi(struct pt_regs *ctx)
+{
+	return skb_pcap_match((struct sk_buff *)PT_REGS_PARM1(ctx));
+}
+#endif
 
 char LICENSE[] SEC("license") = "GPL";

@@ -69,3 +69,10 @@ TEST_SUITES += tests/pcap/run-unit.sh:$(PCAP_OUT)/test_translator \
 pcap-bench: $(PCAP_OUT)/bench $(PCAP_TEST_OBJ)
 	$(Q)$(PCAP_OUT)/bench --obj-probe $(OUT)/pcap_test_probe.bpf.o --obj-direct $(OUT)/pcap_test_direct.bpf.o
 BENCH_TARGETS += pcap-bench
+
+$(PCAP_OUT)/splice_kinds: $(PCAP_OUT)/splice_kinds.o $(PCAP_ALL)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(PCAP_LIBS) -o $@
+
+TEST_DEPS += $(PCAP_OUT)/splice_kinds
+TEST_SUITES += $(PCAP_OUT)/splice_kinds:--obj-probe:$(OUT)/pcap_test_probe.bpf.o:--obj-direct:$(OUT)/pcap_test_direct.bpf.o

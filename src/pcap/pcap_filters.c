@@ -26,6 +26,7 @@ struct pcap_filters {
 	unsigned int debug_flags;
 	int direct;                         /* -1 not probed, 0, 1 */
 	struct inject_keep *keep;
+	unsigned int spliced;
 	char err[512];
 };
 
@@ -153,7 +154,16 @@ int pcap_filters_splice(struct pcap_filters *f, struct bpf_program *prog,
 		ret = body(f, "pcap_filter_l2_vlan", PCAP_FILTERS_L2, CBPF_LOAD_PROBE_READ, &bodies[2]);
 	if (ret)
 		return ret;
-	return inject_splice(prog, opts, bodies, 3, &f->keep, f->err, sizeof(f->err));
+	ret = inject_splice(prog, opts, bodies, 3, &f->keep, f->err, sizeof(f->err));
+	if (ret < 0)
+		return ret;
+	f->spliced += (unsigned int)ret;
+	return 0;
+}
+
+unsigned int pcap_filters_splice_count(const struct pcap_filters *f)
+{
+	return f ? f->spliced : 0;
 }
 
 const char *pcap_filters_strerror(const struct pcap_filters *f)

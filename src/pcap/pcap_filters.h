@@ -34,15 +34,18 @@ void pcap_filters_free(struct pcap_filters *f);
  * and fixes opts' func_info/line_info. direct_loads=1 for tp_btf/fentry
  * programs, whose skb is BTF-typed: the first such call probes whether this
  * kernel accepts direct loads through skb->head, and falls back to
- * bpf_probe_read_kernel otherwise. Returns the number of placeholders
- * replaced (0: the program has none), or a negative errno; the reason is then
- * in pcap_filters_strerror(). Memory handed to libbpf lives until
+ * bpf_probe_read_kernel otherwise. Returns 0 (also for a program without
+ * placeholders: see pcap_filters_splice_count()), or a negative errno with
+ * the reason in pcap_filters_strerror(). Memory handed to libbpf lives until
  * pcap_filters_free(). A NULL f does nothing and returns 0.
  */
 int pcap_filters_splice(struct pcap_filters *f, struct bpf_program *prog,
 			struct bpf_prog_load_opts *opts, int direct_loads);
 
 const char *pcap_filters_strerror(const struct pcap_filters *f);
+
+/* Placeholder bodies replaced so far, over all programs. */
+unsigned int pcap_filters_splice_count(const struct pcap_filters *f);
 
 /* Facts worth printing with -v. */
 enum pcap_filters_layer { PCAP_FILTERS_L2 = 0, PCAP_FILTERS_L3 = 1 };

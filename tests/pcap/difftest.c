@@ -68,13 +68,18 @@ struct config {
 static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
 {
 	struct loader *l = (struct loader *)cookie;
-	int n = pcap_filters_splice(l->f, prog, opts, l->direct);
+	unsigned int before = pcap_filters_splice_count(l->f);
+	int err = pcap_filters_splice(l->f, prog, opts, l->direct);
 
-	if (n < 0)
+	if (err) {
 		fprintf(stderr, "splice: %s\n", pcap_filters_strerror(l->f));
-	else if (n == 0)
+		return err;
+	}
+	if (pcap_filters_splice_count(l->f) == before) {
 		fprintf(stderr, "splice: no placeholder in %s\n", bpf_program__name(prog));
-	return n <= 0 ? -ENOENT : 0;
+		return -ENOENT;
+	}
+	return 0;
 }
 
 /* What the kernel is asked to filter: a frame and the view of it to take. */
@@ -196,10 +201,13 @@ static int reference_compile(const char *expr, struct reference *ref, char *err,
 static struct bpf_object *load_object(const struct build *b, struct loader *l)
 {
 	struct bpf_object *obj = bpf_object__open_file(b->obj_path, NULL);
+	struct bpf_program *prog;
 
 	if (!obj)
 		return NULL;
 	l->direct = b->direct;
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, !strcmp(bpf_program__name(prog), "pcap_test_run"));
 	if (bpf_object__load(obj)) {
 		bpf_object__close(obj);
 		return NULL;
