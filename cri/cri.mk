@@ -74,7 +74,8 @@ cri-tests: $(CRI_TEST_OUT)/cri-unit $(CRI_TEST_OUT)/fake-cri $(CRI_TEST_OUT)/cri
            $(CRI_TEST_OUT)/cri-tool $(CRI_TEST_OUT)/cri-containerd-check $(CRI_FUZZERS)
 
 TEST_DEPS   += cri-tests
-TEST_SUITES += tests/cri/unit.sh tests/cri/bad-server.sh tests/cri/fuzz.sh tests/cri/containerd.sh
+TEST_SUITES += tests/cri/unit.sh tests/cri/bad-server.sh tests/cri/fuzz.sh tests/cri/containerd.sh \
+               tests/cri/e2e-pwru.sh
 BENCH_TARGETS += cri-bench
 
 .PHONY: cri-bench

@@ -18,7 +18,9 @@
 
 #define REFRESH_MIN_GAP_NS   (200ull * 1000 * 1000)
 #define MISS_FIRST_RETRY_NS  (250ull * 1000 * 1000)
-#define MISS_MAX_RETRY_NS    (10ull * 1000 * 1000 * 1000)
+/* Capped at a second so a pod whose first packets beat its CRI record
+ * (CNI set-up traffic) is still named within about a second. */
+#define MISS_MAX_RETRY_NS    (1000ull * 1000 * 1000)
 #define MISS_SLOTS           256
 #define POOL_CHUNK           64
 
