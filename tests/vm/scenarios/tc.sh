@@ -1,0 +1,34 @@
+#!/bin/bash
+# A TC ingress program (vm_tc_drop, shipped as tc_drop.bpf.o) drops TCP to
+# port 80 on the receiver's veth; with --filter-trace-tc pwru must show the
+# program by name on the SYN's path and the drop after it.
+# Env: BACKEND (default fentry; --filter-trace-tc needs fentry)
+set -eu
+. scenario-lib.sh
+
+BACKEND=${BACKEND:-fentry}
+FUNCS='^(ip_local_out|__ip_local_out|ip_output|ip_finish_output2|__dev_queue_xmit|veth_xmit|__netif_rx|netif_rx|__netif_receive_skb|__netif_receive_skb_core|__netif_receive_skb_one_core|tcf_classify|ip_rcv|kfree_skb_reason|sk_skb_reason_drop)$'
+
+netns_pair
+obj=$(command -v tc_drop.bpf.o)
+ip netns exec rcv tc qdisc add dev rcv0 clsact
+ip netns exec rcv tc filter add dev rcv0 ingress bpf direct-action obj "$obj" sec tc
+ip netns exec rcv tc filter show dev rcv0 ingress | grep -q vm_tc_drop ||
+	{ fail tc-loaded "expected vm_tc_drop on rcv0 ingress, saw: $(ip netns exec rcv tc filter show dev rcv0 ingress)"; finish; exit; }
+
+args=(--output-tuple --filter-trace-tc --filter-func "$FUNCS")
+[ "$BACKEND" = auto ] || args+=(--backend "$BACKEND")
+pwru_start "${args[@]}" 'dst host 198.18.0.2 and tcp and dst port 80' || { finish; exit; }
+ip netns exec snd timeout 5 nc -w 3 198.18.0.2 80 </dev/null >/dev/null 2>&1 || true
+sleep 1
+pwru_stop
+
+events=$(grep -c . "$PWRU_OUT" || true)
+prog_line=$(first_line 'vm_tc_drop')
+drop_line=$(first_line '\(SKB_DROP_REASON_[A-Z_]+\)')
+check tc-prog-traced "an event naming vm_tc_drop" "none in $events events" [ "$prog_line" -gt 0 ]
+check drop-after-prog "a drop reason after vm_tc_drop" "drop at line $drop_line, program at $prog_line" \
+	[ "$drop_line" -gt 0 -a "$drop_line" -gt "$prog_line" ]
+check no-nf-drop "no netfilter drop (no iptables rule here)" "$(grep -c NETFILTER_DROP "$PWRU_OUT" || true) lines" \
+	bash -c "! grep -q NETFILTER_DROP '$PWRU_OUT'"
+finish
