@@ -347,7 +347,8 @@ int session_run(struct session *s)
 		ret = wait_all_started(s);
 	if (!ret)
 		ret = stream_logs(s);
-	for (size_t i = 0; i < s->n_tracers && !ret; i++)
+	/* With stdout gone nobody reads the rest: no need to wait for pwru. */
+	for (size_t i = 0; i < s->n_tracers && !ret && !ferror(stdout); i++)
 		ret = collect_exit(s, &s->tracers[i]);
 
 	for (size_t i = 0; i < s->n_tracers; i++) {

@@ -157,6 +157,12 @@ class Handler(BaseHTTPRequestHandler):
             "name": "pwru", "state": {"running": {}}}]}
 
     def stream_log(self, key, q):
+        try:
+            self.write_log(key, q)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client went away (kubectl killed): nothing to do
+
+    def write_log(self, key, q):
         st = self.state
         pod = st.created.get(key)
         if pod is None:

@@ -324,6 +324,31 @@ def test_signal(sig, code):
         s.close()
 
 
+def test_stdout_closed():
+    """`kubectl pwru ... | head`: the reader leaves, the tracer goes."""
+    s = StandIn(log_lines=200, hold_logs=True)
+    p = s.start("pod/frontend", "-n", "shop")
+    try:
+        seen = read_until(p, "event 1 from node-a", 20)
+        p.stdout.close()
+        try:
+            rc = p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            rc = p.wait()
+        check("stdout closed: plugin ends", rc == 0 and "event 1" in seen,
+              "exit 0 after the reader left", rc)
+        check("stdout closed: tracer pod deleted",
+              s.created() and not s.left_behind(), "none left",
+              s.left_behind())
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        p.stderr.close()
+        s.close()
+
+
 def test_dry_run():
     s = StandIn()
     try:
@@ -442,6 +467,7 @@ def main():
     test_json_merge()
     test_signal(signal.SIGINT, 130)
     test_signal(signal.SIGTERM, 143)
+    test_stdout_closed()
     test_dry_run()
     test_node()
     test_errors()
