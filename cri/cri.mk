@@ -58,6 +58,10 @@ $(CRI_TEST_OUT)/cri-containerd-check: $(CRI_TEST_OUT)/containerd_check.o $(CRI_L
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(CRI_LIBS) -o $@
 
+$(CRI_TEST_OUT)/cri-bench: $(CRI_TEST_OUT)/bench.o $(CRI_LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(CRI_LIBS) -o $@
+
 # libFuzzer targets: their own clang build with ASan, from the same sources.
 CRI_FUZZ_CC     ?= clang
 CRI_FUZZ_FLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -I$(OUT) -I. -Isrc
@@ -71,7 +75,8 @@ $(CRI_TEST_OUT)/fuzz_%: tests/cri/fuzz_%.c $(CRI_FUZZ_SRCS) $(CRI_PB) $(CRI_HDRS
 
 .PHONY: cri-tests
 cri-tests: $(CRI_TEST_OUT)/cri-unit $(CRI_TEST_OUT)/fake-cri $(CRI_TEST_OUT)/cri-bad-server \
-           $(CRI_TEST_OUT)/cri-tool $(CRI_TEST_OUT)/cri-containerd-check $(CRI_FUZZERS)
+           $(CRI_TEST_OUT)/cri-tool $(CRI_TEST_OUT)/cri-containerd-check $(CRI_TEST_OUT)/cri-bench \
+           $(CRI_FUZZERS)
 
 TEST_DEPS   += cri-tests
 TEST_SUITES += tests/cri/unit.sh tests/cri/bad-server.sh tests/cri/fuzz.sh tests/cri/containerd.sh \
