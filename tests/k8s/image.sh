@@ -77,6 +77,20 @@ size=$(du -sm "$rootfs" | cut -f1)
 [ "$size" -lt 100 ] && pass "image is small (${size} MiB unpacked)" ||
 	fail "image is small" "under 100 MiB unpacked, saw ${size} MiB"
 
+# The Containerfile lays out its image with the same script (--rootfs):
+# same files, same entrypoint.
+if (cd "$root" && OUT=$OUT scripts/build-image.sh --rootfs "$work/rootfs") > "$work/rootfs.log" 2>&1 &&
+	diff <(cd "$work/rootfs" && find . | sort) <(cd "$rootfs" && find . | sort) > "$work/rootfs.diff"; then
+	pass "build-image.sh --rootfs (the Containerfile's layout) gives the archive's files"
+else
+	fail "build-image.sh --rootfs (the Containerfile's layout) gives the archive's files" \
+		"the same file list, saw: $(head -3 "$work/rootfs.diff" "$work/rootfs.log" 2>/dev/null | tr '\n' ' ')"
+fi
+grep -q '^ENTRYPOINT \["/usr/local/bin/pwru"\]' "$root/Containerfile" &&
+	grep -q 'scripts/build-image.sh --rootfs /rootfs' "$root/Containerfile" &&
+	pass "Containerfile uses the same layout and entrypoint" ||
+	fail "Containerfile uses the same layout and entrypoint" "build-image.sh --rootfs and ENTRYPOINT [\"/usr/local/bin/pwru\"]"
+
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: pwru runs inside the image - chroot needs root"
 	exit $failed
