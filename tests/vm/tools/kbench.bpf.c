@@ -11,3 +11,10 @@ int BPF_KPROBE(on_func)
 }
 
 char LICENSE[] SEC("license") = "GPL";
+
+/* attached by address list from user space, in one link (fprobe, 5.18+) */
+SEC("kprobe.multi")
+int BPF_KPROBE(on_multi)
+{
+	return 0;
+}
