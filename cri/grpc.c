@@ -137,6 +137,7 @@ static int transport_error(CURLcode rc, const char *curl_err, const char *socket
 		snprintf(err, errlen, "no reply within %d ms", timeout_ms);
 		return -ETIMEDOUT;
 	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
 	case CURLE_PARTIAL_FILE:
 	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:

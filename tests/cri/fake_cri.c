@@ -327,11 +327,14 @@ static int listen_on(const char *path)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-	if (fd < 0 || strlen(path) >= sizeof(sa.sun_path))
+	if (fd < 0 || strlen(path) + 4 >= sizeof(sa.sun_path))
 		return -1;
-	strcpy(sa.sun_path, path);
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0) {
+	/* Bound under a temporary name and renamed once listening, so a
+	 * client that sees the socket can always connect. */
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s.tmp", path);
+	unlink(sa.sun_path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0 ||
+	    rename(sa.sun_path, path) < 0) {
 		close(fd);
 		return -1;
 	}
