@@ -9,6 +9,7 @@
  *   cri-pod-run -e EP wait CONTAINER_ID SECS   waits for the container to exit,
  *                                              prints its exit code
  *   cri-pod-run -e EP state CONTAINER_ID       prints created|running|exited
+ *   cri-pod-run -e EP stop CONTAINER_ID SECS   SIGTERM, SIGKILL after SECS (a pod deletion)
  *   cri-pod-run -e EP rm SANDBOX_ID            stops and removes the pod
  *
  * The container's output goes to LOG_DIR/<container>/0.log in the CRI log
@@ -297,6 +298,20 @@ cleanup:
 	return ret;
 }
 
+static int cmd_stop(struct cri_client *c, const char *id, const char *secs, char *err, size_t errlen)
+{
+	K8stest__StopContainerRequest req = K8STEST__STOP_CONTAINER_REQUEST__INIT;
+	K8stest__StopContainerResponse *r = NULL;
+	int ret;
+
+	req.container_id = (char *)id;
+	req.timeout = atoi(secs);
+	ret = call(c, SERVICE "StopContainer", &req, &k8stest__stop_container_response__descriptor,
+		   &r, err, errlen);
+	cri_free(r);
+	return ret;
+}
+
 static int cmd_rm(struct cri_client *c, const char *id, char *err, size_t errlen)
 {
 	int ret = cri_stop_pod_sandbox(c, id, err, errlen);
@@ -311,7 +326,7 @@ int main(int argc, char **argv)
 	int ret = -EINVAL;
 
 	if (argc < 5 || strcmp(argv[1], "-e")) {
-		fprintf(stderr, "usage: %s -e EP { run POD.json LOG_DIR | wait ID SECS | state ID | rm ID }\n",
+		fprintf(stderr, "usage: %s -e EP { run POD.json LOG_DIR | wait ID SECS | state ID | stop ID SECS | rm ID }\n",
 			argv[0]);
 		return 2;
 	}
@@ -322,6 +337,8 @@ int main(int argc, char **argv)
 		ret = cmd_run(c, argv[4], argv[5], err, sizeof(err));
 	else if (!strcmp(argv[3], "wait") && argc == 6)
 		ret = cmd_wait(c, argv[4], argv[5], err, sizeof(err));
+	else if (!strcmp(argv[3], "stop") && argc == 6)
+		ret = cmd_stop(c, argv[4], argv[5], err, sizeof(err));
 	else if (!strcmp(argv[3], "state") && argc == 5)
 		ret = cmd_state(c, argv[4], err, sizeof(err));
 	else if (!strcmp(argv[3], "rm") && argc == 5)

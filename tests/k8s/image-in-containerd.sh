@@ -126,34 +126,59 @@ log_of "$tlog" | grep -Eq '^[0-9]+ events, [0-9]+ lost' &&
 	pass "summary line in the pod's log" ||
 	fail "summary line in the pod's log" "'N events, M lost', saw: $(log_of "$tlog" | tail -2 | tr '\n' ' ')"
 
-# The DaemonSet's pod: trace once, then idle until deleted.
-python3 - "$root/k8s/daemonset.yaml" "$work/ds.json" "$CRI_DIR" <<'PY' || { fail "DaemonSet pod template read" "a pod"; exit 1; }
+# The DaemonSet's pod, as k8s/daemonset.yaml has it, with test arguments.
+ds_pod() {
+	local name=$1 duration=$2
+	python3 - "$root/k8s/daemonset.yaml" "$work/$name.json" "$CRI_DIR" "$name" "$duration" <<'PY'
 import json, sys, yaml
-src, dst, cri_dir = sys.argv[1:]
+src, dst, cri_dir, name, duration = sys.argv[1:]
 ds = yaml.safe_load(open(src))
-tmpl = ds["spec"]["template"]
-for v in tmpl["spec"]["volumes"]:
+spec = ds["spec"]["template"]["spec"]
+for v in spec["volumes"]:
     if v["hostPath"]["path"] == "/run":
         v["hostPath"]["path"] = cri_dir
-c = tmpl["spec"]["containers"][0]
-c["args"] = ["--host-root", "/host", "--cri-endpoint", "unix:///run/containerd.sock",
-             "--filter-pod", "default/a", "--duration", "2"]
-pod = {"apiVersion": "v1", "kind": "Pod",
-       "metadata": {"name": "pwru-ds", "namespace": "pwru"}, "spec": tmpl["spec"]}
-json.dump(pod, open(dst, "w"))
+spec["containers"][0]["args"] = [
+    "--host-root", "/host", "--cri-endpoint", "unix:///run/containerd.sock",
+    "--filter-pod", "default/a", "--duration", duration]
+json.dump({"apiVersion": "v1", "kind": "Pod",
+           "metadata": {"name": name, "namespace": "pwru"}, "spec": spec},
+          open(dst, "w"))
 PY
-mkdir -p "$work/logs-ds"
-read -r dsb dctr < <("$POD_RUN" -e "$CRI_EP" run "$work/ds.json" "$work/logs-ds")
-[ -n "${dsb:-}" ] && tracer_pods+=("$dsb")
-dlog=$work/logs-ds/pwru/0.log
-if [ -n "${dctr:-}" ] && [ "$dctr" != - ] && wait_log "$dlog" "idle until the DaemonSet is deleted" "$dctr"; then
+}
+
+# Starts pod $1 (from $work/$1.json); sets ctr_id, log_file.
+start_pod() {
+	local sb
+	mkdir -p "$work/logs-$1"
+	read -r sb ctr_id < <("$POD_RUN" -e "$CRI_EP" run "$work/$1.json" "$work/logs-$1")
+	[ -n "${sb:-}" ] && tracer_pods+=("$sb")
+	log_file=$work/logs-$1/pwru/0.log
+	[ -n "${ctr_id:-}" ] && [ "$ctr_id" != - ]
+}
+
+# Trace once, then idle until deleted.
+ds_pod pwru-ds 2 || { fail "DaemonSet pod template read" "a pod"; exit 1; }
+if start_pod pwru-ds && wait_log "$log_file" "idle until the DaemonSet is deleted" "$ctr_id"; then
 	pass "DaemonSet pod: pwru traces for --duration, then the pod idles"
 else
-	fail "DaemonSet pod: pwru traces for --duration, then the pod idles" "the idle message, saw: $(log_of "$dlog" 2>/dev/null | tail -3 | tr '\n' ' ')"
+	fail "DaemonSet pod: pwru traces for --duration, then the pod idles" "the idle message, saw: $(log_of "$log_file" 2>/dev/null | tail -3 | tr '\n' ' ')"
 fi
-log_of "$dlog" | grep -q 'status 0;' && pass "DaemonSet pod: pwru exited 0" ||
-	fail "DaemonSet pod: pwru exited 0" "'status 0', saw: $(log_of "$dlog" | grep status)"
-state=$("$POD_RUN" -e "$CRI_EP" state "$dctr" 2>/dev/null)
+log_of "$log_file" | grep -q 'status 0;' && pass "DaemonSet pod: pwru exited 0" ||
+	fail "DaemonSet pod: pwru exited 0" "'status 0', saw: $(log_of "$log_file" | grep status)"
+state=$("$POD_RUN" -e "$CRI_EP" state "$ctr_id" 2>/dev/null)
 [ "$state" = running ] && pass "DaemonSet pod: container still running after the trace" ||
 	fail "DaemonSet pod: container still running after the trace" "running, saw '$state'"
+
+# Deleted mid-trace: the SIGTERM reaches pwru, which prints its summary.
+ds_pod pwru-ds-stop 120 || { fail "DaemonSet pod template read" "a pod"; exit 1; }
+if start_pod pwru-ds-stop && wait_log "$log_file" "Listening for events" "$ctr_id"; then
+	"$POD_RUN" -e "$CRI_EP" stop "$ctr_id" 20
+	code=$("$POD_RUN" -e "$CRI_EP" wait "$ctr_id" 30)
+	log_of "$log_file" | grep -Eq '^[0-9]+ events, [0-9]+ lost' && [ "$code" = 0 ] &&
+		pass "DaemonSet pod deleted mid-trace: pwru stops cleanly with its summary" ||
+		fail "DaemonSet pod deleted mid-trace: pwru stops cleanly with its summary" \
+			"exit 0 and 'N events, M lost', saw exit '$code': $(log_of "$log_file" | tail -2 | tr '\n' ' ')"
+else
+	fail "DaemonSet pod deleted mid-trace" "pwru attached, saw: $(log_of "$log_file" 2>/dev/null | tail -3 | tr '\n' ' ')"
+fi
 exit $failed
