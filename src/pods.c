@@ -17,6 +17,7 @@
 #include <time.h>
 
 #define REFRESH_MIN_GAP_NS   (200ull * 1000 * 1000)
+#define REFRESH_PERIOD_NS    (5ull * 1000 * 1000 * 1000)
 #define MISS_FIRST_RETRY_NS  (250ull * 1000 * 1000)
 /* Capped at a second so a pod whose first packets beat its CRI record
  * (CNI set-up traffic) is still named within about a second. */
@@ -171,29 +172,29 @@ int pods_refresh(struct pods *p, char *err, size_t errlen)
 	return ret;
 }
 
+/* Caller holds lock. The wake condvar runs on CLOCK_MONOTONIC. */
+static void wait_until(struct pods *p, uint64_t due_ns)
+{
+	struct timespec ts = { .tv_sec = (time_t)(due_ns / 1000000000ull), .tv_nsec = (long)(due_ns % 1000000000ull) };
+
+	pthread_cond_timedwait(&p->wake, &p->lock, &ts);
+}
+
+/* Refreshes on request (a lookup missed), at most every REFRESH_MIN_GAP_NS,
+ * and every REFRESH_PERIOD_NS regardless: a deleted pod's netns inode can
+ * be reused by a new one, and only a refresh notices. */
 static void *refresh_thread(void *arg)
 {
 	struct pods *p = arg;
-	uint64_t last = 0;
+	uint64_t last = now_ns(); /* pods_open has just built the table */
 	char err[256];
 
 	pthread_mutex_lock(&p->lock);
 	while (!p->stop) {
-		if (!p->want_refresh) {
-			pthread_cond_wait(&p->wake, &p->lock);
-			continue;
-		}
-		uint64_t now = now_ns();
+		uint64_t due = last + (p->want_refresh ? REFRESH_MIN_GAP_NS : REFRESH_PERIOD_NS);
 
-		if (last && now - last < REFRESH_MIN_GAP_NS) {
-			uint64_t until = last + REFRESH_MIN_GAP_NS;
-			struct timespec ts;
-
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += (long)(until - now);
-			ts.tv_sec += ts.tv_nsec / 1000000000L;
-			ts.tv_nsec %= 1000000000L;
-			pthread_cond_timedwait(&p->wake, &p->lock, &ts);
+		if (now_ns() < due) {
+			wait_until(p, due);
 			continue;
 		}
 		p->want_refresh = 0;
@@ -292,6 +293,7 @@ static int connect_source(struct pods *p, const struct pods_opts *o, char *err, 
 int pods_open(const struct pods_opts *o, struct pods **out, char *err, size_t errlen)
 {
 	struct pods *p = calloc(1, sizeof(*p));
+	pthread_condattr_t ca;
 	int ret;
 
 	if (!p) {
@@ -300,7 +302,10 @@ int pods_open(const struct pods_opts *o, struct pods **out, char *err, size_t er
 	}
 	pthread_mutex_init(&p->list_lock, NULL);
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->wake, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->wake, &ca);
+	pthread_condattr_destroy(&ca);
 	snprintf(p->host_root, sizeof(p->host_root), "%s", o->host_root && o->host_root[0] ? o->host_root : "/");
 	p->host_inode = host_netns_inode(p->host_root);
 	ret = connect_source(p, o, err, errlen);

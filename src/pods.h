@@ -44,7 +44,9 @@ int pods_select(struct pods *p, const struct pod_selector *sel, uint32_t **netns
 /* The pod whose netns this is, or NULL. Never waits on the runtime: a miss
  * wakes a background refresh (at most one per 200 ms; one inode is asked
  * again after 250 ms, backing off to 1 s), so a new pod is named on its
- * events within about a second. The pointer stays valid until pods_close. */
+ * events within about a second. The table is also refreshed every 5 s, as a
+ * netns inode freed by a deleted pod can come back for a new one. The
+ * pointer stays valid until pods_close. */
 const struct pod_ref *pods_lookup(struct pods *p, uint32_t netns_inode);
 
 /* Re-reads the pod list now (what the background refresh does). */

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -547,6 +548,7 @@ static void test_endpoint_syntax(void **state)
 #define UID_WEB "aaaaaaaa-0000-4000-8000-000000000001"
 #define UID_HOST "aaaaaaaa-0000-4000-8000-000000000002"
 #define UID_GONE "aaaaaaaa-0000-4000-8000-000000000003"
+#define UID_LATE "aaaaaaaa-0000-4000-8000-000000000004"
 
 struct fixture {
 	char root[64];
@@ -709,6 +711,35 @@ static void test_proc_fallback_through_pods(void **state)
 	pods_close(p);
 }
 
+/* A pod that appears after pods_open: the first lookup misses and wakes the
+ * background refresh; a later lookup names it, well within a second. */
+static void test_new_pod_named_after_miss(void **state)
+{
+	struct fixture *fx = *state;
+	struct pods_opts o = { .host_root = fx->root, .timeout_ms = 200 };
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	const struct pod_ref *r = NULL;
+	struct pods *p = NULL;
+	char err[512], path[512];
+	struct stat st;
+	int tries;
+
+	assert_int_equal(pods_open(&o, &p, err, sizeof(err)), 0);
+	put(fx->root, "netns/late", "");
+	link_to(fx->root, "proc/500/ns/net", "../../../netns/late");
+	put(fx->root, "proc/500/cgroup", "0::/kubepods/besteffort/pod" UID_LATE "/c9\n");
+	put(fx->root, "var/log/pods/shop_late_" UID_LATE "/app/0.log", "");
+	snprintf(path, sizeof(path), "%s/netns/late", fx->root);
+	assert_int_equal(stat(path, &st), 0);
+	assert_null(pods_lookup(p, (uint32_t)st.st_ino));
+	for (tries = 0; tries < 100 && !(r = pods_lookup(p, (uint32_t)st.st_ino)); tries++)
+		nanosleep(&nap, NULL);
+	assert_non_null(r);
+	assert_string_equal(r->name, "late");
+	assert_string_equal(r->uid, UID_LATE);
+	pods_close(p);
+}
+
 static void test_given_endpoint_never_falls_back(void **state)
 {
 	struct fixture *fx = *state;
@@ -749,6 +780,7 @@ int main(void)
 		cmocka_unit_test(test_endpoint_syntax),
 		cmocka_unit_test_setup_teardown(test_proc_list, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_proc_fallback_through_pods, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_new_pod_named_after_miss, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_given_endpoint_never_falls_back, fixture_setup, fixture_teardown),
 	};
 
