@@ -104,9 +104,12 @@ if start_pwru all --output-limit-lines 200000; then
 		fi
 	done
 	ipl=$(pod_ip "$pidl")
-	# Outgoing echo requests of the late pod, in order: named or not.
-	seq_names=$(jq -r --argjson ns "$inol" --arg ip "$ipl" \
-		'select(.netns == $ns and .func == "net:net_dev_queue" and .tuple.saddr == $ip) | (.pod.name // "-")' \
+	# One line per echo request of the late pod, named or not: the events of
+	# the first probe its requests hit (whatever the backend calls it).
+	first_func=$(jq -r --argjson ns "$inol" --arg ip "$ipl" \
+		'select(.netns == $ns and .tuple.saddr == $ip and .tuple.l4proto == "icmp") | .func' "$logs/all.json" | head -1)
+	seq_names=$(jq -r --argjson ns "$inol" --arg ip "$ipl" --arg f "$first_func" \
+		'select(.netns == $ns and .func == $f and .tuple.saddr == $ip and .tuple.l4proto == "icmp") | (.pod.name // "-")' \
 		"$logs/all.json")
 	first=$(echo "$seq_names" | grep -n '^late$' | head -1 | cut -d: -f1)
 	unnamed_after=$(echo "$seq_names" | awk -v f="${first:-0}" 'NR > f && $0 != "late"' | grep -c .)
