@@ -93,3 +93,62 @@ uint32_t host_netns_inode(const char *host_root)
 
 	return ino ? ino : netns_inode_of_path(host_root, "/proc/self/ns/net");
 }
+
+int pod_has_container(const struct pod_info *p, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *s = p->ref.container; *s;) {
+		const char *comma = strchr(s, ',');
+		size_t l = comma ? (size_t)(comma - s) : strlen(s);
+
+		if (l == len && memcmp(s, name, len) == 0)
+			return 1;
+		if (!comma)
+			break;
+		s = comma + 1;
+	}
+	return 0;
+}
+
+int pod_has_labels(const struct pod_info *p, const char *const *kvs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!pod_has_label(p, kvs[i]))
+			return 0;
+	return 1;
+}
+
+const struct pod_info *pod_list_find(const struct pod_list *l, const char *ns, const char *name)
+{
+	const struct pod_info *best = NULL;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pod_info *p = &l->v[i];
+
+		if (strcmp(p->ref.namespace_, ns) || strcmp(p->ref.name, name))
+			continue;
+		/* Old attempts of a pod linger as NOTREADY sandboxes. */
+		if (!best || p->ready > best->ready || (p->ready == best->ready && p->created_at > best->created_at))
+			best = p;
+	}
+	return best;
+}
+
+int pod_name_split(const char *spec, const char *default_ns, char *ns, size_t nslen, char *name, size_t namelen,
+		   char *err, size_t errlen)
+{
+	const char *slash = strchr(spec, '/');
+	int n1, n2;
+
+	if (slash)
+		n1 = snprintf(ns, nslen, "%.*s", (int)(slash - spec), spec);
+	else
+		n1 = snprintf(ns, nslen, "%s", default_ns ? default_ns : "default");
+	n2 = snprintf(name, namelen, "%s", slash ? slash + 1 : spec);
+	if (!ns[0] || !name[0] || strchr(name, '/') || n1 >= (int)nslen || n2 >= (int)namelen) {
+		snprintf(err, errlen, "pod '%s': expected NAMESPACE/NAME or NAME", spec);
+		return -EINVAL;
+	}
+	return 0;
+}

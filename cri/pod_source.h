@@ -38,6 +38,16 @@ void pod_list_free(struct pod_list *l);
 int pod_has_label(const struct pod_info *p, const char *key_eq_value);
 /* Appends "k=v\n"; silently stops when the buffer is full. */
 void pod_add_label(struct pod_info *p, const char *key, const char *value);
+/* 1 when the pod has every one of the n "k=v" labels. */
+int pod_has_labels(const struct pod_info *p, const char *const *kvs, size_t n);
+/* 1 when name is one of the pod's (comma separated) containers. */
+int pod_has_container(const struct pod_info *p, const char *name);
+/* The sandbox for ns/name: the newest ready one, else the newest; NULL if none. */
+const struct pod_info *pod_list_find(const struct pod_list *l, const char *ns, const char *name);
+/* "NS/NAME" or "NAME" (namespace default_ns, or "default") into ns and name;
+ * -EINVAL with err for an empty part, a second '/', or a part too long. */
+int pod_name_split(const char *spec, const char *default_ns, char *ns, size_t nslen, char *name, size_t namelen,
+		   char *err, size_t errlen);
 
 /* Inode of <host_root><path> (following links), 0 if it cannot be stat'ed. */
 uint32_t netns_inode_of_path(const char *host_root, const char *path);

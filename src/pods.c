@@ -374,31 +374,6 @@ static int set_add(struct inode_set *s, uint32_t inode)
 	return 0;
 }
 
-static int has_container(const struct pod_info *pi, const char *name)
-{
-	size_t len = strlen(name);
-
-	for (const char *s = pi->ref.container; *s;) {
-		const char *comma = strchr(s, ',');
-		size_t l = comma ? (size_t)(comma - s) : strlen(s);
-
-		if (l == len && memcmp(s, name, len) == 0)
-			return 1;
-		if (!comma)
-			break;
-		s = comma + 1;
-	}
-	return 0;
-}
-
-static int labels_match(const struct pod_info *pi, const struct pod_selector *sel)
-{
-	for (size_t i = 0; i < sel->n_labels; i++)
-		if (!pod_has_label(pi, sel->labels[i]))
-			return 0;
-	return 1;
-}
-
 /* Caller holds list_lock. The netns to trace for one chosen pod. */
 static int pod_netns(struct pods *p, const struct pod_info *pi, const struct pod_selector *sel, uint32_t *inode,
 		     char *err, size_t errlen)
@@ -425,47 +400,13 @@ static int pod_netns(struct pods *p, const struct pod_info *pi, const struct pod
 			snprintf(err, errlen, "pod %s/%s: %s", ns, name, why);
 			return ret;
 		}
-	} else if (sel->container && !has_container(pi, sel->container)) {
+	} else if (sel->container && !pod_has_container(pi, sel->container)) {
 		snprintf(err, errlen, "pod %s/%s has no container named %s", ns, name, sel->container);
 		return -ENOENT;
 	}
 	if (!*inode) {
 		snprintf(err, errlen, "pod %s/%s has no running process to take its netns from", ns, name);
 		return -ESRCH;
-	}
-	return 0;
-}
-
-/* The sandbox to use for ns/name: a ready one (the newest), else any. */
-static const struct pod_info *find_pod(const struct pod_list *l, const char *ns, const char *name)
-{
-	const struct pod_info *best = NULL;
-
-	for (size_t i = 0; i < l->n; i++) {
-		const struct pod_info *pi = &l->v[i];
-
-		if (strcmp(pi->ref.namespace_, ns) || strcmp(pi->ref.name, name))
-			continue;
-		if (!best || (pi->ready > best->ready) ||
-		    (pi->ready == best->ready && pi->created_at > best->created_at))
-			best = pi;
-	}
-	return best;
-}
-
-static int split_name(const char *spec, const char *default_ns, char *ns, size_t nslen, char *name,
-		      size_t namelen, char *err, size_t errlen)
-{
-	const char *slash = strchr(spec, '/');
-
-	if (slash)
-		snprintf(ns, nslen, "%.*s", (int)(slash - spec), spec);
-	else
-		snprintf(ns, nslen, "%s", default_ns ? default_ns : "default");
-	snprintf(name, namelen, "%s", slash ? slash + 1 : spec);
-	if (!ns[0] || !name[0] || strchr(name, '/')) {
-		snprintf(err, errlen, "pod '%s': expected NAMESPACE/NAME or NAME", spec);
-		return -EINVAL;
 	}
 	return 0;
 }
@@ -479,13 +420,13 @@ static int select_named(struct pods *p, const struct pod_selector *sel, const ch
 	uint32_t inode;
 	int ret;
 
-	ret = split_name(spec, sel->default_namespace, ns, sizeof(ns), name, sizeof(name), err, errlen);
+	ret = pod_name_split(spec, sel->default_namespace, ns, sizeof(ns), name, sizeof(name), err, errlen);
 	if (ret < 0)
 		return ret;
-	pi = find_pod(&p->list, ns, name);
+	pi = pod_list_find(&p->list, ns, name);
 	if (!pi) {
 		/* Maybe it started after the table was built. */
-		if (refresh_locked(p, err, errlen) < 0 || !(pi = find_pod(&p->list, ns, name))) {
+		if (refresh_locked(p, err, errlen) < 0 || !(pi = pod_list_find(&p->list, ns, name))) {
 			snprintf(err, errlen, "pod %s/%s not found (%zu sandboxes known to %s)", ns, name, p->list.n,
 				 p->source);
 			return -ENOENT;
@@ -506,7 +447,8 @@ static int select_matching(struct pods *p, const struct pod_selector *sel, struc
 	for (size_t i = 0; i < p->list.n; i++) {
 		const struct pod_info *pi = &p->list.v[i];
 
-		if (!pi->ready || !labels_match(pi, sel) || (sel->container && !has_container(pi, sel->container)))
+		if (!pi->ready || !pod_has_labels(pi, sel->labels, sel->n_labels) ||
+		    (sel->container && !pod_has_container(pi, sel->container)))
 			continue;
 		ret = pod_netns(p, pi, sel, &inode, err, errlen);
 		if (ret < 0)

@@ -517,6 +517,60 @@ static void test_labels(void **state)
 	assert_false(pod_has_label(&p, "pp=web"));
 }
 
+static void test_pod_names(void **state)
+{
+	char ns[64], name[256], err[128];
+	char long_ns[100];
+
+	assert_int_equal(pod_name_split("shop/frontend", NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)), 0);
+	assert_string_equal(ns, "shop");
+	assert_string_equal(name, "frontend");
+	assert_int_equal(pod_name_split("frontend", NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)), 0);
+	assert_string_equal(ns, "default");
+	assert_int_equal(pod_name_split("frontend", "kube-system", ns, sizeof(ns), name, sizeof(name), err,
+					sizeof(err)), 0);
+	assert_string_equal(ns, "kube-system");
+	assert_int_equal(pod_name_split("/x", NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)), -EINVAL);
+	assert_int_equal(pod_name_split("a/", NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)), -EINVAL);
+	assert_int_equal(pod_name_split("a/b/c", NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "expected NAMESPACE/NAME or NAME"));
+	memset(long_ns, 'n', sizeof(long_ns) - 3);
+	strcpy(long_ns + sizeof(long_ns) - 3, "/p");
+	assert_int_equal(pod_name_split(long_ns, NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)), -EINVAL);
+}
+
+static void test_pod_list_find_prefers_ready_newest(void **state)
+{
+	struct pod_list l = { 0 };
+	const char *kvs[2] = { "app=web", "tier=front" };
+	struct pod_info *p;
+
+	for (int i = 0; i < 3; i++) {
+		p = pod_list_push(&l);
+		assert_non_null(p);
+		strcpy(p->ref.namespace_, "shop");
+		strcpy(p->ref.name, "web");
+		p->created_at = i;
+		p->ready = i == 1;
+		snprintf(p->sandbox_id, sizeof(p->sandbox_id), "sb%d", i);
+	}
+	assert_string_equal(pod_list_find(&l, "shop", "web")->sandbox_id, "sb1");
+	l.v[1].ready = 0;
+	assert_string_equal(pod_list_find(&l, "shop", "web")->sandbox_id, "sb2");
+	assert_null(pod_list_find(&l, "shop", "api"));
+	assert_null(pod_list_find(&l, "other", "web"));
+	strcpy(l.v[0].ref.container, "app,sidecar");
+	assert_true(pod_has_container(&l.v[0], "sidecar"));
+	assert_true(pod_has_container(&l.v[0], "app"));
+	assert_false(pod_has_container(&l.v[0], "side"));
+	pod_add_label(&l.v[0], "app", "web");
+	assert_false(pod_has_labels(&l.v[0], kvs, 2));
+	pod_add_label(&l.v[0], "tier", "front");
+	assert_true(pod_has_labels(&l.v[0], kvs, 2));
+	assert_true(pod_has_labels(&l.v[1], kvs, 0));
+	pod_list_free(&l);
+}
+
 static void test_host_path(void **state)
 {
 	char b[64];
@@ -776,6 +830,8 @@ int main(void)
 		cmocka_unit_test(test_info_bad),
 		cmocka_unit_test(test_cgroup_uid),
 		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_pod_names),
+		cmocka_unit_test(test_pod_list_find_prefers_ready_newest),
 		cmocka_unit_test(test_host_path),
 		cmocka_unit_test(test_endpoint_syntax),
 		cmocka_unit_test_setup_teardown(test_proc_list, fixture_setup, fixture_teardown),
