@@ -50,6 +50,28 @@ int pcap_test_run(struct __sk_buff *ctx)
 }
 
 /*
+ * tc egress on the sending veth (tests/pcap/e2e-kernel.sh): moves a frame's
+ * outer VLAN tag into skb metadata, as a NIC with VLAN offload (or veth
+ * under a VLAN device) hands it over, so the receiving side sees what pwru
+ * sees on such devices: the tag only in vlan_tci.
+ */
+SEC("tc")
+int pcap_vlan_offload(struct __sk_buff *skb)
+{
+	__be16 proto = skb->protocol;
+	__be16 tci;
+
+	if ((proto != bpf_htons(0x8100) && proto != bpf_htons(0x88a8)) ||
+	    bpf_skb_load_bytes(skb, 14, &tci, sizeof(tci)))
+		return 0;
+	/* pop drops the outer tag from the frame (an inner one goes to metadata);
+	 * push then puts the outer tag in metadata (and any inner back in the frame) */
+	if (!bpf_skb_vlan_pop(skb))
+		bpf_skb_vlan_push(skb, proto, bpf_ntohs(tci));
+	return 0;
+}
+
+/*
  * The same filter in every program kind the backends use, for load tests
  * (tests/pcap/splice_kinds.c): each is only loaded, never attached.
  */
@@ -65,6 +87,42 @@ int pcap_kind_fentry(__u64 *ctx)
 {
 	return skb_pcap_match((struct sk_buff *)ctx[0]);
 }
+
+/*
+ * Real traffic (tests/pcap/e2e-kernel.sh): frames arriving on one device of
+ * one netns (netif_receive_skb), counted with the filter's verdict. User
+ * space sets ifindex/netns.
+ */
+enum { COUNT_SEEN, COUNT_MATCHED, COUNT_TAG_IN_METADATA, COUNT_MAX };
+
+struct {
+	__u32 ifindex;
+	__u32 netns;
+	__u64 counts[COUNT_MAX];
+} pcap_count;
+
+static __always_inline void count_frame(struct sk_buff *skb)
+{
+	struct net_device *dev = RD(skb, dev);
+	__u16 proto, tci;
+
+	if (!dev || RD(dev, ifindex) != pcap_count.ifindex ||
+	    RD(dev, nd_net.net, ns.inum) != pcap_count.netns)
+		return;
+	__sync_fetch_and_add(&pcap_count.counts[COUNT_SEEN], 1);
+	if (pcap_skb_vlan(skb, &proto, &tci))
+		__sync_fetch_and_add(&pcap_count.counts[COUNT_TAG_IN_METADATA], 1);
+	if (skb_pcap_match(skb))
+		__sync_fetch_and_add(&pcap_count.counts[COUNT_MATCHED], 1);
+}
+
+SEC("pcap_test_tp_btf")
+int pcap_count_rx(__u64 *ctx)
+{
+	count_frame((struct sk_buff *)ctx[0]);
+	return 0;
+}
+
 #else
 SEC("pcap_test_raw_tp")
 int pcap_kind_raw_tp(struct bpf_raw_tracepoint_args *ctx)

@@ -76,3 +76,10 @@ $(PCAP_OUT)/splice_kinds: $(PCAP_OUT)/splice_kinds.o $(PCAP_ALL)
 
 TEST_DEPS += $(PCAP_OUT)/splice_kinds
 TEST_SUITES += $(PCAP_OUT)/splice_kinds:--obj-probe:$(OUT)/pcap_test_probe.bpf.o:--obj-direct:$(OUT)/pcap_test_direct.bpf.o
+
+$(PCAP_OUT)/e2e_count: $(PCAP_OUT)/e2e_count.o $(PCAP_OUT)/pcap_file.o $(PCAP_OUT)/packets.o $(PCAP_ALL)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(PCAP_LIBS) -o $@
+
+TEST_DEPS += $(PCAP_OUT)/e2e_count
+TEST_SUITES += tests/pcap/e2e-kernel.sh

@@ -26,6 +26,7 @@ static int chance(struct rng *r, uint32_t percent)
 struct writer {
 	struct pkt *p;
 	uint32_t at;
+	int test_addrs_only; /* real traffic: 198.18.0.0/15 and fd00:198:18::/64 only */
 };
 
 static void put(struct writer *w, const void *src, uint32_t n)
@@ -75,11 +76,14 @@ static void put_mac(struct rng *r, struct writer *w)
 		put(w, PICK(r, macs), 6);
 }
 
-static uint32_t ip4_addr(struct rng *r)
+static uint32_t ip4_addr(struct rng *r, const struct writer *w)
 {
 	static const uint32_t pool[] = { 0xc6120001, 0xc6120002, 0xc6120003, 0xc6130101,
 					 0xc61200ff, 0xe0000001, 0xffffffff, 0x0a000001 };
+	static const uint32_t test_pool[] = { 0xc6120001, 0xc6120002, 0xc6120003, 0xc6130101 };
 
+	if (w->test_addrs_only)
+		return PICK(r, test_pool);
 	return chance(r, 15) ? rng_next(r) : PICK(r, pool);
 }
 
@@ -87,9 +91,9 @@ static void put_ip6_addr(struct rng *r, struct writer *w)
 {
 	static const uint8_t last[] = { 1, 2, 3, 0x99 };
 
-	if (chance(r, 15)) {
+	if (!w->test_addrs_only && chance(r, 15)) {
 		put_random(r, w, 16);
-	} else if (chance(r, 15)) {
+	} else if (!w->test_addrs_only && chance(r, 15)) {
 		put32(w, 0xff020000); put32(w, 0); put32(w, 0); put32(w, 1);
 	} else {
 		put32(w, 0xfd000198); put32(w, 0x00180000); put32(w, 0); put32(w, PICK(r, last));
@@ -153,7 +157,7 @@ static void put_ipv4(struct rng *r, struct writer *w)
 	put16(w, 0); /* total length, fixed below */
 	put16(w, rng_next(r)); put16(w, chance(r, 10) ? rng_next(r) : PICK(r, frag));
 	put8(w, chance(r, 20) ? below(r, 8) : 64); put8(w, proto); put16(w, 0);
-	put32(w, ip4_addr(r)); put32(w, ip4_addr(r));
+	put32(w, ip4_addr(r, w)); put32(w, ip4_addr(r, w));
 	put_random(r, w, (ihl - 5) * 4);
 	put_l4(r, w, proto);
 	uint32_t tot = chance(r, 85) ? w->at - start : below(r, 2000);
@@ -179,8 +183,8 @@ static void put_arp(struct rng *r, struct writer *w)
 {
 	put16(w, 1); put16(w, 0x0800); put8(w, 6); put8(w, 4);
 	put16(w, chance(r, 90) ? 1 + below(r, 2) : below(r, 10));
-	put_mac(r, w); put32(w, ip4_addr(r));
-	put_mac(r, w); put32(w, ip4_addr(r));
+	put_mac(r, w); put32(w, ip4_addr(r, w));
+	put_mac(r, w); put32(w, ip4_addr(r, w));
 }
 
 static void put_payload(struct rng *r, struct writer *w, uint32_t ethertype)
@@ -249,4 +253,15 @@ void pkt_generate(struct rng *r, struct pkt *p, const uint32_t *consts, size_t n
 	for (uint32_t flips = chance(r, 15) ? 1 + below(r, 4) : 0; flips; flips--)
 		p->b[below(r, p->wire_len)] ^= (uint8_t)(1u << below(r, 8));
 	p->caplen = chance(r, 25) ? below(r, p->wire_len + 1) : p->wire_len;
+}
+
+void pkt_generate_clean(struct rng *r, struct pkt *p)
+{
+	struct writer w = { .p = p, .test_addrs_only = 1 };
+
+	memset(p->b, 0, sizeof(p->b));
+	put_structured(r, &w);
+	while (w.at < 60)
+		put8(&w, 0);
+	p->wire_len = p->caplen = w.at;
 }

@@ -30,4 +30,7 @@ uint32_t rng_next(struct rng *r);
 /* consts: values worth planting (the k of the filter's compares). */
 void pkt_generate(struct rng *r, struct pkt *p, const uint32_t *consts, size_t n_consts);
 
+/* Well-formed frames only, at least 60 bytes: what a real link carries. */
+void pkt_generate_clean(struct rng *r, struct pkt *p);
+
 #endif
