@@ -16,11 +16,13 @@ The scenario comes from a JSON file:
    "pending_polls": 1,      status polls answered Pending before Running
    "waiting_reason": null,  e.g. "ImagePullBackOff": the pod never runs
    "exit_code": 0,          pwru's exit status once its log has ended
-   "create_error": null}    e.g. {"code": 403, "message": "..."}
+   "create_error": null,    e.g. {"code": 403, "message": "..."}
+   "cri": null}             run created pods for real, see CriNode
 """
 import argparse
-import os
 import json
+import os
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -28,6 +30,87 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HOLD_LIMIT_S = 30      # a held log stream never outlives this
 LINE_GAP_S = 0.05
+
+
+class CriNode:
+    """A node behind the stand-in: created pods run on a real containerd
+    through tests/k8s/cri-pod-run (which sends what a kubelet would), their
+    status comes from CRI and their log from the CRI log file. Scenario:
+      "cri": {"pod_run": PATH, "endpoint": "unix://...", "work": DIR,
+              "host_paths": {"/run": "/tmp/..."}}   hostPath rewrites for the
+    test machine (the test's containerd socket is not under the host's /run).
+    """
+
+    def __init__(self, conf):
+        self.conf = conf
+        self.pods = {}  # "ns/name" -> (sandbox id, container id, log path)
+
+    def tool(self, *args):
+        r = subprocess.run([self.conf["pod_run"], "-e", self.conf["endpoint"]]
+                           + list(args), capture_output=True, text=True,
+                           timeout=90)
+        return r.returncode, r.stdout.strip(), r.stderr.strip()
+
+    def run(self, key, pod):
+        pod = json.loads(json.dumps(pod))
+        for v in pod["spec"].get("volumes", []):
+            hp = v.get("hostPath", {})
+            hp["path"] = self.conf.get("host_paths", {}).get(hp.get("path"),
+                                                               hp.get("path"))
+        work = os.path.join(self.conf["work"], key.replace("/", "_"))
+        os.makedirs(work, exist_ok=True)
+        with open(os.path.join(work, "pod.json"), "w") as f:
+            json.dump(pod, f)
+        rc, out, err = self.tool("run", os.path.join(work, "pod.json"),
+                                 os.path.join(work, "logs"))
+        ids = out.split()
+        log = os.path.join(work, "logs", pod["spec"]["containers"][0]["name"],
+                           "0.log")
+        if len(ids) == 2:
+            self.pods[key] = (ids[0], ids[1], log)
+        return rc == 0, err
+
+    def status(self, key):
+        _, ctr, _ = self.pods[key]
+        rc, state, _ = self.tool("state", ctr)
+        if state == "exited":
+            _, code, _ = self.tool("wait", ctr, "1")
+            code = int(code or 1)
+            return {"phase": "Failed" if code else "Succeeded",
+                    "containerStatuses": [{"name": "pwru", "state": {
+                        "terminated": {"exitCode": code}}}]}
+        if state == "running":
+            return {"phase": "Running", "containerStatuses": [{
+                "name": "pwru", "state": {"running": {}}}]}
+        return {"phase": "Pending", "containerStatuses": [{
+            "name": "pwru", "state": {"waiting": {
+                "reason": "ContainerCreating"}}}]}
+
+    def follow_log(self, key, write, follow):
+        """Copies the CRI log's content to write() until the container has
+        exited and the file is read to its end (or HOLD_LIMIT_S)."""
+        _, ctr, path = self.pods[key]
+        deadline = time.monotonic() + HOLD_LIMIT_S
+        pos = 0
+        while time.monotonic() < deadline:
+            done = not follow or self.tool("state", ctr)[1] == "exited"
+            if os.path.exists(path):
+                with open(path) as f:
+                    f.seek(pos)
+                    chunk = f.read()
+                    pos = f.tell()
+                for line in chunk.splitlines():
+                    # "TIME STREAM F|P CONTENT": P is a partial line.
+                    parts = line.split(" ", 3)
+                    if len(parts) == 4:
+                        write(parts[3] + ("\n" if parts[2] == "F" else ""))
+            if done:
+                return
+            time.sleep(0.2)
+
+    def remove(self, key):
+        if key in self.pods:
+            self.tool("rm", self.pods.pop(key)[0])
 
 
 class State:
@@ -39,6 +122,7 @@ class State:
         self.polls = {}     # "ns/name" -> status polls so far
         self.deleted = set()
         self.finished = set()  # tracer pods whose log stream ended
+        self.cri = CriNode(scenario["cri"]) if scenario.get("cri") else None
 
     def record(self, entry):
         with self.lock, open(self.record_path, "a") as f:
@@ -142,6 +226,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def tracer_status(self, key):
         st = self.state
+        if st.cri:
+            return st.cri.status(key)
         if key in st.finished:
             code = st.scenario.get("exit_code", 0)
             return {"phase": "Failed" if code else "Succeeded",
@@ -168,6 +254,15 @@ class Handler(BaseHTTPRequestHandler):
         if pod is None:
             return self.not_found(self.path)
         node = pod.get("spec", {}).get("nodeName", "?")
+        if st.cri:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+
+            def write(text):
+                self.wfile.write(text.encode())
+                self.wfile.flush()
+            return st.cri.follow_log(key, write, "follow" in q)
         # No Content-Length: the body ends when the connection closes, the
         # way a followed log ends when the container exits.
         self.send_response(200)
@@ -210,8 +305,15 @@ class Handler(BaseHTTPRequestHandler):
         meta = body.setdefault("metadata", {})
         meta.setdefault("namespace", p[3])
         meta["uid"] = "uid-created-" + meta.get("name", "")
+        key = p[3] + "/" + meta.get("name", "")
+        if self.state.cri:
+            ok, err = self.state.cri.run(key, body)
+            if not ok:
+                self.state.cri.remove(key)
+                return self.send_json(500, status_obj(
+                    500, "InternalError", "cri-pod-run: " + err))
         with self.state.lock:
-            self.state.created[p[3] + "/" + meta.get("name", "")] = body
+            self.state.created[key] = body
         self.send_json(201, body)
 
     def do_DELETE(self):
@@ -226,6 +328,8 @@ class Handler(BaseHTTPRequestHandler):
                 if pod is not None:
                     self.state.deleted.add(key)
             if pod is not None:
+                if self.state.cri:
+                    self.state.cri.remove(key)
                 return self.send_json(200, pod)
         self.not_found(self.path)
 

@@ -181,4 +181,65 @@ if start_pod pwru-ds-stop && wait_log "$log_file" "Listening for events" "$ctr_i
 else
 	fail "DaemonSet pod deleted mid-trace" "pwru attached, saw: $(log_of "$log_file" 2>/dev/null | tail -3 | tr '\n' ' ')"
 fi
+# The whole chain: `kubectl pwru pod/a` with the real kubectl, through the
+# stand-in API server (no real one can run here), whose "node" is this
+# containerd: the tracer pod runs the image, its log reaches the terminal,
+# and the pod is gone afterwards.
+if ! command -v kubectl >/dev/null; then
+	echo "SKIP: kubectl pwru through containerd - no kubectl (make deps)"
+	exit $failed
+fi
+api=$work/api
+mkdir -p "$api"
+cat > "$api/scenario.json" <<JSON
+{"pods": {"default/a": "this-node"}, "nodes": ["this-node"],
+ "cri": {"pod_run": "$POD_RUN", "endpoint": "$CRI_EP", "work": "$api",
+         "host_paths": {"/run": "$CRI_DIR"}}}
+JSON
+python3 "$here/fake_apiserver.py" --scenario "$api/scenario.json" --record "$api/record.jsonl" \
+	--port-file "$api/port" --lifetime 240 &
+api_pid=$!
+for i in $(seq 1 50); do [ -s "$api/port" ] && break; sleep 0.1; done
+cat > "$api/kubeconfig" <<YAML
+apiVersion: v1
+kind: Config
+clusters: [{name: stand-in, cluster: {server: "http://127.0.0.1:$(cat "$api/port")"}}]
+contexts: [{name: stand-in, context: {cluster: stand-in, user: nobody}}]
+current-context: stand-in
+users: [{name: nobody, user: {}}]
+YAML
+KUBECONFIG=$api/kubeconfig HOME=$api timeout 150 "$OUT/kubectl-pwru" -v pod/a -n default -- \
+	--cri-endpoint unix:///run/containerd.sock --output-limit-lines 6 --duration 90 \
+	> "$api/out" 2> "$api/err" &
+plugin=$!
+for i in $(seq 1 300); do
+	grep -q "Listening for events" "$api/out" && break
+	kill -0 "$plugin" 2>/dev/null || break
+	sleep 0.2
+done
+if grep -q "Listening for events" "$api/out"; then
+	pass "kubectl pwru pod/a: tracer pod runs and its log reaches the terminal"
+else
+	fail "kubectl pwru pod/a: tracer pod runs and its log reaches the terminal" \
+		"'Listening for events...', saw: $(cat "$api/out" "$api/err" | tail -n 3 | tr '\n' ' ')"
+fi
+timeout 10 nsenter -t "$pida" -n busybox ping -c 3 -W 1 "$ipb" > /dev/null 2>&1
+wait "$plugin"
+rc=$?
+events=$(grep -c '^0x' "$api/out" || true)
+named=$(grep '^0x' "$api/out" | grep -c ' default/a ' || true)
+[ "$rc" = 0 ] && [ "$events" -ge 6 ] && [ "$named" -eq "$events" ] &&
+	pass "kubectl pwru pod/a: pod a's events on stdout, exit 0 ($events events)" ||
+	fail "kubectl pwru pod/a: pod a's events on stdout, exit 0" \
+		"exit 0 and 6 events named default/a, saw exit $rc, $named of $events: $(tail -3 "$api/err" | tr '\n' ' ')"
+name=$(python3 -c 'import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["method"] == "POST": print(r["body"]["metadata"]["name"])' "$api/record.jsonl")
+left=$("$CRI_TOOL" -e "$CRI_EP" list 2>/dev/null | grep -c "^default/${name:-none} " || true)
+[ -n "$name" ] && grep -q '"method": "DELETE"' "$api/record.jsonl" && [ "$left" = 0 ] &&
+	pass "kubectl pwru pod/a: tracer pod deleted from the API and the node" ||
+	fail "kubectl pwru pod/a: tracer pod deleted from the API and the node" "a DELETE and no pwru- sandbox, saw $left left"
+kill "$api_pid" 2>/dev/null
+wait "$api_pid" 2>/dev/null
 exit $failed
