@@ -195,6 +195,30 @@ def test_one_pod():
         s.close()
 
 
+def test_as_kubectl_plugin():
+    """`kubectl pwru ...`: kubectl finds kubectl-pwru on PATH and passes
+    every argument on, "--" and what follows included."""
+    s = StandIn()
+    try:
+        env = dict(s.env, PATH=os.path.dirname(PLUGIN) + os.pathsep +
+                   os.environ.get("PATH", ""))
+        r = subprocess.run(["kubectl", "pwru", "pod/frontend", "-n", "shop",
+                            "--", "-n", "x", "udp"], env=env,
+                           capture_output=True, text=True, timeout=RUN_LIMIT_S)
+        made = s.created()
+        args = made[0]["spec"]["containers"][0]["args"] if made else None
+        check("kubectl pwru: runs as a kubectl plugin",
+              r.returncode == 0 and args == ["--host-root", "/host",
+                                             "--filter-pod", "shop/frontend",
+                                             "-n", "x", "udp"],
+              "exit 0 and pwru args after --", (r.returncode, args,
+                                                 r.stderr.strip()))
+        check("kubectl pwru: tracer pod deleted", made and not s.left_behind(),
+              "none left", s.left_behind())
+    finally:
+        s.close()
+
+
 def test_namespace_and_context():
     s = StandIn()
     try:
@@ -462,6 +486,7 @@ def main():
               "(scripts/install-deps.sh installs kubernetes-client)")
         return 0
     test_one_pod()
+    test_as_kubectl_plugin()
     test_namespace_and_context()
     test_several_pods()
     test_json_merge()
