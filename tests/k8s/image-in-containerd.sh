@@ -209,7 +209,7 @@ current-context: stand-in
 users: [{name: nobody, user: {}}]
 YAML
 KUBECONFIG=$api/kubeconfig HOME=$api timeout 150 "$OUT/kubectl-pwru" -v pod/a -n default -- \
-	--cri-endpoint unix:///run/containerd.sock --output-limit-lines 6 --duration 90 \
+	--cri-endpoint unix:///run/containerd.sock --output-json --output-limit-lines 6 --duration 90 \
 	> "$api/out" 2> "$api/err" &
 plugin=$!
 for i in $(seq 1 300); do
@@ -226,12 +226,23 @@ fi
 timeout 10 nsenter -t "$pida" -n busybox ping -c 3 -W 1 "$ipb" > /dev/null 2>&1
 wait "$plugin"
 rc=$?
-events=$(grep -c '^0x' "$api/out" || true)
-named=$(grep '^0x' "$api/out" | grep -c ' default/a ' || true)
+# JSON this time: one object per event, with its pod.
+read -r events named < <(python3 -c 'import json, sys
+events = named = 0
+for line in open(sys.argv[1]):
+    try:
+        ev = json.loads(line)
+    except ValueError:
+        continue
+    if isinstance(ev, dict) and "func" in ev:
+        events += 1
+        pod = ev.get("pod") or {}
+        named += pod.get("namespace") == "default" and pod.get("name") == "a"
+print(events, named)' "$api/out")
 [ "$rc" = 0 ] && [ "$events" -ge 6 ] && [ "$named" -eq "$events" ] &&
-	pass "kubectl pwru pod/a: pod a's events on stdout, exit 0 ($events events)" ||
-	fail "kubectl pwru pod/a: pod a's events on stdout, exit 0" \
-		"exit 0 and 6 events named default/a, saw exit $rc, $named of $events: $(tail -3 "$api/err" | tr '\n' ' ')"
+	pass "kubectl pwru pod/a -- --output-json: pod a's events on stdout, exit 0 ($events events)" ||
+	fail "kubectl pwru pod/a -- --output-json: pod a's events on stdout, exit 0" \
+		"exit 0 and 6 events of pod default/a, saw exit $rc, $named of $events: $(cat "$api/out" "$api/err" | tail -n 3 | tr '\n' ' ')"
 name=$(python3 -c 'import json, sys
 for l in open(sys.argv[1]):
     r = json.loads(l)
