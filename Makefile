@@ -42,17 +42,19 @@ BENCH_TARGETS :=
 TEST_DEPS    :=
 BINS         := $(OUT)/pwru
 
--include src/pcap/pcap.mk cri/cri.mk tests/unit/unit.mk tests/e2e/e2e.mk tests/vm/vm.mk k8s/k8s.mk
+-include src/pcap/pcap.mk cri/cri.mk tests/unit/unit.mk tests/e2e/e2e.mk tests/bench/bench.mk tests/vm/vm.mk k8s/k8s.mk
 
 LIB_OBJS  = $(patsubst %.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 SKELS     = $(patsubst %,$(OUT)/%.skel.h,$(BPF_PROGS))
 
+.SECONDARY:
 .PHONY: all deps clean test test-asan bench demo install
 # The default build also leaves ./pwru at the top, where the README runs it.
 all: $(BINS) $(if $(SAN),,pwru)
 
+# Through a temporary name: a running ./pwru must not stop a rebuild.
 pwru: $(OUT)/pwru
-	$(Q)cp $< $@
+	$(Q)cp $< $@.tmp && mv -f $@.tmp $@
 
 deps:
 	$(Q)scripts/install-deps.sh
@@ -90,7 +92,7 @@ $(OUT)/libpwru.a: $(LIB_OBJS)
 
 $(OUT)/pwru: $(OUT)/obj/cmd/pwru.o $(OUT)/libpwru.a
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@.tmp && mv -f $@.tmp $@
 
 # `make test` is what CI runs: every suite, one PASS/FAIL line per check and a
 # closing "N passed, N failed" line from tests/lib/run-suites.sh.

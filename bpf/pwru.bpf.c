@@ -103,6 +103,19 @@ static __always_inline int skb_is_tracked(struct sk_buff *skb)
 	return CFG.track_skb && bpf_map_lookup_elem(&tracked_skbs, &addr);
 }
 
+static __always_inline int netns_wanted(__u32 ns)
+{
+	if (CFG.netns_inline_n) {
+#pragma unroll
+		for (int i = 0; i < PWRU_NETNS_INLINE; i++) {
+			if (i < CFG.netns_inline_n && CFG.netns_inline[i] == ns)
+				return 1;
+		}
+		return 0;
+	}
+	return bpf_map_lookup_elem(&netns_filter, &ns) != NULL;
+}
+
 /* Cheapest checks first: each rejects before any helper call is made. */
 static __always_inline int skb_matches(struct sk_buff *skb)
 {
@@ -110,12 +123,8 @@ static __always_inline int skb_matches(struct sk_buff *skb)
 		return 0;
 	if (CFG.filter_ifindex && RD(skb, dev, ifindex) != CFG.filter_ifindex)
 		return 0;
-	if (CFG.filter_netns) {
-		__u32 ns = skb_netns(skb);
-
-		if (!bpf_map_lookup_elem(&netns_filter, &ns))
-			return 0;
-	}
+	if (CFG.filter_netns && !netns_wanted(skb_netns(skb)))
+		return 0;
 	if (CFG.has_pcap_filter && !skb_pcap_match(skb))
 		return 0;
 	return 1;

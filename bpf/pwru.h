@@ -15,6 +15,7 @@
 #define PWRU_MAX_STACK_DEPTH 50
 #define PWRU_SKB_STR_LEN     4096
 #define PWRU_NETNS_MAX       1024
+#define PWRU_NETNS_INLINE    8
 #define PWRU_TRACK_SKB_MAX   16384
 #define PWRU_STACK_MAX       8192
 
@@ -98,12 +99,19 @@ struct pwru_config {
 	__u32 output_caller;
 	__u32 output_skb;
 	__u32 has_pcap_filter;  /* 0: skip the pcap subprograms altogether */
+	/*
+	 * Up to PWRU_NETNS_INLINE inodes are compared in the program itself:
+	 * unrolled compares cost less than a hash lookup on every hit.
+	 * netns_inline_n == 0 with filter_netns set means: use the map.
+	 */
+	__u32 netns_inline_n;
+	__u32 netns_inline[PWRU_NETNS_INLINE];
 };
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct pwru_tuple) == 40, "pwru_tuple layout");
 _Static_assert(sizeof(struct pwru_event) == 144, "pwru_event layout");
-_Static_assert(sizeof(struct pwru_config) == 48, "pwru_config layout");
+_Static_assert(sizeof(struct pwru_config) == 84, "pwru_config layout");
 #endif
 
 #endif /* PWRU_SHARED_H */

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -19,6 +20,16 @@
 #include "pwru.h"
 
 enum { SRC_RING = 1, SRC_SIGNAL, SRC_TIMER };
+
+/*
+ * Under load, waking up for every few events costs the producer an
+ * irq_work per event and us a syscall per batch. When a drain returned a
+ * full batch we nap BATCH_NAP_NS before waiting again, so records pile up
+ * and are read in bulk; an idle trace still wakes at once for its first
+ * event. Never a busy poll: the nap is a sleep.
+ */
+#define BATCH_EVENTS 256
+#define BATCH_NAP_NS 1000000L
 
 struct event_reader {
 	struct ring_buffer *rb;
@@ -108,6 +119,18 @@ static int read_signal(int sigfd)
 	return (int)si.ssi_signo;
 }
 
+static int drain_batch(struct event_reader *r)
+{
+	struct timespec nap = { .tv_nsec = BATCH_NAP_NS };
+	int n = ring_buffer__consume(r->rb);
+
+	if (n < 0 && !r->stop)
+		return -EIO;
+	if (n >= BATCH_EVENTS && !r->stop)
+		nanosleep(&nap, NULL);
+	return 0;
+}
+
 int event_reader_run(struct event_reader *r, double duration)
 {
 	struct epoll_event evs[4];
@@ -124,8 +147,7 @@ int event_reader_run(struct event_reader *r, double duration)
 		for (int i = 0; i < n && !ret; i++) {
 			switch (evs[i].data.u32) {
 			case SRC_RING:
-				if (ring_buffer__consume(r->rb) < 0 && !r->stop)
-					return -EIO;
+				ret = drain_batch(r);
 				break;
 			case SRC_SIGNAL:
 				ret = read_signal(r->sigfd);

@@ -82,6 +82,8 @@ static const struct opt_def opt_table[] = {
 	  "none, current, relative or absolute (default none)" },
 	{ "duration", K_DOUBLE, O(duration), 0, "SECONDS", "stop after this long" },
 	{ "no-summary", K_BOOL, O(no_summary), 0, NULL, "do not print the drop summary" },
+	{ "list-probes", K_BOOL, O(list_probes), 0, NULL,
+	  "print the functions and tracepoints that would be probed, and exit" },
 	{ "verbose", K_BOOL, O(verbose), 0, NULL, "list probes that failed to attach, and more" },
 	{ "version", K_SPECIAL, 0, SP_VERSION, NULL, "print the version and exit" },
 	{ "help", K_SPECIAL, 0, SP_HELP, NULL, "print this help and exit" },

@@ -56,6 +56,7 @@ struct options {
 	uint64_t output_limit_lines;
 	double duration;               /* seconds, 0: until interrupted */
 	bool verbose;
+	bool list_probes;
 	bool no_summary;
 	bool progress_tty;             /* set from isatty(stderr) */
 };

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -26,6 +27,8 @@
 #include "trace.h"
 #include "tracefs.h"
 
+#define OUTPUT_BUF_SIZE (1 << 20)
+
 struct trace {
 	const struct options *o;
 	struct filter_set filters;
@@ -38,6 +41,7 @@ struct trace {
 	struct output_cfg ocfg;
 	struct drop_summary drops;
 	FILE *out;
+	char *outbuf;
 	uint64_t printed;
 	char err[512];
 };
@@ -105,6 +109,18 @@ static int load_programs(struct trace *t)
 	return filters_fill_maps(&t->filters, t->loader, t->err, sizeof(t->err));
 }
 
+static void list_probes(const struct probe_list *pl)
+{
+	for (size_t i = 0; i < pl->n; i++) {
+		const struct probe *p = &pl->v[i];
+
+		if (p->kind == PROBE_TP)
+			printf("%s:%s\n", p->group, p->name);
+		else
+			printf("%s\n", p->name);
+	}
+}
+
 static void list_failed(const struct probe_list *pl)
 {
 	for (size_t i = 0; i < pl->n; i++) {
@@ -114,8 +130,17 @@ static void list_failed(const struct probe_list *pl)
 	}
 }
 
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static int attach_probes(struct trace *t)
 {
+	double start = mono_ms();
 	struct progress p;
 	int ret;
 
@@ -126,7 +151,8 @@ static int attach_probes(struct trace *t)
 		snprintf(t->err, sizeof(t->err), "attaching: %s", strerror(-ret));
 		return ret;
 	}
-	fprintf(stderr, "Attached %zu (ignored %zu)\n", t->attached.attached, t->attached.failed);
+	fprintf(stderr, "Attached %zu (ignored %zu) in %.0f ms\n", t->attached.attached,
+		t->attached.failed, mono_ms() - start);
 	if (t->o->verbose)
 		list_failed(&t->probes);
 	if (!t->attached.attached) {
@@ -168,6 +194,10 @@ static int open_output(struct trace *t)
 			 strerror(errno));
 		return -errno;
 	}
+	/* A file is read later: write it in large blocks (glibc ignores the size without a buffer). */
+	t->outbuf = malloc(OUTPUT_BUF_SIZE);
+	if (t->outbuf)
+		setvbuf(t->out, t->outbuf, _IOFBF, OUTPUT_BUF_SIZE);
 	return 0;
 }
 
@@ -193,12 +223,14 @@ static int setup_enricher(struct trace *t)
 
 static void detach_probes(struct trace *t)
 {
+	size_t n = t->attached.n_links;
+	double start = mono_ms();
 	struct progress p;
 
-	progress_start(&p, stderr, t->o->progress_tty, "Detaching probes",
-		       t->attached.n_links);
+	progress_start(&p, stderr, t->o->progress_tty, "Detaching probes", n);
 	attach_set_detach(&t->attached, &p);
 	progress_end(&p);
+	fprintf(stderr, "Detached %zu in %.0f ms\n", n, mono_ms() - start);
 }
 
 static void final_report(struct trace *t)
@@ -264,6 +296,7 @@ static void trace_cleanup(struct trace *t)
 	filters_free(&t->filters);
 	if (t->out && t->out != stdout)
 		fclose(t->out);
+	free(t->outbuf);
 }
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -301,6 +334,10 @@ int run_trace(const struct options *o)
 	if (ret)
 		goto cleanup;
 	fprintf(stderr, "%s\n", report);
+	if (o->list_probes) {
+		list_probes(&t.probes);
+		goto cleanup;
+	}
 	ret = load_programs(&t);
 	if (!ret)
 		ret = open_output(&t);
