@@ -22,8 +22,8 @@ netns_pair_up
 echo "== In $NS_B: iptables -A INPUT -p tcp --dport 80 -j DROP"
 ip netns exec "$NS_B" iptables -A INPUT -p tcp --dport 80 -j DROP
 filter="dst host $ADDR_B and tcp and dst port 80"
-echo "== pwru --output-tuple --filter-netns /var/run/netns/$NS_B '$filter'"
-if ! pwru_start "$out" "$err" --output-tuple --filter-netns "/var/run/netns/$NS_B" "$filter"; then
+echo "== pwru --output-tuple '$filter'"
+if ! pwru_start "$out" "$err" --output-tuple "$filter"; then
 	cat "$err" >&2
 	exit 1
 fi

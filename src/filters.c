@@ -11,7 +11,7 @@
 #include "filters.h"
 #include "netns.h"
 #include "pods.h"
-#include "pcap_hook.h"
+#include "pcap/pcap_filters.h"
 
 static int netns_add(struct filter_set *f, uint32_t inode)
 {
@@ -129,6 +129,27 @@ static int resolve_ifname(struct filter_set *f, const struct options *o, char *e
 	return 0;
 }
 
+static int resolve_pcap(struct filter_set *f, const struct options *o, char *err, size_t len)
+{
+	const char *why;
+	int ret;
+
+	ret = pcap_filters_compile(o->pcap_filter, &f->pcap, err, len);
+	if (ret)
+		return ret;
+	if (f->pcap && o->verbose && pcap_filters_l3_rejected(f->pcap, &why))
+		fprintf(stderr, "pcap filter: only packets with a link-layer header can match "
+				"(raw IP: %s)\n", why);
+	return 0;
+}
+
+/* libbpf's load hook: splice the filter into each program as it loads. */
+static int splice_filter(void *arg, struct bpf_program *prog, struct bpf_prog_load_opts *opts,
+			 int direct)
+{
+	return pcap_filters_splice(arg, prog, opts, direct);
+}
+
 int filters_resolve(struct filter_set *f, const struct options *o, char *err, size_t errlen)
 {
 	int ret;
@@ -140,7 +161,7 @@ int filters_resolve(struct filter_set *f, const struct options *o, char *err, si
 	if (!ret)
 		ret = resolve_ifname(f, o, err, errlen);
 	if (!ret)
-		ret = pcap_hook_compile(o->pcap_filter, &f->pcap, err, errlen);
+		ret = resolve_pcap(f, o, err, errlen);
 	return ret;
 }
 
@@ -170,7 +191,7 @@ void filters_to_config(const struct filter_set *f, const struct options *o,
 void filters_loader_hooks(struct filter_set *f, struct loader_opts *lo)
 {
 	if (f->pcap) {
-		lo->rewrite = pcap_hook_rewrite;
+		lo->rewrite = splice_filter;
 		lo->rewrite_arg = f->pcap;
 	}
 }
@@ -193,7 +214,7 @@ int filters_fill_maps(const struct filter_set *f, struct loader *l, char *err, s
 
 void filters_free(struct filter_set *f)
 {
-	pcap_hook_free(f->pcap);
+	pcap_filters_free(f->pcap);
 	if (f->pods)
 		pods_close(f->pods);
 	free(f->netns);
