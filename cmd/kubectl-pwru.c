@@ -208,6 +208,14 @@ static int resolve_targets(char **words, int n, const char *ns, struct target *t
 	return 0;
 }
 
+static int check_namespace(const char *ns)
+{
+	if (!ns || target_valid_name(ns))
+		return 0;
+	fprintf(stderr, "kubectl-pwru: '%s' is not a namespace name\n", ns);
+	return -EINVAL;
+}
+
 static int print_dry_run(struct tracer *tracers, size_t n, const struct tracer_opts *to)
 {
 	cJSON *out = NULL, *items = NULL;
@@ -270,7 +278,7 @@ static int trace(char **words, int n_words, char **pwru_args, int n_pwru_args)
 	size_t n_tracers = 0;
 	int ret = 1;
 
-	if (!targets)
+	if (!targets || check_namespace(opts.namespace) || check_namespace(opts.tracer_namespace))
 		goto cleanup;
 	if (!opts.namespace && kube_default_namespace(&opts.kube, &default_ns, &err)) {
 		fprintf(stderr, "kubectl-pwru: reading the kubeconfig: %s\n",

@@ -20,20 +20,20 @@ static const struct {
 	{ "no",    TARGET_NODE },
 };
 
-/* A DNS subdomain as Kubernetes names pods and nodes; keeps a name from
- * reaching an API path or a shell with anything else in it. */
-static bool valid_name(const char *s)
+static bool lower_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+bool target_valid_name(const char *s)
 {
 	size_t n = strlen(s);
 
-	if (!n || n > 253)
+	if (!n || n > 253 || !lower_alnum(s[0]) || !lower_alnum(s[n - 1]))
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+	for (size_t i = 0; i < n; i++)
+		if (!lower_alnum(s[i]) && s[i] != '-' && s[i] != '.')
 			return false;
-	}
 	return true;
 }
 
@@ -42,7 +42,7 @@ int target_parse(const char *arg, const char *namespace, struct target *t)
 	const char *slash = strchr(arg, '/');
 
 	memset(t, 0, sizeof(*t));
-	if (!slash || !valid_name(slash + 1))
+	if (!slash || !target_valid_name(slash + 1))
 		return -EINVAL;
 	for (size_t i = 0; i < sizeof(target_kinds) / sizeof(target_kinds[0]); i++) {
 		if (strlen(target_kinds[i].name) != (size_t)(slash - arg) ||

@@ -3,6 +3,8 @@
 #ifndef KUBECTL_PWRU_TARGET_H
 #define KUBECTL_PWRU_TARGET_H
 
+#include <stdbool.h>
+
 #include "kubectl/kube.h"
 
 enum target_kind {
@@ -16,6 +18,10 @@ struct target {
 	char *name;
 	char *node;      /* filled by target_resolve() */
 };
+
+/* A DNS subdomain, as Kubernetes names pods, nodes and namespaces: keeps a
+ * name from putting anything else into an API path. */
+bool target_valid_name(const char *s);
 
 /* Parses "pod/NAME", "node/NAME" and kubectl's other spellings of the kinds
  * (pods/, po/, nodes/, no/). Returns 0 or -EINVAL. */

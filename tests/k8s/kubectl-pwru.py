@@ -435,6 +435,11 @@ def test_errors():
         check("bare name: usage error naming the expected form",
               r.returncode != 0 and "pod/NAME" in r.stderr,
               "pod/NAME in the message", r.stderr)
+        r = s.run("-n", "../kube-system", "pod/frontend")
+        check("bad namespace rejected before any request",
+              r.returncode == 1 and "not a namespace name" in r.stderr
+              and not [q for q in s.requests() if "kube-system" in q["path"]],
+              "exit 1, no request", (r.returncode, r.stderr))
         r = s.run("--active-deadline", "soon", "pod/frontend")
         check("bad --active-deadline rejected",
               r.returncode == 2 and "active-deadline" in r.stderr,

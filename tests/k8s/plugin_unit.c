@@ -40,7 +40,7 @@ static void target_parse_accepts_kubectl_spellings(void **state)
 static void target_parse_rejects_other_words(void **state)
 {
 	const char *bad[] = { "web", "pod/", "deploy/web", "pod/Web", "pod/a/b", "pod/a b",
-			      "pod/../x?y", "tcp port 80", "" };
+			      "pod/../x?y", "pod/..", "pod/-a", "pod/a.", "tcp port 80", "" };
 	struct target t;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
