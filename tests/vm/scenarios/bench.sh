@@ -3,6 +3,7 @@
 # same guest so the ratios mean something under emulation:
 #   BENCH naive-kprobe ...                      (vm-kbench: serial libbpf kprobes)
 #   BENCH kprobe-multi ...                      (vm-kbench -m: one libbpf multi link)
+#   BENCH fentry-minimal ...                    (vm-kbench -f: 2-insn fentry per function)
 #   BENCH backend=B attach_s=.. detach_s=.. per_packet_us=.. untraced_us=.. ratio=..
 # Env: BACKENDS (default "kprobe kprobe-multi fentry"), PACKETS (default 20000)
 set -eu
@@ -19,6 +20,7 @@ per_packet() { sed -n 's/.*per_packet_us=\([0-9.]*\).*/\1/p'; }
 echo "BENCH info kernel=$(uname -r)"
 vm-kbench
 vm-kbench -m || true
+vm-kbench -f || true
 netns_pair
 base=$(ip netns exec snd vm-udpsend 198.18.0.2 9 "$PACKETS" | per_packet)
 echo "BENCH untraced per_packet_us=$base packets=$PACKETS"

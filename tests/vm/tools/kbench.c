@@ -6,7 +6,10 @@
  *         attaches_per_s=R detach_s=S detaches_per_s=R
  * With -m, instead one kprobe-multi link over all of them (the fast path
  * kprobe-multi backends take), printed as BENCH kprobe-multi ....
- * Usage: vm-kbench [-m] [-n MAX_FUNCTIONS] */
+ * With -f, one minimal fentry program per function (BPF_PROG_LOAD with the
+ * function's BTF id, then a link), serially: the floor under any fentry
+ * backend's per-function cost, printed as BENCH fentry-minimal ....
+ * Usage: vm-kbench [-m | -f] [-n MAX_FUNCTIONS] */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +17,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <linux/bpf.h>
 #include "kbench.skel.h"
 #include "skb_funcs.h"
 
@@ -59,6 +65,65 @@ static int bench_multi(struct kbench_bpf *skel, char **names, size_t n)
 	return 0;
 }
 
+/* Loads and links "r0 = 0; exit" as fentry on each function, one by one. */
+static int bench_fentry(char **names, size_t n)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct btf *btf = btf__load_vmlinux_btf();
+	int *progs = calloc(n ? n : 1, sizeof(int)), *links = calloc(n ? n : 1, sizeof(int));
+	double t_load = 0, t_attach = 0, t0;
+	size_t ok = 0, refused = 0;
+	const char *first_fail = NULL;
+	int first_err = 0;
+
+	if (!btf || !progs || !links) {
+		fprintf(stderr, "vm-kbench: vmlinux BTF: %s\n", strerror(errno));
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int id = btf__find_by_name_kind(btf, names[i], BTF_KIND_FUNC);
+		LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FENTRY,
+			    .attach_btf_id = id > 0 ? id : 0);
+
+		links[i] = progs[i] = -1;
+		t0 = now();
+		progs[i] = bpf_prog_load(BPF_PROG_TYPE_TRACING, "kb_fentry", "GPL", insns, 2, &o);
+		t_load += now() - t0;
+		t0 = now();
+		if (progs[i] >= 0)
+			links[i] = bpf_link_create(progs[i], 0, BPF_TRACE_FENTRY, NULL);
+		t_attach += now() - t0;
+		if (links[i] >= 0) {
+			ok++;
+		} else {
+			refused++;
+			if (!first_fail) {
+				first_fail = names[i];
+				first_err = errno;
+			}
+		}
+	}
+	t0 = now();
+	for (size_t i = 0; i < n; i++) {
+		if (links[i] >= 0)
+			close(links[i]);
+		if (progs[i] >= 0)
+			close(progs[i]);
+	}
+	printf("BENCH fentry-minimal functions=%zu attached=%zu refused=%zu load_s=%.2f attach_s=%.2f "
+	       "detach_s=%.2f per_function_ms=%.2f\n",
+	       n, ok, refused, t_load, t_attach, now() - t0, n ? (t_load + t_attach) * 1e3 / n : 0);
+	if (first_fail)
+		printf("BENCH fentry-minimal first_failure=%s error=%s\n", first_fail, strerror(first_err));
+	free(progs);
+	free(links);
+	btf__free(btf);
+	return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct kbench_bpf *skel = NULL;
@@ -66,16 +131,18 @@ int main(int argc, char **argv)
 	struct skb_funcs f = { 0 };
 	size_t max = (size_t)-1, n, attached = 0;
 	double t0, t_attach, t_detach;
-	int opt, err, first_err = 0, multi = 0;
+	int opt, err, first_err = 0, multi = 0, fentry = 0;
 	const char *first_fail = NULL;
 
-	while ((opt = getopt(argc, argv, "mn:")) != -1) {
-		if (opt == 'm') {
+	while ((opt = getopt(argc, argv, "fmn:")) != -1) {
+		if (opt == 'f') {
+			fentry = 1;
+		} else if (opt == 'm') {
 			multi = 1;
 		} else if (opt == 'n') {
 			max = strtoul(optarg, NULL, 10);
 		} else {
-			fprintf(stderr, "usage: vm-kbench [-m] [-n MAX_FUNCTIONS]\n");
+			fprintf(stderr, "usage: vm-kbench [-m | -f] [-n MAX_FUNCTIONS]\n");
 			return 2;
 		}
 	}
@@ -86,6 +153,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	n = f.count < max ? f.count : max;
+	if (fentry) {
+		err = bench_fentry(f.names, n);
+		goto cleanup;
+	}
 	skel = kbench_bpf__open();
 	/* a kernel without fprobe would refuse the whole object otherwise */
 	if (skel)
