@@ -115,15 +115,24 @@ def main():
     check("chart volumeMounts are k8s/'s",
           chart_mounts == pod["spec"]["containers"][0]["volumeMounts"],
           pod["spec"]["containers"][0]["volumeMounts"], chart_mounts)
-    for tpl in ("daemonset.yaml", "pod.yaml"):
-        with open(os.path.join(ROOT, "charts/pwru/templates", tpl)) as f:
-            t = f.read()
-        check("chart %s is privileged with host PID and network" % tpl,
-              all(s in t for s in ("privileged: true", "pwru.podSettings",
-                                   "pwru.volumeMounts")),
+    tpl = {}
+    for name in ("daemonset.yaml", "pod.yaml"):
+        with open(os.path.join(ROOT, "charts/pwru/templates", name)) as f:
+            tpl[name] = f.read()
+        check("chart %s is privileged with host PID and network" % name,
+              all(s in tpl[name] for s in ("privileged: true",
+                                           "pwru.podSettings",
+                                           "pwru.volumeMounts")),
               "privileged, podSettings, volumeMounts", "a template without")
-    check("chart pod has a deadline", "activeDeadlineSeconds" in t,
+    settings = helpers[helpers.index('define "pwru.podSettings"'):]
+    check("chart pods share host PID and network",
+          "hostPID: true" in settings and "hostNetwork: true" in settings,
+          "hostPID and hostNetwork in pwru.podSettings", "not both")
+    check("chart pod has a deadline",
+          "activeDeadlineSeconds" in tpl["pod.yaml"],
           "activeDeadlineSeconds in templates/pod.yaml", "none")
+
+    check_chart_templates()
 
     r = subprocess.run(["kubectl", "kustomize", os.path.join(ROOT, "k8s")],
                        capture_output=True, text=True, timeout=60)
@@ -139,6 +148,46 @@ def main():
     else:
         check_plugin_pod(pod)
     return 1 if failures else 0
+
+
+def check_chart_templates():
+    """What can be checked of Go templates without Helm: blocks close, every
+    include has its define, every .Values path exists in values.yaml."""
+    tdir = os.path.join(ROOT, "charts/pwru/templates")
+    with open(os.path.join(ROOT, "charts/pwru/values.yaml")) as f:
+        values = yaml.safe_load(f)
+    texts = {}
+    for name in sorted(os.listdir(tdir)):
+        with open(os.path.join(tdir, name)) as f:
+            texts[name] = f.read()
+    defined = set()
+    for name, t in texts.items():
+        actions = re.findall(r"\{\{-?\s*(.*?)\s*-?\}\}", t, re.S)
+        opened = sum(1 for a in actions
+                     if re.match(r"(if|with|range|define)\b", a))
+        closed = sum(1 for a in actions if a == "end")
+        check("chart %s: every block ends" % name, opened == closed,
+              "%d ends" % opened, closed)
+        defined |= set(re.findall(r'define "([^"]+)"', t))
+    used = set()
+    for t in texts.values():
+        used |= set(re.findall(r'include "([^"]+)"', t))
+    check("chart: every include has a define", used <= defined,
+          sorted(used), sorted(defined))
+    missing = []
+    for t in texts.values():
+        for path in re.findall(r"\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)", t):
+            node = values
+            for key in path.strip(".").split("."):
+                if not isinstance(node, dict) or key not in node:
+                    missing.append(path)
+                    break
+                node = node[key]
+    check("chart: every .Values path is in values.yaml", not missing,
+          "none missing", sorted(set(missing)))
+    modes = re.findall(r'eq \.Values\.mode "([a-z]+)"', "".join(texts.values()))
+    check("chart: templates for both modes", sorted(modes) == ["daemonset", "job"],
+          ["daemonset", "job"], modes)
 
 
 def check_plugin_pod(pod):
