@@ -144,4 +144,40 @@ test_bad_inputs() {
 	return $ok
 }
 
+# --filter-track-skb follows a packet after DNAT rewrote what the filter matched.
+test_track_skb_through_dnat() {
+	ip netns exec "$NS_B" iptables -t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination "$ADDR_B:8080"
+	ip netns exec "$NS_B" iptables -A INPUT -p tcp --dport 8080 -j DROP
+	run_pwru_around "tcp_syn_a_to_b 80 1" --output-json --filter-track-skb \
+		"dst host $ADDR_B and tcp dst port 80" || return 1
+	json_expect "$WORK/out" 'any(e.get("drop_reason") == "SKB_DROP_REASON_NETFILTER_DROP"
+		and e["tuple"]["dport"] == 8080 and e.get("tracked") for e in events)' \
+		"the drop after DNAT (dport 8080), followed by skb address" || return 1
+	# and without tracking, the rewritten packet no longer matches
+	run_pwru_around "tcp_syn_a_to_b 80 1" --output-json "dst host $ADDR_B and tcp dst port 80" ||
+		return 1
+	json_expect "$WORK/out" 'len(events) > 0 and not any(e.get("tuple", {}).get("dport") == 8080 for e in events)' \
+		"no dport 8080 event without --filter-track-skb"
+}
+
+# A pcap expression selects its flow, and a bad one is libpcap's one-line error.
+test_pcap_filter() {
+	run_pwru_around "tcp_syn_a_to_b 80 1; tcp_syn_a_to_b 81 1; ping_both_ways" --output-json \
+		"dst host $ADDR_B and tcp and dst port 80" || return 1
+	json_expect "$WORK/out" 'len(events) > 0 and all(e["tuple"]["daddr"] == "198.18.0.2"
+		and e["tuple"]["dport"] == 80 and e["tuple"]["l4proto"] == "tcp" for e in events)' \
+		"only TCP to 198.18.0.2:80" || return 1
+	expect_one_line_error "pcap syntax error" "syntax error" "tcp port 80 and" || return 1
+}
+
+# The README's demo runs and shows the drop with its reason.
+test_demo() {
+	PWRU="$PWRU" scripts/demo.sh >"$WORK/demo.out" 2>&1 ||
+		{ fail "demo exited non-zero: $(tail -3 "$WORK/demo.out" | tr '\n' '|')"; return 1; }
+	expect_grep "$WORK/demo.out" \
+		'198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80\(tcp\) skb:kfree_skb\(SKB_DROP_REASON_NETFILTER_DROP\)' \
+		"the demo's drop line" || return 1
+	expect_grep "$WORK/demo.out" 'net:net_dev_queue' "the sender's side of the path"
+}
+
 run_tests "$@"
