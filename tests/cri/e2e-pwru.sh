@@ -105,19 +105,20 @@ if start_pwru all --output-limit-lines 200000; then
 	done
 	ipl=$(pod_ip "$pidl")
 	# One line per echo request of the late pod, named or not: the events of
-	# the first probe its requests hit (whatever the backend calls it).
-	first_func=$(jq -r --argjson ns "$inol" --arg ip "$ipl" \
-		'select(.netns == $ns and .tuple.saddr == $ip and .tuple.l4proto == "icmp") | .func' "$logs/all.json" | head -1)
-	seq_names=$(jq -r --argjson ns "$inol" --arg ip "$ipl" --arg f "$first_func" \
-		'select(.netns == $ns and .func == $f and .tuple.saddr == $ip and .tuple.l4proto == "icmp") | (.pod.name // "-")' \
-		"$logs/all.json")
+	# the probe its requests hit most often (whatever the backend calls it;
+	# the very first request may also take a one-off path through ARP).
+	late_icmp='select(.netns == $ns and .tuple.saddr == $ip and .tuple.l4proto == "icmp")'
+	funcs=$(jq -r --argjson ns "$inol" --arg ip "$ipl" "$late_icmp | .func" "$logs/all.json" | sort | uniq -c | sort -rn)
+	top_func=$(echo "$funcs" | awk 'NR == 1 { print $2 }')
+	seq_names=$(jq -r --argjson ns "$inol" --arg ip "$ipl" --arg f "$top_func" \
+		"$late_icmp | select(.func == \$f) | (.pod.name // \"-\")" "$logs/all.json")
 	first=$(echo "$seq_names" | grep -n '^late$' | head -1 | cut -d: -f1)
 	unnamed_after=$(echo "$seq_names" | awk -v f="${first:-0}" 'NR > f && $0 != "late"' | grep -c .)
 	if [ -n "$first" ] && [ "$first" -le 11 ] && [ "$unnamed_after" -eq 0 ]; then
 		pass "a pod started after attach is named within a second (from its echo request #$first)"
 	else
 		fail "a pod started after attach is named within a second" \
-			"expected default/late by echo request 11 and on every one after, saw: $(echo $seq_names | head -c 200)"
+			"expected default/late by echo request 11 and on every one after, saw names: $(echo $seq_names | head -c 200); funcs: $(echo $funcs | head -c 200)"
 	fi
 else
 	fail "pwru without a filter starts" "expected 'Listening for events', saw: $(tail -2 "$logs/all.err")"
