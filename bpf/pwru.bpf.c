@@ -217,6 +217,8 @@ static __always_inline void fill_skb_str(struct pwru_event_skb *es, struct sk_bu
 struct probe_ctx {
 	void *ctx;          /* the program's context, for stack helpers */
 	struct sk_buff *skb;
+	__u32 probe_id;     /* from the attach cookie when has_id, else patched */
+	__u32 has_id;
 	__u64 func_addr;
 	__u64 caller;
 	__u64 drop_location;
@@ -235,7 +237,7 @@ static __always_inline void fill_event(struct pwru_event *e, struct probe_ctx *p
 	e->drop_location = pc->drop_location;
 	e->drop_reason = pc->drop_reason;
 	e->flags |= pc->flags;
-	e->probe_id = probe_id();
+	e->probe_id = pc->has_id ? pc->probe_id : probe_id();
 	e->pid = pid_tgid >> 32;
 	e->cpu = bpf_get_smp_processor_id();
 	e->stack_id = -1;
@@ -394,5 +396,119 @@ int pwru_raw_consume(struct bpf_raw_tracepoint_args *ctx)
 	handle_skb(&pc);
 	untrack_skb(pc.skb);
 	return 0;
+}
+
+/*
+ * kprobe and kprobe-multi: one loaded program per skb position serves every
+ * function; the attach cookie says which probe fired. The return address
+ * sits at the top of the stack on entry (x86-64), which is the caller.
+ */
+static __always_inline void kprobe_caller(struct probe_ctx *pc, struct pt_regs *regs)
+{
+	__u64 ret = 0;
+
+	if (!CFG.output_caller)
+		return;
+	if (!bpf_probe_read_kernel(&ret, sizeof(ret), (void *)PT_REGS_SP(regs))) {
+		pc->caller = ret;
+		pc->flags |= PWRU_EV_CALLER;
+	}
+}
+
+static __always_inline int kprobe_skb(struct pt_regs *regs, struct sk_buff *skb)
+{
+	struct probe_ctx pc = {
+		.ctx = regs, .skb = skb,
+		.probe_id = (__u32)bpf_get_attach_cookie(regs), .has_id = 1,
+	};
+
+	kprobe_caller(&pc, regs);
+	return handle_skb(&pc);
+}
+
+/* kfree_skb_reason(skb, reason) up to 6.10, sk_skb_reason_drop(sk, skb, reason) from 6.11. */
+static __always_inline int kprobe_drop(struct pt_regs *regs, struct sk_buff *skb, __u32 reason)
+{
+	struct probe_ctx pc = {
+		.ctx = regs, .skb = skb, .drop_reason = reason, .flags = PWRU_EV_DROP,
+		.probe_id = (__u32)bpf_get_attach_cookie(regs), .has_id = 1,
+	};
+	__u64 ret = 0;
+
+	/* The drop site is whoever called the drop function. */
+	if (!bpf_probe_read_kernel(&ret, sizeof(ret), (void *)PT_REGS_SP(regs)))
+		pc.drop_location = ret;
+	kprobe_caller(&pc, regs);
+	handle_skb(&pc);
+	untrack_skb(skb);
+	return 0;
+}
+
+#define KPROBE_SKB(kind, sec, pos, parm)                                  \
+SEC(sec)                                                                  \
+int pwru_##kind##_skb##pos(struct pt_regs *ctx)                           \
+{                                                                         \
+	return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM##parm(ctx)); \
+}
+
+#define KPROBE_KIND(kind, sec)                                            \
+KPROBE_SKB(kind, sec, 0, 1)                                               \
+KPROBE_SKB(kind, sec, 1, 2)                                               \
+KPROBE_SKB(kind, sec, 2, 3)                                               \
+KPROBE_SKB(kind, sec, 3, 4)                                               \
+KPROBE_SKB(kind, sec, 4, 5)                                               \
+SEC(sec)                                                                  \
+int pwru_##kind##_kfree_reason(struct pt_regs *ctx)                       \
+{                                                                         \
+	return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx),      \
+			   (__u32)PT_REGS_PARM2(ctx));                     \
+}                                                                         \
+SEC(sec)                                                                  \
+int pwru_##kind##_sk_drop(struct pt_regs *ctx)                            \
+{                                                                         \
+	return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx),      \
+			   (__u32)PT_REGS_PARM3(ctx));                     \
+}
+
+KPROBE_KIND(kp, "pwru_kprobe")
+KPROBE_KIND(kpm, "pwru_kprobe_multi")
+#endif
+
+#if PWRU_DIRECT
+/* fentry: BTF-typed arguments, no trap per hit; one clone per function. */
+#define FENTRY_SKB(pos)                                                   \
+SEC("pwru_fentry")                                                        \
+int pwru_fe_skb##pos(__u64 *ctx)                                          \
+{                                                                         \
+	struct probe_ctx pc = { .ctx = ctx,                               \
+				.skb = (struct sk_buff *)ctx[pos] };      \
+	return handle_skb(&pc);                                           \
+}
+FENTRY_SKB(0)
+FENTRY_SKB(1)
+FENTRY_SKB(2)
+FENTRY_SKB(3)
+FENTRY_SKB(4)
+
+static __always_inline int fentry_drop(void *ctx, struct sk_buff *skb, __u32 reason)
+{
+	struct probe_ctx pc = { .ctx = ctx, .skb = skb, .drop_reason = reason,
+				.flags = PWRU_EV_DROP };
+
+	handle_skb(&pc);
+	untrack_skb(skb);
+	return 0;
+}
+
+SEC("pwru_fentry")
+int pwru_fe_kfree_reason(__u64 *ctx)
+{
+	return fentry_drop(ctx, (struct sk_buff *)ctx[0], (__u32)ctx[1]);
+}
+
+SEC("pwru_fentry")
+int pwru_fe_sk_drop(__u64 *ctx)
+{
+	return fentry_drop(ctx, (struct sk_buff *)ctx[1], (__u32)ctx[2]);
 }
 #endif

@@ -49,7 +49,7 @@ static int tp_probe_kernel(char *why, size_t len)
 	return -EOPNOTSUPP;
 }
 
-static int tp_prepare(struct loader *l, struct probe_list *pl)
+int tracepoints_prepare(struct loader *l, struct probe_list *pl)
 {
 	bool btf = use_tp_btf();
 	char tmpl[64];
@@ -90,8 +90,8 @@ static int tp_attach_one(struct loader *l, struct probe *p, uint32_t id, bool bt
 	return 0;
 }
 
-static int tp_attach(struct loader *l, struct probe_list *pl, struct attach_set *s,
-		     struct progress *pr)
+int tracepoints_attach(struct loader *l, struct probe_list *pl, struct attach_set *s,
+		       struct progress *pr)
 {
 	bool btf = use_tp_btf();
 
@@ -117,6 +117,6 @@ const struct backend backend_tracepoint = {
 	.name = "tracepoint",
 	.wants_tracepoints = true,
 	.probe_kernel = tp_probe_kernel,
-	.prepare = tp_prepare,
-	.attach = tp_attach,
+	.prepare = tracepoints_prepare,
+	.attach = tracepoints_attach,
 };

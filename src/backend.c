@@ -7,29 +7,52 @@
 
 #include "backend.h"
 #include "kernel_features.h"
+#include "parallel.h"
 #include "progress.h"
-
-/*
- * The function backends (kprobe-multi, fentry, kprobe) are probed here so
- * the selection report is complete; their attach code lands separately and
- * until then they are reported as not built.
- */
-static const struct backend backend_kprobe_multi_probe = {
-	.name = "kprobe-multi", .wants_funcs = true, .probe_kernel = kf_kprobe_multi,
-};
-static const struct backend backend_fentry_probe = {
-	.name = "fentry", .wants_funcs = true, .probe_kernel = kf_fentry,
-};
-static const struct backend backend_kprobe_probe = {
-	.name = "kprobe", .wants_funcs = true, .probe_kernel = kf_kprobe,
-};
+#include <stdio.h>
 
 static const struct backend *const all_backends[] = {
-	&backend_kprobe_multi_probe,
-	&backend_fentry_probe,
-	&backend_kprobe_probe,
+	&backend_kprobe_multi,
+	&backend_fentry,
+	&backend_kprobe,
 	&backend_tracepoint,
 };
+
+const char *func_template(const struct probe *p, const char *kind, char *buf, size_t len)
+{
+	switch (p->special) {
+	case SPECIAL_KFREE_SKB_REASON:
+		snprintf(buf, len, "pwru_%s_kfree_reason", kind);
+		break;
+	case SPECIAL_SK_SKB_REASON_DROP:
+		snprintf(buf, len, "pwru_%s_sk_drop", kind);
+		break;
+	default:
+		snprintf(buf, len, "pwru_%s_skb%d", kind, p->skb_pos);
+	}
+	return buf;
+}
+
+size_t probes_of_kind(const struct probe_list *pl, enum probe_kind kind, size_t *idx)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pl->n; i++) {
+		if (pl->v[i].kind == kind)
+			idx[n++] = i;
+	}
+	return n;
+}
+
+void probe_set_result(struct probe *p, struct attach_set *s, int err)
+{
+	p->state = err ? PROBE_FAILED : PROBE_ATTACHED;
+	p->err = err;
+	if (err)
+		s->failed++;
+	else
+		s->attached++;
+}
 
 static void report_add(char *report, size_t len, const char *fmt1, const char *a,
 		       const char *b)
@@ -126,13 +149,14 @@ int attach_set_add_prog(struct attach_set *s, int fd)
 	return fds_push(&s->progs, &s->n_progs, &s->cap_progs, fd);
 }
 
+static void close_link(void *arg, size_t i)
+{
+	close(((int *)arg)[i]);
+}
+
 void attach_set_detach(struct attach_set *s, struct progress *p)
 {
-	for (size_t i = 0; i < s->n_links; i++) {
-		close(s->links[i]);
-		if (p)
-			progress_step(p, 1);
-	}
+	parallel_for(s->n_links, s->detach_threads, close_link, s->links, p);
 	for (size_t i = 0; i < s->n_progs; i++)
 		close(s->progs[i]);
 	free(s->links);

@@ -15,6 +15,7 @@ struct attach_set {
 	int *links, *progs;
 	size_t n_links, n_progs, cap_links, cap_progs;
 	size_t attached, failed;
+	int detach_threads;   /* closing kprobes waits on RCU: overlap them */
 };
 
 int attach_set_add_link(struct attach_set *s, int fd);
@@ -35,6 +36,24 @@ struct backend {
 };
 
 extern const struct backend backend_tracepoint;
+extern const struct backend backend_kprobe;
+extern const struct backend backend_kprobe_multi;
+extern const struct backend backend_fentry;
+
+/*
+ * Function backends keep the skb tracepoints attached alongside, so the
+ * kfree_skb tracepoint's reason and location are never missing.
+ */
+int tracepoints_prepare(struct loader *l, struct probe_list *pl);
+int tracepoints_attach(struct loader *l, struct probe_list *pl, struct attach_set *s,
+		       struct progress *p);
+
+/* "pwru_kp_skb1", "pwru_fe_kfree_reason", ...: the template a function probe needs. */
+const char *func_template(const struct probe *p, const char *kind, char *buf, size_t len);
+/* Fills idx with the indexes of probes of this kind; returns how many. */
+size_t probes_of_kind(const struct probe_list *pl, enum probe_kind kind, size_t *idx);
+/* Records one probe's outcome and counts it. */
+void probe_set_result(struct probe *p, struct attach_set *s, int err);
 
 /* All backends in order of preference. */
 const struct backend *const *backends_all(size_t *n);

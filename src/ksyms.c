@@ -15,6 +15,7 @@ struct ksym {
 struct ksyms {
 	struct ksym *v;
 	size_t n, cap;
+	const struct ksym **by_name;  /* the same symbols sorted by name */
 };
 
 static int cmp_addr(const void *a, const void *b)
@@ -38,6 +39,24 @@ static int ksyms_push(struct ksyms *k, uint64_t addr, const char *name)
 	k->v[k->n].addr = addr;
 	k->v[k->n].name = strdup(name);
 	return k->v[k->n++].name ? 0 : -ENOMEM;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	const struct ksym *x = *(const struct ksym *const *)a, *y = *(const struct ksym *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+static int index_names(struct ksyms *k)
+{
+	k->by_name = malloc(k->n * sizeof(*k->by_name));
+	if (!k->by_name)
+		return -ENOMEM;
+	for (size_t i = 0; i < k->n; i++)
+		k->by_name[i] = &k->v[i];
+	qsort(k->by_name, k->n, sizeof(*k->by_name), cmp_name);
+	return 0;
 }
 
 int ksyms_load(const char *path, struct ksyms **out)
@@ -67,6 +86,9 @@ int ksyms_load(const char *path, struct ksyms **out)
 	if (ret)
 		goto cleanup;
 	qsort(k->v, k->n, sizeof(*k->v), cmp_addr);
+	ret = index_names(k);
+	if (ret)
+		goto cleanup;
 	*out = k;
 	return 0;
 cleanup:
@@ -81,6 +103,7 @@ void ksyms_free(struct ksyms *k)
 	for (size_t i = 0; i < k->n; i++)
 		free(k->v[i].name);
 	free(k->v);
+	free(k->by_name);
 	free(k);
 }
 
@@ -115,11 +138,39 @@ int ksyms_format(const struct ksyms *k, uint64_t addr, char *buf, size_t len)
 	return 0;
 }
 
+/* Index of the first symbol named name in by_name, or k->n. */
+static size_t first_named(const struct ksyms *k, const char *name)
+{
+	size_t lo = 0, hi = k->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(k->by_name[mid]->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < k->n && !strcmp(k->by_name[lo]->name, name) ? lo : k->n;
+}
+
 uint64_t ksyms_addr(const struct ksyms *k, const char *name)
 {
-	for (size_t i = 0; k && i < k->n; i++) {
-		if (!strcmp(k->v[i].name, name))
-			return k->v[i].addr;
+	size_t i = k ? first_named(k, name) : 0;
+
+	return k && i < k->n ? k->by_name[i]->addr : 0;
+}
+
+size_t ksyms_addrs(const struct ksyms *k, const char *name, uint64_t *out, size_t max)
+{
+	size_t n = 0;
+
+	if (!k)
+		return 0;
+	for (size_t i = first_named(k, name); i < k->n && n < max; i++) {
+		if (strcmp(k->by_name[i]->name, name))
+			break;
+		out[n++] = k->by_name[i]->addr;
 	}
-	return 0;
+	return n;
 }

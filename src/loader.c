@@ -367,6 +367,20 @@ int loader_map_fd(const struct loader *l, const char *map)
 	return -ENOENT;
 }
 
+int loader_prog_fd(const struct loader *l, const char *tmpl)
+{
+	for (int o = 0; o < OBJ_MAX; o++) {
+		struct bpf_program *prog;
+
+		if (!l->obj_loaded[o])
+			continue;
+		prog = bpf_object__find_program_by_name(l->objs[o], tmpl);
+		if (prog && bpf_program__fd(prog) >= 0)
+			return bpf_program__fd(prog);
+	}
+	return -ENOENT;
+}
+
 void loader_free(struct loader *l)
 {
 	if (!l)

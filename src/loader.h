@@ -47,6 +47,8 @@ int loader_load(struct loader *l, char *err, size_t errlen);
 int loader_clone(struct loader *l, const char *tmpl, uint32_t probe_id,
 		 uint32_t attach_btf_id, int attach_btf_obj_fd, char *log, size_t loglen);
 int loader_map_fd(const struct loader *l, const char *map);
+/* The loaded template itself, for kinds attached many times (kprobes). */
+int loader_prog_fd(const struct loader *l, const char *tmpl);
 void loader_free(struct loader *l);
 
 /* Replaces the probe id placeholder in a copy of a program's instructions. */

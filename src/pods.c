@@ -404,6 +404,10 @@ static int pod_netns(struct pods *p, const struct pod_info *pi, const struct pod
 		snprintf(err, errlen, "pod %s/%s has no container named %s", ns, name, sel->container);
 		return -ENOENT;
 	}
+	if (!*inode && pi->problem[0]) {
+		snprintf(err, errlen, "pod %s/%s: cannot find its netns: %s", ns, name, pi->problem);
+		return -EIO;
+	}
 	if (!*inode) {
 		snprintf(err, errlen, "pod %s/%s has no running process to take its netns from", ns, name);
 		return -ESRCH;

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fentry backend: BTF-typed arguments and a trampoline instead of a
+ * trap per hit. fentry programs are verified against their target, so
+ * each function gets its own clone of the template, loaded by parallel
+ * workers; functions the verifier refuses are counted as ignored.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "backend.h"
+#include "kernel_features.h"
+#include "loader.h"
+#include "parallel.h"
+#include "progress.h"
+
+/* Module functions need their BTF object's fd at load: not resolved yet. */
+static bool in_vmlinux(const struct probe *p)
+{
+	return !strcmp(p->group, "vmlinux");
+}
+
+static int fe_prepare(struct loader *l, struct probe_list *pl)
+{
+	char tmpl[64];
+
+	for (size_t i = 0; i < pl->n; i++) {
+		const struct probe *p = &pl->v[i];
+
+		if (p->kind != PROBE_FUNC || !in_vmlinux(p))
+			continue;
+		/* the template is verified against the first function of its layout */
+		if (loader_want(l, func_template(p, "fe", tmpl, sizeof(tmpl)), p->name))
+			return -ENOENT;
+	}
+	return tracepoints_prepare(l, pl);
+}
+
+struct fe_job {
+	struct loader *l;
+	struct probe_list *pl;
+	size_t *funcs;
+	int *prog, *link, *err;
+};
+
+static void fe_attach_one(void *arg, size_t k)
+{
+	struct fe_job *j = arg;
+	size_t i = j->funcs[k];
+	struct probe *p = &j->pl->v[i];
+	char tmpl[64];
+	int prog, link;
+
+	j->prog[i] = j->link[i] = -1;
+	if (!in_vmlinux(p)) {
+		j->err[i] = -EOPNOTSUPP;
+		return;
+	}
+	prog = loader_clone(j->l, func_template(p, "fe", tmpl, sizeof(tmpl)), (uint32_t)i,
+			    p->btf_id, p->btf_obj_fd, NULL, 0);
+	if (prog < 0) {
+		j->err[i] = prog;
+		return;
+	}
+	link = bpf_raw_tracepoint_open(NULL, prog);
+	if (link < 0) {
+		j->err[i] = -errno;
+		close(prog);
+		return;
+	}
+	j->prog[i] = prog;
+	j->link[i] = link;
+	j->err[i] = 0;
+}
+
+static int fe_attach(struct loader *l, struct probe_list *pl, struct attach_set *s,
+		     struct progress *pr)
+{
+	struct fe_job j = { .l = l, .pl = pl };
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int ret = tracepoints_attach(l, pl, s, pr);
+
+	if (ret)
+		return ret;
+	j.prog = calloc(pl->n, sizeof(int));
+	j.link = calloc(pl->n, sizeof(int));
+	j.err = calloc(pl->n, sizeof(int));
+	j.funcs = calloc(pl->n, sizeof(size_t));
+	if (!j.prog || !j.link || !j.err || !j.funcs) {
+		ret = -ENOMEM;
+		goto cleanup;
+	}
+	/* Verification is CPU-bound: one worker per CPU. */
+	parallel_for(probes_of_kind(pl, PROBE_FUNC, j.funcs), ncpu > 0 ? (int)ncpu : 1,
+		     fe_attach_one, &j, pr);
+	for (size_t i = 0; i < pl->n; i++) {
+		if (pl->v[i].kind != PROBE_FUNC)
+			continue;
+		probe_set_result(&pl->v[i], s, j.err[i]);
+		if (j.err[i])
+			continue;
+		attach_set_add_prog(s, j.prog[i]);
+		attach_set_add_link(s, j.link[i]);
+	}
+	s->detach_threads = 4;
+cleanup:
+	free(j.funcs);
+	free(j.prog);
+	free(j.link);
+	free(j.err);
+	return ret;
+}
+
+const struct backend backend_fentry = {
+	.name = "fentry",
+	.wants_funcs = true,
+	.wants_tracepoints = true,
+	.probe_kernel = kf_fentry,
+	.prepare = fe_prepare,
+	.attach = fe_attach,
+};

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kprobe-multi backend (fprobe, 5.18+): one link per template carries
+ * every function of that skb position, by address, with the probe id as
+ * each address's cookie. One address the kernel refuses fails the whole
+ * link, so a refused set is split in halves until the culprits stand alone.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+
+#include "backend.h"
+#include "kernel_features.h"
+#include "ksyms.h"
+#include "loader.h"
+#include "progress.h"
+
+#define ADDRS_PER_NAME 4
+
+static int kpm_prepare(struct loader *l, struct probe_list *pl)
+{
+	char tmpl[64];
+
+	for (size_t i = 0; i < pl->n; i++) {
+		if (pl->v[i].kind != PROBE_FUNC)
+			continue;
+		if (loader_want(l, func_template(&pl->v[i], "kpm", tmpl, sizeof(tmpl)), NULL))
+			return -ENOENT;
+	}
+	return tracepoints_prepare(l, pl);
+}
+
+/* One attachable address and the probe it belongs to. */
+struct kpm_target {
+	uint64_t addr;
+	uint64_t cookie;     /* probe index */
+};
+
+struct kpm_group {
+	int prog;
+	struct kpm_target *t;
+	size_t n;
+	struct attach_set *s;
+	int *err;            /* per probe: 0 attached, else the last error */
+};
+
+static int link_range(struct kpm_group *g, size_t from, size_t n)
+{
+	uint64_t *addrs = malloc(n * sizeof(*addrs)), *cookies = malloc(n * sizeof(*cookies));
+	int link = -ENOMEM;
+
+	if (addrs && cookies) {
+		for (size_t i = 0; i < n; i++) {
+			addrs[i] = g->t[from + i].addr;
+			cookies[i] = g->t[from + i].cookie;
+		}
+		LIBBPF_OPTS(bpf_link_create_opts, lo,
+			.kprobe_multi.addrs = (const unsigned long *)addrs,
+			.kprobe_multi.cookies = (const __u64 *)cookies,
+			.kprobe_multi.cnt = n,
+		);
+		link = bpf_link_create(g->prog, 0, BPF_TRACE_KPROBE_MULTI, &lo);
+		link = link < 0 ? -errno : link;
+	}
+	free(addrs);
+	free(cookies);
+	return link;
+}
+
+static void attach_range(struct kpm_group *g, size_t from, size_t n)
+{
+	int link;
+
+	if (!n)
+		return;
+	link = link_range(g, from, n);
+	if (link >= 0) {
+		attach_set_add_link(g->s, link);
+		for (size_t i = 0; i < n; i++)
+			g->err[g->t[from + i].cookie] = 0;
+		return;
+	}
+	if (n == 1) {
+		if (g->err[g->t[from].cookie] == 1) /* not attached through another address */
+			g->err[g->t[from].cookie] = link;
+		return;
+	}
+	attach_range(g, from, n / 2);
+	attach_range(g, from + n / 2, n - n / 2);
+}
+
+/* Collects the addresses of every function probe that uses template tmpl. */
+static int collect(struct kpm_group *g, const struct probe_list *pl, const struct ksyms *k,
+		   const char *tmpl)
+{
+	char name[64];
+
+	g->n = 0;
+	g->t = malloc(pl->n * ADDRS_PER_NAME * sizeof(*g->t));
+	if (!g->t)
+		return -ENOMEM;
+	for (size_t i = 0; i < pl->n; i++) {
+		uint64_t addrs[ADDRS_PER_NAME];
+		size_t na;
+
+		if (pl->v[i].kind != PROBE_FUNC ||
+		    strcmp(func_template(&pl->v[i], "kpm", name, sizeof(name)), tmpl))
+			continue;
+		/* only text symbols are in ksyms: data never reaches the kernel */
+		na = ksyms_addrs(k, pl->v[i].name, addrs, ADDRS_PER_NAME);
+		if (!na)
+			g->err[i] = -ENOENT;
+		for (size_t a = 0; a < na; a++)
+			g->t[g->n++] = (struct kpm_target){ .addr = addrs[a], .cookie = i };
+	}
+	return 0;
+}
+
+static int kpm_attach_funcs(struct loader *l, struct probe_list *pl, struct attach_set *s,
+			    int *err)
+{
+	static const char *const kinds[] = { "skb0", "skb1", "skb2", "skb3", "skb4",
+					     "kfree_reason", "sk_drop" };
+	struct ksyms *k = NULL;
+	int ret = ksyms_load("/proc/kallsyms", &k);
+
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && !ret; i++) {
+		struct kpm_group g = { .s = s, .err = err };
+		char tmpl[64];
+
+		snprintf(tmpl, sizeof(tmpl), "pwru_kpm_%s", kinds[i]);
+		g.prog = loader_prog_fd(l, tmpl);
+		if (g.prog < 0)
+			continue;
+		ret = collect(&g, pl, k, tmpl);
+		if (!ret)
+			attach_range(&g, 0, g.n);
+		free(g.t);
+	}
+	ksyms_free(k);
+	return ret;
+}
+
+static int kpm_attach(struct loader *l, struct probe_list *pl, struct attach_set *s,
+		      struct progress *pr)
+{
+	int *err, ret = tracepoints_attach(l, pl, s, pr);
+
+	if (ret)
+		return ret;
+	err = malloc(pl->n * sizeof(*err));
+	if (!err)
+		return -ENOMEM;
+	for (size_t i = 0; i < pl->n; i++)
+		err[i] = 1; /* not tried yet */
+	ret = kpm_attach_funcs(l, pl, s, err);
+	for (size_t i = 0; !ret && i < pl->n; i++) {
+		if (pl->v[i].kind != PROBE_FUNC)
+			continue;
+		probe_set_result(&pl->v[i], s, err[i] == 1 ? -ENOENT : err[i]);
+		progress_step(pr, 1);
+	}
+	free(err);
+	return ret;
+}
+
+const struct backend backend_kprobe_multi = {
+	.name = "kprobe-multi",
+	.wants_funcs = true,
+	.wants_tracepoints = true,
+	.probe_kernel = kf_kprobe_multi,
+	.prepare = kpm_prepare,
+	.attach = kpm_attach,
+};
