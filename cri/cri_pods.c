@@ -60,6 +60,9 @@ static int resolve_netns(struct cri_client *c, const char *host_root, uint32_t h
 	/* A pinned netns outlives its pause process (CRI-O): use the path. */
 	if (!p->netns_inode && info.netns_path[0])
 		p->netns_inode = netns_inode_of_path(host_root, info.netns_path);
+	if (!p->netns_inode)
+		snprintf(p->problem, sizeof(p->problem), "neither /proc/%ld/ns/net nor '%.80s' is readable under '%.80s'",
+			 info.pid, info.netns_path, host_root);
 	if (p->netns_inode && p->netns_inode == host_ino)
 		p->host_network = 1;
 cleanup:
@@ -109,9 +112,14 @@ static int add_sandbox(struct cri_client *c, const char *host_root, uint32_t hos
 		p->host_network = old->host_network;
 		return 0;
 	}
-	/* A sandbox that vanished between list and status is not an error. */
-	if (resolve_netns(c, host_root, host_ino, p, why, sizeof(why)) < 0)
-		p->ready = 0;
+	/* A sandbox that vanished between list and status is just not ready;
+	 * any other failure is kept to explain a missing netns. */
+	if (resolve_netns(c, host_root, host_ino, p, why, sizeof(why)) < 0) {
+		if (strstr(why, "NOT_FOUND"))
+			p->ready = 0;
+		else
+			snprintf(p->problem, sizeof(p->problem), "%s", why);
+	}
 	return 0;
 }
 

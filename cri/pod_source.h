@@ -24,6 +24,7 @@ struct pod_info {
 	long pid;
 	long long created_at;
 	char labels[1024];      /* "key=value\n" per label */
+	char problem[256];      /* why netns_inode is 0 for a ready pod, "" if not known */
 };
 
 struct pod_list {

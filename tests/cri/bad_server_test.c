@@ -231,6 +231,45 @@ static void check_info_shape(struct ctx *x, const char *mode)
 	stop_fake(pid);
 }
 
+/* A host root without the node's /proc: the message must say why. */
+static void check_wrong_host_root(struct ctx *x)
+{
+	const char *names[1] = { "default/fake" };
+	struct pod_selector sel = { .pods = names, .n_pods = 1 };
+	const char *name = "a wrong --host-root explains the missing netns";
+	char root[128], sock[128], link[300], ep[160], cmd[400], err[512] = "";
+	struct pods_opts o = { .timeout_ms = CALL_TIMEOUT_MS };
+	struct pods *p = NULL;
+	uint32_t *v = NULL;
+	size_t n = 0;
+	pid_t pid;
+	int ret;
+
+	snprintf(root, sizeof(root), "%s/emptyroot", x->dir);
+	snprintf(sock, sizeof(sock), "%s/hr.sock", x->dir);
+	snprintf(link, sizeof(link), "%s%s", root, sock);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\" && ln -s '%s' '%s'", link, sock, link);
+	pid = start_fake(x, "ok", sock, "fake");
+	if (pid < 0 || system(cmd) != 0) {
+		check_fail(&x->counts, name, "expected fake-cri and the socket link, saw none");
+		stop_fake(pid);
+		return;
+	}
+	snprintf(ep, sizeof(ep), "unix://%s", sock);
+	o.cri_endpoint = ep;
+	o.host_root = root;
+	ret = pods_open(&o, &p, err, sizeof(err));
+	if (ret == 0)
+		ret = pods_select(p, &sel, &v, &n, err, sizeof(err));
+	if (ret != -EIO || !strstr(err, "cannot find its netns") || !strstr(err, root))
+		check_fail(&x->counts, name, "expected -EIO naming the host root, saw %d '%s'", ret, err);
+	else
+		check_pass(&x->counts, name);
+	free(v);
+	pods_close(p);
+	stop_fake(pid);
+}
+
 int main(int argc, char **argv)
 {
 	struct ctx x = { .fake = argc > 1 ? argv[1] : NULL };
@@ -253,6 +292,7 @@ int main(int argc, char **argv)
 	check_endpoint_order(&x);
 	check_info_shape(&x, "ok");
 	check_info_shape(&x, "legacy");
+	check_wrong_host_root(&x);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", x.dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", x.dir);
