@@ -237,7 +237,7 @@ static void check_wrong_host_root(struct ctx *x)
 	const char *names[1] = { "default/fake" };
 	struct pod_selector sel = { .pods = names, .n_pods = 1 };
 	const char *name = "a wrong --host-root explains the missing netns";
-	char root[128], sock[128], link[300], ep[160], cmd[400], err[512] = "";
+	char root[128], sock[128], link[300], ep[160], cmd[1024], err[512] = "";
 	struct pods_opts o = { .timeout_ms = CALL_TIMEOUT_MS };
 	struct pods *p = NULL;
 	uint32_t *v = NULL;
