@@ -17,12 +17,12 @@ args=(--output-tuple --filter-func "$FUNCS")
 [ "$BACKEND" = auto ] || args+=(--backend "$BACKEND")
 pwru_start "${args[@]}" 'dst host 198.18.0.2 and tcp and dst port 80' || { finish; exit; }
 
-# one SYN and its retransmit at +1 s, all dropped; nc gives up after 3 s
-ip netns exec snd timeout 5 nc -w 3 198.18.0.2 80 </dev/null >/dev/null 2>&1 || true
+# one SYN and its retransmit at +1 s, all dropped; nc gives up after 2 s
+ip netns exec snd timeout 4 nc -w 2 198.18.0.2 80 </dev/null >/dev/null 2>&1 || true
 sleep 1
 pwru_stop
 
-events=$(grep -c . "$PWRU_OUT" || true)
+events=$(grep -c . "$PWRU_EVENTS" || true)
 summary=$(grep -E -m1 '[0-9]+ events, [0-9]+ lost' "$PWRU_ERR" || echo none)
 check summary "'N events, M lost' on stderr" "'$summary'" [ "$summary" != none ]
 out_line=$(first_line ' (__ip_queue_xmit|ip_local_out|__ip_local_out|ip_output)( |$)')
@@ -34,7 +34,7 @@ check path-order "sender path before nf_hook_slow" "lines $out_line and $hook_li
 	[ "$out_line" -gt 0 -a "$hook_line" -gt "$out_line" ]
 check drop-reason "(SKB_DROP_REASON_NETFILTER_DROP) after nf_hook_slow" "line ${drop_line} (nf_hook_slow at $hook_line)" \
 	[ "$drop_line" -gt 0 -a "$drop_line" -gt "$hook_line" ]
-bad=$(grep -E -c -v '198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80([^0-9]|$)' "$PWRU_OUT" || true)
+bad=$(grep -E -c -v '198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80([^0-9]|$)' "$PWRU_EVENTS" || true)
 check tuple "every event 198.18.0.1:*->198.18.0.2:80" "$bad of $events events without it" \
 	[ "$events" -gt 0 -a "$bad" -eq 0 ]
 finish

@@ -8,6 +8,7 @@
 failures=0
 PWRU_OUT=/tmp/pwru.out
 PWRU_ERR=/tmp/pwru.err
+PWRU_EVENTS=/tmp/pwru.events # $PWRU_OUT without the column header (from pwru_stop)
 pwru_pid=""
 
 pass() { echo "CHECK pass $1"; }
@@ -49,8 +50,12 @@ netns_pair() {
 pwru_start() {
 	local limit=${PWRU_ATTACH_TIMEOUT:-240} i=0
 	command -v pwru >/dev/null || { fail pwru-present "expected pwru on PATH, saw none"; return 1; }
+	# job control on: a background job of a script otherwise starts with
+	# SIGINT ignored, and pwru_stop stops pwru with SIGINT
+	set -m
 	pwru "$@" >"$PWRU_OUT" 2>"$PWRU_ERR" &
 	pwru_pid=$!
+	set +m
 	while [ $i -lt $((limit * 5)) ]; do
 		if grep -q 'Listening for events' "$PWRU_ERR"; then
 			pass attached
@@ -86,9 +91,11 @@ pwru_stop() {
 	fi
 	wait "$pwru_pid" 2>/dev/null || true
 	pwru_pid=""
+	# text events start with the skb address; the header line does not
+	grep -E '^0x[0-9a-f]+ ' "$PWRU_OUT" >"$PWRU_EVENTS" || true
 }
 
-# first_line REGEX: line number of the first pwru event matching REGEX, or 0
+# first_line REGEX: number of the first event (in $PWRU_EVENTS) matching REGEX, or 0
 first_line() {
-	grep -n -E -m1 -- "$1" "$PWRU_OUT" | cut -d: -f1 | grep . || echo 0
+	grep -n -E -m1 -- "$1" "$PWRU_EVENTS" 2>/dev/null | cut -d: -f1 | grep . || echo 0
 }

@@ -19,16 +19,16 @@ ip netns exec rcv tc filter show dev rcv0 ingress | grep -q vm_tc_drop ||
 args=(--output-tuple --filter-trace-tc --filter-func "$FUNCS")
 [ "$BACKEND" = auto ] || args+=(--backend "$BACKEND")
 pwru_start "${args[@]}" 'dst host 198.18.0.2 and tcp and dst port 80' || { finish; exit; }
-ip netns exec snd timeout 5 nc -w 3 198.18.0.2 80 </dev/null >/dev/null 2>&1 || true
+ip netns exec snd timeout 4 nc -w 2 198.18.0.2 80 </dev/null >/dev/null 2>&1 || true
 sleep 1
 pwru_stop
 
-events=$(grep -c . "$PWRU_OUT" || true)
+events=$(grep -c . "$PWRU_EVENTS" || true)
 prog_line=$(first_line 'vm_tc_drop')
 drop_line=$(first_line '\(SKB_DROP_REASON_[A-Z_]+\)')
 check tc-prog-traced "an event naming vm_tc_drop" "none in $events events" [ "$prog_line" -gt 0 ]
 check drop-after-prog "a drop reason after vm_tc_drop" "drop at line $drop_line, program at $prog_line" \
 	[ "$drop_line" -gt 0 -a "$drop_line" -gt "$prog_line" ]
-check no-nf-drop "no netfilter drop (no iptables rule here)" "$(grep -c NETFILTER_DROP "$PWRU_OUT" || true) lines" \
-	bash -c "! grep -q NETFILTER_DROP '$PWRU_OUT'"
+check no-nf-drop "no netfilter drop (no iptables rule here)" "$(grep -c NETFILTER_DROP "$PWRU_EVENTS" || true) lines" \
+	bash -c "! grep -q NETFILTER_DROP '$PWRU_EVENTS'"
 finish

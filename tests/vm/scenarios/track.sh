@@ -16,11 +16,11 @@ ip netns exec rcv iptables -A INPUT -p tcp --dport 80 -j DROP
 args=(--output-tuple --filter-track-skb --filter-func "$FUNCS")
 [ "$BACKEND" = auto ] || args+=(--backend "$BACKEND")
 pwru_start "${args[@]}" 'dst host 198.18.0.2 and tcp and dst port 8080' || { finish; exit; }
-ip netns exec snd timeout 5 nc -w 3 198.18.0.2 8080 </dev/null >/dev/null 2>&1 || true
+ip netns exec snd timeout 4 nc -w 2 198.18.0.2 8080 </dev/null >/dev/null 2>&1 || true
 sleep 1
 pwru_stop
 
-events=$(grep -c . "$PWRU_OUT" || true)
+events=$(grep -c . "$PWRU_EVENTS" || true)
 pre=$(first_line '198\.18\.0\.1:[0-9]+->198\.18\.0\.2:8080([^0-9]|$)')
 post=$(first_line '198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80([^0-9]|$)')
 drop=$(first_line '198\.18\.0\.2:80([^0-9]|$).*\(SKB_DROP_REASON_NETFILTER_DROP\)')
