@@ -23,9 +23,10 @@ check() {
 
 finish() {
 	[ -z "$pwru_pid" ] || pwru_stop
-	if [ "$failures" -ne 0 ]; then
-		echo "--- pwru stderr"; tail -n 20 "$PWRU_ERR" 2>/dev/null || true
-		echo "--- pwru stdout (last 40 lines)"; tail -n 40 "$PWRU_OUT" 2>/dev/null || true
+	# stderr always (backend chosen, attach/detach times), events on failure
+	[ ! -s "$PWRU_ERR" ] || { echo "--- pwru stderr"; grep -v '^\(At\|De\)taching probes:' "$PWRU_ERR" | tail -n 20; }
+	if [ "$failures" -ne 0 ] && [ -s "$PWRU_OUT" ]; then
+		echo "--- pwru stdout (last 40 lines)"; tail -n 40 "$PWRU_OUT"
 	fi
 	[ "$failures" -eq 0 ]
 }
