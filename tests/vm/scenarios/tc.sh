@@ -28,7 +28,7 @@ prog_line=$(first_line 'vm_tc_drop')
 drop_line=$(first_line '\(SKB_DROP_REASON_[A-Z_]+\)')
 check tc-prog-traced "an event naming vm_tc_drop" "none in $events events" [ "$prog_line" -gt 0 ]
 check drop-after-prog "a drop reason after vm_tc_drop" "drop at line $drop_line, program at $prog_line" \
-	[ "$drop_line" -gt 0 -a "$drop_line" -gt "$prog_line" ]
+	[ "$prog_line" -gt 0 -a "$drop_line" -gt "$prog_line" ]
 check no-nf-drop "no netfilter drop (no iptables rule here)" "$(grep -c NETFILTER_DROP "$PWRU_EVENTS" || true) lines" \
 	bash -c "! grep -q NETFILTER_DROP '$PWRU_EVENTS'"
 finish
