@@ -2,7 +2,8 @@
 # An iptables DROP on tcp dport 80 in the receiver; pwru must follow the SYN
 # from the sender's output path to nf_hook_slow and report the drop reason
 # by name with the right tuple.
-# Env: BACKEND (kprobe | kprobe-multi | fentry | auto; default auto)
+# Env: BACKEND (kprobe | kprobe-multi | fentry | auto; default auto),
+#      EXPECT_BACKEND (what auto must pick)
 set -eu
 . scenario-lib.sh
 
@@ -22,6 +23,7 @@ ip netns exec snd timeout 4 nc -w 2 198.18.0.2 80 </dev/null >/dev/null 2>&1 || 
 sleep 1
 pwru_stop
 
+check_backend
 events=$(grep -c . "$PWRU_EVENTS" || true)
 summary=$(grep -E -m1 '[0-9]+ events, [0-9]+ lost' "$PWRU_ERR" || echo none)
 check summary "'N events, M lost' on stderr" "'$summary'" [ "$summary" != none ]

@@ -100,3 +100,13 @@ pwru_stop() {
 first_line() {
 	grep -n -E -m1 -- "$1" "$PWRU_EVENTS" 2>/dev/null | cut -d: -f1 | grep . || echo 0
 }
+
+# check_backend: pwru said it uses $BACKEND, or for auto $EXPECT_BACKEND
+# (when set): a silent fallback to another backend must not pass.
+check_backend() {
+	local want=${BACKEND:-auto}
+	[ "$want" = auto ] && want=${EXPECT_BACKEND:-}
+	[ -n "$want" ] || return 0
+	check backend-used "'using $want' on stderr" "'$(grep -m1 'using ' "$PWRU_ERR" || true)'" \
+		grep -Eq "using $want( |\$)" "$PWRU_ERR"
+}

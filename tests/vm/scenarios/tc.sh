@@ -23,6 +23,7 @@ ip netns exec snd timeout 4 nc -w 2 198.18.0.2 80 </dev/null >/dev/null 2>&1 || 
 sleep 1
 pwru_stop
 
+check_backend
 events=$(grep -c . "$PWRU_EVENTS" || true)
 prog_line=$(first_line 'vm_tc_drop')
 drop_line=$(first_line '\(SKB_DROP_REASON_[A-Z_]+\)')

@@ -2,7 +2,7 @@
 # --filter-track-skb through a DNAT rule: the filter matches the SYN to
 # 198.18.0.2:8080 only; after PREROUTING rewrites it to port 80 the same skb
 # must still be traced up to the DROP on port 80 in INPUT.
-# Env: BACKEND (default auto)
+# Env: BACKEND (default auto), EXPECT_BACKEND (what auto must pick)
 set -eu
 . scenario-lib.sh
 
@@ -20,6 +20,7 @@ ip netns exec snd timeout 4 nc -w 2 198.18.0.2 8080 </dev/null >/dev/null 2>&1 |
 sleep 1
 pwru_stop
 
+check_backend
 events=$(grep -c . "$PWRU_EVENTS" || true)
 pre=$(first_line '198\.18\.0\.1:[0-9]+->198\.18\.0\.2:8080([^0-9]|$)')
 post=$(first_line '198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80([^0-9]|$)')
