@@ -63,6 +63,7 @@ TEST_DEPS += $(PCAP_OUT)/test_translator $(PCAP_OUT)/difftest $(PCAP_TEST_OBJ) \
 TEST_SUITES += tests/pcap/run-unit.sh:$(PCAP_OUT)/test_translator \
 	$(PCAP_OUT)/difftest:--obj-probe:$(OUT)/pcap_test_probe.bpf.o:--obj-direct:$(OUT)/pcap_test_direct.bpf.o:--packets:$(PCAP_DIFF_PACKETS) \
 	$(PCAP_OUT)/difftest:--mutate:--packets:500:--obj-probe:$(OUT)/pcap_test_probe.bpf.o \
+	$(PCAP_OUT)/difftest:--packets:1000:--obj-probe:$(OUT)/pcap_test_direct.bpf.o \
 	tests/pcap/run-fuzz.sh:$(PCAP_OUT)/fuzz_pcap:$(PCAP_FUZZ_SECONDS)
 
 .PHONY: pcap-bench
@@ -82,4 +83,4 @@ $(PCAP_OUT)/e2e_count: $(PCAP_OUT)/e2e_count.o $(PCAP_OUT)/pcap_file.o $(PCAP_OU
 	$(Q)$(CC) $(LDFLAGS) $^ $(PCAP_LIBS) -o $@
 
 TEST_DEPS += $(PCAP_OUT)/e2e_count
-TEST_SUITES += tests/pcap/e2e-kernel.sh
+TEST_SUITES += tests/pcap/e2e-kernel.sh tests/pcap/e2e.sh

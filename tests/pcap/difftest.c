@@ -8,6 +8,8 @@
  *   VLAN  frames whose outer tag is moved into skb metadata first, as
  *         NICs/veth/skb_vlan_untag() do: must match as on the wire
  *
+ * The direct-build object given as --obj-probe exercises the fallback: a
+ * tp_btf/fentry program on a kernel that refused direct loads.
  * usage: difftest --obj-probe O [--obj-direct O] [--exprs FILE] [--packets N]
  *                 [--seed S] [--mutate]
  * --mutate translates with a deliberately broken compare and passes only if

@@ -5,6 +5,8 @@
  *   e2e_count write FILE N SEED
  *       writes N well-formed frames (TCP, UDP, ICMP, ARP, IPv6, VLAN, QinQ...)
  *       to a pcap file, for tcpdump -r and for sending
+ *   e2e_count send OBJ SEND_NETNS_PATH SEND_DEV FILE MODE
+ *       only sends FILE's frames (MODE as below; OBJ holds the tc program)
  *   e2e_count count FILE
  *       prints the number of frames in a pcap file
  *   e2e_count run OBJ EXPR IFINDEX NETNS_INODE SEND_NETNS_PATH SEND_DEV FILE MODE
@@ -185,6 +187,29 @@ static int count_one(const unsigned char *data, unsigned int len, void *arg)
 	return 0;
 }
 
+static int send_only(char **argv)
+{
+	int offload = !strcmp(argv[4], "offload"), ret = 1;
+	struct bpf_object *obj = bpf_object__open_file(argv[0], NULL);
+	struct bpf_program *prog;
+
+	if (!obj) {
+		fprintf(stderr, "e2e_count: cannot open %s\n", argv[0]);
+		return 1;
+	}
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, offload && !strcmp(bpf_program__name(prog), "pcap_vlan_offload"));
+	if (offload && bpf_object__load(obj)) {
+		fprintf(stderr, "e2e_count: cannot load the tc program\n");
+		goto cleanup;
+	}
+	ret = send_frames(argv[1], argv[2], argv[3], offload ?
+			  bpf_program__fd(bpf_object__find_program_by_name(obj, "pcap_vlan_offload")) : -1) ? 1 : 0;
+cleanup:
+	bpf_object__close(obj);
+	return ret;
+}
+
 /* libbpf's messages only with PWRU_TEST_VERBOSE=1: re-using the clsact qdisc is normal here. */
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -204,9 +229,12 @@ int main(int argc, char **argv)
 	}
 	if (argc == 5 && !strcmp(argv[1], "write"))
 		return frames_write(argv[2], strtoul(argv[3], NULL, 0), strtoul(argv[4], NULL, 0)) ? 1 : 0;
+	if (argc == 7 && !strcmp(argv[1], "send"))
+		return send_only(argv + 2);
 	if (argc == 10 && !strcmp(argv[1], "run"))
 		return run(argv + 2);
 	fprintf(stderr, "usage: %s write FILE N SEED\n       %s count FILE\n"
-		"       %s run OBJ EXPR IFINDEX NETNS_INODE SEND_NETNS_PATH SEND_DEV FILE inline|offload\n", argv[0], argv[0], argv[0]);
+		"       %s send OBJ SEND_NETNS_PATH SEND_DEV FILE inline|offload\n"
+		"       %s run OBJ EXPR IFINDEX NETNS_INODE SEND_NETNS_PATH SEND_DEV FILE inline|offload\n", argv[0], argv[0], argv[0], argv[0]);
 	return 2;
 }
