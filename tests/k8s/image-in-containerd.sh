@@ -213,7 +213,7 @@ KUBECONFIG=$api/kubeconfig HOME=$api timeout 150 "$OUT/kubectl-pwru" -v pod/a -n
 	> "$api/out" 2> "$api/err" &
 plugin=$!
 for i in $(seq 1 300); do
-	grep -q "Listening for events" "$api/out" && break
+	grep -q "Listening for events" "$api/out" 2>/dev/null && break
 	kill -0 "$plugin" 2>/dev/null || break
 	sleep 0.2
 done
