@@ -7,7 +7,7 @@ KUBECTL_PWRU_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(KUBECTL_PWRU_SRCS))
 
 BINS        += $(OUT)/kubectl-pwru
 TEST_DEPS   += $(OUT)/kubectl-pwru $(K8S_TEST_OUT)/plugin-unit $(OUT)/tests/k8s/cri-pod-run $(OUT)/tests/cri/cri-tool
-TEST_SUITES += tests/k8s/unit.sh tests/k8s/lint.sh tests/k8s/manifests.py tests/k8s/kubectl-pwru.py tests/k8s/image.sh tests/k8s/image-in-containerd.sh
+TEST_SUITES += tests/k8s/unit.sh tests/k8s/lint.sh tests/k8s/krew.sh tests/k8s/manifests.py tests/k8s/kubectl-pwru.py tests/k8s/image.sh tests/k8s/image-in-containerd.sh
 
 # More specific than the generic object rule, so these objects do not wait
 # for the BPF skeleton.
@@ -34,6 +34,15 @@ $(K8S_TEST_OUT)/plugin_unit.o: tests/k8s/plugin_unit.c $(wildcard src/kubectl/*.
 $(K8S_TEST_OUT)/plugin-unit: $(K8S_TEST_OUT)/plugin_unit.o $(filter-out %/kubectl-pwru.o,$(KUBECTL_PWRU_OBJS))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ -lcjson -lcmocka -o $@
+
+# krew: the plugin's archive and a manifest with its checksum, for a release
+# published under KREW_URL.
+# krew wants a semantic version: a vX.Y.Z tag, else the manifest's own.
+KREW_VERSION ?= $(if $(filter v%,$(VERSION)),$(VERSION),$(shell sed -n 's/^  version: //p' plugins/krew/pwru.yaml))
+KREW_URL ?= https://example.invalid/pwru/releases/$(KREW_VERSION)
+.PHONY: krew
+krew: $(OUT)/kubectl-pwru
+	$(Q)k8s/krew-package.sh $(OUT)/kubectl-pwru $(OUT)/krew $(KREW_VERSION) $(KREW_URL)
 
 # The OCI image archive, built without a container engine (umoci).
 .PHONY: image
