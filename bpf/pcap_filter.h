@@ -96,18 +96,35 @@ static __always_inline void pcap_frame_at(struct sk_buff *skb, struct pcap_frame
 }
 
 /*
+ * Devices whose frames start with an Ethernet header. Others (tun, WireGuard,
+ * IP tunnels, PPP: ARPHRD_NONE, _TUNNEL, _IPGRE, _PPP...) put mac_header
+ * where the IP header starts, and only the L3 filter reads them right.
+ */
+static __always_inline int pcap_dev_is_ethernet(struct sk_buff *skb)
+{
+	struct net_device *dev = RD(skb, dev);
+	__u16 type;
+
+	if (!dev)
+		return 1;
+	type = RD(dev, type);
+	return type == 1 /* ARPHRD_ETHER */ || type == 772 /* ARPHRD_LOOPBACK */;
+}
+
+/*
  * L2 whenever the link header is in the buffer: on receive the netif_receive_skb
  * tracepoint fires after eth_type_trans() set mac_header but before mac_len and
  * the network header are reset, and users filtering 'arp' or 'ether host'
  * expect frames where they arrive. Otherwise (transmit before the link header
- * is built) the network header.
+ * is built, or a device without one) the network header.
  */
 static __always_inline void pcap_frame_of(struct sk_buff *skb, struct pcap_frame *fr,
 					  enum pcap_layer layer)
 {
 	__u16 mac = RD(skb, mac_header);
 
-	if (layer == PCAP_LAYER_L2 || (layer == PCAP_LAYER_AUTO && mac != (__u16)~0U))
+	if (layer == PCAP_LAYER_L2 ||
+	    (layer == PCAP_LAYER_AUTO && mac != (__u16)~0U && pcap_dev_is_ethernet(skb)))
 		pcap_frame_at(skb, fr, mac, 1);
 	else
 		pcap_frame_at(skb, fr, RD(skb, network_header), 0);

@@ -10,6 +10,8 @@
 #                     tcpdump -r selects from the same frames; once with the
 #                     tags in the frames, once with the outer tags moved into
 #                     skb metadata on the way (VLAN offload)
+#  tun_l3             a device without link-layer header (tun): the filter
+#                     must read its packets as IP, not as Ethernet frames
 # Uses $PWRU (default ./pwru) and $OUT (default build).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -115,6 +117,37 @@ test_tuple() { # test_tuple NAME DST
 	retry_note=""
 }
 
+# A tun device held open by a reader for SECONDS, 198.18.5.1/24 on it.
+tun_up() {
+	ip netns exec "$NS_A" timeout "$1" python3 -c '
+import fcntl, os, struct, time
+fd = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", b"tun0", 0x0001 | 0x1000))  # TUNSETIFF, IFF_TUN|IFF_NO_PI
+open("/dev/stdout", "w").write("up\n")
+time.sleep(60)' > "$WORK/tun" 2>&1 &
+	for _ in $(seq 1 50); do grep -q up "$WORK/tun" 2>/dev/null && break; sleep 0.1; done
+	ip -n "$NS_A" addr add 198.18.5.1/24 dev tun0 && ip -n "$NS_A" link set tun0 up
+}
+
+test_tun_l3() {
+	local why all good
+	netns_pair_up
+	if ! tun_up 30; then
+		why="expected a tun device"
+	elif why=$(trace "ip netns exec $NS_A ping -q -c 2 -i 0.2 -W 1 198.18.5.2 >/dev/null 2>&1" "$NS_A" \
+			 "icmp and dst host 198.18.5.2"); then
+		all=$(count_events "e.get('ifname') == 'tun0'")
+		good=$(count_events "e.get('ifname') == 'tun0' and e.get('tuple', {}).get('daddr') == '198.18.5.2'")
+		if [ "$all" -eq 0 ]; then
+			why="expected events on tun0 for the pings to 198.18.5.2, saw none"
+		elif [ "$good" -ne "$all" ]; then
+			why="expected every tun0 event to go to 198.18.5.2, saw $good of $all"
+		fi
+	fi
+	netns_pair_down
+	result tun_l3 "$why" "$all events on tun0, all icmp to 198.18.5.2"
+}
+
 quiet_pair_up() { # two netns, no addresses, IPv6 off: only our frames on the wire
 	ip netns add "$TX" && ip netns add "$RX" || return 1
 	ip -n "$TX" link add vtx type veth peer name vrx netns "$RX"
@@ -161,6 +194,7 @@ fi
 
 test_tuple tuple_v4 "$ADDR_B"
 test_tuple tuple_v6 "$ADDR6_B"
+test_tun_l3
 
 quiet_pair_up || { echo "FAIL: pcap e2e - expected to create the namespaces"; exit 1; }
 frames=${PCAP_E2E_FRAMES:-300}
