@@ -83,4 +83,4 @@ $(PCAP_OUT)/e2e_count: $(PCAP_OUT)/e2e_count.o $(PCAP_OUT)/pcap_file.o $(PCAP_OU
 	$(Q)$(CC) $(LDFLAGS) $^ $(PCAP_LIBS) -o $@
 
 TEST_DEPS += $(PCAP_OUT)/e2e_count
-TEST_SUITES += tests/pcap/e2e-kernel.sh tests/pcap/e2e.sh
+TEST_SUITES += tests/pcap/e2e-kernel.sh tests/pcap/e2e.sh tests/pcap/vm.sh
