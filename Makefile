@@ -44,6 +44,12 @@ BINS         := $(OUT)/pwru
 
 -include src/pcap/pcap.mk cri/cri.mk tests/unit/unit.mk tests/e2e/e2e.mk tests/bench/bench.mk tests/vm/vm.mk k8s/k8s.mk
 
+# Under the sanitizers every suite runs but the qemu guests': they boot
+# static binaries, and ASan's runtime does not link statically.
+ifeq ($(SAN),1)
+TEST_SUITES := $(filter-out tests/vm/suite,$(TEST_SUITES))
+endif
+
 LIB_OBJS  = $(patsubst %.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 SKELS     = $(patsubst %,$(OUT)/%.skel.h,$(BPF_PROGS))
 

@@ -23,6 +23,9 @@ static bool in_vmlinux(const struct probe *p)
 	return !strcmp(p->group, "vmlinux");
 }
 
+/* Verify templates against a function every kernel has when the list has none. */
+#define FALLBACK_SKB0_TARGET "netif_receive_skb"
+
 static int fe_prepare(struct loader *l, struct probe_list *pl)
 {
 	char tmpl[64];
@@ -34,6 +37,12 @@ static int fe_prepare(struct loader *l, struct probe_list *pl)
 			continue;
 		/* the template is verified against the first function of its layout */
 		if (loader_want(l, func_template(p, "fe", tmpl, sizeof(tmpl)), p->name))
+			return -ENOENT;
+	}
+	/* TC programs take the skb as their only argument */
+	for (size_t i = 0; i < pl->n; i++) {
+		if (pl->v[i].kind == PROBE_BPF_PROG &&
+		    loader_want(l, "pwru_fe_skb0", FALLBACK_SKB0_TARGET))
 			return -ENOENT;
 	}
 	return tracepoints_prepare(l, pl);
@@ -51,16 +60,27 @@ static void fe_attach_one(void *arg, size_t k)
 	struct fe_job *j = arg;
 	size_t i = j->funcs[k];
 	struct probe *p = &j->pl->v[i];
+	struct clone_target target = {};
 	char tmpl[64];
 	int prog, link;
 
 	j->prog[i] = j->link[i] = -1;
-	if (!in_vmlinux(p)) {
+	if (p->kind == PROBE_BPF_PROG) {
+		target.prog_fd = bpf_prog_get_fd_by_id(p->prog_id);
+		if (target.prog_fd < 0) {
+			j->err[i] = -errno;
+			return;
+		}
+	} else if (!in_vmlinux(p)) {
 		j->err[i] = -EOPNOTSUPP;
 		return;
 	}
+	target.btf_id = p->btf_id;
+	target.btf_obj_fd = p->btf_obj_fd;
 	prog = loader_clone(j->l, func_template(p, "fe", tmpl, sizeof(tmpl)), (uint32_t)i,
-			    p->btf_id, p->btf_obj_fd, NULL, 0);
+			    &target, NULL, 0);
+	if (target.prog_fd > 0)
+		close(target.prog_fd); /* the clone holds its own reference */
 	if (prog < 0) {
 		j->err[i] = prog;
 		return;
@@ -74,6 +94,18 @@ static void fe_attach_one(void *arg, size_t k)
 	j->prog[i] = prog;
 	j->link[i] = link;
 	j->err[i] = 0;
+}
+
+/* Kernel functions and BPF programs: everything but tracepoints. */
+static size_t fentry_probes(const struct probe_list *pl, size_t *idx)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pl->n; i++) {
+		if (pl->v[i].kind != PROBE_TP)
+			idx[n++] = i;
+	}
+	return n;
 }
 
 static int fe_attach(struct loader *l, struct probe_list *pl, struct attach_set *s,
@@ -94,10 +126,9 @@ static int fe_attach(struct loader *l, struct probe_list *pl, struct attach_set 
 		goto cleanup;
 	}
 	/* Verification is CPU-bound: one worker per CPU. */
-	parallel_for(probes_of_kind(pl, PROBE_FUNC, j.funcs), ncpu > 0 ? (int)ncpu : 1,
-		     fe_attach_one, &j, pr);
+	parallel_for(fentry_probes(pl, j.funcs), ncpu > 0 ? (int)ncpu : 1, fe_attach_one, &j, pr);
 	for (size_t i = 0; i < pl->n; i++) {
-		if (pl->v[i].kind != PROBE_FUNC)
+		if (pl->v[i].kind == PROBE_TP)
 			continue;
 		probe_set_result(&pl->v[i], s, j.err[i]);
 		if (j.err[i])

@@ -72,11 +72,12 @@ int tracepoints_prepare(struct loader *l, struct probe_list *pl)
 static int tp_attach_one(struct loader *l, struct probe *p, uint32_t id, bool btf,
 			 struct attach_set *s)
 {
+	struct clone_target target = { .btf_id = btf ? p->btf_id : 0 };
 	char tmpl[64], log[256] = "";
 	int prog, link;
 
-	prog = loader_clone(l, tp_template(p, btf, tmpl, sizeof(tmpl)), id,
-			    btf ? p->btf_id : 0, 0, log, sizeof(log));
+	prog = loader_clone(l, tp_template(p, btf, tmpl, sizeof(tmpl)), id, &target,
+			    log, sizeof(log));
 	if (prog < 0)
 		return prog;
 	link = bpf_raw_tracepoint_open(btf ? NULL : p->name, prog);

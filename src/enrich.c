@@ -32,8 +32,11 @@ static int func_names_build(struct enricher *en)
 		const struct probe *p = &pl->v[i];
 
 		if (p->kind == PROBE_TP)
-			snprintf(en->func_names[i], sizeof(en->func_names[i]), "%s:%s",
+			snprintf(en->func_names[i], sizeof(en->func_names[i]), "%.64s:%.128s",
 				 p->group, p->name);
+		else if (p->kind == PROBE_BPF_PROG)
+			snprintf(en->func_names[i], sizeof(en->func_names[i]), "%.128s[%.64s]",
+				 p->name, p->group);
 		else
 			snprintf(en->func_names[i], sizeof(en->func_names[i]), "%s", p->name);
 	}

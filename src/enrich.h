@@ -17,7 +17,7 @@ struct pods;
 /* Everything that turns numbers into names; lives off the BPF event path. */
 struct enricher {
 	const struct probe_list *probes;
-	char (*func_names)[192];    /* display name per probe */
+	char (*func_names)[256];    /* display name per probe */
 	struct ksyms *ksyms;
 	struct drop_reasons *reasons;
 	struct ifnames *ifnames;

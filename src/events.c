@@ -34,6 +34,7 @@ enum { SRC_RING = 1, SRC_SIGNAL, SRC_TIMER };
 struct event_reader {
 	struct ring_buffer *rb;
 	event_handler_fn fn;
+	void (*batch_end)(void *ctx);
 	void *ctx;
 	int epfd, sigfd, timerfd;
 	int stop;   /* set by the sample callback when the handler asks */
@@ -56,8 +57,8 @@ static int epoll_add(int epfd, int fd, uint32_t tag)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
-int event_reader_new(int ringbuf_fd, event_handler_fn fn, void *ctx,
-		     struct event_reader **out)
+int event_reader_new(int ringbuf_fd, event_handler_fn fn, void (*batch_end)(void *ctx),
+		     void *ctx, struct event_reader **out)
 {
 	struct event_reader *r = calloc(1, sizeof(*r));
 	sigset_t mask;
@@ -66,6 +67,7 @@ int event_reader_new(int ringbuf_fd, event_handler_fn fn, void *ctx,
 	if (!r)
 		return -ENOMEM;
 	r->fn = fn;
+	r->batch_end = batch_end;
 	r->ctx = ctx;
 	r->epfd = r->sigfd = r->timerfd = -1;
 	r->rb = ring_buffer__new(ringbuf_fd, on_sample, r, NULL);
@@ -126,6 +128,8 @@ static int drain_batch(struct event_reader *r)
 
 	if (n < 0 && !r->stop)
 		return -EIO;
+	if (n > 0 && r->batch_end)
+		r->batch_end(r->ctx);
 	if (n >= BATCH_EVENTS && !r->stop)
 		nanosleep(&nap, NULL);
 	return 0;

@@ -10,8 +10,9 @@ typedef int (*event_handler_fn)(void *ctx, const void *data, size_t size);
 
 struct event_reader;
 
-int event_reader_new(int ringbuf_fd, event_handler_fn fn, void *ctx,
-		     struct event_reader **out);
+/* batch_end (may be NULL) runs after each drained batch: flush the output there. */
+int event_reader_new(int ringbuf_fd, event_handler_fn fn, void (*batch_end)(void *ctx),
+		     void *ctx, struct event_reader **out);
 /*
  * Waits for events until SIGINT/SIGTERM (blocked and read through a
  * signalfd: no flag set from a handler), the duration (seconds, 0 for

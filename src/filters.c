@@ -47,7 +47,7 @@ static int resolve_netns(struct filter_set *f, const struct options *o, char *er
 
 static bool pods_wanted(const struct options *o)
 {
-	return o->filter_pod.n || o->filter_pod_label.n || o->cri_endpoint;
+	return o->filter_pod.n || o->filter_pod_label.n || o->filter_container || o->cri_endpoint;
 }
 
 /* Opens the runtime when asked; otherwise only if one answers, to name pods on events. */
@@ -89,7 +89,7 @@ static int resolve_pods(struct filter_set *f, const struct options *o, char *err
 	size_t n = 0;
 	int ret = open_pods(f, o, err, len);
 
-	if (ret || !(o->filter_pod.n || o->filter_pod_label.n))
+	if (ret || !(o->filter_pod.n || o->filter_pod_label.n || o->filter_container))
 		return ret;
 	ret = pods_select(f->pods, &sel, &inodes, &n, err, len);
 	for (size_t i = 0; !ret && i < n; i++)

@@ -313,7 +313,7 @@ static void last_line(const char *buf, char *out, size_t len)
 }
 
 int loader_clone(struct loader *l, const char *tmpl, uint32_t probe_id,
-		 uint32_t attach_btf_id, int attach_btf_obj_fd, char *log, size_t loglen)
+		 const struct clone_target *target, char *log, size_t loglen)
 {
 	struct template *t = template_find(l, tmpl);
 	struct bpf_insn *insns;
@@ -329,8 +329,9 @@ int loader_clone(struct loader *l, const char *tmpl, uint32_t probe_id,
 	for (int attempt = 0; attempt < 2; attempt++) {
 		LIBBPF_OPTS(bpf_prog_load_opts, po,
 			.expected_attach_type = t->attach,
-			.attach_btf_id = attach_btf_id,
-			.attach_btf_obj_fd = attach_btf_obj_fd,
+			.attach_btf_id = target->btf_id,
+			.attach_btf_obj_fd = target->btf_obj_fd,
+			.attach_prog_fd = target->prog_fd,
 			.prog_btf_fd = t->btf_fd,
 			.func_info = t->func_info,
 			.func_info_cnt = t->fi_cnt,

@@ -39,13 +39,19 @@ int loader_new(const struct loader_opts *o, struct loader **out);
 /* Template names are the BPF function names in bpf/pwru.bpf.c. */
 int loader_want(struct loader *l, const char *tmpl, const char *attach_target);
 int loader_load(struct loader *l, char *err, size_t errlen);
+/* What a BTF-verified clone is verified against (all zero for other kinds). */
+struct clone_target {
+	uint32_t btf_id;      /* FUNC or btf_trace_ typedef id */
+	int btf_obj_fd;       /* module BTF object, 0 for vmlinux */
+	int prog_fd;          /* a BPF program, for fentry on TC/XDP programs */
+};
+
 /*
- * Loads a clone of tmpl for one probe. attach_btf_id/obj_fd: the target
- * for BTF-verified kinds (0 otherwise). Returns a program fd or -errno,
+ * Loads a clone of tmpl for one probe. Returns a program fd or -errno,
  * with the verifier's last line in log when it refused.
  */
 int loader_clone(struct loader *l, const char *tmpl, uint32_t probe_id,
-		 uint32_t attach_btf_id, int attach_btf_obj_fd, char *log, size_t loglen);
+		 const struct clone_target *target, char *log, size_t loglen);
 int loader_map_fd(const struct loader *l, const char *map);
 /* The loaded template itself, for kinds attached many times (kprobes). */
 int loader_prog_fd(const struct loader *l, const char *tmpl);

@@ -24,17 +24,22 @@ void output_text_header(FILE *f, const struct output_cfg *c)
 	fputc('\n', f);
 }
 
+/* Names from user space or the runtime may carry anything: keep the columns intact. */
+static void printable(char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			*s = '?';
+	}
+}
+
 static void print_process(FILE *f, const struct pwru_event *e)
 {
 	char comm[PWRU_COMM_LEN + 1], proc[48];
 
 	memcpy(comm, e->comm, PWRU_COMM_LEN);
 	comm[PWRU_COMM_LEN] = '\0';
-	/* A name from user space may carry anything: keep the columns intact. */
-	for (char *p = comm; *p; p++) {
-		if (*p <= ' ' || *p == 0x7f)
-			*p = '?';
-	}
+	printable(comm);
 	snprintf(proc, sizeof(proc), "%s(%u)", comm[0] ? comm : "<empty>", e->pid);
 	fprintf(f, " %-22s", proc);
 }
@@ -96,6 +101,7 @@ void output_text_event(FILE *f, const struct output_cfg *c, const struct record 
 
 		if (r->pod)
 			snprintf(pod, sizeof(pod), "%s/%s", r->pod->namespace_, r->pod->name);
+		printable(pod);
 		fprintf(f, " %-24s", pod);
 	}
 	if (c->meta)

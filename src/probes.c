@@ -93,7 +93,7 @@ void probes_name_filter_free(void *re)
 	}
 }
 
-static struct probe *probe_push(struct probe_list *l)
+struct probe *probes_push(struct probe_list *l)
 {
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 256;
@@ -136,7 +136,7 @@ static int add_func(struct probe_list *l, const struct btf *btf, uint32_t id,
 	pos = btf_skb_param_pos(btf, t->type, 0, &nargs);
 	if (pos < 0 || pos >= MAX_FUNC_SKB_POS)
 		return 0;
-	p = probe_push(l);
+	p = probes_push(l);
 	if (!p)
 		return -ENOMEM;
 	snprintf(p->name, sizeof(p->name), "%s", name);
@@ -163,7 +163,7 @@ static int add_tracepoint(struct probe_list *l, const struct btf *btf, uint32_t 
 	pos = btf_skb_param_pos(btf, t->type, 1, &nargs);
 	if (pos < 0 || pos >= MAX_TP_SKB_POS)
 		return 0;
-	p = probe_push(l);
+	p = probes_push(l);
 	if (!p)
 		return -ENOMEM;
 	snprintf(p->name, sizeof(p->name), "%s", name);

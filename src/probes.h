@@ -8,7 +8,7 @@
 
 struct btf;
 
-enum probe_kind { PROBE_FUNC, PROBE_TP };
+enum probe_kind { PROBE_FUNC, PROBE_TP, PROBE_BPF_PROG };
 
 /* Probes whose arguments carry more than the skb get their own programs. */
 enum probe_special {
@@ -31,6 +31,7 @@ struct probe {
 	uint32_t btf_id;       /* FUNC, or the btf_trace_<name> typedef */
 	int btf_obj_fd;        /* 0: vmlinux; else the module's BTF object */
 	uint64_t addr;         /* from kallsyms, functions only */
+	uint32_t prog_id;      /* PROBE_BPF_PROG: the traced program */
 	enum probe_state state;
 	int err;               /* negative errno when state == PROBE_FAILED */
 };
@@ -56,6 +57,8 @@ struct probe_query {
 int probes_discover(const struct probe_query *q, struct probe_list *out,
 		    char *err, size_t errlen);
 void probes_free(struct probe_list *l);
+/* Appends a zeroed probe; NULL when out of memory. */
+struct probe *probes_push(struct probe_list *l);
 
 /* Exposed for tests: skb argument position of a FUNC_PROTO, or -1. */
 int btf_skb_param_pos(const struct btf *btf, uint32_t proto_id, int first, int *nargs);

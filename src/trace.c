@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "backend.h"
+#include "bpf_progs.h"
 #include "drop_reasons.h"
 #include "enrich.h"
 #include "events.h"
@@ -78,6 +79,20 @@ static int discover_probes(struct trace *t, const char *tracefs)
 
 	if (ret)
 		return ret;
+	if (o->filter_trace_xdp) {
+		snprintf(t->err, sizeof(t->err), "--filter-trace-xdp is not supported yet");
+		return -EOPNOTSUPP;
+	}
+	if (o->filter_trace_tc) {
+		if (strcmp(t->backend->name, "fentry")) {
+			snprintf(t->err, sizeof(t->err), "--filter-trace-tc needs the fentry backend "
+				 "(this run uses %s)", t->backend->name);
+			return -EOPNOTSUPP;
+		}
+		ret = bpf_progs_discover_tc(&t->probes, t->err, sizeof(t->err));
+		if (ret)
+			return ret;
+	}
 	if (q.want_funcs && !t->probes.ftrace_checked)
 		fprintf(stderr, "available_filter_functions is not readable: "
 				"keeping every function BTF lists\n");
@@ -116,6 +131,8 @@ static void list_probes(const struct probe_list *pl)
 
 		if (p->kind == PROBE_TP)
 			printf("%s:%s\n", p->group, p->name);
+		else if (p->kind == PROBE_BPF_PROG)
+			printf("%s[%s]\n", p->name, p->group);
 		else
 			printf("%s\n", p->name);
 	}
@@ -180,6 +197,14 @@ static int on_event(void *ctx, const void *data, size_t size)
 	if (t->o->output_limit_lines && t->printed >= t->o->output_limit_lines)
 		return 1;
 	return 0;
+}
+
+/* Events reach a pipe (kubectl logs, | grep) as they happen, one write per batch. */
+static void flush_output(void *ctx)
+{
+	struct trace *t = ctx;
+
+	fflush(t->out);
 }
 
 static int open_output(struct trace *t)
@@ -253,7 +278,7 @@ static int trace_events(struct trace *t)
 	struct event_reader *r = NULL;
 	int ret;
 
-	ret = event_reader_new(loader_map_fd(t->loader, "events"), on_event, t, &r);
+	ret = event_reader_new(loader_map_fd(t->loader, "events"), on_event, flush_output, t, &r);
 	if (ret) {
 		snprintf(t->err, sizeof(t->err), "ring buffer: %s", strerror(-ret));
 		return ret;

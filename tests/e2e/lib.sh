@@ -147,3 +147,10 @@ run_tests() {
 	done
 	return $failed
 }
+
+# "prog:ID" / "link:ID" for every BPF program or link a process holds, read
+# from its fds' fdinfo (Debian's bpftool cannot show owner pids).
+bpf_objects_of_pid() {
+	local key=${1}_id
+	cat /proc/"$2"/fdinfo/* 2>/dev/null | awk -v k="$key:" -v kind="$1" '$1 == k { print kind ":" $2 }' | sort -u
+}

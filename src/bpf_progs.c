@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Loaded BPF programs as probes: TC classifiers, by id, with their main function's BTF. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "bpf_progs.h"
+
+/* The BTF id of the program's entry function: func_info's first record. */
+static int prog_main_func(int fd, struct bpf_prog_info *info, uint32_t *type_id)
+{
+	struct bpf_func_info fi = {};
+	uint32_t len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	info->nr_func_info = 1;
+	info->func_info_rec_size = sizeof(fi);
+	info->func_info = (uint64_t)(uintptr_t)&fi;
+	if (bpf_obj_get_info_by_fd(fd, info, &len))
+		return -errno;
+	if (!info->btf_id || !info->nr_func_info)
+		return -ENOENT;  /* no BTF: fentry cannot be verified against it */
+	*type_id = fi.type_id;
+	return 0;
+}
+
+static int add_tc_prog(struct probe_list *pl, uint32_t id)
+{
+	struct bpf_prog_info info;
+	uint32_t type_id = 0;
+	struct probe *p;
+	int fd = bpf_prog_get_fd_by_id(id), ret;
+
+	if (fd < 0)
+		return 0; /* gone meanwhile */
+	ret = prog_main_func(fd, &info, &type_id);
+	close(fd);
+	if (ret || info.type != BPF_PROG_TYPE_SCHED_CLS)
+		return 0;
+	p = probes_push(pl);
+	if (!p)
+		return -ENOMEM;
+	snprintf(p->name, sizeof(p->name), "%s", info.name[0] ? info.name : "tc_prog");
+	snprintf(p->group, sizeof(p->group), "tc");
+	p->kind = PROBE_BPF_PROG;
+	p->prog_id = id;
+	p->btf_id = type_id;
+	p->skb_pos = 0;
+	return 0;
+}
+
+int bpf_progs_discover_tc(struct probe_list *pl, char *err, size_t errlen)
+{
+	uint32_t id = 0;
+	size_t before = pl->n;
+	int ret = 0;
+
+	while (!ret && !bpf_prog_get_next_id(id, &id))
+		ret = add_tc_prog(pl, id);
+	if (!ret && pl->n == before) {
+		snprintf(err, errlen, "--filter-trace-tc: no TC program with BTF is loaded");
+		return -ENOENT;
+	}
+	return ret;
+}
