@@ -4,7 +4,8 @@
 #   BENCH naive-kprobe ...                      (vm-kbench: serial libbpf kprobes)
 #   BENCH kprobe-multi ...                      (vm-kbench -m: one libbpf multi link)
 #   BENCH fentry-minimal ...                    (vm-kbench -f: 2-insn fentry per function)
-#   BENCH backend=B attach_s=.. detach_s=.. per_packet_us=.. untraced_us=.. ratio=..
+#   BENCH backend=B start_to_listening_s=.. sigint_to_exit_s=.. per_packet_us=..
+#         untraced_us=.. ratio=..   and pwru's own Attached/Detached lines
 # Env: BACKENDS (default "kprobe kprobe-multi fentry"), PACKETS (default 20000)
 set -eu
 . scenario-lib.sh
@@ -38,8 +39,10 @@ for b in $BACKENDS; do
 	t2=$EPOCHREALTIME
 	pwru_stop
 	t3=$EPOCHREALTIME
-	echo "BENCH backend=$b attach_s=$(elapsed "$t0" "$t1") detach_s=$(elapsed "$t2" "$t3")" \
-		"per_packet_us=$traced untraced_us=$base ratio=$(awk -v a="$traced" -v b="$base" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')" \
-		"$(grep -E -m1 -i 'attached|functions|probes' "$PWRU_ERR" | tr -s ' ' | cut -c1-120)"
+	# wall times include pwru's start-up (BTF, symbols); pwru's own
+	# "Attached N ... in X ms" / "Detached N in X ms" lines follow
+	echo "BENCH backend=$b start_to_listening_s=$(elapsed "$t0" "$t1") sigint_to_exit_s=$(elapsed "$t2" "$t3")" \
+		"per_packet_us=$traced untraced_us=$base ratio=$(awk -v a="$traced" -v b="$base" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')"
+	grep -E '^(Attached|Detached) ' "$PWRU_ERR" | sed "s/^/BENCH backend=$b pwru: /" || true
 done
 finish
