@@ -511,4 +511,35 @@ int pwru_fe_sk_drop(__u64 *ctx)
 {
 	return fentry_drop(ctx, (struct sk_buff *)ctx[1], (__u32)ctx[2]);
 }
+
+/*
+ * --filter-track-skb across copies: when a tracked skb is cloned or copied,
+ * the new one is tracked too. fexit sees the arguments and the result
+ * (ctx[nargs]); these are not probes and emit nothing.
+ */
+static __always_inline int track_copy(struct sk_buff *old, struct sk_buff *new)
+{
+	__u64 o = (__u64)old, n = (__u64)new;
+	__u8 one = 1;
+
+	if (!CFG.track_skb || !new)
+		return 0;
+	if (bpf_map_lookup_elem(&tracked_skbs, &o))
+		bpf_map_update_elem(&tracked_skbs, &n, &one, BPF_ANY);
+	return 0;
+}
+
+/* skb_clone(skb, gfp), skb_copy(skb, gfp) */
+SEC("pwru_fexit")
+int pwru_fx_copy2(__u64 *ctx)
+{
+	return track_copy((struct sk_buff *)ctx[0], (struct sk_buff *)ctx[2]);
+}
+
+/* __pskb_copy_fclone(skb, headroom, gfp, fclone), skb_copy_expand(skb, head, tail, gfp) */
+SEC("pwru_fexit")
+int pwru_fx_copy4(__u64 *ctx)
+{
+	return track_copy((struct sk_buff *)ctx[0], (struct sk_buff *)ctx[4]);
+}
 #endif

@@ -27,6 +27,7 @@
 #include "summary.h"
 #include "trace.h"
 #include "tracefs.h"
+#include "track_copies.h"
 
 #define OUTPUT_BUF_SIZE (1 << 20)
 
@@ -114,6 +115,8 @@ static int load_programs(struct trace *t)
 		return ret;
 	}
 	ret = t->backend->prepare(t->loader, &t->probes);
+	if (!ret && t->o->filter_track_skb)
+		ret = track_copies_prepare(t->loader);
 	if (ret) {
 		snprintf(t->err, sizeof(t->err), "preparing programs: %s", strerror(-ret));
 		return ret;
@@ -175,6 +178,11 @@ static int attach_probes(struct trace *t)
 	if (!t->attached.attached) {
 		snprintf(t->err, sizeof(t->err), "no probe could be attached");
 		return -ENOENT;
+	}
+	if (t->o->filter_track_skb) {
+		ret = track_copies_attach(t->loader, &t->attached);
+		if (ret > 0)
+			fprintf(stderr, "Following tracked skbs into clones and copies (%d functions)\n", ret);
 	}
 	return 0;
 }
