@@ -15,11 +15,11 @@
 #include "loader.h"
 #include "progress.h"
 
-static bool use_tp_btf(void)
+static bool use_tp_btf(const struct loader *l)
 {
 	char why[128];
 
-	return kf_tp_btf(why, sizeof(why)) == 0;
+	return kf_tp_btf(loader_vmlinux(l), why, sizeof(why)) == 0;
 }
 
 static const char *tp_template(const struct probe *p, bool btf, char *buf, size_t len)
@@ -39,11 +39,11 @@ static const char *tp_template(const struct probe *p, bool btf, char *buf, size_
 	return buf;
 }
 
-static int tp_probe_kernel(char *why, size_t len)
+static int tp_probe_kernel(const struct btf *btf, char *why, size_t len)
 {
 	char w1[96], w2[96];
 
-	if (kf_tp_btf(w1, sizeof(w1)) == 0 || kf_raw_tp(w2, sizeof(w2)) == 0)
+	if (kf_tp_btf(btf, w1, sizeof(w1)) == 0 || kf_raw_tp(btf, w2, sizeof(w2)) == 0)
 		return 0;
 	snprintf(why, len, "tp_btf %s, raw_tp %s", w1, w2);
 	return -EOPNOTSUPP;
@@ -51,7 +51,7 @@ static int tp_probe_kernel(char *why, size_t len)
 
 int tracepoints_prepare(struct loader *l, struct probe_list *pl)
 {
-	bool btf = use_tp_btf();
+	bool btf = use_tp_btf(l);
 	char tmpl[64];
 
 	for (size_t i = 0; i < pl->n; i++) {
@@ -94,7 +94,7 @@ static int tp_attach_one(struct loader *l, struct probe *p, uint32_t id, bool bt
 int tracepoints_attach(struct loader *l, struct probe_list *pl, struct attach_set *s,
 		       struct progress *pr)
 {
-	bool btf = use_tp_btf();
+	bool btf = use_tp_btf(l);
 
 	for (size_t i = 0; i < pl->n; i++) {
 		struct probe *p = &pl->v[i];

@@ -63,8 +63,8 @@ static void report_add(char *report, size_t len, const char *fmt1, const char *a
 		snprintf(report + used, len - used, fmt1, a, b);
 }
 
-const struct backend *backend_select(const char *requested, char *report, size_t len,
-				     char *err, size_t errlen)
+const struct backend *backend_select(const char *requested, const struct btf *btf,
+				     char *report, size_t len, char *err, size_t errlen)
 {
 	size_t n;
 	const struct backend *const *b = backends_all(&n);
@@ -79,7 +79,7 @@ const struct backend *backend_select(const char *requested, char *report, size_t
 				 "(kprobe-multi, fentry, kprobe, tracepoint)", requested);
 			return NULL;
 		}
-		if (one->probe_kernel(why, sizeof(why))) {
+		if (one->probe_kernel(btf, why, sizeof(why))) {
 			snprintf(err, errlen, "--backend %s: %s", requested, why);
 			return NULL;
 		}
@@ -91,7 +91,7 @@ const struct backend *backend_select(const char *requested, char *report, size_t
 		return one;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (b[i]->probe_kernel(why, sizeof(why))) {
+		if (b[i]->probe_kernel(btf, why, sizeof(why))) {
 			report_add(report, len, "%s: %s; ", b[i]->name, why);
 			continue;
 		}

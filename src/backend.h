@@ -7,6 +7,7 @@
 
 #include "probes.h"
 
+struct btf;
 struct loader;
 struct progress;
 
@@ -27,7 +28,7 @@ struct backend {
 	const char *name;
 	bool wants_funcs, wants_tracepoints;
 	/* 0 when this kernel can run it; else -errno and a reason in why. */
-	int (*probe_kernel)(char *why, size_t len);
+	int (*probe_kernel)(const struct btf *btf, char *why, size_t len);
 	/* Names the template programs the probes need (loader_want). */
 	int (*prepare)(struct loader *l, struct probe_list *pl);
 	/* Clones and attaches; per-probe failures are counted, not fatal. */
@@ -62,7 +63,7 @@ const struct backend *backend_by_name(const char *name);
  * The requested backend if this kernel runs it, else the first that works,
  * with one line saying why each better one was passed over.
  */
-const struct backend *backend_select(const char *requested, char *report, size_t len,
-				     char *err, size_t errlen);
+const struct backend *backend_select(const char *requested, const struct btf *btf,
+				     char *report, size_t len, char *err, size_t errlen);
 
 #endif

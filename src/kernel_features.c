@@ -14,16 +14,9 @@ static const struct bpf_insn ret0[] = {
 	{ .code = BPF_JMP | BPF_EXIT },
 };
 
-static int btf_id_of(const char *name, int kind)
+static int btf_id_of(const struct btf *btf, const char *name, int kind)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
-	int id;
-
-	if (!btf)
-		return -errno;
-	id = btf__find_by_name_kind(btf, name, kind);
-	btf__free(btf);
-	return id;
+	return btf ? btf__find_by_name_kind(btf, name, kind) : -ENOENT;
 }
 
 static int load_trivial(enum bpf_prog_type type, enum bpf_attach_type attach,
@@ -48,9 +41,9 @@ static int verdict(int fd, const char *what, char *why, size_t len)
 	return fd;
 }
 
-int kf_tp_btf(char *why, size_t len)
+int kf_tp_btf(const struct btf *btf, char *why, size_t len)
 {
-	int id = btf_id_of("btf_trace_kfree_skb", BTF_KIND_TYPEDEF);
+	int id = btf_id_of(btf, "btf_trace_kfree_skb", BTF_KIND_TYPEDEF);
 
 	if (id < 0) {
 		snprintf(why, len, "no kfree_skb tracepoint in BTF");
@@ -60,14 +53,14 @@ int kf_tp_btf(char *why, size_t len)
 		       "refused", why, len);
 }
 
-int kf_raw_tp(char *why, size_t len)
+int kf_raw_tp(const struct btf *btf, char *why, size_t len)
 {
 	return verdict(load_trivial(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0), "refused", why, len);
 }
 
-int kf_fentry(char *why, size_t len)
+int kf_fentry(const struct btf *btf, char *why, size_t len)
 {
-	int id = btf_id_of("ip_rcv", BTF_KIND_FUNC);
+	int id = btf_id_of(btf, "ip_rcv", BTF_KIND_FUNC);
 
 	if (id < 0) {
 		snprintf(why, len, "no BTF for kernel functions");
@@ -82,7 +75,7 @@ static int has_kprobe_pmu(void)
 	return access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0;
 }
 
-int kf_kprobe(char *why, size_t len)
+int kf_kprobe(const struct btf *btf, char *why, size_t len)
 {
 	if (!has_kprobe_pmu()) {
 		snprintf(why, len, "not available (no kprobe support in this kernel)");
@@ -91,7 +84,7 @@ int kf_kprobe(char *why, size_t len)
 	return verdict(load_trivial(BPF_PROG_TYPE_KPROBE, 0, 0), "refused", why, len);
 }
 
-int kf_kprobe_multi(char *why, size_t len)
+int kf_kprobe_multi(const struct btf *btf, char *why, size_t len)
 {
 	const char *syms[] = { "ip_rcv" };
 	LIBBPF_OPTS(bpf_link_create_opts, lo,

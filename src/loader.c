@@ -368,6 +368,11 @@ int loader_map_fd(const struct loader *l, const char *map)
 	return -ENOENT;
 }
 
+const struct btf *loader_vmlinux(const struct loader *l)
+{
+	return l->o.vmlinux;
+}
+
 int loader_prog_fd(const struct loader *l, const char *tmpl)
 {
 	for (int o = 0; o < OBJ_MAX; o++) {

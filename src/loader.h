@@ -8,6 +8,7 @@
 
 #include "pwru.h"
 
+struct btf;
 struct bpf_program;
 struct bpf_prog_load_opts;
 struct loader;
@@ -22,6 +23,7 @@ typedef int (*loader_rewrite_fn)(void *arg, struct bpf_program *prog,
 				 struct bpf_prog_load_opts *opts, int direct);
 
 struct loader_opts {
+	const struct btf *vmlinux;    /* parsed once by the caller, outlives the loader */
 	struct pwru_config cfg;
 	uint32_t ringbuf_size;
 	loader_rewrite_fn rewrite;
@@ -53,6 +55,7 @@ struct clone_target {
 int loader_clone(struct loader *l, const char *tmpl, uint32_t probe_id,
 		 const struct clone_target *target, char *log, size_t loglen);
 int loader_map_fd(const struct loader *l, const char *map);
+const struct btf *loader_vmlinux(const struct loader *l);
 /* The loaded template itself, for kinds attached many times (kprobes). */
 int loader_prog_fd(const struct loader *l, const char *tmpl);
 void loader_free(struct loader *l);

@@ -150,9 +150,10 @@ static int add_func(struct probe_list *l, const struct btf *btf, uint32_t id,
 }
 
 static int add_tracepoint(struct probe_list *l, const struct btf *btf, uint32_t id,
-			  const char *name, const char *tracefs)
+			  const char *name, const struct tracefs_events *events)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
+	const char *group;
 	struct probe *p;
 	int nargs, pos;
 
@@ -167,8 +168,8 @@ static int add_tracepoint(struct probe_list *l, const struct btf *btf, uint32_t 
 	if (!p)
 		return -ENOMEM;
 	snprintf(p->name, sizeof(p->name), "%s", name);
-	if (tracefs_event_group(tracefs, name, p->group, sizeof(p->group)))
-		snprintf(p->group, sizeof(p->group), "tp");
+	group = tracefs_event_group(events, name);
+	snprintf(p->group, sizeof(p->group), "%s", group ? group : "tp");
 	p->kind = PROBE_TP;
 	p->skb_pos = pos;
 	p->nargs = nargs;
@@ -180,10 +181,13 @@ static int add_tracepoint(struct probe_list *l, const struct btf *btf, uint32_t 
 static int scan_btf(const struct probe_query *q, struct probe_list *l,
 		    const struct btf *btf, uint32_t first_id, const char *group, void *re)
 {
+	struct tracefs_events *events = NULL;
 	uint32_t n = btf__type_cnt(btf);
 	static const char tp_prefix[] = "btf_trace_";
 	int ret = 0;
 
+	if (q->want_tracepoints)
+		tracefs_events_load(q->tracefs, &events); /* without it: group "tp" */
 	for (uint32_t id = first_id; id < n && !ret; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		const char *name = btf__name_by_offset(btf, t->name_off);
@@ -195,9 +199,10 @@ static int scan_btf(const struct probe_query *q, struct probe_list *l,
 			   !strncmp(name, tp_prefix, sizeof(tp_prefix) - 1)) {
 			name += sizeof(tp_prefix) - 1;
 			if (probes_name_filter_match(re, name))
-				ret = add_tracepoint(l, btf, id, name, q->tracefs);
+				ret = add_tracepoint(l, btf, id, name, events);
 		}
 	}
+	tracefs_events_free(events);
 	return ret;
 }
 
@@ -270,7 +275,7 @@ int probes_discover(const struct probe_query *q, struct probe_list *out,
 		if (ret)
 			return ret;
 	}
-	vmlinux = btf__load_vmlinux_btf();
+	vmlinux = q->vmlinux ? (struct btf *)q->vmlinux : btf__load_vmlinux_btf();
 	if (!vmlinux) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot read kernel BTF (/sys/kernel/btf/vmlinux): %s",
@@ -295,7 +300,8 @@ int probes_discover(const struct probe_query *q, struct probe_list *out,
 cleanup:
 	if (ret)
 		probes_free(out);
-	btf__free(vmlinux);
+	if (vmlinux != q->vmlinux)
+		btf__free(vmlinux);
 	probes_name_filter_free(re);
 	return ret;
 }

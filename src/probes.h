@@ -51,6 +51,7 @@ struct probe_query {
 	int n_kmods;
 	bool all_kmods;
 	const char *tracefs;         /* mounted tracefs dir, or NULL */
+	const struct btf *vmlinux;   /* parsed kernel BTF; NULL: parse it here */
 };
 
 /* Finds every function and tracepoint taking a struct sk_buff *. */

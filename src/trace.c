@@ -2,6 +2,7 @@
 /* The pipeline, start to end; every stage below lives in its own file. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,9 @@ struct trace {
 	struct attach_set attached;
 	struct btf *vmlinux;
 	struct enricher en;
+	pthread_t ksyms_thread;     /* /proc/kallsyms parses while we attach */
+	bool ksyms_started;
+	int ksyms_err;
 	struct output_cfg ocfg;
 	struct drop_summary drops;
 	FILE *out;
@@ -75,6 +79,7 @@ static int discover_probes(struct trace *t, const char *tracefs)
 		.n_kmods = o->kmods.n,
 		.all_kmods = o->all_kmods,
 		.tracefs = tracefs,
+		.vmlinux = t->vmlinux,
 	};
 	int ret = probes_discover(&q, &t->probes, t->err, sizeof(t->err));
 
@@ -103,6 +108,7 @@ static int discover_probes(struct trace *t, const char *tracefs)
 static int load_programs(struct trace *t)
 {
 	struct loader_opts lo = {
+		.vmlinux = t->vmlinux,
 		.ringbuf_size = t->o->ringbuf_size,
 	};
 	int ret;
@@ -243,15 +249,37 @@ static int setup_enricher(struct trace *t)
 	ret = enricher_init(en, &t->probes, &t->ocfg);
 	if (ret)
 		return ret;
-	t->vmlinux = btf__load_vmlinux_btf();
-	if (t->vmlinux)
-		drop_reasons_load(t->vmlinux, &en->reasons);
-	if (ksyms_load("/proc/kallsyms", &en->ksyms))
-		fprintf(stderr, "/proc/kallsyms unreadable: drop sites print as addresses\n");
+	drop_reasons_load(t->vmlinux, &en->reasons);
 	en->ifnames = ifnames_new(t->o->host_root);
 	en->pods = t->filters.pods;
 	en->stacks_fd = loader_map_fd(t->loader, "stacks");
 	return 0;
+}
+
+static void *load_ksyms(void *arg)
+{
+	struct trace *t = arg;
+
+	t->ksyms_err = ksyms_load("/proc/kallsyms", &t->en.ksyms);
+	return NULL;
+}
+
+/* 200k symbols take a few hundred ms to parse: do it on the other core. */
+static void ksyms_start(struct trace *t)
+{
+	t->ksyms_started = pthread_create(&t->ksyms_thread, NULL, load_ksyms, t) == 0;
+	if (!t->ksyms_started)
+		load_ksyms(t);
+}
+
+static void ksyms_wait(struct trace *t)
+{
+	if (t->ksyms_started)
+		pthread_join(t->ksyms_thread, NULL);
+	t->ksyms_started = false;
+	if (t->ksyms_err)
+		fprintf(stderr, "/proc/kallsyms unreadable: drop sites print as addresses\n");
+	t->ksyms_err = 0;
 }
 
 static void detach_probes(struct trace *t)
@@ -291,6 +319,7 @@ static int trace_events(struct trace *t)
 		snprintf(t->err, sizeof(t->err), "ring buffer: %s", strerror(-ret));
 		return ret;
 	}
+	ksyms_wait(t);
 	if (!t->o->output_json)
 		output_text_header(t->out, &t->ocfg);
 	fprintf(stderr, "Listening for events...\n");
@@ -316,6 +345,8 @@ static void block_signals(void)
 
 static void trace_cleanup(struct trace *t)
 {
+	if (t->ksyms_started)
+		pthread_join(t->ksyms_thread, NULL);
 	if (t->attached.n_links || t->attached.n_progs)
 		attach_set_detach(&t->attached, NULL);
 	loader_free(t->loader);
@@ -357,7 +388,16 @@ int run_trace(const struct options *o)
 	ret = filters_resolve(&t.filters, o, t.err, sizeof(t.err));
 	if (ret)
 		goto cleanup;
-	t.backend = backend_select(o->backend, report, sizeof(report), t.err, sizeof(t.err));
+	/* Parsed once and shared: every parse of the kernel's BTF costs ~0.2 s. */
+	t.vmlinux = btf__load_vmlinux_btf();
+	if (!t.vmlinux) {
+		ret = -errno;
+		snprintf(t.err, sizeof(t.err), "cannot read kernel BTF (/sys/kernel/btf/vmlinux): %s",
+			 strerror(errno));
+		goto cleanup;
+	}
+	t.backend = backend_select(o->backend, t.vmlinux, report, sizeof(report), t.err,
+				   sizeof(t.err));
 	if (!t.backend) {
 		ret = -EOPNOTSUPP;
 		goto cleanup;
@@ -371,6 +411,7 @@ int run_trace(const struct options *o)
 		list_probes(&t.probes);
 		goto cleanup;
 	}
+	ksyms_start(&t);
 	ret = load_programs(&t);
 	if (!ret)
 		ret = open_output(&t);

@@ -35,12 +35,68 @@ const char *tracefs_find(void)
 	return NULL;
 }
 
-int tracefs_event_group(const char *tracefs, const char *name, char *group, size_t len)
+struct tracefs_event {
+	char *name;
+	char *group;
+};
+
+struct tracefs_events {
+	struct tracefs_event *v;
+	size_t n, cap;
+};
+
+static int cmp_event(const void *a, const void *b)
+{
+	return strcmp(((const struct tracefs_event *)a)->name, ((const struct tracefs_event *)b)->name);
+}
+
+static int events_push(struct tracefs_events *e, const char *group, const char *name)
+{
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 1024;
+		struct tracefs_event *v = realloc(e->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		e->v = v;
+		e->cap = cap;
+	}
+	e->v[e->n].name = strdup(name);
+	e->v[e->n].group = strdup(group);
+	if (!e->v[e->n].name || !e->v[e->n].group) {
+		free(e->v[e->n].name);
+		free(e->v[e->n].group);
+		return -ENOMEM;
+	}
+	e->n++;
+	return 0;
+}
+
+static int events_of_group(struct tracefs_events *e, const char *tracefs, const char *group)
 {
 	char path[512];
 	struct dirent *de;
-	struct stat st;
-	int ret = -ENOENT;
+	int ret = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/events/%s", tracefs, group);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while (!ret && (de = readdir(d))) {
+		if (de->d_name[0] != '.' && de->d_type == DT_DIR)
+			ret = events_push(e, group, de->d_name);
+	}
+	closedir(d);
+	return ret;
+}
+
+int tracefs_events_load(const char *tracefs, struct tracefs_events **out)
+{
+	struct tracefs_events *e;
+	char path[512];
+	struct dirent *de;
+	int ret = 0;
 	DIR *d;
 
 	if (!tracefs)
@@ -49,18 +105,45 @@ int tracefs_event_group(const char *tracefs, const char *name, char *group, size
 	d = opendir(path);
 	if (!d)
 		return -errno;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/events/%s/%s", tracefs, de->d_name, name);
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			snprintf(group, len, "%s", de->d_name);
-			ret = 0;
-			break;
-		}
+	e = calloc(1, sizeof(*e));
+	if (!e) {
+		closedir(d);
+		return -ENOMEM;
+	}
+	while (!ret && (de = readdir(d))) {
+		if (de->d_name[0] != '.' && de->d_type == DT_DIR)
+			ret = events_of_group(e, tracefs, de->d_name);
 	}
 	closedir(d);
-	return ret;
+	if (ret) {
+		tracefs_events_free(e);
+		return ret;
+	}
+	qsort(e->v, e->n, sizeof(*e->v), cmp_event);
+	*out = e;
+	return 0;
+}
+
+const char *tracefs_event_group(const struct tracefs_events *e, const char *name)
+{
+	struct tracefs_event key = { .name = (char *)name }, *r;
+
+	if (!e)
+		return NULL;
+	r = bsearch(&key, e->v, e->n, sizeof(*e->v), cmp_event);
+	return r ? r->group : NULL;
+}
+
+void tracefs_events_free(struct tracefs_events *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->n; i++) {
+		free(e->v[i].name);
+		free(e->v[i].group);
+	}
+	free(e->v);
+	free(e);
 }
 
 struct tracefs_funcs {

@@ -12,8 +12,12 @@
  */
 const char *tracefs_find(void);
 
-/* The event's system ("skb" for kfree_skb), from events/<group>/<name>. */
-int tracefs_event_group(const char *tracefs, const char *name, char *group, size_t len);
+/* Every event's system ("skb" for kfree_skb), from one pass over events/<group>/<name>. */
+struct tracefs_events;
+int tracefs_events_load(const char *tracefs, struct tracefs_events **out);
+/* The group of an event name, or NULL. */
+const char *tracefs_event_group(const struct tracefs_events *e, const char *name);
+void tracefs_events_free(struct tracefs_events *e);
 
 struct tracefs_funcs;
 /* available_filter_functions; -errno when it cannot be read. */

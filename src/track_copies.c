@@ -27,7 +27,7 @@ int track_copies_prepare(struct loader *l)
 	int ret;
 
 	/* fexit shares fentry's fate: where fentry is refused, so is this */
-	if (kf_fentry(why, sizeof(why)))
+	if (kf_fentry(loader_vmlinux(l), why, sizeof(why)))
 		return 0;
 	ret = loader_want(l, "pwru_fx_copy2", "skb_clone");
 	if (!ret)
@@ -60,16 +60,12 @@ static int attach_one(struct loader *l, const struct btf *btf, const struct copy
 
 int track_copies_attach(struct loader *l, struct attach_set *s)
 {
-	struct btf *btf;
+	const struct btf *btf = loader_vmlinux(l);
 	int n = 0;
 
-	if (loader_prog_fd(l, "pwru_fx_copy2") < 0 && loader_prog_fd(l, "pwru_fx_copy4") < 0)
+	if (!btf || (loader_prog_fd(l, "pwru_fx_copy2") < 0 && loader_prog_fd(l, "pwru_fx_copy4") < 0))
 		return 0;
-	btf = btf__load_vmlinux_btf();
-	if (!btf)
-		return -errno;
 	for (size_t i = 0; i < N_COPY_FUNCS; i++)
 		n += attach_one(l, btf, &copy_funcs[i], s) == 0;
-	btf__free(btf);
 	return n;
 }
