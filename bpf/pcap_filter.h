@@ -74,6 +74,7 @@ struct pcap_frame {
 	__u64 caplen;    /* readable (linear) bytes from data */
 	__u64 wire_len;  /* whole packet length from data */
 	__u32 l2;        /* 1: data is the Ethernet header */
+	__u32 absent;    /* 1: no header to filter on yet: never matches */
 };
 
 /* Bytes from head to 'off', clamped so the filter reads nothing outside the buffer. */
@@ -93,6 +94,7 @@ static __always_inline void pcap_frame_at(struct sk_buff *skb, struct pcap_frame
 	/* skb->len counts from skb->data; the wire length counts from our start. */
 	fr->wire_len = len + data_off > off ? len + data_off - off : 0;
 	fr->l2 = l2;
+	fr->absent = 0;
 }
 
 /*
@@ -122,12 +124,19 @@ static __always_inline void pcap_frame_of(struct sk_buff *skb, struct pcap_frame
 					  enum pcap_layer layer)
 {
 	__u16 mac = RD(skb, mac_header);
+	__u16 network;
 
 	if (layer == PCAP_LAYER_L2 ||
-	    (layer == PCAP_LAYER_AUTO && mac != (__u16)~0U && pcap_dev_is_ethernet(skb)))
+	    (layer == PCAP_LAYER_AUTO && mac != (__u16)~0U && pcap_dev_is_ethernet(skb))) {
 		pcap_frame_at(skb, fr, mac, 1);
-	else
-		pcap_frame_at(skb, fr, RD(skb, network_header), 0);
+		return;
+	}
+	/* A fresh skb's network_header is 0 until the IP layer sets it (TCP's
+	 * transmit path, before ip_queue_xmit): filtering the headroom there
+	 * would be filtering garbage. */
+	network = RD(skb, network_header);
+	pcap_frame_at(skb, fr, network, 0);
+	fr->absent = network == 0;
 }
 
 /* The tag the kernel moved out of the frame into skb metadata, if any. */
@@ -179,6 +188,8 @@ static __always_inline int pcap_frame_match(struct sk_buff *skb, struct pcap_fra
 {
 	__u16 proto_be, tci;
 
+	if (fr->absent)
+		return 0;
 	if (!fr->l2)
 		return pcap_filter_l3(fr->data, fr->data + fr->caplen, fr->wire_len) != 0;
 	if (pcap_skb_vlan(skb, &proto_be, &tci))
