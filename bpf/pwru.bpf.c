@@ -149,21 +149,17 @@ static __always_inline void fill_l4(struct pwru_tuple *t, void *l4)
  * the packet; the version nibble decides v4/v6 (skb->protocol is still
  * unset on parts of the local output path).
  */
-static __always_inline int fill_tuple(struct pwru_tuple *t, struct sk_buff *skb)
+static __always_inline int fill_tuple_at(struct pwru_tuple *t, unsigned char *nh)
 {
-	unsigned char *head = RD(skb, head);
-	__u16 nh_off = RD(skb, network_header);
 	struct iphdr ip4;
 	struct ipv6hdr ip6;
 	__u8 vers;
 
-	if (nh_off == (__u16)~0U || !head)
-		return 0;
-	if (bpf_probe_read_kernel(&vers, 1, head + nh_off))
+	if (bpf_probe_read_kernel(&vers, 1, nh))
 		return 0;
 	vers >>= 4;
 	if (vers == 4) {
-		if (bpf_probe_read_kernel(&ip4, sizeof(ip4), head + nh_off))
+		if (bpf_probe_read_kernel(&ip4, sizeof(ip4), nh))
 			return 0;
 		__builtin_memcpy(t->saddr, &ip4.saddr, 4);
 		__builtin_memcpy(t->daddr, &ip4.daddr, 4);
@@ -171,20 +167,30 @@ static __always_inline int fill_tuple(struct pwru_tuple *t, struct sk_buff *skb)
 		t->l4proto = ip4.protocol;
 		/* Only the first fragment carries ports. */
 		if (!(ip4.frag_off & bpf_htons(0x1fff)))
-			fill_l4(t, head + nh_off + (ip4.ihl & 0xf) * 4);
+			fill_l4(t, nh + (ip4.ihl & 0xf) * 4);
 		return 1;
 	}
 	if (vers == 6) {
-		if (bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh_off))
+		if (bpf_probe_read_kernel(&ip6, sizeof(ip6), nh))
 			return 0;
 		__builtin_memcpy(t->saddr, &ip6.saddr, 16);
 		__builtin_memcpy(t->daddr, &ip6.daddr, 16);
 		t->l3 = 6;
 		t->l4proto = ip6.nexthdr;
-		fill_l4(t, head + nh_off + sizeof(ip6));
+		fill_l4(t, nh + sizeof(ip6));
 		return 1;
 	}
 	return 0;
+}
+
+static __always_inline int fill_tuple(struct pwru_tuple *t, struct sk_buff *skb)
+{
+	unsigned char *head = RD(skb, head);
+	__u16 nh_off = RD(skb, network_header);
+
+	if (nh_off == (__u16)~0U || !head)
+		return 0;
+	return fill_tuple_at(t, head + nh_off);
 }
 
 static __always_inline void fill_meta(struct pwru_event *e, struct sk_buff *skb)
@@ -472,6 +478,66 @@ int pwru_##kind##_sk_drop(struct pt_regs *ctx)                            \
 
 KPROBE_KIND(kp, "pwru_kprobe")
 KPROBE_KIND(kpm, "pwru_kprobe_multi")
+
+/*
+ * --filter-trace-xdp: fentry on an XDP program sees the kernel's struct
+ * xdp_buff for the program's xdp_md. There is no skb yet: the event carries
+ * the frame's device, length and tuple, and the pcap filter runs on the
+ * Ethernet frame. It lives in the probe_read object because xdp->data is an
+ * untyped pointer the verifier only lets us read through a helper.
+ */
+static __always_inline int xdp_matches(struct net_device *dev, void *data, void *end)
+{
+	if (CFG.filter_mark)
+		return 0; /* no skb, no mark */
+	if (CFG.filter_ifindex && RD(dev, ifindex) != CFG.filter_ifindex)
+		return 0;
+	if (CFG.filter_netns && !netns_wanted(RD(dev, nd_net.net, ns.inum)))
+		return 0;
+	if (CFG.has_pcap_filter && !pcap_filter_l2(data, end, end - data))
+		return 0;
+	return 1;
+}
+
+SEC("pwru_fentry")
+int pwru_fe_xdp(__u64 *ctx)
+{
+	struct xdp_buff *xdp = (struct xdp_buff *)ctx[0];
+	void *data = RD(xdp, data), *end = RD(xdp, data_end);
+	struct net_device *dev = RD(xdp, rxq, dev);
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct pwru_event *e;
+	__u16 proto = 0;
+
+	if (!xdp_matches(dev, data, end))
+		return 0;
+	count(PWRU_CNT_MATCHED);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(PWRU_CNT_LOST);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts = bpf_ktime_get_ns();
+	e->probe_id = probe_id();
+	e->pid = pid_tgid >> 32;
+	e->cpu = bpf_get_smp_processor_id();
+	e->stack_id = -1;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->netns = RD(dev, nd_net.net, ns.inum);
+	e->ifindex = RD(dev, ifindex);
+	e->mtu = RD(dev, mtu);
+	e->len = end - data;
+	bpf_probe_read_kernel(&proto, sizeof(proto), data + 12);
+	e->proto = bpf_ntohs(proto);
+	if (CFG.output_tuple && (e->proto == 0x0800 || e->proto == 0x86dd)) {
+		if (fill_tuple_at(&e->tuple, data + 14))
+			e->flags |= PWRU_EV_TUPLE;
+	}
+	bpf_ringbuf_submit(e, 0);
+	count(PWRU_CNT_EMITTED);
+	return 0;
+}
 #endif
 
 #if PWRU_DIRECT

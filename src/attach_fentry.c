@@ -26,6 +26,29 @@ static bool in_vmlinux(const struct probe *p)
 /* Verify templates against a function every kernel has when the list has none. */
 #define FALLBACK_SKB0_TARGET "netif_receive_skb"
 
+static bool is_xdp(const struct probe *p)
+{
+	return p->kind == PROBE_BPF_PROG && !strcmp(p->group, "xdp");
+}
+
+/*
+ * TC programs take the skb as their only argument: the ordinary template.
+ * XDP programs get their own, verified against the first XDP program.
+ */
+static int want_prog_template(struct loader *l, const struct probe *p)
+{
+	int fd, ret;
+
+	if (!is_xdp(p))
+		return loader_want(l, "pwru_fe_skb0", FALLBACK_SKB0_TARGET);
+	fd = bpf_prog_get_fd_by_id(p->prog_id);
+	if (fd < 0)
+		return -errno;
+	ret = loader_want_prog(l, "pwru_fe_xdp", fd, p->prog_func);
+	close(fd);
+	return ret;
+}
+
 static int fe_prepare(struct loader *l, struct probe_list *pl)
 {
 	char tmpl[64];
@@ -39,10 +62,8 @@ static int fe_prepare(struct loader *l, struct probe_list *pl)
 		if (loader_want(l, func_template(p, "fe", tmpl, sizeof(tmpl)), p->name))
 			return -ENOENT;
 	}
-	/* TC programs take the skb as their only argument */
 	for (size_t i = 0; i < pl->n; i++) {
-		if (pl->v[i].kind == PROBE_BPF_PROG &&
-		    loader_want(l, "pwru_fe_skb0", FALLBACK_SKB0_TARGET))
+		if (pl->v[i].kind == PROBE_BPF_PROG && want_prog_template(l, &pl->v[i]))
 			return -ENOENT;
 	}
 	return tracepoints_prepare(l, pl);
@@ -77,8 +98,11 @@ static void fe_attach_one(void *arg, size_t k)
 	}
 	target.btf_id = p->btf_id;
 	target.btf_obj_fd = p->btf_obj_fd;
-	prog = loader_clone(j->l, func_template(p, "fe", tmpl, sizeof(tmpl)), (uint32_t)i,
-			    &target, NULL, 0);
+	if (is_xdp(p))
+		snprintf(tmpl, sizeof(tmpl), "pwru_fe_xdp");
+	else
+		func_template(p, "fe", tmpl, sizeof(tmpl));
+	prog = loader_clone(j->l, tmpl, (uint32_t)i, &target, NULL, 0);
 	if (target.prog_fd > 0)
 		close(target.prog_fd); /* the clone holds its own reference */
 	if (prog < 0) {

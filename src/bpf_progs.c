@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 
 #include "bpf_progs.h"
 
@@ -26,7 +27,17 @@ static int prog_main_func(int fd, struct bpf_prog_info *info, uint32_t *type_id)
 	return 0;
 }
 
-static int add_tc_prog(struct probe_list *pl, uint32_t id)
+static void func_name(uint32_t btf_obj_id, uint32_t type_id, char *buf, size_t len)
+{
+	struct btf *btf = btf__load_from_kernel_by_id(btf_obj_id);
+	const struct btf_type *t = btf ? btf__type_by_id(btf, type_id) : NULL;
+
+	snprintf(buf, len, "%s", t ? btf__name_by_offset(btf, t->name_off) : "");
+	btf__free(btf);
+}
+
+static int add_prog(struct probe_list *pl, uint32_t id, enum bpf_prog_type type,
+		    const char *group)
 {
 	struct bpf_prog_info info;
 	uint32_t type_id = 0;
@@ -37,13 +48,14 @@ static int add_tc_prog(struct probe_list *pl, uint32_t id)
 		return 0; /* gone meanwhile */
 	ret = prog_main_func(fd, &info, &type_id);
 	close(fd);
-	if (ret || info.type != BPF_PROG_TYPE_SCHED_CLS)
+	if (ret || info.type != type)
 		return 0;
 	p = probes_push(pl);
 	if (!p)
 		return -ENOMEM;
-	snprintf(p->name, sizeof(p->name), "%s", info.name[0] ? info.name : "tc_prog");
-	snprintf(p->group, sizeof(p->group), "tc");
+	snprintf(p->name, sizeof(p->name), "%s", info.name[0] ? info.name : group);
+	snprintf(p->group, sizeof(p->group), "%s", group);
+	func_name(info.btf_id, type_id, p->prog_func, sizeof(p->prog_func));
 	p->kind = PROBE_BPF_PROG;
 	p->prog_id = id;
 	p->btf_id = type_id;
@@ -51,17 +63,28 @@ static int add_tc_prog(struct probe_list *pl, uint32_t id)
 	return 0;
 }
 
-int bpf_progs_discover_tc(struct probe_list *pl, char *err, size_t errlen)
+static int discover(struct probe_list *pl, enum bpf_prog_type type, const char *group,
+		    const char *flag, char *err, size_t errlen)
 {
 	uint32_t id = 0;
 	size_t before = pl->n;
 	int ret = 0;
 
 	while (!ret && !bpf_prog_get_next_id(id, &id))
-		ret = add_tc_prog(pl, id);
+		ret = add_prog(pl, id, type, group);
 	if (!ret && pl->n == before) {
-		snprintf(err, errlen, "--filter-trace-tc: no TC program with BTF is loaded");
+		snprintf(err, errlen, "%s: no %s program with BTF is loaded", flag, group);
 		return -ENOENT;
 	}
 	return ret;
+}
+
+int bpf_progs_discover_tc(struct probe_list *pl, char *err, size_t errlen)
+{
+	return discover(pl, BPF_PROG_TYPE_SCHED_CLS, "tc", "--filter-trace-tc", err, errlen);
+}
+
+int bpf_progs_discover_xdp(struct probe_list *pl, char *err, size_t errlen)
+{
+	return discover(pl, BPF_PROG_TYPE_XDP, "xdp", "--filter-trace-xdp", err, errlen);
 }

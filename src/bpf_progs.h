@@ -14,5 +14,7 @@
  * the kernel's struct sk_buff for the TC program's struct __sk_buff.
  */
 int bpf_progs_discover_tc(struct probe_list *pl, char *err, size_t errlen);
+/* --filter-trace-xdp: the same for XDP programs (the event has no skb yet). */
+int bpf_progs_discover_xdp(struct probe_list *pl, char *err, size_t errlen);
 
 #endif

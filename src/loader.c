@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* BPF objects, template programs and their per-probe clones. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ struct template {
 	enum obj_id obj;
 	bool want;
 	char target[128];
+	int target_prog_fd;   /* > 0: target is a function of this BPF program */
 	bool captured;
 	enum bpf_prog_type type;
 	enum bpf_attach_type attach;
@@ -217,6 +219,23 @@ fail:
 	return ret;
 }
 
+int loader_want_prog(struct loader *l, const char *tmpl, int prog_fd, const char *func)
+{
+	struct template *t = template_find(l, tmpl);
+	int ret;
+
+	if (!t)
+		return -ENOENT;
+	if (t->want)
+		return 0;
+	ret = loader_want(l, tmpl, func);
+	if (!ret) {
+		t->target_prog_fd = fcntl(prog_fd, F_DUPFD_CLOEXEC, 0);
+		ret = t->target_prog_fd < 0 ? -errno : 0;
+	}
+	return ret;
+}
+
 int loader_want(struct loader *l, const char *tmpl, const char *attach_target)
 {
 	struct template *t = template_find(l, tmpl);
@@ -250,7 +269,7 @@ static int object_configure(struct loader *l, enum obj_id o)
 
 		bpf_program__set_autoload(prog, t->want);
 		if (t->want && t->target[0]) {
-			ret = bpf_program__set_attach_target(prog, 0, t->target);
+			ret = bpf_program__set_attach_target(prog, t->target_prog_fd, t->target);
 			if (ret)
 				return ret;
 		}
@@ -395,6 +414,8 @@ void loader_free(struct loader *l)
 	pwru_probe_bpf__destroy(l->probe);
 	handlers_unregister(l);
 	for (size_t i = 0; i < l->nt; i++) {
+		if (l->t[i].target_prog_fd > 0)
+			close(l->t[i].target_prog_fd);
 		free(l->t[i].insns);
 		free(l->t[i].func_info);
 		free(l->t[i].line_info);

@@ -40,6 +40,8 @@ struct loader_opts {
 int loader_new(const struct loader_opts *o, struct loader **out);
 /* Template names are the BPF function names in bpf/pwru.bpf.c. */
 int loader_want(struct loader *l, const char *tmpl, const char *attach_target);
+/* The same, verified against function func of the BPF program prog_fd (dup'ed). */
+int loader_want_prog(struct loader *l, const char *tmpl, int prog_fd, const char *func);
 int loader_load(struct loader *l, char *err, size_t errlen);
 /* What a BTF-verified clone is verified against (all zero for other kinds). */
 struct clone_target {

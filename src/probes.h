@@ -32,6 +32,7 @@ struct probe {
 	int btf_obj_fd;        /* 0: vmlinux; else the module's BTF object */
 	uint64_t addr;         /* from kallsyms, functions only */
 	uint32_t prog_id;      /* PROBE_BPF_PROG: the traced program */
+	char prog_func[64];    /* ... and its entry function's name in its BTF */
 	enum probe_state state;
 	int err;               /* negative errno when state == PROBE_FAILED */
 };

@@ -85,20 +85,17 @@ static int discover_probes(struct trace *t, const char *tracefs)
 
 	if (ret)
 		return ret;
-	if (o->filter_trace_xdp) {
-		snprintf(t->err, sizeof(t->err), "--filter-trace-xdp is not supported yet");
+	if ((o->filter_trace_tc || o->filter_trace_xdp) && strcmp(t->backend->name, "fentry")) {
+		snprintf(t->err, sizeof(t->err), "--filter-trace-%s needs the fentry backend "
+			 "(this run uses %s)", o->filter_trace_tc ? "tc" : "xdp", t->backend->name);
 		return -EOPNOTSUPP;
 	}
-	if (o->filter_trace_tc) {
-		if (strcmp(t->backend->name, "fentry")) {
-			snprintf(t->err, sizeof(t->err), "--filter-trace-tc needs the fentry backend "
-				 "(this run uses %s)", t->backend->name);
-			return -EOPNOTSUPP;
-		}
+	if (o->filter_trace_tc)
 		ret = bpf_progs_discover_tc(&t->probes, t->err, sizeof(t->err));
-		if (ret)
-			return ret;
-	}
+	if (!ret && o->filter_trace_xdp)
+		ret = bpf_progs_discover_xdp(&t->probes, t->err, sizeof(t->err));
+	if (ret)
+		return ret;
 	if (q.want_funcs && !t->probes.ftrace_checked)
 		fprintf(stderr, "available_filter_functions is not readable: "
 				"keeping every function BTF lists\n");
