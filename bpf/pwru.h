@@ -27,6 +27,10 @@
  */
 #define PWRU_PROBE_ID_MAGIC 0x70777275706e6964ULL /* "pwrupnid" */
 
+/* kprobe-multi cookie, high half: 0..4 skb argument index, or one of these. */
+#define PWRU_KPM_KFREE_REASON 5  /* kfree_skb_reason(skb, reason) */
+#define PWRU_KPM_SK_DROP      6  /* sk_skb_reason_drop(sk, skb, reason) */
+
 /* Per-CPU counters, indexes into the "counters" map. */
 enum pwru_counter {
 	PWRU_CNT_EMITTED = 0, /* events reserved and submitted */

@@ -160,7 +160,8 @@ static int fe_attach(struct loader *l, struct probe_list *pl, struct attach_set 
 		attach_set_add_prog(s, j.prog[i]);
 		attach_set_add_link(s, j.link[i]);
 	}
-	s->detach_threads = 4;
+	/* unlinking a trampoline waits for RCU-tasks grace periods: overlap them */
+	s->detach_threads = 32;
 cleanup:
 	free(j.funcs);
 	free(j.prog);

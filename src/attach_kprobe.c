@@ -21,6 +21,8 @@
 #include "progress.h"
 
 #define KPROBE_WORKERS 16
+/* Detaching waits in synchronize_rcu outside the kprobe mutex: overlap more. */
+#define KPROBE_DETACH_WORKERS 64
 
 static int kprobe_pmu_type(void)
 {
@@ -126,7 +128,7 @@ static int kp_attach(struct loader *l, struct probe_list *pl, struct attach_set 
 		attach_set_add_link(s, j.link[i]);
 		attach_set_add_link(s, j.pfd[i]);
 	}
-	s->detach_threads = KPROBE_WORKERS;
+	s->detach_threads = KPROBE_DETACH_WORKERS;
 cleanup:
 	free(j.funcs);
 	free(j.link);

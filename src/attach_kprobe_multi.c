@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kprobe-multi backend (fprobe, 5.18+): one link per template carries
- * every function of that skb position, by address, with the probe id as
- * each address's cookie. One address the kernel refuses fails the whole
- * link, so a refused set is split in halves until the culprits stand alone.
+ * The kprobe-multi backend (fprobe, 5.18+): one link carries every
+ * function, by address; each address's cookie holds the probe id and
+ * where its skb argument is (bpf/pwru.h). One address the kernel refuses
+ * fails the whole link, so a refused set is split in halves until the
+ * culprits stand alone.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,23 +19,35 @@
 
 #define ADDRS_PER_NAME 4
 
+#define KPM_TEMPLATE "pwru_kpm_all"
+
 static int kpm_prepare(struct loader *l, struct probe_list *pl)
 {
-	char tmpl[64];
-
 	for (size_t i = 0; i < pl->n; i++) {
-		if (pl->v[i].kind != PROBE_FUNC)
-			continue;
-		if (loader_want(l, func_template(&pl->v[i], "kpm", tmpl, sizeof(tmpl)), NULL))
-			return -ENOENT;
+		if (pl->v[i].kind == PROBE_FUNC) {
+			if (loader_want(l, KPM_TEMPLATE, NULL))
+				return -ENOENT;
+			break;
+		}
 	}
 	return tracepoints_prepare(l, pl);
+}
+
+static uint64_t kpm_cookie(const struct probe *p, size_t id)
+{
+	uint64_t layout = p->skb_pos;
+
+	if (p->special == SPECIAL_KFREE_SKB_REASON)
+		layout = PWRU_KPM_KFREE_REASON;
+	else if (p->special == SPECIAL_SK_SKB_REASON_DROP)
+		layout = PWRU_KPM_SK_DROP;
+	return layout << 32 | id;
 }
 
 /* One attachable address and the probe it belongs to. */
 struct kpm_target {
 	uint64_t addr;
-	uint64_t cookie;     /* probe index */
+	uint64_t cookie;     /* layout << 32 | probe index */
 };
 
 struct kpm_group {
@@ -78,24 +91,21 @@ static void attach_range(struct kpm_group *g, size_t from, size_t n)
 	if (link >= 0) {
 		attach_set_add_link(g->s, link);
 		for (size_t i = 0; i < n; i++)
-			g->err[g->t[from + i].cookie] = 0;
+			g->err[(uint32_t)g->t[from + i].cookie] = 0;
 		return;
 	}
 	if (n == 1) {
-		if (g->err[g->t[from].cookie] == 1) /* not attached through another address */
-			g->err[g->t[from].cookie] = link;
+		if (g->err[(uint32_t)g->t[from].cookie] == 1) /* not through another address */
+			g->err[(uint32_t)g->t[from].cookie] = link;
 		return;
 	}
 	attach_range(g, from, n / 2);
 	attach_range(g, from + n / 2, n - n / 2);
 }
 
-/* Collects the addresses of every function probe that uses template tmpl. */
-static int collect(struct kpm_group *g, const struct probe_list *pl, const struct ksyms *k,
-		   const char *tmpl)
+/* Collects the addresses of every function probe. */
+static int collect(struct kpm_group *g, const struct probe_list *pl, const struct ksyms *k)
 {
-	char name[64];
-
 	g->n = 0;
 	g->t = malloc(pl->n * ADDRS_PER_NAME * sizeof(*g->t));
 	if (!g->t)
@@ -104,15 +114,15 @@ static int collect(struct kpm_group *g, const struct probe_list *pl, const struc
 		uint64_t addrs[ADDRS_PER_NAME];
 		size_t na;
 
-		if (pl->v[i].kind != PROBE_FUNC ||
-		    strcmp(func_template(&pl->v[i], "kpm", name, sizeof(name)), tmpl))
+		if (pl->v[i].kind != PROBE_FUNC)
 			continue;
 		/* only text symbols are in ksyms: data never reaches the kernel */
 		na = ksyms_addrs(k, pl->v[i].name, addrs, ADDRS_PER_NAME);
 		if (!na)
 			g->err[i] = -ENOENT;
 		for (size_t a = 0; a < na; a++)
-			g->t[g->n++] = (struct kpm_target){ .addr = addrs[a], .cookie = i };
+			g->t[g->n++] = (struct kpm_target){ .addr = addrs[a],
+							   .cookie = kpm_cookie(&pl->v[i], i) };
 	}
 	return 0;
 }
@@ -120,26 +130,19 @@ static int collect(struct kpm_group *g, const struct probe_list *pl, const struc
 static int kpm_attach_funcs(struct loader *l, struct probe_list *pl, struct attach_set *s,
 			    int *err)
 {
-	static const char *const kinds[] = { "skb0", "skb1", "skb2", "skb3", "skb4",
-					     "kfree_reason", "sk_drop" };
+	struct kpm_group g = { .s = s, .err = err, .prog = loader_prog_fd(l, KPM_TEMPLATE) };
 	struct ksyms *k = NULL;
-	int ret = ksyms_load("/proc/kallsyms", &k);
+	int ret;
 
+	if (g.prog < 0)
+		return 0; /* no function probes */
+	ret = ksyms_load("/proc/kallsyms", &k);
 	if (ret)
 		return ret;
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && !ret; i++) {
-		struct kpm_group g = { .s = s, .err = err };
-		char tmpl[64];
-
-		snprintf(tmpl, sizeof(tmpl), "pwru_kpm_%s", kinds[i]);
-		g.prog = loader_prog_fd(l, tmpl);
-		if (g.prog < 0)
-			continue;
-		ret = collect(&g, pl, k, tmpl);
-		if (!ret)
-			attach_range(&g, 0, g.n);
-		free(g.t);
-	}
+	ret = collect(&g, pl, k);
+	if (!ret)
+		attach_range(&g, 0, g.n);
+	free(g.t);
 	ksyms_free(k);
 	return ret;
 }

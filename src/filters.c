@@ -170,7 +170,7 @@ void filters_to_config(const struct filter_set *f, const struct options *o,
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->filter_netns = f->n_netns > 0;
-	if (f->n_netns <= PWRU_NETNS_INLINE) {
+	if (f->n_netns && f->n_netns <= PWRU_NETNS_INLINE) {
 		cfg->netns_inline_n = f->n_netns;
 		memcpy(cfg->netns_inline, f->netns, f->n_netns * sizeof(f->netns[0]));
 	}
