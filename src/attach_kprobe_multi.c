@@ -13,11 +13,8 @@
 
 #include "backend.h"
 #include "kernel_features.h"
-#include "ksyms.h"
 #include "loader.h"
 #include "progress.h"
-
-#define ADDRS_PER_NAME 4
 
 #define KPM_TEMPLATE "pwru_kpm_all"
 
@@ -103,26 +100,25 @@ static void attach_range(struct kpm_group *g, size_t from, size_t n)
 	attach_range(g, from + n / 2, n - n / 2);
 }
 
-/* Collects the addresses of every function probe. */
-static int collect(struct kpm_group *g, const struct probe_list *pl, const struct ksyms *k)
+/*
+ * Collects every function probe's address. trace.c filled them from
+ * kallsyms, whose text symbols only are kept: data never reaches the kernel.
+ */
+static int collect(struct kpm_group *g, const struct probe_list *pl)
 {
 	g->n = 0;
-	g->t = malloc(pl->n * ADDRS_PER_NAME * sizeof(*g->t));
+	g->t = malloc(pl->n * sizeof(*g->t));
 	if (!g->t)
 		return -ENOMEM;
 	for (size_t i = 0; i < pl->n; i++) {
-		uint64_t addrs[ADDRS_PER_NAME];
-		size_t na;
-
 		if (pl->v[i].kind != PROBE_FUNC)
 			continue;
-		/* only text symbols are in ksyms: data never reaches the kernel */
-		na = ksyms_addrs(k, pl->v[i].name, addrs, ADDRS_PER_NAME);
-		if (!na)
+		if (!pl->v[i].addr) {
 			g->err[i] = -ENOENT;
-		for (size_t a = 0; a < na; a++)
-			g->t[g->n++] = (struct kpm_target){ .addr = addrs[a],
-							   .cookie = kpm_cookie(&pl->v[i], i) };
+			continue;
+		}
+		g->t[g->n++] = (struct kpm_target){ .addr = pl->v[i].addr,
+						   .cookie = kpm_cookie(&pl->v[i], i) };
 	}
 	return 0;
 }
@@ -131,19 +127,14 @@ static int kpm_attach_funcs(struct loader *l, struct probe_list *pl, struct atta
 			    int *err)
 {
 	struct kpm_group g = { .s = s, .err = err, .prog = loader_prog_fd(l, KPM_TEMPLATE) };
-	struct ksyms *k = NULL;
 	int ret;
 
 	if (g.prog < 0)
 		return 0; /* no function probes */
-	ret = ksyms_load("/proc/kallsyms", &k);
-	if (ret)
-		return ret;
-	ret = collect(&g, pl, k);
+	ret = collect(&g, pl);
 	if (!ret)
 		attach_range(&g, 0, g.n);
 	free(g.t);
-	ksyms_free(k);
 	return ret;
 }
 

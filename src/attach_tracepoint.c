@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <unistd.h>
+#include "parallel.h"
 #include <bpf/bpf.h>
 
 #include "backend.h"
@@ -69,49 +71,65 @@ int tracepoints_prepare(struct loader *l, struct probe_list *pl)
 	return 0;
 }
 
-static int tp_attach_one(struct loader *l, struct probe *p, uint32_t id, bool btf,
-			 struct attach_set *s)
-{
-	struct clone_target target = { .btf_id = btf ? p->btf_id : 0 };
-	char tmpl[64], log[256] = "";
-	int prog, link;
+struct tp_job {
+	struct loader *l;
+	struct probe_list *pl;
+	size_t *tps;
+	bool btf;
+	int *prog, *link, *err;
+};
 
-	prog = loader_clone(l, tp_template(p, btf, tmpl, sizeof(tmpl)), id, &target,
-			    log, sizeof(log));
-	if (prog < 0)
-		return prog;
-	link = bpf_raw_tracepoint_open(btf ? NULL : p->name, prog);
-	if (link < 0) {
-		link = -errno;
-		close(prog);
-		return link;
+static void tp_attach_job(void *arg, size_t k)
+{
+	struct tp_job *j = arg;
+	size_t i = j->tps[k];
+	struct clone_target target = { .btf_id = j->btf ? j->pl->v[i].btf_id : 0 };
+	char tmpl[64];
+
+	j->prog[i] = loader_clone(j->l, tp_template(&j->pl->v[i], j->btf, tmpl, sizeof(tmpl)),
+				  (uint32_t)i, &target, NULL, 0);
+	if (j->prog[i] < 0) {
+		j->err[i] = j->prog[i];
+		return;
 	}
-	attach_set_add_prog(s, prog);
-	attach_set_add_link(s, link);
-	return 0;
+	j->link[i] = bpf_raw_tracepoint_open(j->btf ? NULL : j->pl->v[i].name, j->prog[i]);
+	j->err[i] = j->link[i] < 0 ? -errno : 0;
+	if (j->err[i])
+		close(j->prog[i]);
 }
 
+/* Each clone is one verification: CPU-bound, so one worker per CPU. */
 int tracepoints_attach(struct loader *l, struct probe_list *pl, struct attach_set *s,
 		       struct progress *pr)
 {
-	bool btf = use_tp_btf(l);
+	struct tp_job j = { .l = l, .pl = pl, .btf = use_tp_btf(l) };
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int ret = -ENOMEM;
 
+	j.tps = calloc(pl->n + 1, sizeof(size_t));
+	j.prog = calloc(pl->n + 1, sizeof(int));
+	j.link = calloc(pl->n + 1, sizeof(int));
+	j.err = calloc(pl->n + 1, sizeof(int));
+	if (!j.tps || !j.prog || !j.link || !j.err)
+		goto cleanup;
+	parallel_for(probes_of_kind(pl, PROBE_TP, j.tps), ncpu > 0 ? (int)ncpu : 1, tp_attach_job,
+		     &j, pr);
 	for (size_t i = 0; i < pl->n; i++) {
-		struct probe *p = &pl->v[i];
-		int ret;
-
-		if (p->kind != PROBE_TP)
+		if (pl->v[i].kind != PROBE_TP)
 			continue;
-		ret = tp_attach_one(l, p, (uint32_t)i, btf, s);
-		p->state = ret ? PROBE_FAILED : PROBE_ATTACHED;
-		p->err = ret;
-		if (ret)
-			s->failed++;
-		else
-			s->attached++;
-		progress_step(pr, 1);
+		probe_set_result(&pl->v[i], s, j.err[i]);
+		if (j.err[i])
+			continue;
+		attach_set_add_prog(s, j.prog[i]);
+		attach_set_add_link(s, j.link[i]);
 	}
-	return 0;
+	ret = 0;
+cleanup:
+	free(j.tps);
+	free(j.prog);
+	free(j.link);
+	free(j.err);
+	return ret;
 }
 
 const struct backend backend_tracepoint = {

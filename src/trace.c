@@ -161,12 +161,50 @@ static double mono_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+static void *load_ksyms(void *arg)
+{
+	struct trace *t = arg;
+
+	t->ksyms_err = ksyms_load("/proc/kallsyms", &t->en.ksyms);
+	return NULL;
+}
+
+/* 200k symbols take a few hundred ms to parse: do it on the other core. */
+static void ksyms_start(struct trace *t)
+{
+	t->ksyms_started = pthread_create(&t->ksyms_thread, NULL, load_ksyms, t) == 0;
+	if (!t->ksyms_started)
+		load_ksyms(t);
+}
+
+static void ksyms_wait(struct trace *t)
+{
+	if (t->ksyms_started)
+		pthread_join(t->ksyms_thread, NULL);
+	t->ksyms_started = false;
+	if (t->ksyms_err)
+		fprintf(stderr, "/proc/kallsyms unreadable: drop sites print as addresses\n");
+	t->ksyms_err = 0;
+}
+
+/* Function addresses for backends that attach by address (kprobe-multi). */
+static void fill_func_addrs(struct trace *t)
+{
+	ksyms_wait(t);
+	for (size_t i = 0; i < t->probes.n; i++) {
+		if (t->probes.v[i].kind == PROBE_FUNC)
+			t->probes.v[i].addr = ksyms_addr(t->en.ksyms, t->probes.v[i].name);
+	}
+}
+
 static int attach_probes(struct trace *t)
 {
 	double start = mono_ms();
 	struct progress p;
 	int ret;
 
+	if (!strcmp(t->backend->name, "kprobe-multi"))
+		fill_func_addrs(t);
 	progress_start(&p, stderr, t->o->progress_tty, "Attaching probes", t->probes.n);
 	ret = t->backend->attach(t->loader, &t->probes, &t->attached, &p);
 	progress_end(&p);
@@ -251,32 +289,6 @@ static int setup_enricher(struct trace *t)
 	en->pods = t->filters.pods;
 	en->stacks_fd = loader_map_fd(t->loader, "stacks");
 	return 0;
-}
-
-static void *load_ksyms(void *arg)
-{
-	struct trace *t = arg;
-
-	t->ksyms_err = ksyms_load("/proc/kallsyms", &t->en.ksyms);
-	return NULL;
-}
-
-/* 200k symbols take a few hundred ms to parse: do it on the other core. */
-static void ksyms_start(struct trace *t)
-{
-	t->ksyms_started = pthread_create(&t->ksyms_thread, NULL, load_ksyms, t) == 0;
-	if (!t->ksyms_started)
-		load_ksyms(t);
-}
-
-static void ksyms_wait(struct trace *t)
-{
-	if (t->ksyms_started)
-		pthread_join(t->ksyms_thread, NULL);
-	t->ksyms_started = false;
-	if (t->ksyms_err)
-		fprintf(stderr, "/proc/kallsyms unreadable: drop sites print as addresses\n");
-	t->ksyms_err = 0;
 }
 
 static void detach_probes(struct trace *t)
