@@ -138,6 +138,7 @@ static int fe_attach(struct loader *l, struct probe_list *pl, struct attach_set 
 	struct fe_job j = { .l = l, .pl = pl };
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int ret = tracepoints_attach(l, pl, s, pr);
+	size_t n;
 
 	if (ret)
 		return ret;
@@ -150,16 +151,9 @@ static int fe_attach(struct loader *l, struct probe_list *pl, struct attach_set 
 		goto cleanup;
 	}
 	/* Verification is CPU-bound: one worker per CPU. */
-	parallel_for(fentry_probes(pl, j.funcs), ncpu > 0 ? (int)ncpu : 1, fe_attach_one, &j, pr);
-	for (size_t i = 0; i < pl->n; i++) {
-		if (pl->v[i].kind == PROBE_TP)
-			continue;
-		probe_set_result(&pl->v[i], s, j.err[i]);
-		if (j.err[i])
-			continue;
-		attach_set_add_prog(s, j.prog[i]);
-		attach_set_add_link(s, j.link[i]);
-	}
+	n = fentry_probes(pl, j.funcs);
+	parallel_for(n, ncpu > 0 ? (int)ncpu : 1, fe_attach_one, &j, pr);
+	attach_results_apply(pl, s, j.funcs, n, j.prog, j.link, j.err);
 	/* unlinking a trampoline waits for RCU-tasks grace periods: overlap them */
 	s->detach_threads = 32;
 cleanup:

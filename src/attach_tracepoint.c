@@ -105,6 +105,7 @@ int tracepoints_attach(struct loader *l, struct probe_list *pl, struct attach_se
 	struct tp_job j = { .l = l, .pl = pl, .btf = use_tp_btf(l) };
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int ret = -ENOMEM;
+	size_t n;
 
 	j.tps = calloc(pl->n + 1, sizeof(size_t));
 	j.prog = calloc(pl->n + 1, sizeof(int));
@@ -112,17 +113,9 @@ int tracepoints_attach(struct loader *l, struct probe_list *pl, struct attach_se
 	j.err = calloc(pl->n + 1, sizeof(int));
 	if (!j.tps || !j.prog || !j.link || !j.err)
 		goto cleanup;
-	parallel_for(probes_of_kind(pl, PROBE_TP, j.tps), ncpu > 0 ? (int)ncpu : 1, tp_attach_job,
-		     &j, pr);
-	for (size_t i = 0; i < pl->n; i++) {
-		if (pl->v[i].kind != PROBE_TP)
-			continue;
-		probe_set_result(&pl->v[i], s, j.err[i]);
-		if (j.err[i])
-			continue;
-		attach_set_add_prog(s, j.prog[i]);
-		attach_set_add_link(s, j.link[i]);
-	}
+	n = probes_of_kind(pl, PROBE_TP, j.tps);
+	parallel_for(n, ncpu > 0 ? (int)ncpu : 1, tp_attach_job, &j, pr);
+	attach_results_apply(pl, s, j.tps, n, j.prog, j.link, j.err);
 	ret = 0;
 cleanup:
 	free(j.tps);

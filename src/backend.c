@@ -33,6 +33,20 @@ const char *func_template(const struct probe *p, const char *kind, char *buf, si
 	return buf;
 }
 
+void attach_results_apply(struct probe_list *pl, struct attach_set *s, const size_t *idx,
+			  size_t n, const int *prog, const int *link, const int *err)
+{
+	for (size_t k = 0; k < n; k++) {
+		size_t i = idx[k];
+
+		probe_set_result(&pl->v[i], s, err[i]);
+		if (err[i])
+			continue;
+		attach_set_add_prog(s, prog[i]);
+		attach_set_add_link(s, link[i]);
+	}
+}
+
 size_t probes_of_kind(const struct probe_list *pl, enum probe_kind kind, size_t *idx)
 {
 	size_t n = 0;

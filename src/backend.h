@@ -53,6 +53,12 @@ int tracepoints_attach(struct loader *l, struct probe_list *pl, struct attach_se
 const char *func_template(const struct probe *p, const char *kind, char *buf, size_t len);
 /* Fills idx with the indexes of probes of this kind; returns how many. */
 size_t probes_of_kind(const struct probe_list *pl, enum probe_kind kind, size_t *idx);
+/*
+ * Records the outcome of n probes (indexes idx into pl) from per-probe
+ * arrays filled by parallel workers: prog and link fds where err is 0.
+ */
+void attach_results_apply(struct probe_list *pl, struct attach_set *s, const size_t *idx,
+			  size_t n, const int *prog, const int *link, const int *err);
 /* Records one probe's outcome and counts it. */
 void probe_set_result(struct probe *p, struct attach_set *s, int err);
 

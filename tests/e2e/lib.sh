@@ -3,16 +3,6 @@
 
 fail() { FAIL_MSG="$*"; }
 
-wait_listening() {
-	local err=$1 pid=$2
-	for _ in $(seq 1 300); do
-		grep -q '^Listening for events' "$err" 2>/dev/null && return 0
-		kill -0 "$pid" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
-
 # run_pwru_around "COMMANDS" PWRU-ARGS...: start pwru, run the traffic, stop
 # it with SIGINT. Output in $WORK/out and $WORK/err.
 run_pwru_around() {

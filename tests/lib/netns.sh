@@ -43,9 +43,15 @@ pwru_start() {
 	local out=$1 err=$2; shift 2
 	"$PWRU" "$@" >"$out" 2>"$err" &
 	PWRU_PID=$!
+	wait_listening "$err" "$PWRU_PID"
+}
+
+# wait_listening ERR-FILE PID: until pwru says it listens (30 s at most), or dies.
+wait_listening() {
+	local err=$1 pid=$2
 	for _ in $(seq 1 300); do
 		grep -q '^Listening for events' "$err" 2>/dev/null && return 0
-		kill -0 "$PWRU_PID" 2>/dev/null || return 1
+		kill -0 "$pid" 2>/dev/null || return 1
 		sleep 0.1
 	done
 	return 1
