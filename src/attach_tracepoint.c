@@ -41,6 +41,18 @@ static const char *tp_template(const struct probe *p, bool btf, char *buf, size_
 	return buf;
 }
 
+static bool loaded_any_tp_btf(const struct loader *l)
+{
+	char tmpl[32];
+
+	for (int pos = 0; pos < 5; pos++) {
+		snprintf(tmpl, sizeof(tmpl), "pwru_tp_skb%d", pos);
+		if (loader_prog_fd(l, tmpl) >= 0)
+			return true;
+	}
+	return loader_prog_fd(l, "pwru_tp_kfree") >= 0 || loader_prog_fd(l, "pwru_tp_consume") >= 0;
+}
+
 static int tp_probe_kernel(const struct btf *btf, char *why, size_t len)
 {
 	char w1[96], w2[96];
@@ -102,7 +114,8 @@ static void tp_attach_job(void *arg, size_t k)
 int tracepoints_attach(struct loader *l, struct probe_list *pl, struct attach_set *s,
 		       struct progress *pr)
 {
-	struct tp_job j = { .l = l, .pl = pl, .btf = use_tp_btf(l) };
+	/* prepare chose the kind; reading it back keeps both halves in step */
+	struct tp_job j = { .l = l, .pl = pl, .btf = loaded_any_tp_btf(l) };
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int ret = -ENOMEM;
 	size_t n;

@@ -160,17 +160,3 @@ uint64_t ksyms_addr(const struct ksyms *k, const char *name)
 
 	return k && i < k->n ? k->by_name[i]->addr : 0;
 }
-
-size_t ksyms_addrs(const struct ksyms *k, const char *name, uint64_t *out, size_t max)
-{
-	size_t n = 0;
-
-	if (!k)
-		return 0;
-	for (size_t i = first_named(k, name); i < k->n && n < max; i++) {
-		if (strcmp(k->by_name[i]->name, name))
-			break;
-		out[n++] = k->by_name[i]->addr;
-	}
-	return n;
-}

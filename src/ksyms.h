@@ -14,7 +14,5 @@ void ksyms_free(struct ksyms *k);
 int ksyms_format(const struct ksyms *k, uint64_t addr, char *buf, size_t len);
 /* Address of a symbol by name, 0 when absent (binary search on a name index). */
 uint64_t ksyms_addr(const struct ksyms *k, const char *name);
-/* Every address of a name (static functions may share one); returns the count. */
-size_t ksyms_addrs(const struct ksyms *k, const char *name, uint64_t *out, size_t max);
 
 #endif
