@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # pwru: build, test, bench, demo.  `make V=1` prints full commands.
 OUT      ?= build
 .DEFAULT_GOAL := all
@@ -37,7 +38,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I$(OUT) 
 LIB_SRCS     := $(wildcard src/*.c)
 BPF_PROGS    := pwru_direct pwru_probe
 GEN_HDRS     :=
-TEST_SUITES  :=
+TEST_SUITES  := tests/lib/format-check.sh
 BENCH_TARGETS :=
 TEST_DEPS    :=
 BINS         := $(OUT)/pwru
@@ -57,7 +58,7 @@ LIB_OBJS  = $(patsubst %.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 SKELS     = $(patsubst %,$(OUT)/%.skel.h,$(BPF_PROGS))
 
 .SECONDARY:
-.PHONY: all deps clean test test-asan bench demo install
+.PHONY: all deps clean test test-asan bench demo install format format-check
 # The default build also leaves ./pwru at the top, where the README runs it.
 all: $(BINS) $(if $(SAN),,pwru)
 
@@ -111,6 +112,13 @@ export OUT
 export PWRU = $(abspath $(OUT)/pwru)
 test: all $(TEST_DEPS)
 	$(Q)tests/lib/run-suites.sh $(TEST_SUITES)
+
+# The house layout (.clang-format, kernel style, 100 columns); format-check runs in `make test`.
+format:
+	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	$(Q)out=$$(tests/lib/format-check.sh); echo "$$out"; ! echo "$$out" | grep -q '^FAIL'
 
 test-asan:
 	$(Q)$(MAKE) OUT=build-asan SAN=1 test

@@ -30,12 +30,12 @@
  *                        re-inserted): always translated with probe-read
  *                        loads, since direct loads need skb memory.
  */
-#define PCAP_PLACEHOLDER(name)                                                   \
-	static __noinline int name(void *data, void *data_end, __u64 wire_len) \
-	{                                                                        \
-		int ret = 0;                                                     \
+#define PCAP_PLACEHOLDER(name)                                                                     \
+	static __noinline int name(void *data, void *data_end, __u64 wire_len)                     \
+	{                                                                                          \
+		int ret = 0;                                                                       \
 		asm volatile("" : "+r"(ret) : "r"(data), "r"(data_end), "r"(wire_len) : "memory"); \
-		return ret;                                                      \
+		return ret;                                                                        \
 	}
 
 PCAP_PLACEHOLDER(pcap_filter_l2)
@@ -60,7 +60,7 @@ struct {
 
 /* Kernels before 6.1 flag a hardware-accelerated tag in a bit field. */
 struct sk_buff___pcap_pre61 {
-	__u8 vlan_present: 1;
+	__u8 vlan_present : 1;
 } __attribute__((preserve_access_index));
 
 enum pcap_layer {
@@ -70,16 +70,16 @@ enum pcap_layer {
 };
 
 struct pcap_frame {
-	void *data;      /* first byte the filter sees */
-	__u64 caplen;    /* readable (linear) bytes from data */
-	__u64 wire_len;  /* whole packet length from data */
-	__u32 l2;        /* 1: data is the Ethernet header */
-	__u32 absent;    /* 1: no header to filter on yet: never matches */
+	void *data;	/* first byte the filter sees */
+	__u64 caplen;	/* readable (linear) bytes from data */
+	__u64 wire_len; /* whole packet length from data */
+	__u32 l2;	/* 1: data is the Ethernet header */
+	__u32 absent;	/* 1: no header to filter on yet: never matches */
 };
 
 /* Bytes from head to 'off', clamped so the filter reads nothing outside the buffer. */
-static __always_inline void pcap_frame_at(struct sk_buff *skb, struct pcap_frame *fr,
-					  __u32 off, __u32 l2)
+static __always_inline void pcap_frame_at(struct sk_buff *skb, struct pcap_frame *fr, __u32 off,
+					  __u32 l2)
 {
 	unsigned char *head = RD(skb, head);
 	__u64 tail = RD(skb, tail);

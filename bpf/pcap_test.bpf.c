@@ -27,7 +27,7 @@
 extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
 
 #define TEST_PUSH_VLAN (1u << 31)
-#define TEST_VLAN_AD   (1u << 16)
+#define TEST_VLAN_AD (1u << 16)
 
 SEC("pcap_test")
 int pcap_test_run(struct __sk_buff *ctx)
@@ -37,7 +37,8 @@ int pcap_test_run(struct __sk_buff *ctx)
 	struct sk_buff *skb;
 
 	if (vlan & TEST_PUSH_VLAN)
-		bpf_skb_vlan_push(ctx, bpf_htons(vlan & TEST_VLAN_AD ? 0x88a8 : 0x8100), vlan & 0xffff);
+		bpf_skb_vlan_push(ctx, bpf_htons(vlan & TEST_VLAN_AD ? 0x88a8 : 0x8100),
+				  vlan & 0xffff);
 	if (ctx->cb[2])
 		return 1;
 	skb = bpf_cast_to_kern_ctx(ctx);

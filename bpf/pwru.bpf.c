@@ -134,8 +134,7 @@ static __always_inline void fill_l4(struct pwru_tuple *t, void *l4)
 {
 	__u16 ports[2] = {};
 
-	if (t->l4proto != IPPROTO_TCP && t->l4proto != IPPROTO_UDP &&
-	    t->l4proto != IPPROTO_SCTP)
+	if (t->l4proto != IPPROTO_TCP && t->l4proto != IPPROTO_UDP && t->l4proto != IPPROTO_SCTP)
 		return;
 	bpf_probe_read_kernel(ports, sizeof(ports), l4);
 	t->sport = bpf_ntohs(ports[0]);
@@ -221,9 +220,9 @@ static __always_inline void fill_skb_str(struct pwru_event_skb *es, struct sk_bu
 }
 
 struct probe_ctx {
-	void *ctx;          /* the program's context, for stack helpers */
+	void *ctx; /* the program's context, for stack helpers */
 	struct sk_buff *skb;
-	__u32 probe_id;     /* from the attach cookie when has_id, else patched */
+	__u32 probe_id; /* from the attach cookie when has_id, else patched */
 	__u32 has_id;
 	__u64 func_addr;
 	__u64 caller;
@@ -321,14 +320,13 @@ static __always_inline void untrack_skb(struct sk_buff *skb)
 
 #if PWRU_DIRECT
 /* tp_btf: ctx[i] is the tracepoint's i-th argument after its hidden __data. */
-#define TP_BTF_SKB(pos)                                                   \
-SEC("pwru_tp_btf")                                                        \
-int pwru_tp_skb##pos(__u64 *ctx)                                           \
-{                                                                         \
-	struct probe_ctx pc = { .ctx = ctx,                               \
-				.skb = (struct sk_buff *)ctx[pos] };      \
-	return handle_skb(&pc);                                           \
-}
+#define TP_BTF_SKB(pos)                                                                  \
+	SEC("pwru_tp_btf")                                                               \
+	int pwru_tp_skb##pos(__u64 *ctx)                                                 \
+	{                                                                                \
+		struct probe_ctx pc = { .ctx = ctx, .skb = (struct sk_buff *)ctx[pos] }; \
+		return handle_skb(&pc);                                                  \
+	}
 TP_BTF_SKB(0)
 TP_BTF_SKB(1)
 TP_BTF_SKB(2)
@@ -364,14 +362,13 @@ int pwru_tp_consume(__u64 *ctx)
 }
 #else
 /* raw_tp: the same arguments, but untyped: every read goes through probe_read. */
-#define RAW_TP_SKB(pos)                                                   \
-SEC("pwru_raw_tp")                                                        \
-int pwru_raw_skb##pos(struct bpf_raw_tracepoint_args *ctx)                  \
-{                                                                         \
-	struct probe_ctx pc = { .ctx = ctx,                               \
-				.skb = (struct sk_buff *)ctx->args[pos] };\
-	return handle_skb(&pc);                                           \
-}
+#define RAW_TP_SKB(pos)                                                                        \
+	SEC("pwru_raw_tp")                                                                     \
+	int pwru_raw_skb##pos(struct bpf_raw_tracepoint_args *ctx)                             \
+	{                                                                                      \
+		struct probe_ctx pc = { .ctx = ctx, .skb = (struct sk_buff *)ctx->args[pos] }; \
+		return handle_skb(&pc);                                                        \
+	}
 RAW_TP_SKB(0)
 RAW_TP_SKB(1)
 RAW_TP_SKB(2)
@@ -424,8 +421,10 @@ static __always_inline void kprobe_caller(struct probe_ctx *pc, struct pt_regs *
 static __always_inline int kprobe_skb(struct pt_regs *regs, struct sk_buff *skb)
 {
 	struct probe_ctx pc = {
-		.ctx = regs, .skb = skb,
-		.probe_id = (__u32)bpf_get_attach_cookie(regs), .has_id = 1,
+		.ctx = regs,
+		.skb = skb,
+		.probe_id = (__u32)bpf_get_attach_cookie(regs),
+		.has_id = 1,
 	};
 
 	kprobe_caller(&pc, regs);
@@ -436,8 +435,12 @@ static __always_inline int kprobe_skb(struct pt_regs *regs, struct sk_buff *skb)
 static __always_inline int kprobe_drop(struct pt_regs *regs, struct sk_buff *skb, __u32 reason)
 {
 	struct probe_ctx pc = {
-		.ctx = regs, .skb = skb, .drop_reason = reason, .flags = PWRU_EV_DROP,
-		.probe_id = (__u32)bpf_get_attach_cookie(regs), .has_id = 1,
+		.ctx = regs,
+		.skb = skb,
+		.drop_reason = reason,
+		.flags = PWRU_EV_DROP,
+		.probe_id = (__u32)bpf_get_attach_cookie(regs),
+		.has_id = 1,
 	};
 	__u64 ret = 0;
 
@@ -450,31 +453,31 @@ static __always_inline int kprobe_drop(struct pt_regs *regs, struct sk_buff *skb
 	return 0;
 }
 
-#define KPROBE_SKB(kind, sec, pos, parm)                                  \
-SEC(sec)                                                                  \
-int pwru_##kind##_skb##pos(struct pt_regs *ctx)                           \
-{                                                                         \
-	return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM##parm(ctx)); \
-}
+#define KPROBE_SKB(kind, sec, pos, parm)                                           \
+	SEC(sec)                                                                   \
+	int pwru_##kind##_skb##pos(struct pt_regs *ctx)                            \
+	{                                                                          \
+		return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM##parm(ctx)); \
+	}
 
-#define KPROBE_KIND(kind, sec)                                            \
-KPROBE_SKB(kind, sec, 0, 1)                                               \
-KPROBE_SKB(kind, sec, 1, 2)                                               \
-KPROBE_SKB(kind, sec, 2, 3)                                               \
-KPROBE_SKB(kind, sec, 3, 4)                                               \
-KPROBE_SKB(kind, sec, 4, 5)                                               \
-SEC(sec)                                                                  \
-int pwru_##kind##_kfree_reason(struct pt_regs *ctx)                       \
-{                                                                         \
-	return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx),      \
-			   (__u32)PT_REGS_PARM2(ctx));                     \
-}                                                                         \
-SEC(sec)                                                                  \
-int pwru_##kind##_sk_drop(struct pt_regs *ctx)                            \
-{                                                                         \
-	return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx),      \
-			   (__u32)PT_REGS_PARM3(ctx));                     \
-}
+#define KPROBE_KIND(kind, sec)                                                \
+	KPROBE_SKB(kind, sec, 0, 1)                                           \
+	KPROBE_SKB(kind, sec, 1, 2)                                           \
+	KPROBE_SKB(kind, sec, 2, 3)                                           \
+	KPROBE_SKB(kind, sec, 3, 4)                                           \
+	KPROBE_SKB(kind, sec, 4, 5)                                           \
+	SEC(sec)                                                              \
+	int pwru_##kind##_kfree_reason(struct pt_regs *ctx)                   \
+	{                                                                     \
+		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx), \
+				   (__u32)PT_REGS_PARM2(ctx));                \
+	}                                                                     \
+	SEC(sec)                                                              \
+	int pwru_##kind##_sk_drop(struct pt_regs *ctx)                        \
+	{                                                                     \
+		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx), \
+				   (__u32)PT_REGS_PARM3(ctx));                \
+	}
 
 KPROBE_KIND(kp, "pwru_kprobe")
 
@@ -490,11 +493,16 @@ int pwru_kpm_all(struct pt_regs *ctx)
 	__u32 layout = bpf_get_attach_cookie(ctx) >> 32;
 
 	switch (layout) {
-	case 0: return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx));
-	case 1: return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx));
-	case 2: return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM3(ctx));
-	case 3: return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM4(ctx));
-	case 4: return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM5(ctx));
+	case 0:
+		return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx));
+	case 1:
+		return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx));
+	case 2:
+		return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM3(ctx));
+	case 3:
+		return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM4(ctx));
+	case 4:
+		return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM5(ctx));
 	case PWRU_KPM_KFREE_REASON:
 		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx),
 				   (__u32)PT_REGS_PARM2(ctx));
@@ -568,14 +576,13 @@ int pwru_fe_xdp(__u64 *ctx)
 
 #if PWRU_DIRECT
 /* fentry: BTF-typed arguments, no trap per hit; one clone per function. */
-#define FENTRY_SKB(pos)                                                   \
-SEC("pwru_fentry")                                                        \
-int pwru_fe_skb##pos(__u64 *ctx)                                          \
-{                                                                         \
-	struct probe_ctx pc = { .ctx = ctx,                               \
-				.skb = (struct sk_buff *)ctx[pos] };      \
-	return handle_skb(&pc);                                           \
-}
+#define FENTRY_SKB(pos)                                                                  \
+	SEC("pwru_fentry")                                                               \
+	int pwru_fe_skb##pos(__u64 *ctx)                                                 \
+	{                                                                                \
+		struct probe_ctx pc = { .ctx = ctx, .skb = (struct sk_buff *)ctx[pos] }; \
+		return handle_skb(&pc);                                                  \
+	}
 FENTRY_SKB(0)
 FENTRY_SKB(1)
 FENTRY_SKB(2)
@@ -584,8 +591,9 @@ FENTRY_SKB(4)
 
 static __always_inline int fentry_drop(void *ctx, struct sk_buff *skb, __u32 reason)
 {
-	struct probe_ctx pc = { .ctx = ctx, .skb = skb, .drop_reason = reason,
-				.flags = PWRU_EV_DROP };
+	struct probe_ctx pc = {
+		.ctx = ctx, .skb = skb, .drop_reason = reason, .flags = PWRU_EV_DROP
+	};
 
 	handle_skb(&pc);
 	untrack_skb(skb);
@@ -611,7 +619,7 @@ int pwru_fe_sk_drop(__u64 *ctx)
  */
 static __always_inline int track_copy(struct sk_buff *old, struct sk_buff *new)
 {
-	__u64 o = (__u64)old, n = (__u64)new;
+	__u64 o = (__u64)old, n = (__u64) new;
 	__u8 one = 1;
 
 	if (!CFG.track_skb || !new)

@@ -11,13 +11,13 @@
 #include <linux/types.h>
 #endif
 
-#define PWRU_COMM_LEN        16
+#define PWRU_COMM_LEN 16
 #define PWRU_MAX_STACK_DEPTH 50
-#define PWRU_SKB_STR_LEN     4096
-#define PWRU_NETNS_MAX       1024
-#define PWRU_NETNS_INLINE    8
-#define PWRU_TRACK_SKB_MAX   16384
-#define PWRU_STACK_MAX       8192
+#define PWRU_SKB_STR_LEN 4096
+#define PWRU_NETNS_MAX 1024
+#define PWRU_NETNS_INLINE 8
+#define PWRU_TRACK_SKB_MAX 16384
+#define PWRU_STACK_MAX 8192
 
 /*
  * Each loaded program instance learns which probe it serves from a 64-bit
@@ -28,45 +28,45 @@
 #define PWRU_PROBE_ID_MAGIC 0x70777275706e6964ULL /* "pwrupnid" */
 
 /* kprobe-multi cookie, high half: 0..4 skb argument index, or one of these. */
-#define PWRU_KPM_KFREE_REASON 5  /* kfree_skb_reason(skb, reason) */
-#define PWRU_KPM_SK_DROP      6  /* sk_skb_reason_drop(sk, skb, reason) */
+#define PWRU_KPM_KFREE_REASON 5 /* kfree_skb_reason(skb, reason) */
+#define PWRU_KPM_SK_DROP 6	/* sk_skb_reason_drop(sk, skb, reason) */
 
 /* Per-CPU counters, indexes into the "counters" map. */
 enum pwru_counter {
 	PWRU_CNT_EMITTED = 0, /* events reserved and submitted */
-	PWRU_CNT_LOST,        /* events dropped: ringbuf reservation failed */
+	PWRU_CNT_LOST,	      /* events dropped: ringbuf reservation failed */
 	PWRU_CNT_MATCHED,     /* packets that passed the filters (emitted + lost) */
 	PWRU_CNT_MAX,
 };
 
 enum pwru_event_flags {
-	PWRU_EV_TUPLE     = 1 << 0, /* tuple is filled in */
-	PWRU_EV_DROP      = 1 << 1, /* drop_reason/drop_location are valid */
-	PWRU_EV_STACK     = 1 << 2, /* stack_id is valid */
-	PWRU_EV_CALLER    = 1 << 3, /* caller is valid */
-	PWRU_EV_SKB_STR   = 1 << 4, /* a struct pwru_event_skb follows */
-	PWRU_EV_TRACKED   = 1 << 5, /* matched through --filter-track-skb */
-	PWRU_EV_NO_MAC    = 1 << 6, /* no link-layer header in the buffer */
+	PWRU_EV_TUPLE = 1 << 0,	  /* tuple is filled in */
+	PWRU_EV_DROP = 1 << 1,	  /* drop_reason/drop_location are valid */
+	PWRU_EV_STACK = 1 << 2,	  /* stack_id is valid */
+	PWRU_EV_CALLER = 1 << 3,  /* caller is valid */
+	PWRU_EV_SKB_STR = 1 << 4, /* a struct pwru_event_skb follows */
+	PWRU_EV_TRACKED = 1 << 5, /* matched through --filter-track-skb */
+	PWRU_EV_NO_MAC = 1 << 6,  /* no link-layer header in the buffer */
 };
 
 struct pwru_tuple {
-	__u8  saddr[16];  /* IPv4 in the first 4 bytes */
-	__u8  daddr[16];
-	__u16 sport;      /* host byte order */
+	__u8 saddr[16]; /* IPv4 in the first 4 bytes */
+	__u8 daddr[16];
+	__u16 sport; /* host byte order */
 	__u16 dport;
-	__u8  l3;         /* 4 or 6, 0 when no IP header was found */
-	__u8  l4proto;    /* IPPROTO_* */
-	__u8  tcp_flags;  /* FIN=0x01 ... CWR=0x80 */
-	__u8  pad;
+	__u8 l3;	/* 4 or 6, 0 when no IP header was found */
+	__u8 l4proto;	/* IPPROTO_* */
+	__u8 tcp_flags; /* FIN=0x01 ... CWR=0x80 */
+	__u8 pad;
 };
 
 struct pwru_event {
 	__u64 skb;
-	__u64 ts;            /* bpf_ktime_get_ns() */
+	__u64 ts;	     /* bpf_ktime_get_ns() */
 	__u64 func_addr;     /* probed function's address, 0 for tracepoints */
-	__u64 caller;        /* return address into the caller (--output-caller) */
+	__u64 caller;	     /* return address into the caller (--output-caller) */
 	__u64 drop_location; /* kfree_skb tracepoint's location argument */
-	__u32 probe_id;      /* index into user space's probe table */
+	__u32 probe_id;	     /* index into user space's probe table */
 	__u32 pid;
 	__u32 cpu;
 	__u32 netns;
@@ -74,12 +74,12 @@ struct pwru_event {
 	__u32 ifindex;
 	__u32 len;
 	__u32 mtu;
-	__u32 drop_reason;   /* enum skb_drop_reason value */
+	__u32 drop_reason; /* enum skb_drop_reason value */
 	__s32 stack_id;
-	__u16 proto;         /* skb->protocol in host byte order */
-	__u16 flags;         /* enum pwru_event_flags */
+	__u16 proto; /* skb->protocol in host byte order */
+	__u16 flags; /* enum pwru_event_flags */
 	__u32 pad;
-	char  comm[PWRU_COMM_LEN];
+	char comm[PWRU_COMM_LEN];
 	struct pwru_tuple tuple;
 };
 
@@ -91,18 +91,18 @@ struct pwru_event_skb {
 
 /* Set in .rodata before load; the BPF side reads it as a constant. */
 struct pwru_config {
-	__u32 filter_netns;     /* 1: skb's netns must be in the netns_filter map */
-	__u32 filter_ifindex;   /* 0: any interface */
-	__u32 filter_mark;      /* 1: (mark & mark_mask) == mark_value */
+	__u32 filter_netns;   /* 1: skb's netns must be in the netns_filter map */
+	__u32 filter_ifindex; /* 0: any interface */
+	__u32 filter_mark;    /* 1: (mark & mark_mask) == mark_value */
 	__u32 mark_value;
 	__u32 mark_mask;
-	__u32 track_skb;        /* --filter-track-skb */
+	__u32 track_skb; /* --filter-track-skb */
 	__u32 output_meta;
 	__u32 output_tuple;
 	__u32 output_stack;
 	__u32 output_caller;
 	__u32 output_skb;
-	__u32 has_pcap_filter;  /* 0: skip the pcap subprograms altogether */
+	__u32 has_pcap_filter; /* 0: skip the pcap subprograms altogether */
 	/*
 	 * Up to PWRU_NETNS_INLINE inodes are compared in the program itself:
 	 * unrolled compares cost less than a hash lookup on every hit.

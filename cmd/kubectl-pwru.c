@@ -48,8 +48,15 @@ static struct {
 };
 
 enum {
-	OPT_CONTEXT = 256, OPT_KUBECONFIG, OPT_IMAGE, OPT_TRACER_NS, OPT_DEADLINE,
-	OPT_RUNNING_TIMEOUT, OPT_DRY_RUN, OPT_KUBECTL, OPT_VERSION,
+	OPT_CONTEXT = 256,
+	OPT_KUBECONFIG,
+	OPT_IMAGE,
+	OPT_TRACER_NS,
+	OPT_DEADLINE,
+	OPT_RUNNING_TIMEOUT,
+	OPT_DRY_RUN,
+	OPT_KUBECTL,
+	OPT_VERSION,
 };
 
 /* One table for getopt_long and for --help, so the help cannot go stale. */
@@ -58,23 +65,32 @@ static const struct option_doc {
 	const char *arg;
 	const char *help;
 } option_docs[] = {
-	{ { "namespace", required_argument, NULL, 'n' }, "NS",
+	{ { "namespace", required_argument, NULL, 'n' },
+	  "NS",
 	  "namespace of the pods named (default: the context's)" },
-	{ { "context", required_argument, NULL, OPT_CONTEXT }, "NAME",
+	{ { "context", required_argument, NULL, OPT_CONTEXT },
+	  "NAME",
 	  "kubeconfig context to use" },
-	{ { "kubeconfig", required_argument, NULL, OPT_KUBECONFIG }, "FILE",
+	{ { "kubeconfig", required_argument, NULL, OPT_KUBECONFIG },
+	  "FILE",
 	  "kubeconfig file to use" },
-	{ { "image", required_argument, NULL, OPT_IMAGE }, "IMAGE",
+	{ { "image", required_argument, NULL, OPT_IMAGE },
+	  "IMAGE",
 	  "pwru image for the tracer pods (default " KUBECTL_PWRU_IMAGE ")" },
-	{ { "tracer-namespace", required_argument, NULL, OPT_TRACER_NS }, "NS",
+	{ { "tracer-namespace", required_argument, NULL, OPT_TRACER_NS },
+	  "NS",
 	  "namespace for the tracer pods (default: the pods' namespace)" },
-	{ { "active-deadline", required_argument, NULL, OPT_DEADLINE }, "SECONDS",
+	{ { "active-deadline", required_argument, NULL, OPT_DEADLINE },
+	  "SECONDS",
 	  "tracer pods end after this long even if abandoned (default 3600)" },
-	{ { "pod-running-timeout", required_argument, NULL, OPT_RUNNING_TIMEOUT }, "SECONDS",
+	{ { "pod-running-timeout", required_argument, NULL, OPT_RUNNING_TIMEOUT },
+	  "SECONDS",
 	  "give up if a tracer pod is not running after this long (default 120)" },
-	{ { "dry-run", no_argument, NULL, OPT_DRY_RUN }, NULL,
+	{ { "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	  NULL,
 	  "print the tracer pod(s) as JSON instead of creating them" },
-	{ { "kubectl", required_argument, NULL, OPT_KUBECTL }, "PATH",
+	{ { "kubectl", required_argument, NULL, OPT_KUBECTL },
+	  "PATH",
 	  "kubectl command to run (default kubectl)" },
 	{ { "verbose", no_argument, NULL, 'v' }, NULL, "say which pods are created and deleted" },
 	{ { "version", no_argument, NULL, OPT_VERSION }, NULL, "print the version" },
@@ -104,8 +120,8 @@ static int do_help(int argc, char **argv)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", d->opt.val, d->opt.name,
 				 d->arg ? " " : "", d->arg ? d->arg : "");
 		else
-			snprintf(left, sizeof(left), "    --%s%s%s", d->opt.name,
-				 d->arg ? " " : "", d->arg ? d->arg : "");
+			snprintf(left, sizeof(left), "    --%s%s%s", d->opt.name, d->arg ? " " : "",
+				 d->arg ? d->arg : "");
 		printf("  %-34s %s\n", left, d->help);
 	}
 	printf("\nExamples:\n"
@@ -127,7 +143,7 @@ static const struct cmd {
 	const char *name;
 	int (*func)(int argc, char **argv);
 } cmds[] = {
-	{ "help",    do_help },
+	{ "help", do_help },
 	{ "version", do_version },
 };
 
@@ -150,20 +166,40 @@ static int parse_seconds(const char *arg, const char *name, long long *out)
 static int parse_option(int c, const char *arg)
 {
 	switch (c) {
-	case 'n': opts.namespace = arg; return 0;
-	case OPT_CONTEXT: opts.kube.context = arg; return 0;
-	case OPT_KUBECONFIG: opts.kube.kubeconfig = arg; return 0;
-	case OPT_IMAGE: opts.image = arg; return 0;
-	case OPT_TRACER_NS: opts.tracer_namespace = arg; return 0;
-	case OPT_DEADLINE: return parse_seconds(arg, "active-deadline", &opts.active_deadline);
+	case 'n':
+		opts.namespace = arg;
+		return 0;
+	case OPT_CONTEXT:
+		opts.kube.context = arg;
+		return 0;
+	case OPT_KUBECONFIG:
+		opts.kube.kubeconfig = arg;
+		return 0;
+	case OPT_IMAGE:
+		opts.image = arg;
+		return 0;
+	case OPT_TRACER_NS:
+		opts.tracer_namespace = arg;
+		return 0;
+	case OPT_DEADLINE:
+		return parse_seconds(arg, "active-deadline", &opts.active_deadline);
 	case OPT_RUNNING_TIMEOUT:
 		return parse_seconds(arg, "pod-running-timeout", &opts.running_timeout);
-	case OPT_DRY_RUN: opts.dry_run = true; return 0;
-	case OPT_KUBECTL: opts.kube.kubectl = arg; return 0;
-	case 'v': opts.verbose = true; return 0;
-	case OPT_VERSION: exit(do_version(0, NULL));
-	case 'h': exit(do_help(0, NULL));
-	default: return -EINVAL;
+	case OPT_DRY_RUN:
+		opts.dry_run = true;
+		return 0;
+	case OPT_KUBECTL:
+		opts.kube.kubectl = arg;
+		return 0;
+	case 'v':
+		opts.verbose = true;
+		return 0;
+	case OPT_VERSION:
+		exit(do_version(0, NULL));
+	case 'h':
+		exit(do_help(0, NULL));
+	default:
+		return -EINVAL;
 	}
 }
 
@@ -191,8 +227,10 @@ static int resolve_targets(char **words, int n, const char *ns, struct target *t
 		int ret = target_parse(words[i], ns, &targets[i]);
 
 		if (ret) {
-			fprintf(stderr, "kubectl-pwru: '%s': expected pod/NAME or node/NAME "
-				"(pwru's own arguments go after --)\n", words[i]);
+			fprintf(stderr,
+				"kubectl-pwru: '%s': expected pod/NAME or node/NAME "
+				"(pwru's own arguments go after --)\n",
+				words[i]);
 			return ret;
 		}
 		ret = target_resolve(&opts.kube, &targets[i], &err);
@@ -252,8 +290,13 @@ static int print_dry_run(struct tracer *tracers, size_t n, const struct tracer_o
 static int run_session(struct tracer *tracers, size_t n, const struct tracer_opts *to)
 {
 	struct session s = {
-		.kube = &opts.kube, .tracer_opts = to, .running_timeout_s = opts.running_timeout,
-		.verbose = opts.verbose, .tracers = tracers, .n_tracers = n, .signal_fd = -1,
+		.kube = &opts.kube,
+		.tracer_opts = to,
+		.running_timeout_s = opts.running_timeout,
+		.verbose = opts.verbose,
+		.tracers = tracers,
+		.n_tracers = n,
+		.signal_fd = -1,
 	};
 	int ret = session_open(&s);
 
@@ -292,7 +335,9 @@ static int trace(char **words, int n_words, char **pwru_args, int n_pwru_args)
 		goto cleanup;
 	}
 	struct tracer_opts to = {
-		.namespace = opts.tracer_namespace ?: opts.namespace ?: default_ns,
+		.namespace = opts.tracer_namespace  ?:
+				     opts.namespace ?:
+						      default_ns,
 		.image = opts.image,
 		.active_deadline_seconds = opts.active_deadline,
 		.pwru_args = pwru_args,
@@ -335,7 +380,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[optind], cmds[i].name))
 			return cmds[i].func(n_words - 1, argv + optind + 1);
-	return trace(argv + optind, n_words,
-		     argv + (dashdash < argc ? dashdash + 1 : argc),
+	return trace(argv + optind, n_words, argv + (dashdash < argc ? dashdash + 1 : argc),
 		     dashdash < argc ? argc - dashdash - 1 : 0);
 }

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # CRI client (cri/), pod resolution (src/pods.c) and their tests.
 # Included by the top Makefile.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Pods from a CRI runtime: ListPodSandbox + ListContainers, then a verbose
  * PodSandboxStatus for each ready sandbox not seen before, for its pid. */
 #include "cri/pod_source.h"
@@ -38,8 +39,8 @@ static void fill_from_sandbox(struct pod_info *p, const Runtime__V1__PodSandbox 
 }
 
 /* Asks the runtime for the sandbox's pid and turns it into a netns inode. */
-static int resolve_netns(struct cri_client *c, const char *host_root, uint32_t host_ino, struct pod_info *p,
-			 char *err, size_t errlen)
+static int resolve_netns(struct cri_client *c, const char *host_root, uint32_t host_ino,
+			 struct pod_info *p, char *err, size_t errlen)
 {
 	Runtime__V1__PodSandboxStatusResponse *st = NULL;
 	struct cri_info info;
@@ -61,8 +62,9 @@ static int resolve_netns(struct cri_client *c, const char *host_root, uint32_t h
 	if (!p->netns_inode && info.netns_path[0])
 		p->netns_inode = netns_inode_of_path(host_root, info.netns_path);
 	if (!p->netns_inode)
-		snprintf(p->problem, sizeof(p->problem), "neither /proc/%ld/ns/net nor '%.80s' is readable under '%.80s'",
-			 info.pid, info.netns_path, host_root);
+		snprintf(p->problem, sizeof(p->problem),
+			 "neither /proc/%ld/ns/net nor '%.80s' is readable under '%.80s'", info.pid,
+			 info.netns_path, host_root);
 	if (p->netns_inode && p->netns_inode == host_ino)
 		p->host_network = 1;
 cleanup:
@@ -76,7 +78,8 @@ static void append_container(struct pod_info *p, const char *name)
 
 	if (!name || !name[0])
 		return;
-	snprintf(p->ref.container + used, sizeof(p->ref.container) - used, "%s%s", used ? "," : "", name);
+	snprintf(p->ref.container + used, sizeof(p->ref.container) - used, "%s%s", used ? "," : "",
+		 name);
 }
 
 static void add_containers(struct pod_list *out, const Runtime__V1__ListContainersResponse *cl)
@@ -92,8 +95,9 @@ static void add_containers(struct pod_list *out, const Runtime__V1__ListContaine
 	}
 }
 
-static int add_sandbox(struct cri_client *c, const char *host_root, uint32_t host_ino, const struct pod_list *prev,
-		       const Runtime__V1__PodSandbox *sb, struct pod_list *out, char *err, size_t errlen)
+static int add_sandbox(struct cri_client *c, const char *host_root, uint32_t host_ino,
+		       const struct pod_list *prev, const Runtime__V1__PodSandbox *sb,
+		       struct pod_list *out, char *err, size_t errlen)
 {
 	const struct pod_info *old = find_prev(prev, sb->id);
 	struct pod_info *p = pod_list_push(out);
@@ -152,8 +156,8 @@ cleanup:
 	return ret;
 }
 
-int cri_container_netns(struct cri_client *c, const char *host_root, const char *pod_id, const char *name,
-			uint32_t *inode, char *err, size_t errlen)
+int cri_container_netns(struct cri_client *c, const char *host_root, const char *pod_id,
+			const char *name, uint32_t *inode, char *err, size_t errlen)
 {
 	Runtime__V1__ListContainersResponse *cl = NULL;
 	Runtime__V1__ContainerStatusResponse *st = NULL;
@@ -167,7 +171,8 @@ int cri_container_netns(struct cri_client *c, const char *host_root, const char 
 	for (size_t i = 0; i < cl->n_containers && !cid; i++) {
 		const Runtime__V1__Container *ct = cl->containers[i];
 
-		if (strcmp(ct->pod_sandbox_id, pod_id) == 0 && ct->metadata && strcmp(ct->metadata->name, name) == 0 &&
+		if (strcmp(ct->pod_sandbox_id, pod_id) == 0 && ct->metadata &&
+		    strcmp(ct->metadata->name, name) == 0 &&
 		    ct->state == RUNTIME__V1__CONTAINER_STATE__CONTAINER_RUNNING)
 			cid = ct->id;
 	}
@@ -184,8 +189,8 @@ int cri_container_netns(struct cri_client *c, const char *host_root, const char 
 		goto cleanup;
 	*inode = netns_inode_of_pid(host_root, info.pid);
 	if (!*inode) {
-		snprintf(err, errlen, "container %s: process %ld has no readable /proc/%ld/ns/net", name, info.pid,
-			 info.pid);
+		snprintf(err, errlen, "container %s: process %ld has no readable /proc/%ld/ns/net",
+			 name, info.pid, info.pid);
 		ret = -ESRCH;
 	}
 cleanup:

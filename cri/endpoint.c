@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* CRI endpoint discovery: the given socket, else the well-known ones. */
 #include "cri/endpoint.h"
 #include "cri/pod_source.h"
@@ -51,8 +52,9 @@ static int try_socket(const char *path, int timeout_ms, struct cri_client **out,
 	return 0;
 }
 
-static int open_given(const char *given, const char *host_root, int timeout_ms, struct cri_client **out,
-		      char *runtime, size_t runtimelen, char *err, size_t errlen)
+static int open_given(const char *given, const char *host_root, int timeout_ms,
+		      struct cri_client **out, char *runtime, size_t runtimelen, char *err,
+		      size_t errlen)
 {
 	const char *path = strncmp(given, "unix://", 7) == 0 ? given + 7 : given;
 	char full[4096], why[512];
@@ -72,15 +74,17 @@ static int open_given(const char *given, const char *host_root, int timeout_ms, 
 	return ret;
 }
 
-int cri_endpoint_open(const char *given, const char *host_root, int timeout_ms, struct cri_client **out,
-		      char *runtime, size_t runtimelen, char *err, size_t errlen)
+int cri_endpoint_open(const char *given, const char *host_root, int timeout_ms,
+		      struct cri_client **out, char *runtime, size_t runtimelen, char *err,
+		      size_t errlen)
 {
 	char full[4096], why[512];
 	size_t used = 0;
 	int ret = -ENOENT, found_any = 0;
 
 	if (given && given[0])
-		return open_given(given, host_root, timeout_ms, out, runtime, runtimelen, err, errlen);
+		return open_given(given, host_root, timeout_ms, out, runtime, runtimelen, err,
+				  errlen);
 	snprintf(err, errlen, "no CRI runtime answered:");
 	for (const char *const *s = cri_default_sockets; *s; s++) {
 		int r;

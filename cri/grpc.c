@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* gRPC unary calls with libcurl: HTTP/2 prior knowledge over a unix socket,
  * 5-byte message framing, grpc-status trailers turned into errors. */
 #include "cri/grpc.h"
@@ -60,7 +61,8 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 
 	if (st->reader_err)
 		return 0;
-	st->reader_err = grpc_reader_feed(&st->reader, data, size * n, st->reader_msg, sizeof(st->reader_msg));
+	st->reader_err = grpc_reader_feed(&st->reader, data, size * n, st->reader_msg,
+					  sizeof(st->reader_msg));
 	/* Returning short makes libcurl abort the transfer at once, so an
 	 * oversized reply is never read to its end. */
 	return st->reader_err ? 0 : size * n;
@@ -74,8 +76,9 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-static int configure(struct grpc_client *c, const char *method, const uint8_t *body, size_t body_len,
-		     int timeout_ms, struct curl_slist *hdrs, struct call_state *st, char *curl_err)
+static int configure(struct grpc_client *c, const char *method, const uint8_t *body,
+		     size_t body_len, int timeout_ms, struct curl_slist *hdrs,
+		     struct call_state *st, char *curl_err)
 {
 	char url[512];
 	CURL *h = c->curl;
@@ -85,7 +88,8 @@ static int configure(struct grpc_client *c, const char *method, const uint8_t *b
 	curl_easy_reset(h);
 	return curl_easy_setopt(h, CURLOPT_URL, url) ||
 	       curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->socket_path) ||
-	       curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE) ||
+	       curl_easy_setopt(h, CURLOPT_HTTP_VERSION,
+				(long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE) ||
 	       curl_easy_setopt(h, CURLOPT_POST, 1L) ||
 	       curl_easy_setopt(h, CURLOPT_POSTFIELDS, body) ||
 	       curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len) ||
@@ -110,7 +114,8 @@ static struct curl_slist *grpc_headers(int timeout_ms)
 {
 	struct curl_slist *l = NULL, *t;
 	char deadline[48];
-	const char *fixed[] = { "content-type: application/grpc", "te: trailers", "Expect:", "Accept:" };
+	const char *fixed[] = { "content-type: application/grpc", "te: trailers",
+				"Expect:", "Accept:" };
 
 	/* grpc-timeout tells the server our deadline so it can give up too. */
 	snprintf(deadline, sizeof(deadline), "grpc-timeout: %dm", timeout_ms);
@@ -127,8 +132,8 @@ fail:
 	return NULL;
 }
 
-static int transport_error(CURLcode rc, const char *curl_err, const char *socket_path, int timeout_ms,
-			   char *err, size_t errlen)
+static int transport_error(CURLcode rc, const char *curl_err, const char *socket_path,
+			   int timeout_ms, char *err, size_t errlen)
 {
 	const char *why = curl_err[0] ? curl_err : curl_easy_strerror(rc);
 
@@ -142,7 +147,8 @@ static int transport_error(CURLcode rc, const char *curl_err, const char *socket
 	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:
 	case CURLE_GOT_NOTHING:
-		snprintf(err, errlen, "%s closed the connection before the reply was complete (%s)", socket_path, why);
+		snprintf(err, errlen, "%s closed the connection before the reply was complete (%s)",
+			 socket_path, why);
 		return -EPROTO;
 	case CURLE_COULDNT_CONNECT:
 		snprintf(err, errlen, "cannot connect to %s: %s", socket_path, why);
@@ -154,29 +160,33 @@ static int transport_error(CURLcode rc, const char *curl_err, const char *socket
 }
 
 /* Turns a finished exchange into the reply message or an error. */
-static int call_result(struct call_state *st, uint8_t **reply, size_t *reply_len, char *err, size_t errlen)
+static int call_result(struct call_state *st, uint8_t **reply, size_t *reply_len, char *err,
+		       size_t errlen)
 {
 	struct grpc_status *s = &st->status;
 
 	if (s->have_grpc_status && s->grpc_status != 0) {
-		snprintf(err, errlen, "runtime returned %s (%d): %s", grpc_code_name(s->grpc_status),
-			 s->grpc_status, s->grpc_message[0] ? s->grpc_message : "no message");
+		snprintf(err, errlen, "runtime returned %s (%d): %s",
+			 grpc_code_name(s->grpc_status), s->grpc_status,
+			 s->grpc_message[0] ? s->grpc_message : "no message");
 		return -EREMOTEIO;
 	}
 	if (s->http_status != 200) {
-		snprintf(err, errlen, "runtime answered HTTP status %d, not a gRPC reply", s->http_status);
+		snprintf(err, errlen, "runtime answered HTTP status %d, not a gRPC reply",
+			 s->http_status);
 		return -EPROTO;
 	}
 	if (!s->have_grpc_status) {
-		snprintf(err, errlen, "reply ended without a grpc-status trailer (stream closed early)");
+		snprintf(err, errlen,
+			 "reply ended without a grpc-status trailer (stream closed early)");
 		return -EPROTO;
 	}
 	return grpc_reader_finish(&st->reader, reply, reply_len, err, errlen);
 }
 
 int grpc_call(struct grpc_client *c, const char *method, const void *req, size_t req_len,
-	      int timeout_ms, size_t max_reply, uint8_t **reply, size_t *reply_len,
-	      char *err, size_t errlen)
+	      int timeout_ms, size_t max_reply, uint8_t **reply, size_t *reply_len, char *err,
+	      size_t errlen)
 {
 	char curl_err[CURL_ERROR_SIZE] = "";
 	struct call_state st;

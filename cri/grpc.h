@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Unary gRPC calls over HTTP/2 with prior knowledge on a unix socket
  * (how every CRI runtime serves its API), through libcurl. */
 #ifndef PWRU_CRI_GRPC_H
@@ -18,7 +19,7 @@ void grpc_client_free(struct grpc_client *c);
  * -EREMOTEIO for a gRPC error status (err has code name and message),
  * -EPROTO for a malformed or truncated reply, -EMSGSIZE over max_reply. */
 int grpc_call(struct grpc_client *c, const char *method, const void *req, size_t req_len,
-	      int timeout_ms, size_t max_reply, uint8_t **reply, size_t *reply_len,
-	      char *err, size_t errlen);
+	      int timeout_ms, size_t max_reply, uint8_t **reply, size_t *reply_len, char *err,
+	      size_t errlen);
 
 #endif

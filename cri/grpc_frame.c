@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* gRPC length-prefixed messages and status trailers (see grpc_frame.h). */
 #include "cri/grpc_frame.h"
 
@@ -21,12 +22,15 @@ static int prefix_done(struct grpc_reader *r, char *err, size_t errlen)
 	/* We never send grpc-accept-encoding, so a compressed reply is a
 	 * server bug rather than something to decode. */
 	if (p[0] != 0) {
-		snprintf(err, errlen, "gRPC message has flag byte 0x%02x: compressed replies are not supported", p[0]);
+		snprintf(err, errlen,
+			 "gRPC message has flag byte 0x%02x: compressed replies are not supported",
+			 p[0]);
 		return -EPROTO;
 	}
 	r->msg_len = (size_t)p[1] << 24 | (size_t)p[2] << 16 | (size_t)p[3] << 8 | p[4];
 	if (r->msg_len > r->max_len) {
-		snprintf(err, errlen, "gRPC message of %zu bytes is over the limit of %zu", r->msg_len, r->max_len);
+		snprintf(err, errlen, "gRPC message of %zu bytes is over the limit of %zu",
+			 r->msg_len, r->max_len);
 		return -EMSGSIZE;
 	}
 	r->msg = malloc(r->msg_len ? r->msg_len : 1);
@@ -46,7 +50,8 @@ int grpc_reader_feed(struct grpc_reader *r, const void *data, size_t len, char *
 
 	while (len > 0) {
 		if (r->complete) {
-			snprintf(err, errlen, "unary gRPC reply carries %zu bytes after its message", len);
+			snprintf(err, errlen,
+				 "unary gRPC reply carries %zu bytes after its message", len);
 			return -EPROTO;
 		}
 		if (r->prefix_have < GRPC_PREFIX_LEN) {
@@ -58,7 +63,8 @@ int grpc_reader_feed(struct grpc_reader *r, const void *data, size_t len, char *
 			r->prefix_have += take;
 			p += take;
 			len -= take;
-			if (r->prefix_have == GRPC_PREFIX_LEN && (ret = prefix_done(r, err, errlen)) < 0)
+			if (r->prefix_have == GRPC_PREFIX_LEN &&
+			    (ret = prefix_done(r, err, errlen)) < 0)
 				return ret;
 			continue;
 		}
@@ -80,11 +86,11 @@ int grpc_reader_finish(struct grpc_reader *r, uint8_t **msg, size_t *len, char *
 {
 	if (!r->complete) {
 		if (r->prefix_have < GRPC_PREFIX_LEN)
-			snprintf(err, errlen, "gRPC reply ended after %zu of %d prefix bytes", r->prefix_have,
-				 GRPC_PREFIX_LEN);
+			snprintf(err, errlen, "gRPC reply ended after %zu of %d prefix bytes",
+				 r->prefix_have, GRPC_PREFIX_LEN);
 		else
-			snprintf(err, errlen, "gRPC reply truncated: message of %zu bytes, got %zu", r->msg_len,
-				 r->msg_have);
+			snprintf(err, errlen, "gRPC reply truncated: message of %zu bytes, got %zu",
+				 r->msg_len, r->msg_have);
 		return -EPROTO;
 	}
 	*msg = r->msg;
@@ -198,7 +204,8 @@ void grpc_status_header(struct grpc_status *s, const char *line, size_t len)
 		copy_trimmed(num, sizeof(num), v, vlen);
 		code = strtol(num, &end, 10);
 		s->have_grpc_status = 1;
-		s->grpc_status = (end != num && *end == '\0' && code >= 0 && code < 1000) ? (int)code : 2;
+		s->grpc_status =
+			(end != num && *end == '\0' && code >= 0 && code < 1000) ? (int)code : 2;
 	} else if (nlen == 12 && strncasecmp(line, "grpc-message", 12) == 0) {
 		percent_decode(s->grpc_message, sizeof(s->grpc_message), v, vlen);
 	} else if (nlen == 12 && strncasecmp(line, "content-type", 12) == 0) {
@@ -209,9 +216,22 @@ void grpc_status_header(struct grpc_status *s, const char *line, size_t len)
 const char *grpc_code_name(int code)
 {
 	static const char *const names[] = {
-		"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-		"ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-		"ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+		"OK",
+		"CANCELLED",
+		"UNKNOWN",
+		"INVALID_ARGUMENT",
+		"DEADLINE_EXCEEDED",
+		"NOT_FOUND",
+		"ALREADY_EXISTS",
+		"PERMISSION_DENIED",
+		"RESOURCE_EXHAUSTED",
+		"FAILED_PRECONDITION",
+		"ABORTED",
+		"OUT_OF_RANGE",
+		"UNIMPLEMENTED",
+		"INTERNAL",
+		"UNAVAILABLE",
+		"DATA_LOSS",
 		"UNAUTHENTICATED",
 	};
 

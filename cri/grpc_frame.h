@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* gRPC message framing and trailers, without any transport: the pieces of
  * grpc.c that see bytes from the runtime, kept apart so they can be unit
  * tested and fuzzed without a socket. */
@@ -15,10 +16,10 @@ struct grpc_reader {
 	uint8_t prefix[GRPC_PREFIX_LEN];
 	size_t prefix_have;
 	uint8_t *msg;
-	size_t msg_len;     /* from the prefix */
+	size_t msg_len; /* from the prefix */
 	size_t msg_have;
-	size_t max_len;     /* refuse larger messages before allocating */
-	int complete;       /* one whole message has arrived */
+	size_t max_len; /* refuse larger messages before allocating */
+	int complete;	/* one whole message has arrived */
 };
 
 void grpc_reader_init(struct grpc_reader *r, size_t max_len);
@@ -34,9 +35,9 @@ int grpc_frame_encode(const void *msg, size_t len, uint8_t **out, size_t *outlen
 
 /* What the response headers and trailers said. */
 struct grpc_status {
-	int http_status;        /* from the ":status"/"HTTP/2 NNN" line, 0 if none */
+	int http_status; /* from the ":status"/"HTTP/2 NNN" line, 0 if none */
 	int have_grpc_status;
-	int grpc_status;        /* 0 = OK */
+	int grpc_status;	/* 0 = OK */
 	char grpc_message[256]; /* percent-decoded */
 	char content_type[64];
 };

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Reads the pid and netns path out of a CRI verbose info map (cJSON). */
 #include "cri/info_json.h"
 #include "cri/runtime.h"
@@ -37,8 +38,8 @@ static void netns_path_from_spec(const cJSON *root, char *path, size_t pathlen)
 		const cJSON *type = cJSON_GetObjectItemCaseSensitive(ns, "type");
 		const cJSON *p = cJSON_GetObjectItemCaseSensitive(ns, "path");
 
-		if (cJSON_IsString(type) && strcmp(type->valuestring, "network") == 0 && cJSON_IsString(p) &&
-		    strlen(p->valuestring) < pathlen) {
+		if (cJSON_IsString(type) && strcmp(type->valuestring, "network") == 0 &&
+		    cJSON_IsString(p) && strlen(p->valuestring) < pathlen) {
 			strcpy(path, p->valuestring);
 			return;
 		}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* The verbose `info` map of PodSandboxStatus / ContainerStatus: where a
  * runtime says which process (and netns path) belongs to a sandbox. */
 #ifndef PWRU_CRI_INFO_JSON_H
@@ -6,8 +7,8 @@
 #include <stddef.h>
 
 struct cri_info {
-	long pid;               /* 0 when the runtime gave none */
-	char netns_path[256];   /* runtimeSpec network namespace path, "" if none */
+	long pid;	      /* 0 when the runtime gave none */
+	char netns_path[256]; /* runtimeSpec network namespace path, "" if none */
 };
 
 /* Current shape: key "info" holds JSON {"pid": N, "runtimeSpec": {"linux":

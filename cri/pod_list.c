@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* pod_list helpers and netns inode look-ups shared by the pod sources. */
 #include "cri/pod_source.h"
 
@@ -63,7 +64,8 @@ int host_path(char *dst, size_t dstlen, const char *host_root, const char *path)
 
 	while (rlen > 0 && host_root[rlen - 1] == '/')
 		rlen--;
-	n = snprintf(dst, dstlen, "%.*s%s%s", (int)rlen, rlen ? host_root : "", path[0] == '/' ? "" : "/", path);
+	n = snprintf(dst, dstlen, "%.*s%s%s", (int)rlen, rlen ? host_root : "",
+		     path[0] == '/' ? "" : "/", path);
 	return (n < 0 || (size_t)n >= dstlen) ? -ENAMETOOLONG : 0;
 }
 
@@ -129,14 +131,15 @@ const struct pod_info *pod_list_find(const struct pod_list *l, const char *ns, c
 		if (strcmp(p->ref.namespace_, ns) || strcmp(p->ref.name, name))
 			continue;
 		/* Old attempts of a pod linger as NOTREADY sandboxes. */
-		if (!best || p->ready > best->ready || (p->ready == best->ready && p->created_at > best->created_at))
+		if (!best || p->ready > best->ready ||
+		    (p->ready == best->ready && p->created_at > best->created_at))
 			best = p;
 	}
 	return best;
 }
 
-int pod_name_split(const char *spec, const char *default_ns, char *ns, size_t nslen, char *name, size_t namelen,
-		   char *err, size_t errlen)
+int pod_name_split(const char *spec, const char *default_ns, char *ns, size_t nslen, char *name,
+		   size_t namelen, char *err, size_t errlen)
 {
 	const char *slash = strchr(spec, '/');
 	int n1, n2;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* What a source of pods (the CRI runtime, or /proc when there is none)
  * reports: one pod_info per sandbox. src/pods.c builds its tables from it. */
 #ifndef PWRU_CRI_POD_SOURCE_H
@@ -18,13 +19,13 @@ struct pod_ref {
 struct pod_info {
 	struct pod_ref ref;
 	char sandbox_id[72];
-	uint32_t netns_inode;   /* 0 when unknown: not ready, or its process is gone */
+	uint32_t netns_inode; /* 0 when unknown: not ready, or its process is gone */
 	int ready;
 	int host_network;
 	long pid;
 	long long created_at;
-	char labels[1024];      /* "key=value\n" per label */
-	char problem[256];      /* why netns_inode is 0 for a ready pod, "" if not known */
+	char labels[1024]; /* "key=value\n" per label */
+	char problem[256]; /* why netns_inode is 0 for a ready pod, "" if not known */
 };
 
 struct pod_list {
@@ -47,8 +48,8 @@ int pod_has_container(const struct pod_info *p, const char *name);
 const struct pod_info *pod_list_find(const struct pod_list *l, const char *ns, const char *name);
 /* "NS/NAME" or "NAME" (namespace default_ns, or "default") into ns and name;
  * -EINVAL with err for an empty part, a second '/', or a part too long. */
-int pod_name_split(const char *spec, const char *default_ns, char *ns, size_t nslen, char *name, size_t namelen,
-		   char *err, size_t errlen);
+int pod_name_split(const char *spec, const char *default_ns, char *ns, size_t nslen, char *name,
+		   size_t namelen, char *err, size_t errlen);
 
 /* Inode of <host_root><path> (following links), 0 if it cannot be stat'ed. */
 uint32_t netns_inode_of_path(const char *host_root, const char *path);
@@ -67,8 +68,8 @@ int cri_pods_list(struct cri_client *c, const char *host_root, const struct pod_
 		  struct pod_list *out, char *err, size_t errlen);
 /* netns inode of the running container named name in sandbox pod_id
  * (ContainerStatus verbose -> pid). -ENOENT if the pod has no such container. */
-int cri_container_netns(struct cri_client *c, const char *host_root, const char *pod_id, const char *name,
-			uint32_t *inode, char *err, size_t errlen);
+int cri_container_netns(struct cri_client *c, const char *host_root, const char *pod_id,
+			const char *name, uint32_t *inode, char *err, size_t errlen);
 
 /* The pod UID (lower case, dashes) in one /proc/PID/cgroup line; 0 if none. */
 int pod_uid_from_cgroup(const char *line, char *uid, size_t uidlen);

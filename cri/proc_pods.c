@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Pods without a runtime socket: walk <host_root>/proc for processes in a
  * kubepods cgroup, take the pod UID from the cgroup path, the netns from
  * /proc/PID/ns/net, and the name from /var/log/pods/<ns>_<name>_<uid>. */
@@ -72,7 +73,8 @@ static int read_pod_uid(const char *host_root, const char *pid, char *uid, size_
 
 /* Records one process: the pod's netns is that of any process not in the
  * node's netns; only when all are there is it a host-network pod. */
-static int add_process(struct pod_list *l, const char *host_root, const char *pid, uint32_t host_ino)
+static int add_process(struct pod_list *l, const char *host_root, const char *pid,
+		       uint32_t host_ino)
 {
 	char uid[UID_LEN + 1];
 	struct pod_info *p;
@@ -133,8 +135,8 @@ static void add_container_dirs(struct pod_info *p, const char *dir)
 
 		if (de->d_name[0] == '.' || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
 			continue;
-		snprintf(p->ref.container + used, sizeof(p->ref.container) - used, "%s%s", used ? "," : "",
-			 de->d_name);
+		snprintf(p->ref.container + used, sizeof(p->ref.container) - used, "%s%s",
+			 used ? "," : "", de->d_name);
 	}
 	closedir(d);
 }

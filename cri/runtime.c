@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* CRI RuntimeService calls: protobuf-c encode, grpc_call, decode. */
 #include "cri/runtime.h"
 #include "cri/grpc.h"
@@ -15,7 +16,8 @@ struct cri_client {
 	char socket[4096];
 };
 
-int cri_client_new(const char *endpoint, int timeout_ms, struct cri_client **out, char *err, size_t errlen)
+int cri_client_new(const char *endpoint, int timeout_ms, struct cri_client **out, char *err,
+		   size_t errlen)
 {
 	struct cri_client *c;
 	const char *path = endpoint;
@@ -24,7 +26,8 @@ int cri_client_new(const char *endpoint, int timeout_ms, struct cri_client **out
 	if (strncmp(endpoint, "unix://", 7) == 0)
 		path = endpoint + 7;
 	else if (strstr(endpoint, "://")) {
-		snprintf(err, errlen, "CRI endpoint %s: only unix:// sockets are supported", endpoint);
+		snprintf(err, errlen, "CRI endpoint %s: only unix:// sockets are supported",
+			 endpoint);
 		return -EINVAL;
 	}
 	if (path[0] == '\0' || strlen(path) >= sizeof(c->socket)) {
@@ -67,8 +70,8 @@ void cri_free(void *reply)
 }
 
 int cri_unary(struct cri_client *c, const char *method, const ProtobufCMessage *req,
-	      const ProtobufCMessageDescriptor *reply_desc, ProtobufCMessage **reply,
-	      char *err, size_t errlen)
+	      const ProtobufCMessageDescriptor *reply_desc, ProtobufCMessage **reply, char *err,
+	      size_t errlen)
 {
 	char why[320];
 	uint8_t *req_buf = NULL, *rep_buf = NULL;
@@ -82,16 +85,16 @@ int cri_unary(struct cri_client *c, const char *method, const ProtobufCMessage *
 		return -ENOMEM;
 	}
 	protobuf_c_message_pack(req, req_buf);
-	ret = grpc_call(c->grpc, method, req_buf, req_len, c->timeout_ms, CRI_MAX_REPLY, &rep_buf, &rep_len,
-			why, sizeof(why));
+	ret = grpc_call(c->grpc, method, req_buf, req_len, c->timeout_ms, CRI_MAX_REPLY, &rep_buf,
+			&rep_len, why, sizeof(why));
 	if (ret < 0) {
 		snprintf(err, errlen, "CRI %s: %s", method + strlen(SERVICE), why);
 		goto cleanup;
 	}
 	*reply = protobuf_c_message_unpack(reply_desc, NULL, rep_len, rep_buf);
 	if (!*reply) {
-		snprintf(err, errlen, "CRI %s: reply of %zu bytes is not a valid %s", method + strlen(SERVICE),
-			 rep_len, reply_desc->short_name);
+		snprintf(err, errlen, "CRI %s: reply of %zu bytes is not a valid %s",
+			 method + strlen(SERVICE), rep_len, reply_desc->short_name);
 		ret = -EBADMSG;
 	}
 cleanup:
@@ -100,8 +103,9 @@ cleanup:
 	return ret;
 }
 
-#define CALL(c, name, req, type, out, err, errlen) \
-	cri_unary(c, SERVICE name, &(req)->base, &type##__descriptor, (ProtobufCMessage **)(out), err, errlen)
+#define CALL(c, name, req, type, out, err, errlen)                                                \
+	cri_unary(c, SERVICE name, &(req)->base, &type##__descriptor, (ProtobufCMessage **)(out), \
+		  err, errlen)
 
 int cri_version(struct cri_client *c, Runtime__V1__VersionResponse **out, char *err, size_t errlen)
 {
@@ -111,41 +115,48 @@ int cri_version(struct cri_client *c, Runtime__V1__VersionResponse **out, char *
 	return CALL(c, "Version", &req, runtime__v1__version_response, out, err, errlen);
 }
 
-int cri_list_pod_sandbox(struct cri_client *c, Runtime__V1__ListPodSandboxResponse **out, char *err, size_t errlen)
+int cri_list_pod_sandbox(struct cri_client *c, Runtime__V1__ListPodSandboxResponse **out, char *err,
+			 size_t errlen)
 {
 	Runtime__V1__ListPodSandboxRequest req = RUNTIME__V1__LIST_POD_SANDBOX_REQUEST__INIT;
 
-	return CALL(c, "ListPodSandbox", &req, runtime__v1__list_pod_sandbox_response, out, err, errlen);
+	return CALL(c, "ListPodSandbox", &req, runtime__v1__list_pod_sandbox_response, out, err,
+		    errlen);
 }
 
-int cri_pod_sandbox_status(struct cri_client *c, const char *id, Runtime__V1__PodSandboxStatusResponse **out,
-			   char *err, size_t errlen)
+int cri_pod_sandbox_status(struct cri_client *c, const char *id,
+			   Runtime__V1__PodSandboxStatusResponse **out, char *err, size_t errlen)
 {
 	Runtime__V1__PodSandboxStatusRequest req = RUNTIME__V1__POD_SANDBOX_STATUS_REQUEST__INIT;
 
 	req.pod_sandbox_id = (char *)id;
 	req.verbose = 1; /* the pid is only in the verbose info */
-	return CALL(c, "PodSandboxStatus", &req, runtime__v1__pod_sandbox_status_response, out, err, errlen);
+	return CALL(c, "PodSandboxStatus", &req, runtime__v1__pod_sandbox_status_response, out, err,
+		    errlen);
 }
 
-int cri_list_containers(struct cri_client *c, Runtime__V1__ListContainersResponse **out, char *err, size_t errlen)
+int cri_list_containers(struct cri_client *c, Runtime__V1__ListContainersResponse **out, char *err,
+			size_t errlen)
 {
 	Runtime__V1__ListContainersRequest req = RUNTIME__V1__LIST_CONTAINERS_REQUEST__INIT;
 
-	return CALL(c, "ListContainers", &req, runtime__v1__list_containers_response, out, err, errlen);
+	return CALL(c, "ListContainers", &req, runtime__v1__list_containers_response, out, err,
+		    errlen);
 }
 
-int cri_container_status(struct cri_client *c, const char *id, Runtime__V1__ContainerStatusResponse **out,
-			 char *err, size_t errlen)
+int cri_container_status(struct cri_client *c, const char *id,
+			 Runtime__V1__ContainerStatusResponse **out, char *err, size_t errlen)
 {
 	Runtime__V1__ContainerStatusRequest req = RUNTIME__V1__CONTAINER_STATUS_REQUEST__INIT;
 
 	req.container_id = (char *)id;
 	req.verbose = 1;
-	return CALL(c, "ContainerStatus", &req, runtime__v1__container_status_response, out, err, errlen);
+	return CALL(c, "ContainerStatus", &req, runtime__v1__container_status_response, out, err,
+		    errlen);
 }
 
-static int copy_id(const char *src, char *id, size_t idlen, const char *what, char *err, size_t errlen)
+static int copy_id(const char *src, char *id, size_t idlen, const char *what, char *err,
+		   size_t errlen)
 {
 	if (!src || !src[0] || strlen(src) >= idlen) {
 		snprintf(err, errlen, "CRI %s: reply has no usable id", what);
@@ -155,23 +166,25 @@ static int copy_id(const char *src, char *id, size_t idlen, const char *what, ch
 	return 0;
 }
 
-int cri_run_pod_sandbox(struct cri_client *c, Runtime__V1__PodSandboxConfig *cfg, char *id, size_t idlen,
-			char *err, size_t errlen)
+int cri_run_pod_sandbox(struct cri_client *c, Runtime__V1__PodSandboxConfig *cfg, char *id,
+			size_t idlen, char *err, size_t errlen)
 {
 	Runtime__V1__RunPodSandboxRequest req = RUNTIME__V1__RUN_POD_SANDBOX_REQUEST__INIT;
 	Runtime__V1__RunPodSandboxResponse *rep = NULL;
 	int ret;
 
 	req.config = cfg;
-	ret = CALL(c, "RunPodSandbox", &req, runtime__v1__run_pod_sandbox_response, &rep, err, errlen);
+	ret = CALL(c, "RunPodSandbox", &req, runtime__v1__run_pod_sandbox_response, &rep, err,
+		   errlen);
 	if (ret == 0)
 		ret = copy_id(rep->pod_sandbox_id, id, idlen, "RunPodSandbox", err, errlen);
 	cri_free(rep);
 	return ret;
 }
 
-int cri_create_container(struct cri_client *c, const char *pod_id, Runtime__V1__ContainerConfig *cfg,
-			 Runtime__V1__PodSandboxConfig *pod_cfg, char *id, size_t idlen, char *err, size_t errlen)
+int cri_create_container(struct cri_client *c, const char *pod_id,
+			 Runtime__V1__ContainerConfig *cfg, Runtime__V1__PodSandboxConfig *pod_cfg,
+			 char *id, size_t idlen, char *err, size_t errlen)
 {
 	Runtime__V1__CreateContainerRequest req = RUNTIME__V1__CREATE_CONTAINER_REQUEST__INIT;
 	Runtime__V1__CreateContainerResponse *rep = NULL;
@@ -180,7 +193,8 @@ int cri_create_container(struct cri_client *c, const char *pod_id, Runtime__V1__
 	req.pod_sandbox_id = (char *)pod_id;
 	req.config = cfg;
 	req.sandbox_config = pod_cfg;
-	ret = CALL(c, "CreateContainer", &req, runtime__v1__create_container_response, &rep, err, errlen);
+	ret = CALL(c, "CreateContainer", &req, runtime__v1__create_container_response, &rep, err,
+		   errlen);
 	if (ret == 0)
 		ret = copy_id(rep->container_id, id, idlen, "CreateContainer", err, errlen);
 	cri_free(rep);
@@ -194,7 +208,8 @@ int cri_start_container(struct cri_client *c, const char *id, char *err, size_t 
 	int ret;
 
 	req.container_id = (char *)id;
-	ret = CALL(c, "StartContainer", &req, runtime__v1__start_container_response, &rep, err, errlen);
+	ret = CALL(c, "StartContainer", &req, runtime__v1__start_container_response, &rep, err,
+		   errlen);
 	cri_free(rep);
 	return ret;
 }
@@ -206,7 +221,8 @@ int cri_stop_pod_sandbox(struct cri_client *c, const char *id, char *err, size_t
 	int ret;
 
 	req.pod_sandbox_id = (char *)id;
-	ret = CALL(c, "StopPodSandbox", &req, runtime__v1__stop_pod_sandbox_response, &rep, err, errlen);
+	ret = CALL(c, "StopPodSandbox", &req, runtime__v1__stop_pod_sandbox_response, &rep, err,
+		   errlen);
 	cri_free(rep);
 	return ret;
 }
@@ -218,7 +234,8 @@ int cri_remove_pod_sandbox(struct cri_client *c, const char *id, char *err, size
 	int ret;
 
 	req.pod_sandbox_id = (char *)id;
-	ret = CALL(c, "RemovePodSandbox", &req, runtime__v1__remove_pod_sandbox_response, &rep, err, errlen);
+	ret = CALL(c, "RemovePodSandbox", &req, runtime__v1__remove_pod_sandbox_response, &rep, err,
+		   errlen);
 	cri_free(rep);
 	return ret;
 }

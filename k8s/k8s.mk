@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Shipping to Kubernetes: the kubectl plugin, the image, manifest and plugin tests.
 # The plugin needs neither libbpf nor the BPF skeleton: it links cJSON only.
 K8S_TEST_OUT := $(OUT)/tests/k8s

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Packages kubectl-pwru for krew: the archive for this machine's architecture
 # and plugins/krew/pwru.yaml with that platform's uri and sha256 filled in.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Builds the pwru container image without a container engine or registry.
 #
 #   scripts/build-image.sh [OUTPUT.tar]   OCI image archive (default $OUT/pwru-image.tar)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The demo: two network namespaces joined by a veth pair, an iptables rule
 # that drops TCP port 80 in the second one, one connection attempt across,
 # and pwru's trace of where and why the SYN died. Cleans up even on Ctrl-C.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Installs every build and test dependency from Debian's packages.
 # A line 'pkg?cmd' installs pkg only when cmd is missing.
 # Each area of the project lists its packages in scripts/deps/*.txt.

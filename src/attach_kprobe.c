@@ -53,7 +53,7 @@ static int kp_prepare(struct loader *l, struct probe_list *pl)
 struct kp_job {
 	struct loader *l;
 	struct probe_list *pl;
-	size_t *funcs;       /* indexes of the function probes in pl */
+	size_t *funcs; /* indexes of the function probes in pl */
 	int pmu;
 	int *link, *pfd, *err;
 };

@@ -44,7 +44,7 @@ static uint64_t kpm_cookie(const struct probe *p, size_t id)
 /* One attachable address and the probe it belongs to. */
 struct kpm_target {
 	uint64_t addr;
-	uint64_t cookie;     /* layout << 32 | probe index */
+	uint64_t cookie; /* layout << 32 | probe index */
 };
 
 struct kpm_group {
@@ -52,7 +52,7 @@ struct kpm_group {
 	struct kpm_target *t;
 	size_t n;
 	struct attach_set *s;
-	int *err;            /* per probe: 0 attached, else the last error */
+	int *err; /* per probe: 0 attached, else the last error */
 };
 
 static int link_range(struct kpm_group *g, size_t from, size_t n)
@@ -66,10 +66,9 @@ static int link_range(struct kpm_group *g, size_t from, size_t n)
 			cookies[i] = g->t[from + i].cookie;
 		}
 		LIBBPF_OPTS(bpf_link_create_opts, lo,
-			.kprobe_multi.addrs = (const unsigned long *)addrs,
-			.kprobe_multi.cookies = (const __u64 *)cookies,
-			.kprobe_multi.cnt = n,
-		);
+			    .kprobe_multi.addrs = (const unsigned long *)addrs,
+			    .kprobe_multi.cookies = (const __u64 *)cookies,
+			    .kprobe_multi.cnt = n, );
 		link = bpf_link_create(g->prog, 0, BPF_TRACE_KPROBE_MULTI, &lo);
 		link = link < 0 ? -errno : link;
 	}
@@ -118,13 +117,12 @@ static int collect(struct kpm_group *g, const struct probe_list *pl)
 			continue;
 		}
 		g->t[g->n++] = (struct kpm_target){ .addr = pl->v[i].addr,
-						   .cookie = kpm_cookie(&pl->v[i], i) };
+						    .cookie = kpm_cookie(&pl->v[i], i) };
 	}
 	return 0;
 }
 
-static int kpm_attach_funcs(struct loader *l, struct probe_list *pl, struct attach_set *s,
-			    int *err)
+static int kpm_attach_funcs(struct loader *l, struct probe_list *pl, struct attach_set *s, int *err)
 {
 	struct kpm_group g = { .s = s, .err = err, .prog = loader_prog_fd(l, KPM_TEMPLATE) };
 	int ret;

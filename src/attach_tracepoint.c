@@ -75,8 +75,7 @@ int tracepoints_prepare(struct loader *l, struct probe_list *pl)
 		if (p->kind != PROBE_TP)
 			continue;
 		/* tp_btf templates are verified against a real tracepoint of their layout. */
-		ret = loader_want(l, tp_template(p, btf, tmpl, sizeof(tmpl)),
-				  btf ? p->name : NULL);
+		ret = loader_want(l, tp_template(p, btf, tmpl, sizeof(tmpl)), btf ? p->name : NULL);
 		if (ret)
 			return ret;
 	}

@@ -33,8 +33,8 @@ const char *func_template(const struct probe *p, const char *kind, char *buf, si
 	return buf;
 }
 
-void attach_results_apply(struct probe_list *pl, struct attach_set *s, const size_t *idx,
-			  size_t n, const int *prog, const int *link, const int *err)
+void attach_results_apply(struct probe_list *pl, struct attach_set *s, const size_t *idx, size_t n,
+			  const int *prog, const int *link, const int *err)
 {
 	for (size_t k = 0; k < n; k++) {
 		size_t i = idx[k];
@@ -68,8 +68,7 @@ void probe_set_result(struct probe *p, struct attach_set *s, int err)
 		s->attached++;
 }
 
-static void report_add(char *report, size_t len, const char *fmt1, const char *a,
-		       const char *b)
+static void report_add(char *report, size_t len, const char *fmt1, const char *a, const char *b)
 {
 	size_t used = strlen(report);
 
@@ -77,8 +76,8 @@ static void report_add(char *report, size_t len, const char *fmt1, const char *a
 		snprintf(report + used, len - used, fmt1, a, b);
 }
 
-const struct backend *backend_select(const char *requested, const struct btf *btf,
-				     char *report, size_t len, char *err, size_t errlen)
+const struct backend *backend_select(const char *requested, const struct btf *btf, char *report,
+				     size_t len, char *err, size_t errlen)
 {
 	size_t n;
 	const struct backend *const *b = backends_all(&n);
@@ -89,8 +88,10 @@ const struct backend *backend_select(const char *requested, const struct btf *bt
 		const struct backend *one = backend_by_name(requested);
 
 		if (!one) {
-			snprintf(err, errlen, "--backend %s: unknown backend "
-				 "(kprobe-multi, fentry, kprobe, tracepoint)", requested);
+			snprintf(err, errlen,
+				 "--backend %s: unknown backend "
+				 "(kprobe-multi, fentry, kprobe, tracepoint)",
+				 requested);
 			return NULL;
 		}
 		if (one->probe_kernel(btf, why, sizeof(why))) {
@@ -98,7 +99,8 @@ const struct backend *backend_select(const char *requested, const struct btf *bt
 			return NULL;
 		}
 		if (!one->attach) {
-			snprintf(err, errlen, "--backend %s: not built into this pwru yet", requested);
+			snprintf(err, errlen, "--backend %s: not built into this pwru yet",
+				 requested);
 			return NULL;
 		}
 		snprintf(report, len, "using %s (requested)", requested);

@@ -16,7 +16,7 @@ struct attach_set {
 	int *links, *progs;
 	size_t n_links, n_progs, cap_links, cap_progs;
 	size_t attached, failed;
-	int detach_threads;   /* closing kprobes waits on RCU: overlap them */
+	int detach_threads; /* closing kprobes waits on RCU: overlap them */
 };
 
 int attach_set_add_link(struct attach_set *s, int fd);
@@ -57,8 +57,8 @@ size_t probes_of_kind(const struct probe_list *pl, enum probe_kind kind, size_t 
  * Records the outcome of n probes (indexes idx into pl) from per-probe
  * arrays filled by parallel workers: prog and link fds where err is 0.
  */
-void attach_results_apply(struct probe_list *pl, struct attach_set *s, const size_t *idx,
-			  size_t n, const int *prog, const int *link, const int *err);
+void attach_results_apply(struct probe_list *pl, struct attach_set *s, const size_t *idx, size_t n,
+			  const int *prog, const int *link, const int *err);
 /* Records one probe's outcome and counts it. */
 void probe_set_result(struct probe *p, struct attach_set *s, int err);
 
@@ -69,7 +69,7 @@ const struct backend *backend_by_name(const char *name);
  * The requested backend if this kernel runs it, else the first that works,
  * with one line saying why each better one was passed over.
  */
-const struct backend *backend_select(const char *requested, const struct btf *btf,
-				     char *report, size_t len, char *err, size_t errlen);
+const struct backend *backend_select(const char *requested, const struct btf *btf, char *report,
+				     size_t len, char *err, size_t errlen);
 
 #endif

@@ -22,7 +22,7 @@ static int prog_main_func(int fd, struct bpf_prog_info *info, uint32_t *type_id)
 	if (bpf_obj_get_info_by_fd(fd, info, &len))
 		return -errno;
 	if (!info->btf_id || !info->nr_func_info)
-		return -ENOENT;  /* no BTF: fentry cannot be verified against it */
+		return -ENOENT; /* no BTF: fentry cannot be verified against it */
 	*type_id = fi.type_id;
 	return 0;
 }
@@ -36,8 +36,7 @@ static void func_name(uint32_t btf_obj_id, uint32_t type_id, char *buf, size_t l
 	btf__free(btf);
 }
 
-static int add_prog(struct probe_list *pl, uint32_t id, enum bpf_prog_type type,
-		    const char *group)
+static int add_prog(struct probe_list *pl, uint32_t id, enum bpf_prog_type type, const char *group)
 {
 	struct bpf_prog_info info;
 	uint32_t type_id = 0;

@@ -62,9 +62,10 @@ void enricher_fini(struct enricher *en)
 static int is_tracing_frame(const char *sym)
 {
 	static const char *const prefixes[] = {
-		"bpf_prog_", "bpf_trace_run", "__traceiter_", "__bpf_trace_", "trace_call_bpf",
-		"kprobe_", "bpf_trampoline_", "__bpf_prog_enter", "__bpf_prog_exit",
-		"ftrace_", "fprobe_", "perf_trace_", "rethook_", "arch_rethook_",
+		"bpf_prog_",	   "bpf_trace_run", "__traceiter_",    "__bpf_trace_",
+		"trace_call_bpf",  "kprobe_",	    "bpf_trampoline_", "__bpf_prog_enter",
+		"__bpf_prog_exit", "ftrace_",	    "fprobe_",	       "perf_trace_",
+		"rethook_",	   "arch_rethook_",
 	};
 
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
@@ -129,7 +130,8 @@ int enrich_record(struct enricher *en, const void *data, size_t size, struct rec
 		return -EINVAL;
 	r->ev = e;
 	r->skb_str = (e->flags & PWRU_EV_SKB_STR) && size >= sizeof(struct pwru_event_skb) ?
-		     ((const struct pwru_event_skb *)data)->str : NULL;
+			     ((const struct pwru_event_skb *)data)->str :
+			     NULL;
 	r->func = en->func_names[e->probe_id];
 	r->ifname = ifnames_get(en->ifnames, e->netns, e->ifindex);
 	r->drop_reason = NULL;
@@ -139,7 +141,8 @@ int enrich_record(struct enricher *en, const void *data, size_t size, struct rec
 	if (e->flags & PWRU_EV_DROP) {
 		r->drop_reason = drop_reason_name(en->reasons, e->drop_reason);
 		if (e->drop_location)
-			ksyms_format(en->ksyms, e->drop_location, r->drop_site, sizeof(r->drop_site));
+			ksyms_format(en->ksyms, e->drop_location, r->drop_site,
+				     sizeof(r->drop_site));
 	}
 	if (e->flags & PWRU_EV_CALLER)
 		ksyms_format(en->ksyms, e->caller, r->caller, sizeof(r->caller));

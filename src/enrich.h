@@ -17,15 +17,15 @@ struct pods;
 /* Everything that turns numbers into names; lives off the BPF event path. */
 struct enricher {
 	const struct probe_list *probes;
-	char (*func_names)[256];    /* display name per probe */
+	char (*func_names)[256]; /* display name per probe */
 	struct ksyms *ksyms;
 	struct drop_reasons *reasons;
 	struct ifnames *ifnames;
-	struct pods *pods;          /* NULL without pod support */
+	struct pods *pods; /* NULL without pod support */
 	int stacks_fd;
 	const struct output_cfg *cfg;
-	int64_t mono_to_real_ns;    /* for --timestamp absolute */
-	uint64_t prev_ts;           /* for --timestamp relative */
+	int64_t mono_to_real_ns; /* for --timestamp absolute */
+	uint64_t prev_ts;	 /* for --timestamp relative */
 };
 
 int enricher_init(struct enricher *en, const struct probe_list *probes,

@@ -37,7 +37,7 @@ struct event_reader {
 	void (*batch_end)(void *ctx);
 	void *ctx;
 	int epfd, sigfd, timerfd;
-	int stop;   /* set by the sample callback when the handler asks */
+	int stop; /* set by the sample callback when the handler asks */
 };
 
 static int on_sample(void *ctx, void *data, size_t size)
@@ -57,8 +57,8 @@ static int epoll_add(int epfd, int fd, uint32_t tag)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
-int event_reader_new(int ringbuf_fd, event_handler_fn fn, void (*batch_end)(void *ctx),
-		     void *ctx, struct event_reader **out)
+int event_reader_new(int ringbuf_fd, event_handler_fn fn, void (*batch_end)(void *ctx), void *ctx,
+		     struct event_reader **out)
 {
 	struct event_reader *r = calloc(1, sizeof(*r));
 	sigset_t mask;

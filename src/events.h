@@ -11,8 +11,8 @@ typedef int (*event_handler_fn)(void *ctx, const void *data, size_t size);
 struct event_reader;
 
 /* batch_end (may be NULL) runs after each drained batch: flush the output there. */
-int event_reader_new(int ringbuf_fd, event_handler_fn fn, void (*batch_end)(void *ctx),
-		     void *ctx, struct event_reader **out);
+int event_reader_new(int ringbuf_fd, event_handler_fn fn, void (*batch_end)(void *ctx), void *ctx,
+		     struct event_reader **out);
 /*
  * Waits for events until SIGINT/SIGTERM (blocked and read through a
  * signalfd: no flag set from a handler), the duration (seconds, 0 for
@@ -26,7 +26,7 @@ void event_reader_free(struct event_reader *r);
 
 /* What the BPF side counted, summed over CPUs. */
 struct kernel_counts {
-	uint64_t matched;  /* packets that passed the filters: emitted + lost */
+	uint64_t matched; /* packets that passed the filters: emitted + lost */
 	uint64_t emitted;
 	uint64_t lost;
 };

@@ -138,8 +138,10 @@ static int resolve_pcap(struct filter_set *f, const struct options *o, char *err
 	if (ret)
 		return ret;
 	if (f->pcap && o->verbose && pcap_filters_l3_rejected(f->pcap, &why))
-		fprintf(stderr, "pcap filter: only packets with a link-layer header can match "
-				"(raw IP: %s)\n", why);
+		fprintf(stderr,
+			"pcap filter: only packets with a link-layer header can match "
+			"(raw IP: %s)\n",
+			why);
 	return 0;
 }
 
@@ -165,8 +167,7 @@ int filters_resolve(struct filter_set *f, const struct options *o, char *err, si
 	return ret;
 }
 
-void filters_to_config(const struct filter_set *f, const struct options *o,
-		       struct pwru_config *cfg)
+void filters_to_config(const struct filter_set *f, const struct options *o, struct pwru_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->filter_netns = f->n_netns > 0;

@@ -23,13 +23,20 @@ void output_cfg_from_options(struct output_cfg *c, const struct options *o)
 const char *l4proto_name(uint8_t proto, char *buf, size_t len)
 {
 	switch (proto) {
-	case 1:   return "icmp";
-	case 6:   return "tcp";
-	case 17:  return "udp";
-	case 58:  return "icmp6";
-	case 132: return "sctp";
-	case 47:  return "gre";
-	case 50:  return "esp";
+	case 1:
+		return "icmp";
+	case 6:
+		return "tcp";
+	case 17:
+		return "udp";
+	case 58:
+		return "icmp6";
+	case 132:
+		return "sctp";
+	case 47:
+		return "gre";
+	case 50:
+		return "esp";
 	}
 	snprintf(buf, len, "%u", proto);
 	return buf;
@@ -61,15 +68,17 @@ void format_tuple(const struct pwru_tuple *t, char *buf, size_t len)
 
 void format_tcp_flags(uint8_t flags, char *buf, size_t len)
 {
-	static const char *const names[] = { "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR" };
+	static const char *const names[] = {
+		"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"
+	};
 	size_t used = 0;
 
 	buf[0] = '\0';
 	for (int i = 0; i < 8; i++) {
 		if (!(flags & (1 << i)))
 			continue;
-		used += snprintf(buf + used, used < len ? len - used : 0, "%s%s",
-				 used ? "|" : "", names[i]);
+		used += snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? "|" : "",
+				 names[i]);
 	}
 }
 

@@ -19,13 +19,13 @@
 
 struct ifname_entry {
 	uint32_t netns, ifindex;
-	uint64_t retry_at;   /* 0: resolved; else when to ask the kernel again */
+	uint64_t retry_at; /* 0: resolved; else when to ask the kernel again */
 	char name[IF_NAMESIZE];
 };
 
 struct netns_sock {
 	uint32_t netns;
-	int fd;              /* -1 when the netns could not be entered */
+	int fd; /* -1 when the netns could not be entered */
 	uint64_t retry_at;
 };
 

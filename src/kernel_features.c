@@ -19,13 +19,10 @@ static int btf_id_of(const struct btf *btf, const char *name, int kind)
 	return btf ? btf__find_by_name_kind(btf, name, kind) : -ENOENT;
 }
 
-static int load_trivial(enum bpf_prog_type type, enum bpf_attach_type attach,
-			int btf_id)
+static int load_trivial(enum bpf_prog_type type, enum bpf_attach_type attach, int btf_id)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, o,
-		.expected_attach_type = attach,
-		.attach_btf_id = btf_id,
-	);
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = attach,
+		    .attach_btf_id = btf_id, );
 	int fd = bpf_prog_load(type, "pwru_feature", "GPL", ret0, 2, &o);
 
 	return fd < 0 ? -errno : fd;
@@ -49,8 +46,8 @@ int kf_tp_btf(const struct btf *btf, char *why, size_t len)
 		snprintf(why, len, "no kfree_skb tracepoint in BTF");
 		return -ENOENT;
 	}
-	return verdict(load_trivial(BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, id),
-		       "refused", why, len);
+	return verdict(load_trivial(BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, id), "refused", why,
+		       len);
 }
 
 int kf_raw_tp(const struct btf *btf, char *why, size_t len)
@@ -66,8 +63,8 @@ int kf_fentry(const struct btf *btf, char *why, size_t len)
 		snprintf(why, len, "no BTF for kernel functions");
 		return -ENOENT;
 	}
-	return verdict(load_trivial(BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, id),
-		       "refused", why, len);
+	return verdict(load_trivial(BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, id), "refused", why,
+		       len);
 }
 
 static int has_kprobe_pmu(void)
@@ -87,10 +84,7 @@ int kf_kprobe(const struct btf *btf, char *why, size_t len)
 int kf_kprobe_multi(const struct btf *btf, char *why, size_t len)
 {
 	const char *syms[] = { "ip_rcv" };
-	LIBBPF_OPTS(bpf_link_create_opts, lo,
-		.kprobe_multi.syms = syms,
-		.kprobe_multi.cnt = 1,
-	);
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .kprobe_multi.syms = syms, .kprobe_multi.cnt = 1, );
 	int fd, link;
 
 	if (!has_kprobe_pmu()) {
@@ -104,8 +98,9 @@ int kf_kprobe_multi(const struct btf *btf, char *why, size_t len)
 	link = link < 0 ? -errno : link;
 	close(fd);
 	if (link < 0) {
-		snprintf(why, len, "not available (%s)", link == -EOPNOTSUPP ?
-			 "kernel built without fprobe, needs 5.18+" : strerror(-link));
+		snprintf(why, len, "not available (%s)",
+			 link == -EOPNOTSUPP ? "kernel built without fprobe, needs 5.18+" :
+					       strerror(-link));
 		return link;
 	}
 	close(link);

@@ -15,7 +15,7 @@ struct ksym {
 struct ksyms {
 	struct ksym *v;
 	size_t n, cap;
-	const struct ksym **by_name;  /* the same symbols sorted by name */
+	const struct ksym **by_name; /* the same symbols sorted by name */
 };
 
 static int cmp_addr(const void *a, const void *b)

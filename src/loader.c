@@ -34,12 +34,13 @@ static const char *const shared_maps[] = {
 	"events", "counters", "netns_filter", "tracked_skbs", "stacks",
 };
 
-struct template {
+struct template
+{
 	char name[64];
 	enum obj_id obj;
 	bool want;
 	char target[128];
-	int target_prog_fd;   /* > 0: target is a function of this BPF program */
+	int target_prog_fd; /* > 0: target is a function of this BPF program */
 	bool captured;
 	enum bpf_prog_type type;
 	enum bpf_attach_type attach;
@@ -119,8 +120,7 @@ static int template_capture(struct template *t, struct bpf_program *prog,
 	return 0;
 }
 
-static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts,
-			long cookie)
+static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
 {
 	struct loader *l = (struct loader *)cookie;
 	struct template *t = template_find(l, bpf_program__name(prog));
@@ -147,10 +147,8 @@ static void handlers_unregister(struct loader *l)
 
 static int handlers_register(struct loader *l)
 {
-	LIBBPF_OPTS(libbpf_prog_handler_opts, ho,
-		.cookie = (long)l,
-		.prog_prepare_load_fn = prepare_load,
-	);
+	LIBBPF_OPTS(libbpf_prog_handler_opts, ho, .cookie = (long)l,
+		    .prog_prepare_load_fn = prepare_load, );
 
 	for (size_t i = 0; i < N_SEC_KINDS; i++) {
 		int id = libbpf_register_prog_handler(sec_kinds[i].sec, sec_kinds[i].type,
@@ -346,19 +344,13 @@ int loader_clone(struct loader *l, const char *tmpl, uint32_t probe_id,
 		return -ENOMEM;
 	loader_patch_probe_id(insns, t->cnt, probe_id);
 	for (int attempt = 0; attempt < 2; attempt++) {
-		LIBBPF_OPTS(bpf_prog_load_opts, po,
-			.expected_attach_type = t->attach,
-			.attach_btf_id = target->btf_id,
-			.attach_btf_obj_fd = target->btf_obj_fd,
-			.attach_prog_fd = target->prog_fd,
-			.prog_btf_fd = t->btf_fd,
-			.func_info = t->func_info,
-			.func_info_cnt = t->fi_cnt,
-			.func_info_rec_size = t->fi_rec,
-			.line_info = t->line_info,
-			.line_info_cnt = t->li_cnt,
-			.line_info_rec_size = t->li_rec,
-		);
+		LIBBPF_OPTS(bpf_prog_load_opts, po, .expected_attach_type = t->attach,
+			    .attach_btf_id = target->btf_id,
+			    .attach_btf_obj_fd = target->btf_obj_fd,
+			    .attach_prog_fd = target->prog_fd, .prog_btf_fd = t->btf_fd,
+			    .func_info = t->func_info, .func_info_cnt = t->fi_cnt,
+			    .func_info_rec_size = t->fi_rec, .line_info = t->line_info,
+			    .line_info_cnt = t->li_cnt, .line_info_rec_size = t->li_rec, );
 		/* Ask for the verifier's log only when the quiet load failed. */
 		if (attempt) {
 			vlog = calloc(1, 1 << 20);

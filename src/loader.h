@@ -23,7 +23,7 @@ typedef int (*loader_rewrite_fn)(void *arg, struct bpf_program *prog,
 				 struct bpf_prog_load_opts *opts, int direct);
 
 struct loader_opts {
-	const struct btf *vmlinux;    /* parsed once by the caller, outlives the loader */
+	const struct btf *vmlinux; /* parsed once by the caller, outlives the loader */
 	struct pwru_config cfg;
 	uint32_t ringbuf_size;
 	loader_rewrite_fn rewrite;
@@ -45,9 +45,9 @@ int loader_want_prog(struct loader *l, const char *tmpl, int prog_fd, const char
 int loader_load(struct loader *l, char *err, size_t errlen);
 /* What a BTF-verified clone is verified against (all zero for other kinds). */
 struct clone_target {
-	uint32_t btf_id;      /* FUNC or btf_trace_ typedef id */
-	int btf_obj_fd;       /* module BTF object, 0 for vmlinux */
-	int prog_fd;          /* a BPF program, for fentry on TC/XDP programs */
+	uint32_t btf_id; /* FUNC or btf_trace_ typedef id */
+	int btf_obj_fd;	 /* module BTF object, 0 for vmlinux */
+	int prog_fd;	 /* a BPF program, for fentry on TC/XDP programs */
 };
 
 /*

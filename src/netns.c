@@ -103,7 +103,8 @@ int netns_open_inode(const char *proc_root, uint32_t inode)
 	fd = scan_dir_for_inode("/var/run/netns", NULL, inode);
 	if (fd >= 0)
 		return fd;
-	snprintf(proc, sizeof(proc), "%s/proc", proc_root && strcmp(proc_root, "/") ? proc_root : "");
+	snprintf(proc, sizeof(proc), "%s/proc",
+		 proc_root && strcmp(proc_root, "/") ? proc_root : "");
 	return scan_dir_for_inode(proc, "/ns/net", inode);
 }
 

@@ -19,9 +19,9 @@ enum special_id { SP_MARK = 1, SP_TIMESTAMP, SP_HELP, SP_VERSION, SP_KMODS, SP_R
 struct opt_def {
 	const char *name;
 	enum opt_kind kind;
-	size_t off;          /* offset into struct options */
+	size_t off; /* offset into struct options */
 	int special;
-	const char *arg;     /* argument name in help, NULL for booleans */
+	const char *arg; /* argument name in help, NULL for booleans */
 	const char *help;
 };
 
@@ -60,8 +60,7 @@ static const struct opt_def opt_table[] = {
 	  "allow --filter-pod on host-network pods (matches the whole node)" },
 	{ "backend", K_STR, O(backend), 0, "NAME",
 	  "kprobe-multi, fentry, kprobe or tracepoint (default: best available)" },
-	{ "kmods", K_SPECIAL, 0, SP_KMODS, "A,B",
-	  "also probe functions of these kernel modules" },
+	{ "kmods", K_SPECIAL, 0, SP_KMODS, "A,B", "also probe functions of these kernel modules" },
 	{ "all-kmods", K_BOOL, O(all_kmods), 0, NULL,
 	  "also probe functions of every loaded kernel module" },
 	{ "ringbuf-size", K_SPECIAL, 0, SP_RINGBUF, "BYTES",
@@ -76,8 +75,7 @@ static const struct opt_def opt_table[] = {
 	{ "output-skb", K_BOOL, O(output_skb), 0, NULL, "print the whole struct sk_buff" },
 	{ "output-json", K_BOOL, O(output_json), 0, NULL, "print one JSON object per line" },
 	{ "output-file", K_STR, O(output_file), 0, "FILE", "write events to FILE" },
-	{ "output-limit-lines", K_U64, O(output_limit_lines), 0, "N",
-	  "stop after N events" },
+	{ "output-limit-lines", K_U64, O(output_limit_lines), 0, "N", "stop after N events" },
 	{ "timestamp", K_SPECIAL, 0, SP_TIMESTAMP, "MODE",
 	  "none, current, relative or absolute (default none)" },
 	{ "duration", K_DOUBLE, O(duration), 0, "SECONDS", "stop after this long" },
@@ -196,12 +194,18 @@ static int parse_ringbuf(struct options *o, const char *s)
 static int apply_special(struct options *o, const struct opt_def *d, char *arg)
 {
 	switch (d->special) {
-	case SP_MARK:      return parse_mark(o, arg);
-	case SP_TIMESTAMP: return parse_timestamp(o, arg);
-	case SP_KMODS:     return parse_kmods(o, arg);
-	case SP_RINGBUF:   return parse_ringbuf(o, arg);
-	case SP_HELP:      return 1;
-	case SP_VERSION:   return 2;
+	case SP_MARK:
+		return parse_mark(o, arg);
+	case SP_TIMESTAMP:
+		return parse_timestamp(o, arg);
+	case SP_KMODS:
+		return parse_kmods(o, arg);
+	case SP_RINGBUF:
+		return parse_ringbuf(o, arg);
+	case SP_HELP:
+		return 1;
+	case SP_VERSION:
+		return 2;
 	}
 	return -EINVAL;
 }
@@ -243,8 +247,9 @@ static void build_longopts(struct option *lo)
 {
 	for (size_t i = 0; i < N_OPTS; i++) {
 		lo[i].name = opt_table[i].name;
-		lo[i].has_arg = opt_table[i].arg ? required_argument :
-				opt_table[i].kind == K_BOOL ? optional_argument : no_argument;
+		lo[i].has_arg = opt_table[i].arg	    ? required_argument :
+				opt_table[i].kind == K_BOOL ? optional_argument :
+							      no_argument;
 		lo[i].flag = NULL;
 		lo[i].val = 256 + (int)i;
 	}
@@ -311,9 +316,11 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 
 void options_print_help(FILE *f, const char *prog)
 {
-	fprintf(f, "Usage: %s [options] [pcap-filter]\n"
-		   "Trace where packets go in the Linux kernel, and why they die.\n\n"
-		   "Options:\n", prog);
+	fprintf(f,
+		"Usage: %s [options] [pcap-filter]\n"
+		"Trace where packets go in the Linux kernel, and why they die.\n\n"
+		"Options:\n",
+		prog);
 	for (size_t i = 0; i < N_OPTS; i++) {
 		char left[64];
 		const struct opt_def *d = &opt_table[i];
@@ -322,9 +329,10 @@ void options_print_help(FILE *f, const char *prog)
 			 d->arg ? d->arg : "");
 		fprintf(f, "  %-32s %s\n", left, d->help);
 	}
-	fprintf(f, "\nExamples:\n"
-		   "  %s --output-tuple 'dst host 198.18.0.2 and tcp and dst port 80'\n"
-		   "  %s --filter-netns /var/run/netns/blue --output-json icmp\n"
-		   "  %s --filter-pod shop/frontend-7d9c 'tcp port 80'\n",
+	fprintf(f,
+		"\nExamples:\n"
+		"  %s --output-tuple 'dst host 198.18.0.2 and tcp and dst port 80'\n"
+		"  %s --filter-netns /var/run/netns/blue --output-json icmp\n"
+		"  %s --filter-pod shop/frontend-7d9c 'tcp port 80'\n",
 		prog, prog, prog);
 }

@@ -10,9 +10,9 @@
 
 enum timestamp_mode {
 	TS_NONE = 0,
-	TS_CURRENT,   /* wall clock at the time the event is printed */
-	TS_RELATIVE,  /* since the previous event */
-	TS_ABSOLUTE,  /* kernel's monotonic clock, converted to wall clock */
+	TS_CURRENT,  /* wall clock at the time the event is printed */
+	TS_RELATIVE, /* since the previous event */
+	TS_ABSOLUTE, /* kernel's monotonic clock, converted to wall clock */
 };
 
 struct str_list {
@@ -31,7 +31,7 @@ struct options {
 	bool filter_track_skb;
 	bool filter_trace_tc, filter_trace_xdp;
 	int kprobe_batch;
-	const char *pcap_filter;       /* positional argument, may be NULL */
+	const char *pcap_filter; /* positional argument, may be NULL */
 
 	/* pods (resolved through the container runtime) */
 	struct str_list filter_pod;
@@ -43,7 +43,7 @@ struct options {
 	bool allow_host_netns;
 
 	/* probes and backend */
-	const char *backend;           /* NULL: pick the best this kernel allows */
+	const char *backend; /* NULL: pick the best this kernel allows */
 	struct str_list kmods;
 	bool all_kmods;
 	uint32_t ringbuf_size;
@@ -54,11 +54,11 @@ struct options {
 	enum timestamp_mode timestamp;
 	const char *output_file;
 	uint64_t output_limit_lines;
-	double duration;               /* seconds, 0: until interrupted */
+	double duration; /* seconds, 0: until interrupted */
 	bool verbose;
 	bool list_probes;
 	bool no_summary;
-	bool progress_tty;             /* set from isatty(stderr) */
+	bool progress_tty; /* set from isatty(stderr) */
 };
 
 /*

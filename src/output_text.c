@@ -14,8 +14,8 @@ void output_text_header(FILE *f, const struct output_cfg *c)
 	if (c->pods)
 		fprintf(f, " %-24s", "POD");
 	if (c->meta)
-		fprintf(f, " %-10s %-10s %-16s %-6s %-5s %-5s", "NETNS", "MARK", "IFACE",
-			"PROTO", "MTU", "LEN");
+		fprintf(f, " %-10s %-10s %-16s %-6s %-5s %-5s", "NETNS", "MARK", "IFACE", "PROTO",
+			"MTU", "LEN");
 	if (c->tuple)
 		fprintf(f, " %s", "TUPLE");
 	fprintf(f, " %s", "FUNC");
@@ -50,8 +50,8 @@ static void print_meta(FILE *f, const struct record *r)
 	char iface[40];
 
 	snprintf(iface, sizeof(iface), "%s:%u", r->ifname[0] ? r->ifname : "", e->ifindex);
-	fprintf(f, " %-10u 0x%-8x %-16s 0x%04x %-5u %-5u", e->netns, e->mark, iface,
-		e->proto, e->mtu, e->len);
+	fprintf(f, " %-10u 0x%-8x %-16s 0x%04x %-5u %-5u", e->netns, e->mark, iface, e->proto,
+		e->mtu, e->len);
 }
 
 static void print_tuple(FILE *f, const struct output_cfg *c, const struct pwru_event *e)

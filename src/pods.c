@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Pod resolution and the netns -> pod table (see pods.h).
  *
  * Threads: the caller's thread runs pods_open/pods_select/pods_lookup; one
@@ -16,14 +17,14 @@
 #include <string.h>
 #include <time.h>
 
-#define REFRESH_MIN_GAP_NS   (200ull * 1000 * 1000)
-#define REFRESH_PERIOD_NS    (5ull * 1000 * 1000 * 1000)
-#define MISS_FIRST_RETRY_NS  (250ull * 1000 * 1000)
+#define REFRESH_MIN_GAP_NS (200ull * 1000 * 1000)
+#define REFRESH_PERIOD_NS (5ull * 1000 * 1000 * 1000)
+#define MISS_FIRST_RETRY_NS (250ull * 1000 * 1000)
 /* Capped at a second so a pod whose first packets beat its CRI record
  * (CNI set-up traffic) is still named within about a second. */
-#define MISS_MAX_RETRY_NS    (1000ull * 1000 * 1000)
-#define MISS_SLOTS           256
-#define POOL_CHUNK           64
+#define MISS_MAX_RETRY_NS (1000ull * 1000 * 1000)
+#define MISS_SLOTS 256
+#define POOL_CHUNK 64
 
 struct netns_entry {
 	uint32_t inode;
@@ -53,7 +54,7 @@ struct pods {
 	char source[8448];
 	char host_root[4096];
 	uint32_t host_inode;
-	struct cri_client *cri;        /* NULL: the /proc source */
+	struct cri_client *cri; /* NULL: the /proc source */
 
 	pthread_mutex_t list_lock;
 	struct pod_list list;
@@ -175,7 +176,8 @@ int pods_refresh(struct pods *p, char *err, size_t errlen)
 /* Caller holds lock. The wake condvar runs on CLOCK_MONOTONIC. */
 static void wait_until(struct pods *p, uint64_t due_ns)
 {
-	struct timespec ts = { .tv_sec = (time_t)(due_ns / 1000000000ull), .tv_nsec = (long)(due_ns % 1000000000ull) };
+	struct timespec ts = { .tv_sec = (time_t)(due_ns / 1000000000ull),
+			       .tv_nsec = (long)(due_ns % 1000000000ull) };
 
 	pthread_cond_timedwait(&p->wake, &p->lock, &ts);
 }
@@ -227,7 +229,8 @@ static int note_miss(struct pods *p, uint32_t inode)
 			continue;
 		if (now < m->retry_at_ns)
 			return 0;
-		m->backoff_ns = m->backoff_ns * 2 > MISS_MAX_RETRY_NS ? MISS_MAX_RETRY_NS : m->backoff_ns * 2;
+		m->backoff_ns = m->backoff_ns * 2 > MISS_MAX_RETRY_NS ? MISS_MAX_RETRY_NS :
+									m->backoff_ns * 2;
 		m->retry_at_ns = now + m->backoff_ns;
 		return 1;
 	}
@@ -277,15 +280,18 @@ static int connect_source(struct pods *p, const struct pods_opts *o, char *err, 
 	char runtime[128] = "";
 	int ret;
 
-	ret = cri_endpoint_open(o->cri_endpoint, p->host_root, o->timeout_ms > 0 ? o->timeout_ms : 2000, &p->cri,
-				runtime, sizeof(runtime), err, errlen);
+	ret = cri_endpoint_open(o->cri_endpoint, p->host_root,
+				o->timeout_ms > 0 ? o->timeout_ms : 2000, &p->cri, runtime,
+				sizeof(runtime), err, errlen);
 	if (ret == 0) {
-		snprintf(p->source, sizeof(p->source), "cri unix://%s (%s)", cri_client_socket(p->cri), runtime);
+		snprintf(p->source, sizeof(p->source), "cri unix://%s (%s)",
+			 cri_client_socket(p->cri), runtime);
 		return 0;
 	}
 	if ((o->cri_endpoint && o->cri_endpoint[0]) || o->no_fallback)
 		return ret;
-	snprintf(p->source, sizeof(p->source), "proc (%s/proc cgroups + /var/log/pods; no CRI socket answered)",
+	snprintf(p->source, sizeof(p->source),
+		 "proc (%s/proc cgroups + /var/log/pods; no CRI socket answered)",
 		 strcmp(p->host_root, "/") ? p->host_root : "");
 	return 0;
 }
@@ -306,7 +312,8 @@ int pods_open(const struct pods_opts *o, struct pods **out, char *err, size_t er
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&p->wake, &ca);
 	pthread_condattr_destroy(&ca);
-	snprintf(p->host_root, sizeof(p->host_root), "%s", o->host_root && o->host_root[0] ? o->host_root : "/");
+	snprintf(p->host_root, sizeof(p->host_root), "%s",
+		 o->host_root && o->host_root[0] ? o->host_root : "/");
 	p->host_inode = host_netns_inode(p->host_root);
 	ret = connect_source(p, o, err, errlen);
 	if (ret < 0)
@@ -375,64 +382,72 @@ static int set_add(struct inode_set *s, uint32_t inode)
 }
 
 /* Caller holds list_lock. The netns to trace for one chosen pod. */
-static int pod_netns(struct pods *p, const struct pod_info *pi, const struct pod_selector *sel, uint32_t *inode,
-		     char *err, size_t errlen)
+static int pod_netns(struct pods *p, const struct pod_info *pi, const struct pod_selector *sel,
+		     uint32_t *inode, char *err, size_t errlen)
 {
 	const char *ns = pi->ref.namespace_, *name = pi->ref.name;
 	char why[256];
 	int ret;
 
 	if (!pi->ready) {
-		snprintf(err, errlen, "pod %s/%s is not ready (its sandbox is not running)", ns, name);
+		snprintf(err, errlen, "pod %s/%s is not ready (its sandbox is not running)", ns,
+			 name);
 		return -EAGAIN;
 	}
 	if (pi->host_network && !sel->allow_host_netns) {
-		snprintf(err, errlen,
-			 "pod %s/%s uses the host network: a filter on it would match the whole node; "
-			 "add --allow-host-netns to trace it anyway", ns, name);
+		snprintf(
+			err, errlen,
+			"pod %s/%s uses the host network: a filter on it would match the whole node; "
+			"add --allow-host-netns to trace it anyway",
+			ns, name);
 		return -EPERM;
 	}
 	*inode = pi->netns_inode;
 	if (sel->container && p->cri) {
-		ret = cri_container_netns(p->cri, p->host_root, pi->sandbox_id, sel->container, inode, why,
-					  sizeof(why));
+		ret = cri_container_netns(p->cri, p->host_root, pi->sandbox_id, sel->container,
+					  inode, why, sizeof(why));
 		if (ret < 0) {
 			snprintf(err, errlen, "pod %s/%s: %s", ns, name, why);
 			return ret;
 		}
 	} else if (sel->container && !pod_has_container(pi, sel->container)) {
-		snprintf(err, errlen, "pod %s/%s has no container named %s", ns, name, sel->container);
+		snprintf(err, errlen, "pod %s/%s has no container named %s", ns, name,
+			 sel->container);
 		return -ENOENT;
 	}
 	if (!*inode && pi->problem[0]) {
-		snprintf(err, errlen, "pod %s/%s: cannot find its netns: %s", ns, name, pi->problem);
+		snprintf(err, errlen, "pod %s/%s: cannot find its netns: %s", ns, name,
+			 pi->problem);
 		return -EIO;
 	}
 	if (!*inode) {
-		snprintf(err, errlen, "pod %s/%s has no running process to take its netns from", ns, name);
+		snprintf(err, errlen, "pod %s/%s has no running process to take its netns from", ns,
+			 name);
 		return -ESRCH;
 	}
 	return 0;
 }
 
 /* Caller holds list_lock. */
-static int select_named(struct pods *p, const struct pod_selector *sel, const char *spec, struct inode_set *out,
-			char *err, size_t errlen)
+static int select_named(struct pods *p, const struct pod_selector *sel, const char *spec,
+			struct inode_set *out, char *err, size_t errlen)
 {
 	char ns[64], name[256];
 	const struct pod_info *pi;
 	uint32_t inode;
 	int ret;
 
-	ret = pod_name_split(spec, sel->default_namespace, ns, sizeof(ns), name, sizeof(name), err, errlen);
+	ret = pod_name_split(spec, sel->default_namespace, ns, sizeof(ns), name, sizeof(name), err,
+			     errlen);
 	if (ret < 0)
 		return ret;
 	pi = pod_list_find(&p->list, ns, name);
 	if (!pi) {
 		/* Maybe it started after the table was built. */
-		if (refresh_locked(p, err, errlen) < 0 || !(pi = pod_list_find(&p->list, ns, name))) {
-			snprintf(err, errlen, "pod %s/%s not found (%zu sandboxes known to %s)", ns, name, p->list.n,
-				 p->source);
+		if (refresh_locked(p, err, errlen) < 0 ||
+		    !(pi = pod_list_find(&p->list, ns, name))) {
+			snprintf(err, errlen, "pod %s/%s not found (%zu sandboxes known to %s)", ns,
+				 name, p->list.n, p->source);
 			return -ENOENT;
 		}
 	}
@@ -441,8 +456,8 @@ static int select_named(struct pods *p, const struct pod_selector *sel, const ch
 }
 
 /* Caller holds list_lock. Pods picked by labels and/or container name. */
-static int select_matching(struct pods *p, const struct pod_selector *sel, struct inode_set *out, char *err,
-			   size_t errlen)
+static int select_matching(struct pods *p, const struct pod_selector *sel, struct inode_set *out,
+			   char *err, size_t errlen)
 {
 	size_t matched = 0;
 	uint32_t inode;
@@ -464,8 +479,8 @@ static int select_matching(struct pods *p, const struct pod_selector *sel, struc
 	if (!matched) {
 		snprintf(err, errlen, "no ready pod matches %s%s%s%s (%zu sandboxes known to %s)",
 			 sel->n_labels ? "labels " : "", sel->n_labels ? sel->labels[0] : "",
-			 sel->n_labels > 1 ? ",..." : "", sel->container ? " with that container" : "",
-			 p->list.n, p->source);
+			 sel->n_labels > 1 ? ",..." : "",
+			 sel->container ? " with that container" : "", p->list.n, p->source);
 		return -ENOENT;
 	}
 	return 0;
@@ -478,7 +493,8 @@ int pods_select(struct pods *p, const struct pod_selector *sel, uint32_t **netns
 	int ret = 0;
 
 	if (!sel->n_pods && !sel->n_labels && !sel->container) {
-		snprintf(err, errlen, "no pod selected: give a pod name, a label or a container name");
+		snprintf(err, errlen,
+			 "no pod selected: give a pod name, a label or a container name");
 		return -EINVAL;
 	}
 	pthread_mutex_lock(&p->list_lock);

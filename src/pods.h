@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Pods by name: find a pod's network namespace through the container
  * runtime (CRI), and name the pod of any netns inode seen in an event.
  * Without a CRI socket it falls back to /proc and /var/log/pods. */
@@ -6,25 +7,25 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "cri/pod_source.h"   /* struct pod_ref */
+#include "cri/pod_source.h" /* struct pod_ref */
 
 struct pods;
 
 struct pods_opts {
 	const char *cri_endpoint; /* "unix:///path" or NULL to probe the usual sockets */
-	const char *host_root;    /* prefixes /proc, /var/log/pods and sockets; NULL = "/" */
-	int timeout_ms;           /* per CRI call; 0 = 2000 */
-	int no_fallback;          /* with no endpoint given and none answering: fail, don't use /proc */
+	const char *host_root;	  /* prefixes /proc, /var/log/pods and sockets; NULL = "/" */
+	int timeout_ms;		  /* per CRI call; 0 = 2000 */
+	int no_fallback; /* with no endpoint given and none answering: fail, don't use /proc */
 };
 
 struct pod_selector {
-	const char *const *pods;     /* "NS/NAME" or bare "NAME" */
+	const char *const *pods; /* "NS/NAME" or bare "NAME" */
 	size_t n_pods;
 	const char *default_namespace; /* for bare names; NULL = "default" */
-	const char *const *labels;   /* "key=value", all must match */
+	const char *const *labels;     /* "key=value", all must match */
 	size_t n_labels;
-	const char *container;       /* only pods running a container of this name; NULL = any */
-	int allow_host_netns;        /* accept pods on the node's network */
+	const char *container; /* only pods running a container of this name; NULL = any */
+	int allow_host_netns;  /* accept pods on the node's network */
 };
 
 /* Connects (or falls back to /proc) and builds the netns -> pod table.

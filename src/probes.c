@@ -16,7 +16,7 @@
 #include "tracefs.h"
 
 #define MAX_FUNC_SKB_POS 5 /* kprobes and fentry read at most 5 register args */
-#define MAX_TP_SKB_POS   5 /* programs exist for ctx[0..4] */
+#define MAX_TP_SKB_POS 5   /* programs exist for ctx[0..4] */
 
 static bool btf_is_skb_ptr(const struct btf *btf, uint32_t type_id)
 {
@@ -27,8 +27,7 @@ static bool btf_is_skb_ptr(const struct btf *btf, uint32_t type_id)
 	t = btf__type_by_id(btf, t->type);
 	while (t && (btf_is_mod(t) || btf_is_typedef(t)))
 		t = btf__type_by_id(btf, t->type);
-	return t && btf_is_struct(t) &&
-	       !strcmp(btf__name_by_offset(btf, t->name_off), "sk_buff");
+	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), "sk_buff");
 }
 
 int btf_skb_param_pos(const struct btf *btf, uint32_t proto_id, int first, int *nargs)
@@ -126,8 +125,8 @@ static enum probe_special tp_special(const char *name, int nargs)
 	return SPECIAL_NONE;
 }
 
-static int add_func(struct probe_list *l, const struct btf *btf, uint32_t id,
-		    const char *name, const char *group)
+static int add_func(struct probe_list *l, const struct btf *btf, uint32_t id, const char *name,
+		    const char *group)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
 	struct probe *p;
@@ -178,8 +177,8 @@ static int add_tracepoint(struct probe_list *l, const struct btf *btf, uint32_t 
 	return 0;
 }
 
-static int scan_btf(const struct probe_query *q, struct probe_list *l,
-		    const struct btf *btf, uint32_t first_id, const char *group, void *re)
+static int scan_btf(const struct probe_query *q, struct probe_list *l, const struct btf *btf,
+		    uint32_t first_id, const char *group, void *re)
 {
 	struct tracefs_events *events = NULL;
 	uint32_t n = btf__type_cnt(btf);
@@ -206,9 +205,8 @@ static int scan_btf(const struct probe_query *q, struct probe_list *l,
 	return ret;
 }
 
-static int scan_module(const struct probe_query *q, struct probe_list *l,
-		       struct btf *vmlinux, const char *mod, void *re,
-		       char *err, size_t errlen)
+static int scan_module(const struct probe_query *q, struct probe_list *l, struct btf *vmlinux,
+		       const char *mod, void *re, char *err, size_t errlen)
 {
 	struct btf *btf = btf__load_module_btf(mod, vmlinux);
 	int ret;
@@ -224,8 +222,8 @@ static int scan_module(const struct probe_query *q, struct probe_list *l,
 	return ret;
 }
 
-static int scan_all_modules(const struct probe_query *q, struct probe_list *l,
-			    struct btf *vmlinux, void *re, char *err, size_t errlen)
+static int scan_all_modules(const struct probe_query *q, struct probe_list *l, struct btf *vmlinux,
+			    void *re, char *err, size_t errlen)
 {
 	DIR *d = opendir("/sys/kernel/btf");
 	struct dirent *de;
@@ -262,8 +260,7 @@ static void filter_by_ftrace(const struct probe_query *q, struct probe_list *l)
 	tracefs_funcs_free(avail);
 }
 
-int probes_discover(const struct probe_query *q, struct probe_list *out,
-		    char *err, size_t errlen)
+int probes_discover(const struct probe_query *q, struct probe_list *out, char *err, size_t errlen)
 {
 	struct btf *vmlinux = NULL;
 	void *re = NULL;
@@ -292,9 +289,10 @@ int probes_discover(const struct probe_query *q, struct probe_list *out,
 	filter_by_ftrace(q, out);
 	if (out->n == 0) {
 		ret = -ENOENT;
-		snprintf(err, errlen, q->filter_func ?
-			 "--filter-func '%s' matches no probe-able function or tracepoint" :
-			 "no kernel function or tracepoint takes a struct sk_buff *%s",
+		snprintf(err, errlen,
+			 q->filter_func ?
+				 "--filter-func '%s' matches no probe-able function or tracepoint" :
+				 "no kernel function or tracepoint takes a struct sk_buff *%s",
 			 q->filter_func ? q->filter_func : "");
 	}
 cleanup:

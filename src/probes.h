@@ -13,28 +13,28 @@ enum probe_kind { PROBE_FUNC, PROBE_TP, PROBE_BPF_PROG };
 /* Probes whose arguments carry more than the skb get their own programs. */
 enum probe_special {
 	SPECIAL_NONE = 0,
-	SPECIAL_KFREE_SKB_TP,      /* skb:kfree_skb(skb, location, reason, ...) */
-	SPECIAL_CONSUME_SKB_TP,    /* skb:consume_skb(skb, ...) */
-	SPECIAL_KFREE_SKB_REASON,  /* kfree_skb_reason(skb, reason), up to 6.10 */
-	SPECIAL_SK_SKB_REASON_DROP,/* sk_skb_reason_drop(sk, skb, reason), 6.11+ */
+	SPECIAL_KFREE_SKB_TP,	    /* skb:kfree_skb(skb, location, reason, ...) */
+	SPECIAL_CONSUME_SKB_TP,	    /* skb:consume_skb(skb, ...) */
+	SPECIAL_KFREE_SKB_REASON,   /* kfree_skb_reason(skb, reason), up to 6.10 */
+	SPECIAL_SK_SKB_REASON_DROP, /* sk_skb_reason_drop(sk, skb, reason), 6.11+ */
 };
 
 enum probe_state { PROBE_PENDING = 0, PROBE_ATTACHED, PROBE_FAILED };
 
 struct probe {
 	char name[128];
-	char group[64];        /* tracepoint system ("skb") or module ("vmlinux") */
+	char group[64]; /* tracepoint system ("skb") or module ("vmlinux") */
 	enum probe_kind kind;
 	enum probe_special special;
-	int skb_pos;           /* 0-based argument index of the skb */
+	int skb_pos; /* 0-based argument index of the skb */
 	int nargs;
-	uint32_t btf_id;       /* FUNC, or the btf_trace_<name> typedef */
-	int btf_obj_fd;        /* 0: vmlinux; else the module's BTF object */
-	uint64_t addr;         /* from kallsyms, functions only */
-	uint32_t prog_id;      /* PROBE_BPF_PROG: the traced program */
-	char prog_func[64];    /* ... and its entry function's name in its BTF */
+	uint32_t btf_id;    /* FUNC, or the btf_trace_<name> typedef */
+	int btf_obj_fd;	    /* 0: vmlinux; else the module's BTF object */
+	uint64_t addr;	    /* from kallsyms, functions only */
+	uint32_t prog_id;   /* PROBE_BPF_PROG: the traced program */
+	char prog_func[64]; /* ... and its entry function's name in its BTF */
 	enum probe_state state;
-	int err;               /* negative errno when state == PROBE_FAILED */
+	int err; /* negative errno when state == PROBE_FAILED */
 };
 
 struct probe_list {
@@ -47,17 +47,16 @@ struct probe_list {
 struct probe_query {
 	bool want_funcs;
 	bool want_tracepoints;
-	const char *filter_func;     /* whole-name regex, NULL: all */
-	const char *const *kmods;    /* module names for split BTF */
+	const char *filter_func;  /* whole-name regex, NULL: all */
+	const char *const *kmods; /* module names for split BTF */
 	int n_kmods;
 	bool all_kmods;
-	const char *tracefs;         /* mounted tracefs dir, or NULL */
-	const struct btf *vmlinux;   /* parsed kernel BTF; NULL: parse it here */
+	const char *tracefs;	   /* mounted tracefs dir, or NULL */
+	const struct btf *vmlinux; /* parsed kernel BTF; NULL: parse it here */
 };
 
 /* Finds every function and tracepoint taking a struct sk_buff *. */
-int probes_discover(const struct probe_query *q, struct probe_list *out,
-		    char *err, size_t errlen);
+int probes_discover(const struct probe_query *q, struct probe_list *out, char *err, size_t errlen);
 void probes_free(struct probe_list *l);
 /* Appends a zeroed probe; NULL when out of memory. */
 struct probe *probes_push(struct probe_list *l);

@@ -12,7 +12,7 @@ struct progress {
 	bool tty;
 	const char *what;
 	size_t total, done;
-	int last_shown;   /* percent, or tenth for plain lines */
+	int last_shown; /* percent, or tenth for plain lines */
 };
 
 void progress_start(struct progress *p, FILE *out, bool tty, const char *what, size_t total);

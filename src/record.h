@@ -17,16 +17,16 @@ struct pod_ref;
  */
 struct record {
 	const struct pwru_event *ev;
-	const char *skb_str;        /* --output-skb text, or NULL */
-	const char *func;           /* "ip_rcv", or "skb:kfree_skb" for tracepoints */
-	const char *ifname;         /* "" when unknown */
-	const char *drop_reason;    /* "SKB_DROP_REASON_NETFILTER_DROP", or NULL */
-	const struct pod_ref *pod;  /* NULL when the netns is not a known pod's */
+	const char *skb_str;	   /* --output-skb text, or NULL */
+	const char *func;	   /* "ip_rcv", or "skb:kfree_skb" for tracepoints */
+	const char *ifname;	   /* "" when unknown */
+	const char *drop_reason;   /* "SKB_DROP_REASON_NETFILTER_DROP", or NULL */
+	const struct pod_ref *pod; /* NULL when the netns is not a known pod's */
 	char drop_site[RECORD_SYM_LEN];
 	char caller[RECORD_SYM_LEN];
 	int n_stack;
 	char stack[PWRU_MAX_STACK_DEPTH][RECORD_SYM_LEN];
-	int64_t ts_ns;              /* per --timestamp; meaningless with none */
+	int64_t ts_ns; /* per --timestamp; meaningless with none */
 };
 
 #endif

@@ -41,7 +41,7 @@ struct trace {
 	struct attach_set attached;
 	struct btf *vmlinux;
 	struct enricher en;
-	pthread_t ksyms_thread;     /* /proc/kallsyms parses while we attach */
+	pthread_t ksyms_thread; /* /proc/kallsyms parses while we attach */
 	bool ksyms_started;
 	int ksyms_err;
 	struct output_cfg ocfg;
@@ -86,8 +86,10 @@ static int discover_probes(struct trace *t, const char *tracefs)
 	if (ret)
 		return ret;
 	if ((o->filter_trace_tc || o->filter_trace_xdp) && strcmp(t->backend->name, "fentry")) {
-		snprintf(t->err, sizeof(t->err), "--filter-trace-%s needs the fentry backend "
-			 "(this run uses %s)", o->filter_trace_tc ? "tc" : "xdp", t->backend->name);
+		snprintf(t->err, sizeof(t->err),
+			 "--filter-trace-%s needs the fentry backend "
+			 "(this run uses %s)",
+			 o->filter_trace_tc ? "tc" : "xdp", t->backend->name);
 		return -EOPNOTSUPP;
 	}
 	if (o->filter_trace_tc)
@@ -223,7 +225,9 @@ static int attach_probes(struct trace *t)
 	if (t->o->filter_track_skb) {
 		ret = track_copies_attach(t->loader, &t->attached);
 		if (ret > 0)
-			fprintf(stderr, "Following tracked skbs into clones and copies (%d functions)\n", ret);
+			fprintf(stderr,
+				"Following tracked skbs into clones and copies (%d functions)\n",
+				ret);
 	}
 	return 0;
 }
@@ -401,12 +405,12 @@ int run_trace(const struct options *o)
 	t.vmlinux = btf__load_vmlinux_btf();
 	if (!t.vmlinux) {
 		ret = -errno;
-		snprintf(t.err, sizeof(t.err), "cannot read kernel BTF (/sys/kernel/btf/vmlinux): %s",
-			 strerror(errno));
+		snprintf(t.err, sizeof(t.err),
+			 "cannot read kernel BTF (/sys/kernel/btf/vmlinux): %s", strerror(errno));
 		goto cleanup;
 	}
-	t.backend = backend_select(o->backend, t.vmlinux, report, sizeof(report), t.err,
-				   sizeof(t.err));
+	t.backend =
+		backend_select(o->backend, t.vmlinux, report, sizeof(report), t.err, sizeof(t.err));
 	if (!t.backend) {
 		ret = -EOPNOTSUPP;
 		goto cleanup;

@@ -23,7 +23,8 @@ static bool is_tracefs(const char *dir)
 const char *tracefs_find(void)
 {
 	static const char *const dirs[] = {
-		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+		"/sys/kernel/tracing",
+		"/sys/kernel/debug/tracing",
 	};
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
@@ -47,7 +48,8 @@ struct tracefs_events {
 
 static int cmp_event(const void *a, const void *b)
 {
-	return strcmp(((const struct tracefs_event *)a)->name, ((const struct tracefs_event *)b)->name);
+	return strcmp(((const struct tracefs_event *)a)->name,
+		      ((const struct tracefs_event *)b)->name);
 }
 
 static int events_push(struct tracefs_events *e, const char *group, const char *name)

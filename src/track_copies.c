@@ -12,7 +12,7 @@
 
 static const struct copy_func {
 	const char *name;
-	const char *tmpl;   /* by where the result sits: after 2 or 4 arguments */
+	const char *tmpl; /* by where the result sits: after 2 or 4 arguments */
 } copy_funcs[] = {
 	{ "skb_clone", "pwru_fx_copy2" },
 	{ "skb_copy", "pwru_fx_copy2" },
@@ -63,7 +63,8 @@ int track_copies_attach(struct loader *l, struct attach_set *s)
 	const struct btf *btf = loader_vmlinux(l);
 	int n = 0;
 
-	if (!btf || (loader_prog_fd(l, "pwru_fx_copy2") < 0 && loader_prog_fd(l, "pwru_fx_copy4") < 0))
+	if (!btf ||
+	    (loader_prog_fd(l, "pwru_fx_copy2") < 0 && loader_prog_fd(l, "pwru_fx_copy4") < 0))
 		return 0;
 	for (size_t i = 0; i < N_COPY_FUNCS; i++)
 		n += attach_one(l, btf, &copy_funcs[i], s) == 0;

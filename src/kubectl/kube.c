@@ -132,8 +132,10 @@ int kube_delete(const struct kube *k, const char *path, char **err)
 
 int kube_default_namespace(const struct kube *k, char **ns, char **err)
 {
-	const char *words[] = { "config", "view", "--minify",
-				"-o", "jsonpath={.contexts[0].context.namespace}", NULL };
+	const char *words[] = {
+		"config", "view", "--minify", "-o", "jsonpath={.contexts[0].context.namespace}",
+		NULL
+	};
 	struct proc_output out;
 	int ret;
 

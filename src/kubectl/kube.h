@@ -10,9 +10,9 @@
 #include <cjson/cJSON.h>
 
 struct kube {
-	const char *kubectl;         /* command to run, "kubectl" by default */
-	const char *kubeconfig;      /* NULL: kubectl's own default */
-	const char *context;         /* NULL: the current context */
+	const char *kubectl;	     /* command to run, "kubectl" by default */
+	const char *kubeconfig;	     /* NULL: kubectl's own default */
+	const char *context;	     /* NULL: the current context */
 	const char *request_timeout; /* e.g. "30s", bounds every non-streaming call */
 };
 

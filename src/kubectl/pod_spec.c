@@ -8,17 +8,19 @@ static const struct host_mount {
 	const char *mount_path;
 	int read_only;
 } host_mounts[] = {
-	{ "sys-kernel-btf",     "/sys/kernel/btf",     "/sys/kernel/btf",     1 }, /* CO-RE, function list */
-	{ "sys-kernel-tracing", "/sys/kernel/tracing", "/sys/kernel/tracing", 0 }, /* tracepoints, kprobes */
-	{ "sys-kernel-debug",   "/sys/kernel/debug",   "/sys/kernel/debug",   0 }, /* tracing on older kernels */
-	{ "sys-fs-bpf",         "/sys/fs/bpf",         "/sys/fs/bpf",         0 },
+	{ "sys-kernel-btf", "/sys/kernel/btf", "/sys/kernel/btf", 1 }, /* CO-RE, function list */
+	{ "sys-kernel-tracing", "/sys/kernel/tracing", "/sys/kernel/tracing",
+	  0 }, /* tracepoints, kprobes */
+	{ "sys-kernel-debug", "/sys/kernel/debug", "/sys/kernel/debug",
+	  0 }, /* tracing on older kernels */
+	{ "sys-fs-bpf", "/sys/fs/bpf", "/sys/fs/bpf", 0 },
 	/* Pod netns inodes through /proc/PID/ns/net of the host's processes. */
-	{ "host-proc",          "/proc",               POD_SPEC_HOST_ROOT "/proc", 1 },
+	{ "host-proc", "/proc", POD_SPEC_HOST_ROOT "/proc", 1 },
 	/* The CRI socket: containerd, CRI-O and cri-dockerd all live under /run;
 	 * connecting to a socket needs no write access to its file system. */
-	{ "host-run",           "/run",                POD_SPEC_HOST_ROOT "/run", 1 },
+	{ "host-run", "/run", POD_SPEC_HOST_ROOT "/run", 1 },
 	/* pwru's fallback for pod names when no CRI socket answers. */
-	{ "host-var-log-pods",  "/var/log/pods",       POD_SPEC_HOST_ROOT "/var/log/pods", 1 },
+	{ "host-var-log-pods", "/var/log/pods", POD_SPEC_HOST_ROOT "/var/log/pods", 1 },
 };
 
 #define N_HOST_MOUNTS (sizeof(host_mounts) / sizeof(host_mounts[0]))

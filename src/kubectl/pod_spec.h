@@ -20,7 +20,7 @@ struct pod_spec {
 	long long active_deadline_seconds;
 	const char *const *filter_pods; /* "NS/NAME", one --filter-pod each */
 	size_t n_filter_pods;
-	char *const *pwru_args;         /* the user's arguments, passed last */
+	char *const *pwru_args; /* the user's arguments, passed last */
 	size_t n_pwru_args;
 };
 

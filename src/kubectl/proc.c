@@ -75,8 +75,8 @@ static int wait_child(pid_t pid)
 
 /* Feeds stdin and drains stdout/stderr together, so that neither side can
  * block the other on a full pipe. */
-static int pump(int fds[PIPE_N], const char *in, size_t in_len,
-		struct proc_output *out, struct proc_output *err)
+static int pump(int fds[PIPE_N], const char *in, size_t in_len, struct proc_output *out,
+		struct proc_output *err)
 {
 	struct proc_output *sink[PIPE_N] = { NULL, out, err };
 	size_t written = 0;
@@ -84,7 +84,7 @@ static int pump(int fds[PIPE_N], const char *in, size_t in_len,
 
 	while (fds[PIPE_IN] >= 0 || fds[PIPE_OUT] >= 0 || fds[PIPE_ERR] >= 0) {
 		struct pollfd pfd[PIPE_N] = {
-			{ .fd = fds[PIPE_IN],  .events = POLLOUT },
+			{ .fd = fds[PIPE_IN], .events = POLLOUT },
 			{ .fd = fds[PIPE_OUT], .events = POLLIN },
 			{ .fd = fds[PIPE_ERR], .events = POLLIN },
 		};

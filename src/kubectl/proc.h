@@ -9,7 +9,7 @@
 
 /* Output collected from a child; data is NUL-terminated. */
 struct proc_output {
-	char  *data;
+	char *data;
 	size_t len;
 };
 

@@ -14,7 +14,7 @@
 #include "kubectl/proc.h"
 #include "kubectl/session.h"
 
-#define STATUS_POLL_MS  500
+#define STATUS_POLL_MS 500
 /* After its log ends, pwru's container needs a moment to show as terminated. */
 #define EXIT_WAIT_POLLS 20
 
@@ -26,8 +26,9 @@ enum tracer_phase {
 
 /* Reasons a container waits forever: no point in waiting out the timeout. */
 static const char *const fatal_waiting_reasons[] = {
-	"ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName",
-	"CreateContainerConfigError", "CreateContainerError", "RunContainerError",
+	"ErrImagePull",	     "ImagePullBackOff",	   "ErrImageNeverPull",
+	"InvalidImageName",  "CreateContainerConfigError", "CreateContainerError",
+	"RunContainerError",
 };
 
 static int fail(struct session *s, int ret, const char *fmt, ...)
@@ -86,8 +87,8 @@ static int wait_for_signal(struct session *s, int ms)
 	return -EINTR;
 }
 
-static void pod_path(char *buf, size_t size, const struct session *s,
-		     const struct tracer *t, const char *sub)
+static void pod_path(char *buf, size_t size, const struct session *s, const struct tracer *t,
+		     const char *sub)
 {
 	snprintf(buf, size, "/api/v1/namespaces/%s/pods/%s%s", s->tracer_opts->namespace,
 		 t->pod_name, sub);
@@ -152,7 +153,8 @@ static int check_waiting(struct session *s, struct tracer *t, const cJSON *state
 
 	if (!reason)
 		return 0;
-	for (size_t i = 0; i < sizeof(fatal_waiting_reasons) / sizeof(fatal_waiting_reasons[0]); i++)
+	for (size_t i = 0; i < sizeof(fatal_waiting_reasons) / sizeof(fatal_waiting_reasons[0]);
+	     i++)
 		if (!strcmp(reason, fatal_waiting_reasons[i]))
 			return fail(s, -EIO, "tracer pod %s on node %s: %s%s%s", t->pod_name,
 				    t->node, reason, message ? ": " : "", message ? message : "");
@@ -171,7 +173,8 @@ static int poll_phase(struct session *s, struct tracer *t)
 	pod_path(path, sizeof(path), s, t, "");
 	ret = kube_get(s->kube, path, &pod, &err);
 	if (ret) {
-		fail(s, ret, "status of tracer pod %s: %s", t->pod_name, err ? err : strerror(-ret));
+		fail(s, ret, "status of tracer pod %s: %s", t->pod_name,
+		     err ? err : strerror(-ret));
 		free(err);
 		return ret;
 	}
@@ -211,9 +214,10 @@ static int wait_all_started(struct session *s)
 			return 0;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec >= end.tv_sec)
-			return fail(s, -ETIMEDOUT, "tracer pods did not start within %d s "
-				    "(see kubectl describe pod -n %s)", s->running_timeout_s,
-				    s->tracer_opts->namespace);
+			return fail(s, -ETIMEDOUT,
+				    "tracer pods did not start within %d s "
+				    "(see kubectl describe pod -n %s)",
+				    s->running_timeout_s, s->tracer_opts->namespace);
 		ret = wait_for_signal(s, STATUS_POLL_MS);
 		if (ret)
 			return ret;
@@ -318,7 +322,8 @@ static void delete_tracer(struct session *s, struct tracer *t)
 	pod_path(path, sizeof(path), s, t, "");
 	ret = kube_delete(s->kube, path, &err);
 	if (ret && !(err && strstr(err, "NotFound")))
-		fprintf(stderr, "kubectl-pwru: could not delete tracer pod %s/%s (%s); "
+		fprintf(stderr,
+			"kubectl-pwru: could not delete tracer pod %s/%s (%s); "
 			"delete it with: kubectl delete pod -n %s %s\n",
 			s->tracer_opts->namespace, t->pod_name, err ? err : strerror(-ret),
 			s->tracer_opts->namespace, t->pod_name);

@@ -13,13 +13,13 @@
 struct session {
 	const struct kube *kube;
 	const struct tracer_opts *tracer_opts;
-	int running_timeout_s;  /* how long a tracer may stay Pending */
+	int running_timeout_s; /* how long a tracer may stay Pending */
 	bool verbose;
 	struct tracer *tracers;
 	size_t n_tracers;
 	int signal_fd;
-	int signal;             /* the signal that ended the session, or 0 */
-	char *error;            /* first error, reported once by the caller */
+	int signal;  /* the signal that ended the session, or 0 */
+	char *error; /* first error, reported once by the caller */
 };
 
 /* Blocks the terminating signals and routes them to a signalfd, so that

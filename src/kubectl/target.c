@@ -12,12 +12,8 @@ static const struct {
 	const char *name;
 	enum target_kind kind;
 } target_kinds[] = {
-	{ "pod",   TARGET_POD },
-	{ "pods",  TARGET_POD },
-	{ "po",    TARGET_POD },
-	{ "node",  TARGET_NODE },
-	{ "nodes", TARGET_NODE },
-	{ "no",    TARGET_NODE },
+	{ "pod", TARGET_POD },	 { "pods", TARGET_POD },   { "po", TARGET_POD },
+	{ "node", TARGET_NODE }, { "nodes", TARGET_NODE }, { "no", TARGET_NODE },
 };
 
 static bool lower_alnum(char c)

@@ -16,7 +16,7 @@ struct target {
 	enum target_kind kind;
 	char *namespace; /* pods only */
 	char *name;
-	char *node;      /* filled by target_resolve() */
+	char *node; /* filled by target_resolve() */
 };
 
 /* A DNS subdomain, as Kubernetes names pods, nodes and namespaces: keeps a

@@ -76,8 +76,8 @@ static int add_filter(struct tracer *t, const struct target *target)
 	return 0;
 }
 
-int tracers_plan(const struct target *targets, size_t n_targets,
-		 struct tracer **tracers, size_t *n_tracers)
+int tracers_plan(const struct target *targets, size_t n_targets, struct tracer **tracers,
+		 size_t *n_tracers)
 {
 	struct tracer *list = calloc(n_targets ? n_targets : 1, sizeof(*list));
 	size_t n = 0;

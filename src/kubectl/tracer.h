@@ -23,19 +23,19 @@ struct tracer_opts {
 struct tracer {
 	char *node;
 	char *pod_name;
-	char **filter_pods;  /* "NS/NAME" */
+	char **filter_pods; /* "NS/NAME" */
 	size_t n_filter_pods;
-	bool whole_node;     /* a node/ target: no pod filter at all */
-	bool create_tried;   /* so clean-up deletes it even if creation failed half-way */
-	pid_t log_pid;       /* > 0 while its log is being streamed */
+	bool whole_node;   /* a node/ target: no pod filter at all */
+	bool create_tried; /* so clean-up deletes it even if creation failed half-way */
+	pid_t log_pid;	   /* > 0 while its log is being streamed */
 	struct line_stream *log;
-	int exit_code;       /* pwru's, -1 until known */
+	int exit_code; /* pwru's, -1 until known */
 };
 
 /* Groups resolved targets by node. A node/ target makes that node's tracer
  * trace everything there, so pod filters on the same node are dropped. */
-int tracers_plan(const struct target *targets, size_t n_targets,
-		 struct tracer **tracers, size_t *n_tracers);
+int tracers_plan(const struct target *targets, size_t n_targets, struct tracer **tracers,
+		 size_t *n_tracers);
 
 /* The pod that runs this tracer, or NULL when out of memory. */
 cJSON *tracer_pod(const struct tracer *t, const struct tracer_opts *o);

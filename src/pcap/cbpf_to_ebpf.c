@@ -21,15 +21,15 @@
 
 /* Registers that survive helper calls hold the filter's whole state. */
 enum {
-	R_DATA   = BPF_REG_6, /* frame start */
+	R_DATA = BPF_REG_6,   /* frame start */
 	R_CAPLEN = BPF_REG_7, /* readable bytes from R_DATA */
-	R_A      = BPF_REG_8,
-	R_X      = BPF_REG_9,
+	R_A = BPF_REG_8,
+	R_X = BPF_REG_9,
 };
 
 /* Stack layout below r10. */
-#define WIRE_OFF  (-8)                 /* u64 wire length, if 'len' is used */
-#define BUF_OFF   (-16)                /* bpf_probe_read_kernel() target */
+#define WIRE_OFF (-8)			/* u64 wire length, if 'len' is used */
+#define BUF_OFF (-16)			/* bpf_probe_read_kernel() target */
 #define MEM_OFF(i) (-80 + 4 * (int)(i)) /* cBPF scratch M[0..15] */
 
 struct xlate {
@@ -37,12 +37,12 @@ struct xlate {
 	size_t len;
 	const struct cbpf_xlate_opts *opts;
 	bool *reach;
-	uint32_t *start;     /* eBPF index of each cBPF instruction */
-	uint32_t fail_pos;   /* eBPF index of the shared no-match block */
+	uint32_t *start;   /* eBPF index of each cBPF instruction */
+	uint32_t fail_pos; /* eBPF index of the shared no-match block */
 	bool need_fail;
 	bool uses_len;
 	bool uses_packet;
-	uint16_t mem_read;   /* scratch slots that are read somewhere */
+	uint16_t mem_read;     /* scratch slots that are read somewhere */
 	struct ebpf_insn *out; /* NULL while sizing */
 	uint32_t n;
 	char *err;
@@ -63,7 +63,9 @@ static int fail_with(struct xlate *x, int code, const char *fmt, ...)
 
 static struct ebpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
 {
-	struct ebpf_insn i = { .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm };
+	struct ebpf_insn i = {
+		.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm
+	};
 	return i;
 }
 
@@ -119,9 +121,12 @@ static void emit_add64_reg(struct xlate *x, int dst, int src)
 static int cbpf_size_bytes(uint16_t code)
 {
 	switch (BPF_SIZE(code)) {
-	case BPF_W: return 4;
-	case BPF_H: return 2;
-	default:    return 1;
+	case BPF_W:
+		return 4;
+	case BPF_H:
+		return 2;
+	default:
+		return 1;
 	}
 }
 
@@ -156,7 +161,10 @@ static void emit_packet_read(struct xlate *x, int dst, int size, uint32_t k, boo
 		emit(x, insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, size));
 		emit(x, insn(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_probe_read_kernel));
 		emit(x, insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, to_fail(x), 0));
-		emit(x, insn(BPF_LDX | BPF_MEM | BPF_SIZE(size == 4 ? BPF_W : size == 2 ? BPF_H : BPF_B),
+		emit(x, insn(BPF_LDX | BPF_MEM |
+				     BPF_SIZE(size == 4 ? BPF_W :
+					      size == 2 ? BPF_H :
+							  BPF_B),
 			     dst, BPF_REG_10, BUF_OFF, 0));
 	} else {
 		/* Pointer as destination of the additions: the verifier keeps
@@ -171,7 +179,10 @@ static void emit_packet_read(struct xlate *x, int dst, int size, uint32_t k, boo
 			}
 			base = BPF_REG_1;
 		}
-		emit(x, insn(BPF_LDX | BPF_MEM | (size == 4 ? BPF_W : size == 2 ? BPF_H : BPF_B),
+		emit(x, insn(BPF_LDX | BPF_MEM |
+				     (size == 4 ? BPF_W :
+				      size == 2 ? BPF_H :
+						  BPF_B),
 			     dst, base, (int16_t)k, 0));
 	}
 	if (size > 1)
@@ -260,10 +271,14 @@ static void emit_alu(struct xlate *x, const struct cbpf_insn *i)
 static uint8_t inverse_jmp(uint8_t op)
 {
 	switch (op) {
-	case BPF_JEQ: return BPF_JNE;
-	case BPF_JGT: return BPF_JLE;
-	case BPF_JGE: return BPF_JLT;
-	default:      return 0; /* JSET has no inverse */
+	case BPF_JEQ:
+		return BPF_JNE;
+	case BPF_JGT:
+		return BPF_JLE;
+	case BPF_JGE:
+		return BPF_JLT;
+	default:
+		return 0; /* JSET has no inverse */
 	}
 }
 
@@ -288,7 +303,8 @@ static void emit_jmp(struct xlate *x, size_t pc, const struct cbpf_insn *i)
 	}
 	t = next + i->jt;
 	f = next + i->jf;
-	if ((x->opts->debug_flags & CBPF_DEBUG_BREAK_JGT) && op == BPF_JGT && BPF_SRC(i->code) == BPF_K)
+	if ((x->opts->debug_flags & CBPF_DEBUG_BREAK_JGT) && op == BPF_JGT &&
+	    BPF_SRC(i->code) == BPF_K)
 		op = BPF_JGE;
 	if (t == f) {
 		if (t != next)
@@ -386,27 +402,51 @@ static void emit_all(struct xlate *x)
 static bool valid_opcode(const struct cbpf_insn *i)
 {
 	switch (i->code) {
-	case BPF_RET | BPF_K: case BPF_RET | BPF_A:
-	case BPF_LD | BPF_W | BPF_ABS: case BPF_LD | BPF_H | BPF_ABS: case BPF_LD | BPF_B | BPF_ABS:
-	case BPF_LD | BPF_W | BPF_IND: case BPF_LD | BPF_H | BPF_IND: case BPF_LD | BPF_B | BPF_IND:
-	case BPF_LD | BPF_W | BPF_LEN: case BPF_LDX | BPF_W | BPF_LEN:
-	case BPF_LDX | BPF_B | BPF_MSH: case BPF_LD | BPF_IMM: case BPF_LDX | BPF_IMM:
+	case BPF_RET | BPF_K:
+	case BPF_RET | BPF_A:
+	case BPF_LD | BPF_W | BPF_ABS:
+	case BPF_LD | BPF_H | BPF_ABS:
+	case BPF_LD | BPF_B | BPF_ABS:
+	case BPF_LD | BPF_W | BPF_IND:
+	case BPF_LD | BPF_H | BPF_IND:
+	case BPF_LD | BPF_B | BPF_IND:
+	case BPF_LD | BPF_W | BPF_LEN:
+	case BPF_LDX | BPF_W | BPF_LEN:
+	case BPF_LDX | BPF_B | BPF_MSH:
+	case BPF_LD | BPF_IMM:
+	case BPF_LDX | BPF_IMM:
 	case BPF_JMP | BPF_JA:
-	case BPF_JMP | BPF_JEQ | BPF_K: case BPF_JMP | BPF_JGT | BPF_K:
-	case BPF_JMP | BPF_JGE | BPF_K: case BPF_JMP | BPF_JSET | BPF_K:
-	case BPF_JMP | BPF_JEQ | BPF_X: case BPF_JMP | BPF_JGT | BPF_X:
-	case BPF_JMP | BPF_JGE | BPF_X: case BPF_JMP | BPF_JSET | BPF_X:
+	case BPF_JMP | BPF_JEQ | BPF_K:
+	case BPF_JMP | BPF_JGT | BPF_K:
+	case BPF_JMP | BPF_JGE | BPF_K:
+	case BPF_JMP | BPF_JSET | BPF_K:
+	case BPF_JMP | BPF_JEQ | BPF_X:
+	case BPF_JMP | BPF_JGT | BPF_X:
+	case BPF_JMP | BPF_JGE | BPF_X:
+	case BPF_JMP | BPF_JSET | BPF_X:
 	case BPF_ALU | BPF_NEG:
-	case BPF_MISC | BPF_TAX: case BPF_MISC | BPF_TXA:
+	case BPF_MISC | BPF_TAX:
+	case BPF_MISC | BPF_TXA:
 		return true;
-	case BPF_LD | BPF_MEM: case BPF_LDX | BPF_MEM: case BPF_ST: case BPF_STX:
+	case BPF_LD | BPF_MEM:
+	case BPF_LDX | BPF_MEM:
+	case BPF_ST:
+	case BPF_STX:
 		return i->k < BPF_MEMWORDS;
 	}
 	if (BPF_CLASS(i->code) != BPF_ALU)
 		return false;
 	switch (BPF_OP(i->code)) {
-	case BPF_ADD: case BPF_SUB: case BPF_MUL: case BPF_DIV: case BPF_MOD:
-	case BPF_AND: case BPF_OR: case BPF_XOR: case BPF_LSH: case BPF_RSH:
+	case BPF_ADD:
+	case BPF_SUB:
+	case BPF_MUL:
+	case BPF_DIV:
+	case BPF_MOD:
+	case BPF_AND:
+	case BPF_OR:
+	case BPF_XOR:
+	case BPF_LSH:
+	case BPF_RSH:
 		return true;
 	}
 	return false;
@@ -445,15 +485,18 @@ static int analyse(struct xlate *x)
 		const struct cbpf_insn *i = &x->prog[pc];
 
 		if (!valid_opcode(i))
-			return fail_with(x, -EINVAL, "cBPF insn %zu: unsupported opcode 0x%04x k=%u",
-					 pc, i->code, i->k);
+			return fail_with(x, -EINVAL,
+					 "cBPF insn %zu: unsupported opcode 0x%04x k=%u", pc,
+					 i->code, i->k);
 		if (!x->reach[pc])
 			continue;
 		if (BPF_CLASS(i->code) == BPF_JMP) {
 			if (BPF_OP(i->code) == BPF_JA && (int32_t)i->k < 0)
-				return fail_with(x, -EINVAL,
+				return fail_with(
+					x, -EINVAL,
 					"cBPF insn %zu jumps backwards (libpcap does that for 'protochain', "
-					"which cannot run in the kernel: use 'ip proto'/'ip6 proto' instead)", pc);
+					"which cannot run in the kernel: use 'ip proto'/'ip6 proto' instead)",
+					pc);
 			if (BPF_OP(i->code) == BPF_JA) {
 				err = mark_target(x, pc, pc + 1 + (uint64_t)i->k);
 			} else {
@@ -465,21 +508,24 @@ static int analyse(struct xlate *x)
 				return err;
 		} else if (falls_through(i)) {
 			if (pc + 1 >= x->len)
-				return fail_with(x, -EINVAL, "cBPF insn %zu falls off the end of the program", pc);
+				return fail_with(x, -EINVAL,
+						 "cBPF insn %zu falls off the end of the program",
+						 pc);
 			x->reach[pc + 1] = true;
 		}
 	}
 	return 0;
 }
 
-int cbpf_to_ebpf(const struct cbpf_insn *prog, size_t len,
-		 const struct cbpf_xlate_opts *opts,
-		 struct ebpf_insn **out, size_t *out_len,
-		 char *err, size_t errlen)
+int cbpf_to_ebpf(const struct cbpf_insn *prog, size_t len, const struct cbpf_xlate_opts *opts,
+		 struct ebpf_insn **out, size_t *out_len, char *err, size_t errlen)
 {
 	static const struct cbpf_xlate_opts defaults = { .mode = CBPF_LOAD_PROBE_READ };
-	struct xlate x = { .prog = prog, .len = len, .opts = opts ? opts : &defaults,
-			   .err = err, .errlen = errlen };
+	struct xlate x = { .prog = prog,
+			   .len = len,
+			   .opts = opts ? opts : &defaults,
+			   .err = err,
+			   .errlen = errlen };
 	int ret;
 
 	*out = NULL;
@@ -500,7 +546,8 @@ int cbpf_to_ebpf(const struct cbpf_insn *prog, size_t len,
 	emit_all(&x); /* sizing: fills start[], fail_pos, need_fail, mem_read */
 	emit_all(&x); /* again: the prologue now knows uses_len/mem_read */
 	if (x.n > INT16_MAX) {
-		ret = fail_with(&x, -E2BIG, "filter needs %u eBPF instructions, more than a jump can span",
+		ret = fail_with(&x, -E2BIG,
+				"filter needs %u eBPF instructions, more than a jump can span",
 				x.n);
 		goto cleanup;
 	}

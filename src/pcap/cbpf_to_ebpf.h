@@ -20,16 +20,16 @@
 /* Same layout as libpcap's struct bpf_insn and the kernel's sock_filter. */
 struct cbpf_insn {
 	uint16_t code;
-	uint8_t  jt;
-	uint8_t  jf;
+	uint8_t jt;
+	uint8_t jf;
 	uint32_t k;
 };
 
 /* Same layout as the kernel's struct bpf_insn (8 bytes). */
 struct ebpf_insn {
 	uint8_t code;
-	uint8_t dst_reg:4;
-	uint8_t src_reg:4;
+	uint8_t dst_reg : 4;
+	uint8_t src_reg : 4;
 	int16_t off;
 	int32_t imm;
 };
@@ -67,9 +67,7 @@ struct cbpf_xlate_opts {
  * jump out of range, backward jump, falling off the end), -E2BIG for one
  * too long for eBPF's 16-bit jump offsets, -ENOMEM.
  */
-int cbpf_to_ebpf(const struct cbpf_insn *prog, size_t len,
-		 const struct cbpf_xlate_opts *opts,
-		 struct ebpf_insn **out, size_t *out_len,
-		 char *err, size_t errlen);
+int cbpf_to_ebpf(const struct cbpf_insn *prog, size_t len, const struct cbpf_xlate_opts *opts,
+		 struct ebpf_insn **out, size_t *out_len, char *err, size_t errlen);
 
 #endif /* PWRU_CBPF_TO_EBPF_H */

@@ -43,7 +43,8 @@ static long member_offset(const struct btf *btf, __u32 type_id, const char *name
 	return -1;
 }
 
-#define INSN(c, d, s, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+#define INSN(c, d, s, o, i) \
+	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
 
 int inject_probe_direct_loads(void)
 {
@@ -63,23 +64,22 @@ int inject_probe_direct_loads(void)
 		return 0;
 
 	struct bpf_insn prog[] = {
-		INSN(BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_6, BPF_REG_1, 0, 0),        /* skb */
+		INSN(BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_6, BPF_REG_1, 0, 0), /* skb */
 		INSN(BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_7, BPF_REG_6, (short)head, 0),
 		INSN(BPF_LDX | BPF_MEM | BPF_H, BPF_REG_8, BPF_REG_6, (short)mac, 0),
-		INSN(BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_7, BPF_REG_8, 0, 0),        /* data */
+		INSN(BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_7, BPF_REG_8, 0, 0), /* data */
 		INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_9, BPF_REG_6, (short)tail, 0),
 		INSN(BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_9, 0, 0, 0xffff),
 		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_7, 0, 0),
-		INSN(BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_2, BPF_REG_9, 0, 0),        /* data_end */
-		INSN(BPF_ALU64 | BPF_SUB | BPF_X, BPF_REG_2, BPF_REG_7, 0, 0),        /* caplen */
+		INSN(BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_2, BPF_REG_9, 0, 0), /* data_end */
+		INSN(BPF_ALU64 | BPF_SUB | BPF_X, BPF_REG_2, BPF_REG_7, 0, 0), /* caplen */
 		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_7, 0, 0),
 		INSN(BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_1, BPF_REG_2, 0, 0),
 		INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_1, 1, 0),
 		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
 		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
-	LIBBPF_OPTS(bpf_prog_load_opts, opts,
-		    .expected_attach_type = BPF_TRACE_RAW_TP,
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_RAW_TP,
 		    .attach_btf_id = (__u32)tp_id);
 
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "pwru_pcap_probe", "GPL", prog,

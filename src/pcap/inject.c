@@ -103,8 +103,8 @@ static int is_pseudo_ref(const struct bpf_insn *i)
 }
 
 /* Calls and function references are pc-relative: re-aim those that cross the edit. */
-static int retarget_calls(struct splice *s, struct bpf_insn *ni, size_t new_cnt,
-			  size_t start, size_t end, size_t body_len)
+static int retarget_calls(struct splice *s, struct bpf_insn *ni, size_t new_cnt, size_t start,
+			  size_t end, size_t body_len)
 {
 	long delta = (long)body_len - (long)(end - start);
 
@@ -118,7 +118,9 @@ static int retarget_calls(struct splice *s, struct bpf_insn *ni, size_t new_cnt,
 		if (is_pseudo_ref(&ni[j])) {
 			target = (long)oi + ni[j].imm + 1;
 			if (target > (long)start && target < (long)end)
-				return errorf(s, -EINVAL, "insn %zu calls into the middle of a placeholder", oi);
+				return errorf(s, -EINVAL,
+					      "insn %zu calls into the middle of a placeholder",
+					      oi);
 			if (target >= (long)end)
 				target += delta;
 			ni[j].imm = (int)(target - (long)j - 1);
@@ -195,7 +197,8 @@ static struct btf *load_prog_btf(int btf_fd)
 	return btf__load_from_kernel_by_id(info.id);
 }
 
-static int copy_prog(struct splice *s, struct bpf_program *prog, const struct bpf_prog_load_opts *opts)
+static int copy_prog(struct splice *s, struct bpf_program *prog,
+		     const struct bpf_prog_load_opts *opts)
 {
 	s->cnt = bpf_program__insn_cnt(prog);
 	s->insns = malloc(s->cnt * sizeof(*s->insns));
@@ -216,8 +219,8 @@ static int copy_prog(struct splice *s, struct bpf_program *prog, const struct bp
 }
 
 int inject_splice(struct bpf_program *prog, struct bpf_prog_load_opts *opts,
-		  const struct inject_body *bodies, size_t n_bodies,
-		  struct inject_keep **keep, char *err, size_t errlen)
+		  const struct inject_body *bodies, size_t n_bodies, struct inject_keep **keep,
+		  char *err, size_t errlen)
 {
 	struct splice s = { .err = err, .errlen = errlen };
 	struct btf *btf = NULL;

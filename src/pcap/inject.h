@@ -31,8 +31,8 @@ struct inject_keep;
  * negative errno with a reason in err.
  */
 int inject_splice(struct bpf_program *prog, struct bpf_prog_load_opts *opts,
-		  const struct inject_body *bodies, size_t n_bodies,
-		  struct inject_keep **keep, char *err, size_t errlen);
+		  const struct inject_body *bodies, size_t n_bodies, struct inject_keep **keep,
+		  char *err, size_t errlen);
 
 void inject_keep_free(struct inject_keep *keep);
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # pcap filters: libpcap -> cBPF -> eBPF -> spliced into the tracing programs.
 # Included by the top Makefile. The test binaries build from their own
 # objects under $(OUT)/pcap so they never wait for the tracer's skeletons.

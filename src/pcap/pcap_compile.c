@@ -11,8 +11,8 @@
 _Static_assert(sizeof(struct cbpf_insn) == sizeof(struct bpf_insn), "cbpf_insn layout");
 _Static_assert(offsetof(struct cbpf_insn, k) == offsetof(struct bpf_insn, k), "cbpf_insn layout");
 
-int pcap_compile_expr(const char *expr, enum pcap_link link,
-		      struct cbpf_insn **prog, size_t *len, char *err, size_t errlen)
+int pcap_compile_expr(const char *expr, enum pcap_link link, struct cbpf_insn **prog, size_t *len,
+		      char *err, size_t errlen)
 {
 	int dlt = link == PCAP_LINK_ETHERNET ? DLT_EN10MB : DLT_RAW;
 	struct bpf_program bp = { 0 };

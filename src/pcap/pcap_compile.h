@@ -23,8 +23,8 @@ enum pcap_link {
  * On success *prog is a malloc'ed copy of the cBPF program (free() it).
  * On failure returns -EINVAL with libpcap's message in err, or -ENOMEM.
  */
-int pcap_compile_expr(const char *expr, enum pcap_link link,
-		      struct cbpf_insn **prog, size_t *len, char *err, size_t errlen);
+int pcap_compile_expr(const char *expr, enum pcap_link link, struct cbpf_insn **prog, size_t *len,
+		      char *err, size_t errlen);
 
 /*
  * libpcap's own interpreter, the reference our translation must agree with.

@@ -15,16 +15,16 @@
 struct layer_filter {
 	struct cbpf_insn *cbpf;
 	size_t cbpf_len;
-	int rejected;                       /* libpcap refused it: reject-all */
+	int rejected; /* libpcap refused it: reject-all */
 	char why[256];
-	struct ebpf_insn *ebpf[N_MODES];    /* translated on first use */
+	struct ebpf_insn *ebpf[N_MODES]; /* translated on first use */
 	size_t ebpf_len[N_MODES];
 };
 
 struct pcap_filters {
 	struct layer_filter layer[2];
 	unsigned int debug_flags;
-	int direct;                         /* -1 not probed, 0, 1 */
+	int direct; /* -1 not probed, 0, 1 */
 	struct inject_keep *keep;
 	unsigned int spliced;
 	char err[512];
@@ -49,8 +49,8 @@ static int translate(struct pcap_filters *f, struct layer_filter *l, enum cbpf_l
 
 	if (l->rejected || l->ebpf[mode])
 		return 0;
-	return cbpf_to_ebpf(l->cbpf, l->cbpf_len, &opts, &l->ebpf[mode], &l->ebpf_len[mode],
-			    f->err, sizeof(f->err));
+	return cbpf_to_ebpf(l->cbpf, l->cbpf_len, &opts, &l->ebpf[mode], &l->ebpf_len[mode], f->err,
+			    sizeof(f->err));
 }
 
 static void drop_translations(struct pcap_filters *f)
@@ -68,7 +68,8 @@ static int compile_layer(struct pcap_filters *f, const char *expr, enum pcap_fil
 	struct layer_filter *l = &f->layer[which];
 	int ret;
 
-	ret = pcap_compile_expr(expr, which == PCAP_FILTERS_L2 ? PCAP_LINK_ETHERNET : PCAP_LINK_RAW_IP,
+	ret = pcap_compile_expr(expr,
+				which == PCAP_FILTERS_L2 ? PCAP_LINK_ETHERNET : PCAP_LINK_RAW_IP,
 				&l->cbpf, &l->cbpf_len, l->why, sizeof(l->why));
 	if (ret == -EINVAL && which == PCAP_FILTERS_L3) {
 		l->rejected = 1;
@@ -151,7 +152,8 @@ int pcap_filters_splice(struct pcap_filters *f, struct bpf_program *prog,
 		ret = body(f, "pcap_filter_l3", PCAP_FILTERS_L3, mode, &bodies[1]);
 	/* The rebuilt VLAN frame sits in a map value: only probe reads reach it. */
 	if (!ret)
-		ret = body(f, "pcap_filter_l2_vlan", PCAP_FILTERS_L2, CBPF_LOAD_PROBE_READ, &bodies[2]);
+		ret = body(f, "pcap_filter_l2_vlan", PCAP_FILTERS_L2, CBPF_LOAD_PROBE_READ,
+			   &bodies[2]);
 	if (ret)
 		return ret;
 	ret = inject_splice(prog, opts, bodies, 3, &f->keep, f->err, sizeof(f->err));

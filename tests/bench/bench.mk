@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Benchmarks of the core tracer (tests/bench/run.sh prints the figures).
 $(OUT)/tests/bench/udp_flood: tests/bench/udp_flood.c
 	$(call msg,CC,$@)

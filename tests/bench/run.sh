@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # pwru's benchmarks on this host (tracepoint backend). Prints figures,
 # asserts nothing about time. Traffic stays inside two throw-away netns.
 #   per-packet cost: UDP packets/s through a veth pair with pwru attached

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Suite: our CRI client against fake-cri - a runtime that hangs, closes
  * mid-stream, returns a gRPC error, a truncated or an oversized message
  * must give a clear error within the call timeout; endpoint discovery order;
@@ -79,7 +80,8 @@ static void check_bad(struct ctx *x, const struct bad_case *bc)
 	double t0, took;
 	int ret;
 
-	snprintf(name, sizeof(name), "runtime that answers '%s' gives a clear error in time", bc->mode);
+	snprintf(name, sizeof(name), "runtime that answers '%s' gives a clear error in time",
+		 bc->mode);
 	snprintf(sock, sizeof(sock), "%s/%s.sock", x->dir, bc->mode);
 	snprintf(ep, sizeof(ep), "unix://%s", sock);
 	if ((pid = start_fake(x, bc->mode, sock, "fake")) < 0) {
@@ -92,7 +94,8 @@ static void check_bad(struct ctx *x, const struct bad_case *bc)
 	took = now_ms() - t0;
 	/* The bound is loose on purpose: it catches a missing timeout, not a slow machine. */
 	if (ret != bc->code || !strstr(err, bc->needle) || took > 3 * CALL_TIMEOUT_MS)
-		check_fail(&x->counts, name, "expected %d with '%s' within %d ms, saw %d '%s' after %.0f ms",
+		check_fail(&x->counts, name,
+			   "expected %d with '%s' within %d ms, saw %d '%s' after %.0f ms",
 			   bc->code, bc->needle, 3 * CALL_TIMEOUT_MS, ret, err, took);
 	else
 		check_pass(&x->counts, name);
@@ -132,10 +135,12 @@ static void expect_runtime(struct ctx *x, const char *name, const char *root, co
 {
 	struct cri_client *c = NULL;
 	char runtime[128] = "", err[1024] = "";
-	int ret = cri_endpoint_open(NULL, root, CALL_TIMEOUT_MS, &c, runtime, sizeof(runtime), err, sizeof(err));
+	int ret = cri_endpoint_open(NULL, root, CALL_TIMEOUT_MS, &c, runtime, sizeof(runtime), err,
+				    sizeof(err));
 
 	if (ret < 0 || strncmp(runtime, want, strlen(want)))
-		check_fail(&x->counts, name, "expected runtime %s, saw %d '%s' (%s)", want, ret, runtime, err);
+		check_fail(&x->counts, name, "expected runtime %s, saw %d '%s' (%s)", want, ret,
+			   runtime, err);
 	else
 		check_pass(&x->counts, name);
 	cri_client_free(c);
@@ -209,8 +214,8 @@ static void check_info_shape(struct ctx *x, const char *mode)
 	if (ret == 0)
 		ret = pods_select(p, &sel, &v, &n, err, sizeof(err));
 	if (ret < 0 || n != 1 || v[0] != (uint32_t)st.st_ino)
-		check_fail(&x->counts, name, "expected netns %lu, saw %d '%s' n=%zu first=%u", (unsigned long)st.st_ino,
-			   ret, err, n, n ? v[0] : 0);
+		check_fail(&x->counts, name, "expected netns %lu, saw %d '%s' n=%zu first=%u",
+			   (unsigned long)st.st_ino, ret, err, n, n ? v[0] : 0);
 	else
 		check_pass(&x->counts, name);
 	free(v);
@@ -220,8 +225,10 @@ static void check_info_shape(struct ctx *x, const char *mode)
 		ret = pods_select(p, &sel, &v, &n, err, sizeof(err));
 		r = pods_lookup(p, (uint32_t)st.st_ino);
 		snprintf(name, sizeof(name), "%s info shape: label selection and lookup", mode);
-		if (ret < 0 || n != 1 || !r || strcmp(r->name, "fake") || strcmp(r->container, "app"))
-			check_fail(&x->counts, name, "expected default/fake container app, saw %d '%s' %s", ret, err,
+		if (ret < 0 || n != 1 || !r || strcmp(r->name, "fake") ||
+		    strcmp(r->container, "app"))
+			check_fail(&x->counts, name,
+				   "expected default/fake container app, saw %d '%s' %s", ret, err,
 				   r ? r->name : "no pod");
 		else
 			check_pass(&x->counts, name);
@@ -248,7 +255,8 @@ static void check_wrong_host_root(struct ctx *x)
 	snprintf(root, sizeof(root), "%s/emptyroot", x->dir);
 	snprintf(sock, sizeof(sock), "%s/hr.sock", x->dir);
 	snprintf(link, sizeof(link), "%s%s", root, sock);
-	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\" && ln -s '%s' '%s'", link, sock, link);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\" && ln -s '%s' '%s'", link, sock,
+		 link);
 	pid = start_fake(x, "ok", sock, "fake");
 	if (pid < 0 || system(cmd) != 0) {
 		check_fail(&x->counts, name, "expected fake-cri and the socket link, saw none");
@@ -262,7 +270,8 @@ static void check_wrong_host_root(struct ctx *x)
 	if (ret == 0)
 		ret = pods_select(p, &sel, &v, &n, err, sizeof(err));
 	if (ret != -EIO || !strstr(err, "cannot find its netns") || !strstr(err, root))
-		check_fail(&x->counts, name, "expected -EIO naming the host root, saw %d '%s'", ret, err);
+		check_fail(&x->counts, name, "expected -EIO naming the host root, saw %d '%s'", ret,
+			   err);
 	else
 		check_pass(&x->counts, name);
 	free(v);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* cri-bench: what pod resolution costs against a runtime holding pods.
  *
  *   cri-bench -e EP POD [ROUNDS]
@@ -33,7 +34,8 @@ static int cmp_double(const void *a, const void *b)
 static void report(const char *what, double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	printf("%-44s median %7.2f ms   min %7.2f ms   max %7.2f ms   (%d runs)\n", what, v[n / 2], v[0], v[n - 1], n);
+	printf("%-44s median %7.2f ms   min %7.2f ms   max %7.2f ms   (%d runs)\n", what, v[n / 2],
+	       v[0], v[n - 1], n);
 }
 
 int main(int argc, char **argv)

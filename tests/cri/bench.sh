@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Bench: pod resolution against a private containerd holding CRI_BENCH_PODS
 # pods (default 20): library figures from cri-bench, then ./pwru's time from
 # start to "Listening for events..." with --filter-pod, against the same

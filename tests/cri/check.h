@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* PASS/FAIL lines in the project's suite format. */
 #ifndef PWRU_TESTS_CRI_CHECK_H
 #define PWRU_TESTS_CRI_CHECK_H
@@ -16,8 +17,8 @@ static inline void check_pass(struct check_counts *c, const char *name)
 	c->passed++;
 }
 
-__attribute__((format(printf, 3, 4)))
-static inline void check_fail(struct check_counts *c, const char *name, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static inline void
+check_fail(struct check_counts *c, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Removes the pods, stops containerd and deletes DIR (see containerd-up.sh).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)

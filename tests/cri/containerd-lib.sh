@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Sourced by the CRI tests: a private containerd with its CRI plugin, the
 # CNI bridge plugin and a busybox image built locally (no registry needed).
 #

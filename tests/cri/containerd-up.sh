@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Starts a private containerd under DIR (default: a new temp dir) and prints
 # the environment to use it: eval "$(tests/cri/containerd-up.sh)".
 # Stop it with tests/cri/containerd-down.sh DIR.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Suite: pod resolution against a real containerd (Debian's, started
 # privately by containerd-lib.sh) with two pods a and b on a CNI bridge.
 set -u

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Checks pods_open/pods_select/pods_lookup against a real containerd made
  * by containerd.sh. The expected inodes come from the shell, which takes
  * them from `ctr tasks ls` pids and stat, not from our code.
@@ -19,7 +20,7 @@
 #define MAX_PODS 8
 
 struct expect {
-	char spec[300];    /* NS/NAME, or K=V for a label */
+	char spec[300]; /* NS/NAME, or K=V for a label */
 	uint32_t inode;
 };
 
@@ -51,9 +52,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->hostnet = v;
 		else if (!strcmp(k, "--late-cmd"))
 			a->late_cmd = v;
-		else if (!strcmp(k, "--pod") && a->n_pods < MAX_PODS && !parse_expect(v, &a->pods[a->n_pods]))
+		else if (!strcmp(k, "--pod") && a->n_pods < MAX_PODS &&
+			 !parse_expect(v, &a->pods[a->n_pods]))
 			a->n_pods++;
-		else if (!strcmp(k, "--label") && a->n_labels < MAX_PODS && !parse_expect(v, &a->labels[a->n_labels]))
+		else if (!strcmp(k, "--label") && a->n_labels < MAX_PODS &&
+			 !parse_expect(v, &a->labels[a->n_labels]))
 			a->n_labels++;
 		else
 			return -EINVAL;
@@ -61,7 +64,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return a->endpoint ? 0 : -EINVAL;
 }
 
-static int select_one(struct pods *p, struct pod_selector *sel, uint32_t *inode, char *err, size_t errlen)
+static int select_one(struct pods *p, struct pod_selector *sel, uint32_t *inode, char *err,
+		      size_t errlen)
 {
 	uint32_t *v = NULL;
 	size_t n = 0;
@@ -105,8 +109,9 @@ static void check_lookup(struct check_counts *c, struct pods *p, const struct ex
 	if (!r)
 		check_fail(c, name, "expected %s, saw no pod", e->spec);
 	else if (strcmp(full, e->spec) || strcmp(r->container, "app") || !r->uid[0])
-		check_fail(c, name, "expected %s container app with a uid, saw %s container '%s' uid '%s'", e->spec,
-			   full, r->container, r->uid);
+		check_fail(c, name,
+			   "expected %s container app with a uid, saw %s container '%s' uid '%s'",
+			   e->spec, full, r->container, r->uid);
 	else
 		check_pass(c, name);
 }
@@ -121,7 +126,8 @@ static void check_label(struct check_counts *c, struct pods *p, const struct exp
 
 	snprintf(name, sizeof(name), "select by label %s", e->spec);
 	if (ret < 0 || inode != e->inode)
-		check_fail(c, name, "expected inode %u, saw %u (%s)", e->inode, inode, ret < 0 ? err : "ok");
+		check_fail(c, name, "expected inode %u, saw %u (%s)", e->inode, inode,
+			   ret < 0 ? err : "ok");
 	else
 		check_pass(c, name);
 }
@@ -137,7 +143,8 @@ static void check_select_error(struct check_counts *c, struct pods *p, const cha
 
 	free(v);
 	if (ret != code || !strstr(err, needle))
-		check_fail(c, name, "expected error %d mentioning '%s', saw %d '%s'", code, needle, ret, err);
+		check_fail(c, name, "expected error %d mentioning '%s', saw %d '%s'", code, needle,
+			   ret, err);
 	else
 		check_pass(c, name);
 }
@@ -147,10 +154,12 @@ static void check_errors(struct check_counts *c, struct pods *p, const char *hos
 	const char *unknown[1] = { "default/no-such-pod" }, *bare[1] = { "no-such-pod" };
 	struct pod_selector sel = { .pods = unknown, .n_pods = 1 };
 
-	check_select_error(c, p, "unknown pod is a clear error", &sel, -ENOENT, "pod default/no-such-pod not found");
+	check_select_error(c, p, "unknown pod is a clear error", &sel, -ENOENT,
+			   "pod default/no-such-pod not found");
 	sel.pods = bare;
 	sel.default_namespace = "shop";
-	check_select_error(c, p, "bare name uses the default namespace", &sel, -ENOENT, "pod shop/no-such-pod not found");
+	check_select_error(c, p, "bare name uses the default namespace", &sel, -ENOENT,
+			   "pod shop/no-such-pod not found");
 	if (hostnet) {
 		const char *h[1] = { hostnet };
 		struct pod_selector hs = { .pods = h, .n_pods = 1 };
@@ -161,10 +170,11 @@ static void check_errors(struct check_counts *c, struct pods *p, const char *hos
 				   "--allow-host-netns");
 		hs.allow_host_netns = 1;
 		if (select_one(p, &hs, &inode, err, sizeof(err)) < 0)
-			check_fail(c, "host-network pod with allow gives the node netns", "saw error %s", err);
+			check_fail(c, "host-network pod with allow gives the node netns",
+				   "saw error %s", err);
 		else if (inode != host_netns_inode("/"))
-			check_fail(c, "host-network pod with allow gives the node netns", "expected %u, saw %u",
-				   host_netns_inode("/"), inode);
+			check_fail(c, "host-network pod with allow gives the node netns",
+				   "expected %u, saw %u", host_netns_inode("/"), inode);
 		else
 			check_pass(c, "host-network pod with allow gives the node netns");
 	}
@@ -172,14 +182,16 @@ static void check_errors(struct check_counts *c, struct pods *p, const char *hos
 
 static void check_missing_socket(struct check_counts *c)
 {
-	struct pods_opts o = { .cri_endpoint = "unix:///nonexistent/pwru-test/cri.sock", .timeout_ms = 1000 };
+	struct pods_opts o = { .cri_endpoint = "unix:///nonexistent/pwru-test/cri.sock",
+			       .timeout_ms = 1000 };
 	struct pods *p = NULL;
 	char err[512] = "";
 	int ret = pods_open(&o, &p, err, sizeof(err));
 
-	if (ret != -ENOENT || !strstr(err, "/nonexistent/pwru-test/cri.sock") || !strstr(err, "No such file"))
-		check_fail(c, "missing socket is a clear error", "expected -ENOENT naming the socket, saw %d '%s'", ret,
-			   err);
+	if (ret != -ENOENT || !strstr(err, "/nonexistent/pwru-test/cri.sock") ||
+	    !strstr(err, "No such file"))
+		check_fail(c, "missing socket is a clear error",
+			   "expected -ENOENT naming the socket, saw %d '%s'", ret, err);
 	else
 		check_pass(c, "missing socket is a clear error");
 	pods_close(p);
@@ -217,7 +229,8 @@ static void check_late_pod(struct check_counts *c, struct pods *p, const char *c
 		check_fail(c, name, "expected a pod for netns %lu within 1000 ms, saw none", inode);
 	else {
 		check_pass(c, name);
-		printf("# late pod %s/%s named after %.0f ms\n", r->namespace_, r->name, elapsed_ms(&t0));
+		printf("# late pod %s/%s named after %.0f ms\n", r->namespace_, r->name,
+		       elapsed_ms(&t0));
 	}
 }
 
@@ -230,7 +243,8 @@ int main(int argc, char **argv)
 	char err[512];
 
 	if (parse_args(argc, argv, &a) < 0) {
-		fprintf(stderr, "usage: %s -e EP --pod NS/NAME=INODE... [--label K=V=INODE] [--hostnet NS/NAME] [--late-cmd CMD]\n",
+		fprintf(stderr,
+			"usage: %s -e EP --pod NS/NAME=INODE... [--label K=V=INODE] [--hostnet NS/NAME] [--late-cmd CMD]\n",
 			argv[0]);
 		return 2;
 	}
@@ -242,7 +256,8 @@ int main(int argc, char **argv)
 	if (strncmp(pods_source(p), "cri ", 4) == 0)
 		check_pass(&c, "pods_open on containerd");
 	else
-		check_fail(&c, "pods_open on containerd", "expected a cri source, saw %s", pods_source(p));
+		check_fail(&c, "pods_open on containerd", "expected a cri source, saw %s",
+			   pods_source(p));
 	for (int i = 0; i < a.n_pods; i++)
 		check_by_name(&c, p, &a.pods[i]);
 	for (int i = 0; i < a.n_pods; i++)

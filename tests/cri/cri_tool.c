@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* cri-tool: the test suite's own CRI client (crictl is not in Debian).
  * Makes and removes pods on a runtime through cri/, and resolves pods
  * through src/pods.c the way pwru does.
@@ -45,7 +46,8 @@ static int cmd_version(struct cri_client *c, char *err, size_t errlen)
 	int ret = cri_version(c, &v, err, errlen);
 
 	if (ret == 0)
-		printf("%s %s (CRI %s)\n", v->runtime_name, v->runtime_version, v->runtime_api_version);
+		printf("%s %s (CRI %s)\n", v->runtime_name, v->runtime_version,
+		       v->runtime_api_version);
 	cri_free(v);
 	return ret;
 }
@@ -72,7 +74,8 @@ static int parse_pod_spec(int argc, char **argv, struct pod_spec *s, char *err, 
 			s->host_net = 1;
 		} else if (strcmp(argv[i], "--log-dir") == 0 && i + 1 < argc) {
 			s->log_dir = argv[++i];
-		} else if (strcmp(argv[i], "--label") == 0 && i + 1 < argc && s->n_labels < 8 && strchr(argv[i + 1], '=')) {
+		} else if (strcmp(argv[i], "--label") == 0 && i + 1 < argc && s->n_labels < 8 &&
+			   strchr(argv[i + 1], '=')) {
 			Runtime__V1__PodSandboxConfig__LabelsEntry e =
 				RUNTIME__V1__POD_SANDBOX_CONFIG__LABELS_ENTRY__INIT;
 			char *kv = argv[++i];
@@ -96,7 +99,8 @@ static int cmd_run_pod(struct cri_client *c, int argc, char **argv, char *err, s
 	Runtime__V1__PodSandboxConfig cfg = RUNTIME__V1__POD_SANDBOX_CONFIG__INIT;
 	Runtime__V1__PodSandboxMetadata md = RUNTIME__V1__POD_SANDBOX_METADATA__INIT;
 	Runtime__V1__LinuxPodSandboxConfig lin = RUNTIME__V1__LINUX_POD_SANDBOX_CONFIG__INIT;
-	Runtime__V1__LinuxSandboxSecurityContext sec = RUNTIME__V1__LINUX_SANDBOX_SECURITY_CONTEXT__INIT;
+	Runtime__V1__LinuxSandboxSecurityContext sec =
+		RUNTIME__V1__LINUX_SANDBOX_SECURITY_CONTEXT__INIT;
 	Runtime__V1__NamespaceOption nso = RUNTIME__V1__NAMESPACE_OPTION__INIT;
 	Runtime__V1__ContainerConfig ccfg = RUNTIME__V1__CONTAINER_CONFIG__INIT;
 	Runtime__V1__ContainerMetadata cmd = RUNTIME__V1__CONTAINER_METADATA__INIT;
@@ -116,7 +120,8 @@ static int cmd_run_pod(struct cri_client *c, int argc, char **argv, char *err, s
 	cfg.hostname = s.host_net ? "" : (char *)s.name;
 	cfg.labels = s.label_ptrs;
 	cfg.n_labels = s.n_labels;
-	nso.network = s.host_net ? RUNTIME__V1__NAMESPACE_MODE__NODE : RUNTIME__V1__NAMESPACE_MODE__POD;
+	nso.network =
+		s.host_net ? RUNTIME__V1__NAMESPACE_MODE__NODE : RUNTIME__V1__NAMESPACE_MODE__POD;
 	sec.namespace_options = &nso;
 	lin.security_context = &sec;
 	cfg.linux = &lin;
@@ -140,7 +145,8 @@ static int cmd_run_pod(struct cri_client *c, int argc, char **argv, char *err, s
 	return ret;
 }
 
-static int cmd_list(struct cri_client *c, const char *host_root, const char *only, char *err, size_t errlen)
+static int cmd_list(struct cri_client *c, const char *host_root, const char *only, char *err,
+		    size_t errlen)
 {
 	struct pod_list l;
 	int ret = cri_pods_list(c, host_root, NULL, &l, err, errlen), found = 0;
@@ -159,8 +165,8 @@ static int cmd_list(struct cri_client *c, const char *host_root, const char *onl
 			printf("%ld\n", p->pid);
 		else
 			printf("%s %s netns=%u pid=%ld host_network=%d containers=%s id=%s\n", full,
-			       p->ready ? "ready" : "notready", p->netns_inode, p->pid, p->host_network,
-			       p->ref.container, p->sandbox_id);
+			       p->ready ? "ready" : "notready", p->netns_inode, p->pid,
+			       p->host_network, p->ref.container, p->sandbox_id);
 	}
 	pod_list_free(&l);
 	if (only && !found) {
@@ -189,8 +195,11 @@ static int cmd_rm_all(struct cri_client *c, char *err, size_t errlen)
 
 static int cmd_resolve(const struct tool_args *a, char *err, size_t errlen)
 {
-	struct pods_opts o = { .cri_endpoint = a->endpoint, .host_root = a->host_root, .timeout_ms = 5000 };
-	struct pod_selector sel = { .pods = (const char *const *)a->argv + 1, .n_pods = (size_t)a->argc - 1 };
+	struct pods_opts o = { .cri_endpoint = a->endpoint,
+			       .host_root = a->host_root,
+			       .timeout_ms = 5000 };
+	struct pod_selector sel = { .pods = (const char *const *)a->argv + 1,
+				    .n_pods = (size_t)a->argc - 1 };
 	struct pods *p = NULL;
 	uint32_t *inodes = NULL;
 	size_t n = 0;

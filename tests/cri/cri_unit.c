@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Unit tests (cmocka) for cri/ and src/pods.c that need no runtime:
  * protobuf round trips and wire bytes, gRPC framing and trailers, the
  * verbose info JSON, the /proc + /var/log/pods fallback on a fixture tree. */
@@ -34,7 +35,8 @@ static ProtobufCMessage *round_trip(const ProtobufCMessage *m, uint8_t *wire, si
 static void test_proto_version_wire(void **state)
 {
 	Runtime__V1__VersionResponse r = RUNTIME__V1__VERSION_RESPONSE__INIT, *back;
-	static const uint8_t want[] = { 0x0a, 0x02, 'v', '1', 0x12, 0x01, 'c', 0x1a, 0x01, '1', 0x22, 0x02, 'v', '1' };
+	static const uint8_t want[] = { 0x0a, 0x02, 'v', '1',  0x12, 0x01, 'c',
+					0x1a, 0x01, '1', 0x22, 0x02, 'v',  '1' };
 	uint8_t wire[4096];
 	size_t len;
 
@@ -69,7 +71,8 @@ static void test_proto_list_pod_sandbox(void **state)
 	Runtime__V1__ListPodSandboxResponse r = RUNTIME__V1__LIST_POD_SANDBOX_RESPONSE__INIT, *back;
 	Runtime__V1__PodSandbox sb = RUNTIME__V1__POD_SANDBOX__INIT, *sbp = &sb;
 	Runtime__V1__PodSandboxMetadata md = RUNTIME__V1__POD_SANDBOX_METADATA__INIT;
-	Runtime__V1__PodSandbox__LabelsEntry le = RUNTIME__V1__POD_SANDBOX__LABELS_ENTRY__INIT, *lep = &le;
+	Runtime__V1__PodSandbox__LabelsEntry le = RUNTIME__V1__POD_SANDBOX__LABELS_ENTRY__INIT,
+					     *lep = &le;
 	uint8_t wire[4096];
 	size_t len;
 
@@ -100,21 +103,24 @@ static void test_proto_list_pod_sandbox(void **state)
 	assert_int_equal(back->items[0]->metadata->attempt, 2);
 	assert_int_equal(back->items[0]->state, RUNTIME__V1__POD_SANDBOX_STATE__SANDBOX_NOTREADY);
 	assert_true(back->items[0]->created_at == 1234567890123LL);
-	assert_string_equal(cri_map_get((void *const *)back->items[0]->labels, back->items[0]->n_labels, "app"),
-			    "web");
+	assert_string_equal(
+		cri_map_get((void *const *)back->items[0]->labels, back->items[0]->n_labels, "app"),
+		"web");
 	cri_free(back);
 }
 
 static void test_proto_pod_sandbox_status(void **state)
 {
 	Runtime__V1__PodSandboxStatusRequest q = RUNTIME__V1__POD_SANDBOX_STATUS_REQUEST__INIT, *qb;
-	Runtime__V1__PodSandboxStatusResponse r = RUNTIME__V1__POD_SANDBOX_STATUS_RESPONSE__INIT, *back;
+	Runtime__V1__PodSandboxStatusResponse r = RUNTIME__V1__POD_SANDBOX_STATUS_RESPONSE__INIT,
+					      *back;
 	Runtime__V1__PodSandboxStatus s = RUNTIME__V1__POD_SANDBOX_STATUS__INIT;
 	Runtime__V1__LinuxPodSandboxStatus ls = RUNTIME__V1__LINUX_POD_SANDBOX_STATUS__INIT;
 	Runtime__V1__Namespace ns = RUNTIME__V1__NAMESPACE__INIT;
 	Runtime__V1__NamespaceOption no = RUNTIME__V1__NAMESPACE_OPTION__INIT;
 	Runtime__V1__PodSandboxNetworkStatus net = RUNTIME__V1__POD_SANDBOX_NETWORK_STATUS__INIT;
-	Runtime__V1__PodSandboxStatusResponse__InfoEntry ie = RUNTIME__V1__POD_SANDBOX_STATUS_RESPONSE__INFO_ENTRY__INIT;
+	Runtime__V1__PodSandboxStatusResponse__InfoEntry ie =
+		RUNTIME__V1__POD_SANDBOX_STATUS_RESPONSE__INFO_ENTRY__INIT;
 	Runtime__V1__PodSandboxStatusResponse__InfoEntry *iep = &ie;
 	static const uint8_t want_req[] = { 0x0a, 0x01, 'a', 0x10, 0x01 };
 	uint8_t wire[4096];
@@ -141,9 +147,11 @@ static void test_proto_pod_sandbox_status(void **state)
 	r.info = &iep;
 	back = (Runtime__V1__PodSandboxStatusResponse *)round_trip(&r.base, wire, &len);
 	assert_non_null(back);
-	assert_int_equal(back->status->linux->namespaces->options->network, RUNTIME__V1__NAMESPACE_MODE__NODE);
+	assert_int_equal(back->status->linux->namespaces->options->network,
+			 RUNTIME__V1__NAMESPACE_MODE__NODE);
 	assert_string_equal(back->status->network->ip, "198.18.0.5");
-	assert_string_equal(cri_map_get((void *const *)back->info, back->n_info, "info"), "{\"pid\": 42}");
+	assert_string_equal(cri_map_get((void *const *)back->info, back->n_info, "info"),
+			    "{\"pid\": 42}");
 	assert_null(cri_map_get((void *const *)back->info, back->n_info, "pid"));
 	cri_free(back);
 }
@@ -158,7 +166,8 @@ static void test_proto_containers(void **state)
 	Runtime__V1__ContainerStatusRequest sq = RUNTIME__V1__CONTAINER_STATUS_REQUEST__INIT, *sqb;
 	Runtime__V1__ContainerStatusResponse sr = RUNTIME__V1__CONTAINER_STATUS_RESPONSE__INIT, *sb;
 	Runtime__V1__ContainerStatus cs = RUNTIME__V1__CONTAINER_STATUS__INIT;
-	Runtime__V1__ContainerStatusResponse__InfoEntry ie = RUNTIME__V1__CONTAINER_STATUS_RESPONSE__INFO_ENTRY__INIT;
+	Runtime__V1__ContainerStatusResponse__InfoEntry ie =
+		RUNTIME__V1__CONTAINER_STATUS_RESPONSE__INFO_ENTRY__INIT;
 	Runtime__V1__ContainerStatusResponse__InfoEntry *iep = &ie;
 	uint8_t wire[4096];
 	size_t len;
@@ -179,7 +188,8 @@ static void test_proto_containers(void **state)
 	back = (Runtime__V1__ListContainersResponse *)round_trip(&r.base, wire, &len);
 	assert_string_equal(back->containers[0]->metadata->name, "app");
 	assert_string_equal(back->containers[0]->pod_sandbox_id, "sb1");
-	assert_int_equal(back->containers[0]->state, RUNTIME__V1__CONTAINER_STATE__CONTAINER_RUNNING);
+	assert_int_equal(back->containers[0]->state,
+			 RUNTIME__V1__CONTAINER_STATE__CONTAINER_RUNNING);
 	cri_free(back);
 
 	sq.container_id = "c1";
@@ -209,16 +219,19 @@ static void test_proto_pod_lifecycle(void **state)
 	Runtime__V1__PodSandboxConfig cfg = RUNTIME__V1__POD_SANDBOX_CONFIG__INIT;
 	Runtime__V1__PodSandboxMetadata md = RUNTIME__V1__POD_SANDBOX_METADATA__INIT;
 	Runtime__V1__LinuxPodSandboxConfig lin = RUNTIME__V1__LINUX_POD_SANDBOX_CONFIG__INIT;
-	Runtime__V1__LinuxSandboxSecurityContext sec = RUNTIME__V1__LINUX_SANDBOX_SECURITY_CONTEXT__INIT;
+	Runtime__V1__LinuxSandboxSecurityContext sec =
+		RUNTIME__V1__LINUX_SANDBOX_SECURITY_CONTEXT__INIT;
 	Runtime__V1__NamespaceOption no = RUNTIME__V1__NAMESPACE_OPTION__INIT;
 	Runtime__V1__RunPodSandboxResponse rr = RUNTIME__V1__RUN_POD_SANDBOX_RESPONSE__INIT, *rrb;
 	Runtime__V1__CreateContainerRequest cq = RUNTIME__V1__CREATE_CONTAINER_REQUEST__INIT, *cqb;
 	Runtime__V1__ContainerConfig cc = RUNTIME__V1__CONTAINER_CONFIG__INIT;
 	Runtime__V1__ImageSpec img = RUNTIME__V1__IMAGE_SPEC__INIT;
-	Runtime__V1__CreateContainerResponse cr = RUNTIME__V1__CREATE_CONTAINER_RESPONSE__INIT, *crb;
+	Runtime__V1__CreateContainerResponse cr = RUNTIME__V1__CREATE_CONTAINER_RESPONSE__INIT,
+					     *crb;
 	Runtime__V1__StartContainerRequest sq = RUNTIME__V1__START_CONTAINER_REQUEST__INIT, *sqb;
 	Runtime__V1__StopPodSandboxRequest tq = RUNTIME__V1__STOP_POD_SANDBOX_REQUEST__INIT, *tqb;
-	Runtime__V1__RemovePodSandboxRequest mq = RUNTIME__V1__REMOVE_POD_SANDBOX_REQUEST__INIT, *mqb;
+	Runtime__V1__RemovePodSandboxRequest mq = RUNTIME__V1__REMOVE_POD_SANDBOX_REQUEST__INIT,
+					     *mqb;
 	char *cmd[] = { "/bin/sleep", "infinity" };
 	uint8_t wire[4096];
 	size_t len;
@@ -308,8 +321,12 @@ static void test_frame_split_every_way(void **state)
 
 			grpc_reader_init(&r, 1024);
 			assert_int_equal(grpc_reader_feed(&r, frame, cut1, err, sizeof(err)), 0);
-			assert_int_equal(grpc_reader_feed(&r, frame + cut1, cut2 - cut1, err, sizeof(err)), 0);
-			assert_int_equal(grpc_reader_feed(&r, frame + cut2, flen - cut2, err, sizeof(err)), 0);
+			assert_int_equal(
+				grpc_reader_feed(&r, frame + cut1, cut2 - cut1, err, sizeof(err)),
+				0);
+			assert_int_equal(
+				grpc_reader_feed(&r, frame + cut2, flen - cut2, err, sizeof(err)),
+				0);
 			assert_int_equal(grpc_reader_finish(&r, &out, &olen, err, sizeof(err)), 0);
 			assert_int_equal(olen, sizeof(msg));
 			assert_memory_equal(out, msg, sizeof(msg));
@@ -432,17 +449,20 @@ static void test_info_current_shape(void **state)
 	struct cri_info info;
 	char err[128];
 
-	assert_int_equal(cri_info_parse_json("{\"pid\": 4242, \"runtimeSpec\": {\"linux\": {\"namespaces\": ["
-					     "{\"type\": \"pid\"}, {\"type\": \"network\", \"path\": "
-					     "\"/var/run/netns/cni-1\"}]}}, \"config\": {}}",
-					     &info, err, sizeof(err)), 0);
+	assert_int_equal(cri_info_parse_json(
+				 "{\"pid\": 4242, \"runtimeSpec\": {\"linux\": {\"namespaces\": ["
+				 "{\"type\": \"pid\"}, {\"type\": \"network\", \"path\": "
+				 "\"/var/run/netns/cni-1\"}]}}, \"config\": {}}",
+				 &info, err, sizeof(err)),
+			 0);
 	assert_int_equal(info.pid, 4242);
 	assert_string_equal(info.netns_path, "/var/run/netns/cni-1");
 }
 
 static void test_info_legacy_shape(void **state)
 {
-	Runtime__V1__PodSandboxStatusResponse__InfoEntry e = RUNTIME__V1__POD_SANDBOX_STATUS_RESPONSE__INFO_ENTRY__INIT;
+	Runtime__V1__PodSandboxStatusResponse__InfoEntry e =
+		RUNTIME__V1__POD_SANDBOX_STATUS_RESPONSE__INFO_ENTRY__INIT;
 	void *entries[1] = { &e };
 	struct cri_info info;
 	char err[128];
@@ -460,7 +480,8 @@ static void test_info_legacy_shape(void **state)
 
 static void test_info_bad(void **state)
 {
-	Runtime__V1__PodSandboxStatusResponse__InfoEntry e = RUNTIME__V1__POD_SANDBOX_STATUS_RESPONSE__INFO_ENTRY__INIT;
+	Runtime__V1__PodSandboxStatusResponse__InfoEntry e =
+		RUNTIME__V1__POD_SANDBOX_STATUS_RESPONSE__INFO_ENTRY__INIT;
 	void *entries[1] = { &e };
 	struct cri_info info;
 	char err[128];
@@ -468,13 +489,16 @@ static void test_info_bad(void **state)
 	assert_int_equal(cri_info_parse(entries, 0, &info, err, sizeof(err)), -ENOENT);
 	assert_int_equal(cri_info_parse_json("{\"pid\": -1}", &info, err, sizeof(err)), -EBADMSG);
 	assert_int_equal(cri_info_parse_json("{\"pid\": 1.5}", &info, err, sizeof(err)), -EBADMSG);
-	assert_int_equal(cri_info_parse_json("{\"pid\": 1e300}", &info, err, sizeof(err)), -EBADMSG);
-	assert_int_equal(cri_info_parse_json("{\"pid\": \"7\"}", &info, err, sizeof(err)), -EBADMSG);
+	assert_int_equal(cri_info_parse_json("{\"pid\": 1e300}", &info, err, sizeof(err)),
+			 -EBADMSG);
+	assert_int_equal(cri_info_parse_json("{\"pid\": \"7\"}", &info, err, sizeof(err)),
+			 -EBADMSG);
 	assert_int_equal(cri_info_parse_json("[1]", &info, err, sizeof(err)), -EBADMSG);
 	assert_int_equal(cri_info_parse_json("{\"pid\":", &info, err, sizeof(err)), -EBADMSG);
 	/* No pid at all is not an error: the netns path may still be there. */
-	assert_int_equal(cri_info_parse_json("{\"runtimeSpec\": {\"linux\": {\"namespaces\": 3}}}", &info, err,
-					     sizeof(err)), 0);
+	assert_int_equal(cri_info_parse_json("{\"runtimeSpec\": {\"linux\": {\"namespaces\": 3}}}",
+					     &info, err, sizeof(err)),
+			 0);
 	assert_int_equal(info.pid, 0);
 	e.key = "pid";
 	e.value = "seven";
@@ -487,19 +511,24 @@ static void test_cgroup_uid(void **state)
 {
 	char uid[64];
 
-	assert_true(pod_uid_from_cgroup("0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-"
-					"pod12345678_1234_1234_1234_123456789ABC.slice/cri-containerd-ab.scope\n",
-					uid, sizeof(uid)));
+	assert_true(pod_uid_from_cgroup(
+		"0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-"
+		"pod12345678_1234_1234_1234_123456789ABC.slice/cri-containerd-ab.scope\n",
+		uid, sizeof(uid)));
 	assert_string_equal(uid, "12345678-1234-1234-1234-123456789abc");
-	assert_true(pod_uid_from_cgroup("0::/kubepods/besteffort/podaaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/f00\n", uid,
-					sizeof(uid)));
+	assert_true(pod_uid_from_cgroup(
+		"0::/kubepods/besteffort/podaaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/f00\n", uid,
+		sizeof(uid)));
 	assert_string_equal(uid, "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
-	assert_true(pod_uid_from_cgroup("4:memory:/kubepods/pod11111111-2222-3333-4444-555555555555/x\n", uid,
-					sizeof(uid)));
-	assert_false(pod_uid_from_cgroup("0::/user.slice/user-0.slice/session-1.scope\n", uid, sizeof(uid)));
-	assert_false(pod_uid_from_cgroup("0::/kubepods/burstable/podnot-a-uid/x\n", uid, sizeof(uid)));
-	assert_false(pod_uid_from_cgroup("0::/system.slice/pod12345678-1234-1234-1234-123456789abc\n", uid,
+	assert_true(pod_uid_from_cgroup(
+		"4:memory:/kubepods/pod11111111-2222-3333-4444-555555555555/x\n", uid,
+		sizeof(uid)));
+	assert_false(pod_uid_from_cgroup("0::/user.slice/user-0.slice/session-1.scope\n", uid,
 					 sizeof(uid)));
+	assert_false(
+		pod_uid_from_cgroup("0::/kubepods/burstable/podnot-a-uid/x\n", uid, sizeof(uid)));
+	assert_false(pod_uid_from_cgroup(
+		"0::/system.slice/pod12345678-1234-1234-1234-123456789abc\n", uid, sizeof(uid)));
 }
 
 static void test_labels(void **state)
@@ -522,21 +551,34 @@ static void test_pod_names(void **state)
 	char ns[64], name[256], err[128];
 	char long_ns[100];
 
-	assert_int_equal(pod_name_split("shop/frontend", NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)), 0);
+	assert_int_equal(pod_name_split("shop/frontend", NULL, ns, sizeof(ns), name, sizeof(name),
+					err, sizeof(err)),
+			 0);
 	assert_string_equal(ns, "shop");
 	assert_string_equal(name, "frontend");
-	assert_int_equal(pod_name_split("frontend", NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)), 0);
+	assert_int_equal(pod_name_split("frontend", NULL, ns, sizeof(ns), name, sizeof(name), err,
+					sizeof(err)),
+			 0);
 	assert_string_equal(ns, "default");
-	assert_int_equal(pod_name_split("frontend", "kube-system", ns, sizeof(ns), name, sizeof(name), err,
-					sizeof(err)), 0);
+	assert_int_equal(pod_name_split("frontend", "kube-system", ns, sizeof(ns), name,
+					sizeof(name), err, sizeof(err)),
+			 0);
 	assert_string_equal(ns, "kube-system");
-	assert_int_equal(pod_name_split("/x", NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)), -EINVAL);
-	assert_int_equal(pod_name_split("a/", NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)), -EINVAL);
-	assert_int_equal(pod_name_split("a/b/c", NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)), -EINVAL);
+	assert_int_equal(
+		pod_name_split("/x", NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)),
+		-EINVAL);
+	assert_int_equal(
+		pod_name_split("a/", NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)),
+		-EINVAL);
+	assert_int_equal(
+		pod_name_split("a/b/c", NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)),
+		-EINVAL);
 	assert_non_null(strstr(err, "expected NAMESPACE/NAME or NAME"));
 	memset(long_ns, 'n', sizeof(long_ns) - 3);
 	strcpy(long_ns + sizeof(long_ns) - 3, "/p");
-	assert_int_equal(pod_name_split(long_ns, NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)), -EINVAL);
+	assert_int_equal(
+		pod_name_split(long_ns, NULL, ns, sizeof(ns), name, sizeof(name), err, sizeof(err)),
+		-EINVAL);
 }
 
 static void test_pod_list_find_prefers_ready_newest(void **state)
@@ -647,8 +689,9 @@ static int fixture_setup(void **state)
 	/* Two processes of pod web share a netns (a plain file stands in). */
 	put(fx->root, "netns/web", "");
 	link_to(fx->root, "proc/100/ns/net", "../../../netns/web");
-	put(fx->root, "proc/100/cgroup", "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod"
-		    "aaaaaaaa_0000_4000_8000_000000000001.slice/cri-containerd-1.scope\n");
+	put(fx->root, "proc/100/cgroup",
+	    "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod"
+	    "aaaaaaaa_0000_4000_8000_000000000001.slice/cri-containerd-1.scope\n");
 	link_to(fx->root, "proc/101/ns/net", "../../../netns/web");
 	put(fx->root, "proc/101/cgroup", "0::/kubepods/besteffort/pod" UID_WEB "/c2\n");
 	link_to(fx->root, "proc/200/ns/net", "/proc/self/ns/net");
@@ -696,7 +739,8 @@ static void test_proc_list(void **state)
 			assert_int_equal(p->netns_inode, fx->web_inode);
 			assert_true(p->ready);
 			assert_false(p->host_network);
-			assert_true(!strcmp(p->ref.container, "app,sidecar") || !strcmp(p->ref.container, "sidecar,app"));
+			assert_true(!strcmp(p->ref.container, "app,sidecar") ||
+				    !strcmp(p->ref.container, "sidecar,app"));
 		} else if (!strcmp(p->ref.uid, UID_HOST)) {
 			host = 1;
 			assert_string_equal(p->ref.name, "node-agent");
@@ -797,7 +841,9 @@ static void test_new_pod_named_after_miss(void **state)
 static void test_given_endpoint_never_falls_back(void **state)
 {
 	struct fixture *fx = *state;
-	struct pods_opts o = { .host_root = fx->root, .cri_endpoint = "unix:///run/none.sock", .timeout_ms = 200 };
+	struct pods_opts o = { .host_root = fx->root,
+			       .cri_endpoint = "unix:///run/none.sock",
+			       .timeout_ms = 200 };
 	struct pods *p = NULL;
 	char err[512] = "";
 
@@ -835,9 +881,12 @@ int main(void)
 		cmocka_unit_test(test_host_path),
 		cmocka_unit_test(test_endpoint_syntax),
 		cmocka_unit_test_setup_teardown(test_proc_list, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_proc_fallback_through_pods, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_new_pod_named_after_miss, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_given_endpoint_never_falls_back, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_proc_fallback_through_pods, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_new_pod_named_after_miss, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_given_endpoint_never_falls_back, fixture_setup,
+						fixture_teardown),
 	};
 
 	return cmocka_run_group_tests_name("cri", tests, NULL, NULL);

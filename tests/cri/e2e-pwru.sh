@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Suite: ./pwru with pods from a real containerd (private, containerd-lib.sh).
 #  - --filter-pod default/a with traffic a<->b: only pod a's events, named default/a
 #  - without a filter: events in a's and b's netns carry the right names

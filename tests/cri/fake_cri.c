@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* fake-cri: a tiny CRI server for tests, on nghttp2, that answers well or
  * misbehaves on purpose.
  *
@@ -42,9 +43,9 @@ struct server {
 struct stream {
 	struct server *srv;
 	char path[256];
-	uint8_t *body;      /* reply: gRPC prefix + message */
+	uint8_t *body; /* reply: gRPC prefix + message */
 	size_t len, off;
-	size_t send_limit;  /* close mode: stop after this many bytes */
+	size_t send_limit; /* close mode: stop after this many bytes */
 	int grpc_status;
 	char grpc_message[128];
 };
@@ -66,15 +67,18 @@ static int pack_reply(struct stream *st, const ProtobufCMessage *m)
 	return 0;
 }
 
-static void info_entry(const struct server *srv, Runtime__V1__PodSandboxStatusResponse__InfoEntry *e, char *buf,
+static void info_entry(const struct server *srv,
+		       Runtime__V1__PodSandboxStatusResponse__InfoEntry *e, char *buf,
 		       size_t buflen)
 {
 	if (strcmp(srv->mode, "legacy") == 0) {
 		snprintf(buf, buflen, "%d", (int)getpid());
 		e->key = "pid";
 	} else {
-		snprintf(buf, buflen, "{\"pid\": %d, \"runtimeSpec\": {\"linux\": {\"namespaces\": "
-			 "[{\"type\": \"network\", \"path\": \"/proc/%d/ns/net\"}]}}}", (int)getpid(), (int)getpid());
+		snprintf(buf, buflen,
+			 "{\"pid\": %d, \"runtimeSpec\": {\"linux\": {\"namespaces\": "
+			 "[{\"type\": \"network\", \"path\": \"/proc/%d/ns/net\"}]}}}",
+			 (int)getpid(), (int)getpid());
 		e->key = "info";
 	}
 	e->value = buf;
@@ -84,7 +88,8 @@ static int reply_ok(struct stream *st)
 {
 	const char *method = strrchr(st->path, '/') ? strrchr(st->path, '/') + 1 : "";
 	Runtime__V1__PodSandboxMetadata md = RUNTIME__V1__POD_SANDBOX_METADATA__INIT;
-	Runtime__V1__PodSandboxStatusResponse__InfoEntry ie = RUNTIME__V1__POD_SANDBOX_STATUS_RESPONSE__INFO_ENTRY__INIT;
+	Runtime__V1__PodSandboxStatusResponse__InfoEntry ie =
+		RUNTIME__V1__POD_SANDBOX_STATUS_RESPONSE__INFO_ENTRY__INIT;
 	Runtime__V1__PodSandboxStatusResponse__InfoEntry *iep = &ie;
 	Runtime__V1__PodSandbox__LabelsEntry le = RUNTIME__V1__POD_SANDBOX__LABELS_ENTRY__INIT;
 	Runtime__V1__PodSandbox__LabelsEntry *lep = &le;
@@ -108,7 +113,8 @@ static int reply_ok(struct stream *st)
 		return pack_reply(st, &r.base);
 	}
 	if (!strcmp(method, "ListPodSandbox")) {
-		Runtime__V1__ListPodSandboxResponse r = RUNTIME__V1__LIST_POD_SANDBOX_RESPONSE__INIT;
+		Runtime__V1__ListPodSandboxResponse r =
+			RUNTIME__V1__LIST_POD_SANDBOX_RESPONSE__INIT;
 		Runtime__V1__PodSandbox sb = RUNTIME__V1__POD_SANDBOX__INIT, *sbp = &sb;
 
 		sb.id = "sb-fake";
@@ -120,7 +126,8 @@ static int reply_ok(struct stream *st)
 		return pack_reply(st, &r.base);
 	}
 	if (!strcmp(method, "PodSandboxStatus")) {
-		Runtime__V1__PodSandboxStatusResponse r = RUNTIME__V1__POD_SANDBOX_STATUS_RESPONSE__INIT;
+		Runtime__V1__PodSandboxStatusResponse r =
+			RUNTIME__V1__POD_SANDBOX_STATUS_RESPONSE__INIT;
 		Runtime__V1__PodSandboxStatus s = RUNTIME__V1__POD_SANDBOX_STATUS__INIT;
 
 		s.id = "sb-fake";
@@ -143,7 +150,8 @@ static int reply_ok(struct stream *st)
 		return pack_reply(st, &r.base);
 	}
 	if (!strcmp(method, "ContainerStatus")) {
-		Runtime__V1__ContainerStatusResponse r = RUNTIME__V1__CONTAINER_STATUS_RESPONSE__INIT;
+		Runtime__V1__ContainerStatusResponse r =
+			RUNTIME__V1__CONTAINER_STATUS_RESPONSE__INIT;
 		Runtime__V1__ContainerStatus s = RUNTIME__V1__CONTAINER_STATUS__INIT;
 
 		s.id = "ct-fake";
@@ -176,7 +184,8 @@ static int build_reply(struct stream *st)
 
 	if (!strcmp(mode, "error")) {
 		st->grpc_status = 5;
-		snprintf(st->grpc_message, sizeof(st->grpc_message), "sandbox%%20%%22x%%22%%20not%%20found");
+		snprintf(st->grpc_message, sizeof(st->grpc_message),
+			 "sandbox%%20%%22x%%22%%20not%%20found");
 		return 0;
 	}
 	if (!strcmp(mode, "truncated")) {
@@ -224,7 +233,10 @@ static ssize_t read_body(nghttp2_session *s, int32_t id, uint8_t *buf, size_t le
 	return (ssize_t)left;
 }
 
-#define NV(n, v) { (uint8_t *)(n), (uint8_t *)(v), sizeof(n) - 1, strlen(v), NGHTTP2_NV_FLAG_NONE }
+#define NV(n, v)                                                                               \
+	{                                                                                      \
+		(uint8_t *)(n), (uint8_t *)(v), sizeof(n) - 1, strlen(v), NGHTTP2_NV_FLAG_NONE \
+	}
 
 static void respond(nghttp2_session *s, int32_t id, struct stream *st)
 {
@@ -256,8 +268,9 @@ static int on_begin_headers(nghttp2_session *s, const nghttp2_frame *f, void *us
 	return 0;
 }
 
-static int on_header(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *name, size_t namelen,
-		     const uint8_t *value, size_t valuelen, uint8_t flags, void *user)
+static int on_header(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *name,
+		     size_t namelen, const uint8_t *value, size_t valuelen, uint8_t flags,
+		     void *user)
 {
 	struct stream *st = nghttp2_session_get_stream_user_data(s, f->hd.stream_id);
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Suite: the libFuzzer targets for the gRPC frame decoder and the CRI
 # protobuf decoding, each for CRI_FUZZ_SECONDS (default 20) from a small
 # seed corpus. A crash fails the suite and leaves the input in

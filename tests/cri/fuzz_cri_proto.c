@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* libFuzzer: every CRI reply type through protobuf-c, then what we do with
  * a decoded reply (map look-ups, the verbose info JSON, labels). The first
  * byte picks the message type. */
@@ -26,7 +27,8 @@ static void use_sandboxes(const Runtime__V1__ListPodSandboxResponse *l)
 	for (size_t i = 0; i < l->n_items; i++) {
 		memset(&p, 0, sizeof(p));
 		for (size_t j = 0; j < l->items[i]->n_labels; j++)
-			pod_add_label(&p, l->items[i]->labels[j]->key, l->items[i]->labels[j]->value);
+			pod_add_label(&p, l->items[i]->labels[j]->key,
+				      l->items[i]->labels[j]->value);
 		(void)pod_has_label(&p, "app=x");
 	}
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* libFuzzer: the gRPC reply decoder and the trailer parser, on bytes cut
  * into arbitrary read sizes (first byte picks the chunk size). */
 #include "cri/grpc_frame.h"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Suite: cri/ and src/pods.c unit tests (cmocka). cmocka's TAP output is
 # turned into the project's PASS:/FAIL: lines; a failure carries cmocka's
 # own message (file:line and what it expected).

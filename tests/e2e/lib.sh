@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Helpers for the end-to-end tests (sourced by tests/e2e/run.sh).
 # Expects $PWRU, $WORK and tests/lib/netns.sh to be loaded.
 

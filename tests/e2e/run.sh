@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # End-to-end tests of pwru on this host (tracepoint backend), with real
 # traffic in throw-away network namespaces. Each test prints PASS:/FAIL:.
 # Usage: tests/e2e/run.sh [test-name...]

@@ -27,10 +27,10 @@
 #undef linux /* gnu11 predefines it; the CRI messages have fields named linux */
 #include "cri_pod.pb-c.h"
 
-#define SERVICE    "/runtime.v1.RuntimeService/"
+#define SERVICE "/runtime.v1.RuntimeService/"
 #define TIMEOUT_MS 60000 /* RunPodSandbox sets up the network and may be slow */
 #define MAX_MOUNTS 16
-#define MAX_ARGS   64
+#define MAX_ARGS 64
 
 /* What the tool reads from the Pod object. */
 struct pod {
@@ -105,7 +105,8 @@ static int read_pod(const cJSON *obj, struct pod *p, char *err, size_t errlen)
 {
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
 	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
-	const cJSON *c = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(spec, "containers"), 0);
+	const cJSON *c =
+		cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(spec, "containers"), 0);
 
 	p->name = str(meta, "name");
 	p->namespace = str(meta, "namespace") ?: "default";
@@ -118,7 +119,8 @@ static int read_pod(const cJSON *obj, struct pod *p, char *err, size_t errlen)
 	    strings(cJSON_GetObjectItemCaseSensitive(c, "command"), p->command, &p->n_command) ||
 	    strings(cJSON_GetObjectItemCaseSensitive(c, "args"), p->args, &p->n_args) ||
 	    read_mounts(spec, c, p)) {
-		snprintf(err, errlen, "not a pod this tool can run (name, one container with "
+		snprintf(err, errlen,
+			 "not a pod this tool can run (name, one container with "
 			 "image, string args, hostPath volumes)");
 		return -EINVAL;
 	}
@@ -142,8 +144,8 @@ static int call(struct cri_client *c, const char *method, const void *req,
 	return cri_unary(c, method, req, desc, (ProtobufCMessage **)reply, err, errlen);
 }
 
-static int run_pod(struct cri_client *c, const struct pod *p, const char *log_dir,
-		   char *err, size_t errlen)
+static int run_pod(struct cri_client *c, const struct pod *p, const char *log_dir, char *err,
+		   size_t errlen)
 {
 	K8stest__PodSandboxConfig cfg = K8STEST__POD_SANDBOX_CONFIG__INIT;
 	K8stest__PodSandboxMetadata md = K8STEST__POD_SANDBOX_METADATA__INIT;
@@ -156,7 +158,8 @@ static int run_pod(struct cri_client *c, const struct pod *p, const char *log_di
 	K8stest__ContainerMetadata cmd = K8STEST__CONTAINER_METADATA__INIT;
 	K8stest__ImageSpec img = K8STEST__IMAGE_SPEC__INIT;
 	K8stest__LinuxContainerConfig clin = K8STEST__LINUX_CONTAINER_CONFIG__INIT;
-	K8stest__LinuxContainerSecurityContext csec = K8STEST__LINUX_CONTAINER_SECURITY_CONTEXT__INIT;
+	K8stest__LinuxContainerSecurityContext csec =
+		K8STEST__LINUX_CONTAINER_SECURITY_CONTEXT__INIT;
 	K8stest__CreateContainerRequest creq = K8STEST__CREATE_CONTAINER_REQUEST__INIT;
 	K8stest__CreateContainerResponse *cresp = NULL;
 	K8stest__StartContainerRequest sreq = K8STEST__START_CONTAINER_REQUEST__INIT;
@@ -174,7 +177,8 @@ static int run_pod(struct cri_client *c, const struct pod *p, const char *log_di
 	/* runc refuses a hostname without a UTS namespace of its own. */
 	cfg.hostname = p->host_network ? "" : (char *)p->name;
 	cfg.log_directory = (char *)log_dir;
-	nso.network = p->host_network ? K8STEST__NAMESPACE_MODE__NODE : K8STEST__NAMESPACE_MODE__POD;
+	nso.network =
+		p->host_network ? K8STEST__NAMESPACE_MODE__NODE : K8STEST__NAMESPACE_MODE__POD;
 	nso.pid = p->host_pid ? K8STEST__NAMESPACE_MODE__NODE : K8STEST__NAMESPACE_MODE__CONTAINER;
 	/* A kubelet makes the sandbox privileged when any container is. */
 	ssec.privileged = p->privileged;
@@ -182,8 +186,8 @@ static int run_pod(struct cri_client *c, const struct pod *p, const char *log_di
 	lin.security_context = &ssec;
 	cfg.linux = &lin;
 	rreq.config = &cfg;
-	ret = call(c, SERVICE "RunPodSandbox", &rreq, &k8stest__run_pod_sandbox_response__descriptor,
-		   &rresp, err, errlen);
+	ret = call(c, SERVICE "RunPodSandbox", &rreq,
+		   &k8stest__run_pod_sandbox_response__descriptor, &rresp, err, errlen);
 	if (ret)
 		return ret;
 
@@ -221,8 +225,8 @@ static int run_pod(struct cri_client *c, const struct pod *p, const char *log_di
 	return ret;
 }
 
-static int container_status(struct cri_client *c, const char *id, K8stest__ContainerStatusResponse **out,
-			    char *err, size_t errlen)
+static int container_status(struct cri_client *c, const char *id,
+			    K8stest__ContainerStatusResponse **out, char *err, size_t errlen)
 {
 	K8stest__ContainerStatusRequest req = K8STEST__CONTAINER_STATUS_REQUEST__INIT;
 
@@ -243,7 +247,8 @@ static int cmd_state(struct cri_client *c, const char *id, char *err, size_t err
 	return ret;
 }
 
-static int cmd_wait(struct cri_client *c, const char *id, const char *secs, char *err, size_t errlen)
+static int cmd_wait(struct cri_client *c, const char *id, const char *secs, char *err,
+		    size_t errlen)
 {
 	struct timespec tick = { .tv_nsec = 200 * 1000 * 1000 };
 	int rounds = atoi(secs) * 5;
@@ -266,7 +271,8 @@ static int cmd_wait(struct cri_client *c, const char *id, const char *secs, char
 	return -ETIMEDOUT;
 }
 
-static int cmd_run(struct cri_client *c, const char *file, const char *log_dir, char *err, size_t errlen)
+static int cmd_run(struct cri_client *c, const char *file, const char *log_dir, char *err,
+		   size_t errlen)
 {
 	struct pod p = { 0 };
 	cJSON *obj = NULL;
@@ -298,7 +304,8 @@ cleanup:
 	return ret;
 }
 
-static int cmd_stop(struct cri_client *c, const char *id, const char *secs, char *err, size_t errlen)
+static int cmd_stop(struct cri_client *c, const char *id, const char *secs, char *err,
+		    size_t errlen)
 {
 	K8stest__StopContainerRequest req = K8STEST__STOP_CONTAINER_REQUEST__INIT;
 	K8stest__StopContainerResponse *r = NULL;
@@ -326,7 +333,8 @@ int main(int argc, char **argv)
 	int ret = -EINVAL;
 
 	if (argc < 5 || strcmp(argv[1], "-e")) {
-		fprintf(stderr, "usage: %s -e EP { run POD.json LOG_DIR | wait ID SECS | state ID | stop ID SECS | rm ID }\n",
+		fprintf(stderr,
+			"usage: %s -e EP { run POD.json LOG_DIR | wait ID SECS | state ID | stop ID SECS | rm ID }\n",
 			argv[0]);
 		return 2;
 	}

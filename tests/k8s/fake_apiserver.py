@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """A stand-in for the Kubernetes API server, for testing kubectl-pwru.
 
 No real API server can run on this machine (no etcd, no kube-apiserver

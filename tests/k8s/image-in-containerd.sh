@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The pwru image runs for real: built by scripts/build-image.sh, imported
 # into the private containerd of the CRI tests (tests/cri/containerd-lib.sh),
 # it runs as the pod kubectl-pwru would create (privileged, host PID and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The pwru image as an OCI archive, built by scripts/build-image.sh with umoci
 # (no Docker engine or registry here): its config (entrypoint, PATH), and its
 # root file system unpacked and run with chroot: pwru starts (its libraries

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The krew package (k8s/krew-package.sh, `make krew`): the archive holds the
 # plugin, the manifest's entry for this architecture names that archive with
 # its real checksum, and the manifest still passes yamllint.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """kubectl-pwru end to end, against the real kubectl.
 
 No real API server can run on this machine (no kube-apiserver or etcd

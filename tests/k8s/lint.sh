@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # yamllint (Debian's) over every YAML file we ship for Kubernetes: the
 # manifests in k8s/, the chart's Chart.yaml and values.yaml, the krew
 # manifest. --strict: warnings fail too. The chart's templates are Go

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """The tracer is one object in four places: k8s/pod.yaml, k8s/daemonset.yaml,
 the chart's templates and the pod kubectl-pwru creates. This suite checks
 that each carries what pwru needs on a node (privileged, host PID and

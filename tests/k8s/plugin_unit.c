@@ -39,8 +39,9 @@ static void target_parse_accepts_kubectl_spellings(void **state)
 
 static void target_parse_rejects_other_words(void **state)
 {
-	const char *bad[] = { "web", "pod/", "deploy/web", "pod/Web", "pod/a/b", "pod/a b",
-			      "pod/../x?y", "pod/..", "pod/-a", "pod/a.", "tcp port 80", "" };
+	const char *bad[] = { "web",	 "pod/",    "deploy/web",  "pod/Web",
+			      "pod/a/b", "pod/a b", "pod/../x?y",  "pod/..",
+			      "pod/-a",	 "pod/a.",  "tcp port 80", "" };
 	struct target t;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -50,16 +51,16 @@ static void target_parse_rejects_other_words(void **state)
 static struct target resolved(enum target_kind kind, const char *ns, const char *name,
 			      const char *node)
 {
-	struct target t = { .kind = kind, .name = (char *)name, .node = (char *)node,
-			    .namespace = (char *)ns };
+	struct target t = {
+		.kind = kind, .name = (char *)name, .node = (char *)node, .namespace = (char *)ns
+	};
 	return t;
 }
 
 static void plan_groups_pods_by_node(void **state)
 {
 	struct target in[] = {
-		resolved(TARGET_POD, "shop", "a", "n1"),
-		resolved(TARGET_POD, "shop", "b", "n2"),
+		resolved(TARGET_POD, "shop", "a", "n1"), resolved(TARGET_POD, "shop", "b", "n2"),
 		resolved(TARGET_POD, "shop", "c", "n1"),
 		resolved(TARGET_POD, "shop", "a", "n1"), /* named twice */
 	};
@@ -86,7 +87,9 @@ static void plan_node_target_traces_whole_node(void **state)
 		resolved(TARGET_POD, "shop", "a", "n1"),
 		resolved(TARGET_NODE, NULL, "n1", "n1"),
 	};
-	struct tracer_opts o = { .namespace = "pwru", .image = "img", .active_deadline_seconds = 60 };
+	struct tracer_opts o = { .namespace = "pwru",
+				 .image = "img",
+				 .active_deadline_seconds = 60 };
 	struct tracer *t;
 	cJSON *pod, *args;
 	size_t n;
@@ -95,8 +98,10 @@ static void plan_node_target_traces_whole_node(void **state)
 	assert_int_equal(n, 1);
 	assert_true(t[0].whole_node);
 	pod = tracer_pod(&t[0], &o);
-	args = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(
-		cJSON_GetObjectItem(pod, "spec"), "containers"), 0), "args");
+	args = cJSON_GetObjectItem(
+		cJSON_GetArrayItem(
+			cJSON_GetObjectItem(cJSON_GetObjectItem(pod, "spec"), "containers"), 0),
+		"args");
 	/* --host-root /host only: no --filter-pod narrows a node/ trace. */
 	assert_int_equal(cJSON_GetArraySize(args), 2);
 	cJSON_Delete(pod);
@@ -125,11 +130,17 @@ static void pod_args_are_filters_then_user_args(void **state)
 	const char *filters[] = { "shop/a", "shop/c" };
 	char *user[] = { "--output-json", "tcp port 80" };
 	struct pod_spec s = {
-		.name = "p", .namespace = "shop", .node = "n1", .image = "img",
-		.active_deadline_seconds = 60, .filter_pods = filters, .n_filter_pods = 2,
-		.pwru_args = user, .n_pwru_args = 2,
+		.name = "p",
+		.namespace = "shop",
+		.node = "n1",
+		.image = "img",
+		.active_deadline_seconds = 60,
+		.filter_pods = filters,
+		.n_filter_pods = 2,
+		.pwru_args = user,
+		.n_pwru_args = 2,
 	};
-	const char *want[] = { "--host-root", "/host", "--filter-pod", "shop/a",
+	const char *want[] = { "--host-root",  "/host",	 "--filter-pod",  "shop/a",
 			       "--filter-pod", "shop/c", "--output-json", "tcp port 80" };
 	cJSON *pod = pod_spec_build(&s), *spec, *args;
 

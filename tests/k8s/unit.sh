@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Suite: kubectl-pwru's unit tests (cmocka, tests/k8s/plugin_unit.c), with
 # cmocka's TAP lines rewritten as PASS:/FAIL: lines.
 OUT=${OUT:-build}

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Throw-away network namespaces for tests and the demo (source this file).
 # Two hosts joined by a veth pair, addresses from 198.18.0.0/15 and
 # fd00:198:18::/64 only. Names carry a per-run suffix so runs never collide.

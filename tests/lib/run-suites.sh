@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Runs each test suite given as an argument (an executable path, optionally
 # with arguments separated by ':'), collects their PASS:/FAIL:/SKIP: lines and
 # prints one closing line "tests: N passed, N failed, N skipped".

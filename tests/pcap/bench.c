@@ -25,8 +25,8 @@
 #include "pcap/pcap_compile.h"
 #include "pcap/pcap_filters.h"
 
-#define LONG_FILTER                                                                           \
-	"not arp and ((tcp and (dst port 80 or dst port 443 or dst portrange 8000-8080) and "   \
+#define LONG_FILTER                                                                               \
+	"not arp and ((tcp and (dst port 80 or dst port 443 or dst portrange 8000-8080) and "     \
 	"tcp[tcpflags] & tcp-syn != 0) or (udp and (dst port 53 or dst port 5000) and len > 60) " \
 	"or (ip6 and dst net fd00:198:18::/64))"
 
@@ -70,9 +70,9 @@ static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opt
 static void udp_frame(unsigned char *p)
 {
 	static const unsigned char hdr[] = {
-		0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00,
-		0x45, 0, 0, 46, 0, 1, 0x40, 0, 64, 17, 0, 0, 198, 18, 0, 1, 198, 18, 0, 2,
-		0x9c, 0x40, 0x13, 0x88, 0, 26, 0, 0,
+		0x02, 0, 0,   0,  0, 0x02, 0x02, 0,    0,    0,	   0, 0x01, 0x08, 0x00,
+		0x45, 0, 0,   46, 0, 1,	   0x40, 0,    64,   17,   0, 0,    198,  18,
+		0,    1, 198, 18, 0, 2,	   0x9c, 0x40, 0x13, 0x88, 0, 26,   0,	  0,
 	};
 
 	memset(p, 0, 60);
@@ -95,7 +95,8 @@ static double ns_per_packet(int fd, int skip_filter, unsigned int repeat)
 	len = sizeof(after);
 	if (bpf_obj_get_info_by_fd(fd, &after, &len) || after.run_cnt == before.run_cnt)
 		return -1;
-	return (double)(after.run_time_ns - before.run_time_ns) / (double)(after.run_cnt - before.run_cnt);
+	return (double)(after.run_time_ns - before.run_time_ns) /
+	       (double)(after.run_cnt - before.run_cnt);
 }
 
 /* Reload the spliced program as captured, asking the kernel for its statistics. */
@@ -114,7 +115,8 @@ static void verifier_stats(const struct captured *c, unsigned int *processed, un
 	if (fd >= 0)
 		close(fd);
 	*processed = (s = strstr(log, "processed ")) ? (unsigned int)strtoul(s + 10, NULL, 10) : 0;
-	*usec = (s = strstr(log, "verification time ")) ? (unsigned int)strtoul(s + 18, NULL, 10) : 0;
+	*usec = (s = strstr(log, "verification time ")) ? (unsigned int)strtoul(s + 18, NULL, 10) :
+							  0;
 }
 
 static struct bpf_object *load(const char *path, struct bench_ctx *b, double *load_us)
@@ -185,7 +187,8 @@ static void bench_filter(struct bench_ctx *bc, const char *label, const char *ex
 	int fd;
 
 	if (pcap_filters_compile(expr, &b.f, err, sizeof(err))) {
-		printf("%-8s %-11s compile failed: %s\n", label, direct ? "direct" : "probe_read", err);
+		printf("%-8s %-11s compile failed: %s\n", label, direct ? "direct" : "probe_read",
+		       err);
 		return;
 	}
 	*bc = b;
@@ -220,7 +223,8 @@ static char *host_list(int n)
 	char *s = calloc((size_t)n, 32);
 
 	for (int i = 0; s && i < n; i++)
-		sprintf(s + strlen(s), "%shost 198.18.%d.%d", i ? " or " : "", i / 200, 1 + i % 200);
+		sprintf(s + strlen(s), "%shost 198.18.%d.%d", i ? " or " : "", i / 200,
+			1 + i % 200);
 	return s;
 }
 
@@ -247,8 +251,9 @@ static void bench_host_list(struct bench_ctx *bc, const char *obj_path, int dire
 	printf("100-host OR list, %s: %s; cBPF %zu, eBPF %zu insns; compile (libpcap L2+L3, translate) "
 	       "%.1f ms, verifier %u insns in %.1f ms; compile + libbpf open/load total %.1f ms\n",
 	       direct ? "direct" : "probe_read", obj ? "loaded" : "LOAD FAILED",
-	       pcap_filters_cbpf_len(b.f, PCAP_FILTERS_L2), pcap_filters_ebpf_len(b.f, PCAP_FILTERS_L2, direct),
-	       compile_ms, processed, usec / 1000.0, total_ms);
+	       pcap_filters_cbpf_len(b.f, PCAP_FILTERS_L2),
+	       pcap_filters_ebpf_len(b.f, PCAP_FILTERS_L2, direct), compile_ms, processed,
+	       usec / 1000.0, total_ms);
 	bpf_object__close(obj);
 	free(b.cap.insns);
 	pcap_filters_free(b.f);
@@ -275,10 +280,12 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 
 int main(int argc, char **argv)
 {
-	const char *labels[] = { "simple", "long" }, *exprs[] = { "udp and dst port 5000", LONG_FILTER };
+	const char *labels[] = { "simple", "long" },
+		   *exprs[] = { "udp and dst port 5000", LONG_FILTER };
 	const char *objs[2];
 	struct bench_ctx b = { 0 };
-	LIBBPF_OPTS(libbpf_prog_handler_opts, ho, .cookie = (long)&b, .prog_prepare_load_fn = prepare_load);
+	LIBBPF_OPTS(libbpf_prog_handler_opts, ho, .cookie = (long)&b,
+		    .prog_prepare_load_fn = prepare_load);
 	unsigned int repeat = 200000;
 	int handler, stats_fd, stats_before;
 
@@ -294,12 +301,14 @@ int main(int argc, char **argv)
 	stats_before = read_stats_sysctl();
 	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	if (stats_fd < 0) {
-		fprintf(stderr, "bench: cannot enable BPF run-time statistics: %s\n", strerror(errno));
+		fprintf(stderr, "bench: cannot enable BPF run-time statistics: %s\n",
+			strerror(errno));
 		return 1;
 	}
 	/* one handler for the whole run: each load puts its context in b */
 	handler = libbpf_register_prog_handler("pcap_test", BPF_PROG_TYPE_SCHED_CLS, 0, &ho);
-	printf("pcap filter benchmark: %u runs per figure, 60-byte UDP frame to 198.18.0.2:5000\n", repeat);
+	printf("pcap filter benchmark: %u runs per figure, 60-byte UDP frame to 198.18.0.2:5000\n",
+	       repeat);
 	printf("%-8s %-11s %5s %5s %9s %9s %9s %9s %8s %9s\n", "filter", "loads", "cBPF", "eBPF",
 	       "ns/pkt-0", "ns/pkt", "filter-ns", "verified", "verif-us", "load-ms");
 	for (int o = 0; o < 2; o++)
@@ -309,11 +318,13 @@ int main(int argc, char **argv)
 	       " filter-ns = ns/pkt - ns/pkt-0, best of 5 rounds; verif-us: kernel's verification time)\n");
 	for (int e = 0; e < 2; e++)
 		printf("%s: pcap_compile %.1f us, translation %.2f us (mean of 200)\n", labels[e],
-		       mean_us(time_compile, exprs[e], 200), mean_us(time_translate, exprs[e], 200));
+		       mean_us(time_compile, exprs[e], 200),
+		       mean_us(time_translate, exprs[e], 200));
 	for (int o = 0; o < 2; o++)
 		bench_host_list(&b, objs[o], o);
 	libbpf_unregister_prog_handler(handler);
 	close(stats_fd);
-	printf("kernel.bpf_stats_enabled: %d before, %d after\n", stats_before, read_stats_sysctl());
+	printf("kernel.bpf_stats_enabled: %d before, %d after\n", stats_before,
+	       read_stats_sysctl());
 	return 0;
 }

@@ -30,10 +30,10 @@
 #include "packets.h"
 
 #define TEST_PUSH_VLAN (1u << 31)
-#define TEST_VLAN_AD   (1u << 16)
-#define LAYER_L3       2 /* enum pcap_layer in bpf/pcap_filter.h */
-#define MAX_EXPRS      256
-#define MAX_SHOWN      3
+#define TEST_VLAN_AD (1u << 16)
+#define LAYER_L3 2 /* enum pcap_layer in bpf/pcap_filter.h */
+#define MAX_EXPRS 256
+#define MAX_SHOWN 3
 
 struct build {
 	const char *name;
@@ -88,11 +88,11 @@ static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opt
 struct view {
 	const char *name;
 	const uint8_t *data;
-	uint32_t len;      /* bytes given to the test run */
+	uint32_t len;	   /* bytes given to the test run */
 	uint32_t caplen;   /* readable bytes of the filtered frame (L3: from the IP header) */
 	uint32_t wire_len; /* its length on the wire */
-	uint32_t layer;    /* 0 auto, LAYER_L3 */
-	uint32_t vlan;     /* priority: TEST_PUSH_VLAN | ... */
+	uint32_t layer;	   /* 0 auto, LAYER_L3 */
+	uint32_t vlan;	   /* priority: TEST_PUSH_VLAN | ... */
 };
 
 #define MIN_RUN_LEN 64 /* the test run refuses IPv4/IPv6 frames shorter than their header */
@@ -107,8 +107,8 @@ static int run_view(int fd, const struct view *v, int *verdict)
 		.mark = v->caplen < full || len != v->len ? v->caplen + 1 : 0,
 		.cb = { v->layer, len != v->len ? v->wire_len + 1 : 0 },
 	};
-	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = buf, .data_size_in = len,
-		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = buf, .data_size_in = len, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx));
 	int err;
 
 	memcpy(buf, v->data, v->len);
@@ -117,8 +117,8 @@ static int run_view(int fd, const struct view *v, int *verdict)
 	return err;
 }
 
-static void show(struct tally *t, const char *expr, const char *view, const struct pkt *p,
-		 int want, int saw)
+static void show(struct tally *t, const char *expr, const char *view, const struct pkt *p, int want,
+		 int saw)
 {
 	char hex[3 * 64 + 1] = "";
 
@@ -126,8 +126,8 @@ static void show(struct tally *t, const char *expr, const char *view, const stru
 		return;
 	for (uint32_t i = 0; i < p->wire_len && i < 64; i++)
 		sprintf(hex + 3 * i, "%02x ", p->b[i]);
-	printf("  mismatch '%s' %s wire=%u cap=%u: libpcap %d, ours %d; frame %s\n",
-	       expr, view, p->wire_len, p->caplen, want, saw, hex);
+	printf("  mismatch '%s' %s wire=%u cap=%u: libpcap %d, ours %d; frame %s\n", expr, view,
+	       p->wire_len, p->caplen, want, saw, hex);
 }
 
 static int check(struct tally *t, int fd, const char *expr, const struct pkt *p,
@@ -137,7 +137,8 @@ static int check(struct tally *t, int fd, const char *expr, const struct pkt *p,
 
 	if (run_view(fd, v, &saw)) {
 		err = -errno;
-		printf("  test run failed: '%s' %s len=%u: %s\n", expr, v->name, v->len, strerror(-err));
+		printf("  test run failed: '%s' %s len=%u: %s\n", expr, v->name, v->len,
+		       strerror(-err));
 		return err;
 	}
 	t->runs++;
@@ -163,17 +164,23 @@ static int check_packet(struct tally *t, int fd, const char *expr, const struct 
 	err = check(t, fd, expr, p, &l2, want);
 	if (err)
 		return err;
-	want = ref->l3 ? pcap_reference_match(ref->l3, ref->l3_len, p->b + 14, p->wire_len - 14, l3cap) : 0;
+	want = ref->l3 ? pcap_reference_match(ref->l3, ref->l3_len, p->b + 14, p->wire_len - 14,
+					      l3cap) :
+			 0;
 	err = check(t, fd, expr, p, &l3, want);
 	if (err || p->wire_len < 18 || cap != p->wire_len || (outer != 0x8100 && outer != 0x88a8))
 		return err;
 	/* The outer tag leaves the frame for skb metadata; the verdict must not change. */
 	memcpy(untagged, p->b, 12);
 	memcpy(untagged + 12, p->b + 16, p->wire_len - 16);
-	struct view offloaded = { "VLAN-offloaded", untagged, p->wire_len - 4, p->wire_len - 4,
-				  p->wire_len - 4, 0,
+	struct view offloaded = { "VLAN-offloaded",
+				  untagged,
+				  p->wire_len - 4,
+				  p->wire_len - 4,
+				  p->wire_len - 4,
+				  0,
 				  TEST_PUSH_VLAN | (outer == 0x88a8 ? TEST_VLAN_AD : 0) |
-				  (uint32_t)(p->b[14] << 8 | p->b[15]) };
+					  (uint32_t)(p->b[14] << 8 | p->b[15]) };
 	want = pcap_reference_match(ref->l2, ref->l2_len, p->b, p->wire_len, cap);
 	return check(t, fd, expr, p, &offloaded, want);
 }
@@ -234,7 +241,8 @@ static long test_expression(const struct config *c, const struct build *b, struc
 		rng.s = rng.s * 31 + (unsigned char)*s; /* same packets for every build */
 	if (reference_compile(expr, &ref, err, sizeof(err)) ||
 	    pcap_filters_compile(expr, &l->f, err, sizeof(err))) {
-		printf("FAIL: difftest %s '%s' - expected it to compile, saw: %s\n", b->name, expr, err);
+		printf("FAIL: difftest %s '%s' - expected it to compile, saw: %s\n", b->name, expr,
+		       err);
 		goto cleanup;
 	}
 	pcap_filters_set_debug(l->f, c->mutate ? CBPF_DEBUG_BREAK_JGT : 0, b->direct ? -1 : 0);
@@ -248,7 +256,8 @@ static long test_expression(const struct config *c, const struct build *b, struc
 	for (unsigned long i = 0; i < c->packets; i++) {
 		pkt_generate(&rng, &p, ref.consts, ref.n_consts);
 		if (check_packet(&t, fd, expr, &ref, &p)) {
-			printf("FAIL: difftest %s '%s' - BPF_PROG_TEST_RUN: %s\n", b->name, expr, strerror(errno));
+			printf("FAIL: difftest %s '%s' - BPF_PROG_TEST_RUN: %s\n", b->name, expr,
+			       strerror(errno));
 			goto cleanup;
 		}
 	}
@@ -289,9 +298,13 @@ static int read_exprs(const char *path, char exprs[][256], int max)
 static int parse_args(int argc, char **argv, struct config *c)
 {
 	static const struct option opts[] = {
-		{ "obj-probe", required_argument, 0, 'p' }, { "obj-direct", required_argument, 0, 'd' },
-		{ "exprs", required_argument, 0, 'e' }, { "packets", required_argument, 0, 'n' },
-		{ "seed", required_argument, 0, 's' }, { "mutate", no_argument, 0, 'm' }, { 0 },
+		{ "obj-probe", required_argument, 0, 'p' },
+		{ "obj-direct", required_argument, 0, 'd' },
+		{ "exprs", required_argument, 0, 'e' },
+		{ "packets", required_argument, 0, 'n' },
+		{ "seed", required_argument, 0, 's' },
+		{ "mutate", no_argument, 0, 'm' },
+		{ 0 },
 	};
 	int o;
 
@@ -301,14 +314,24 @@ static int parse_args(int argc, char **argv, struct config *c)
 		case 'd':
 			if (c->n_builds >= 2)
 				return -EINVAL;
-			c->builds[c->n_builds++] = (struct build){ o == 'd' ? "direct" : "probe_read",
-								   optarg, o == 'd' };
+			c->builds[c->n_builds++] =
+				(struct build){ o == 'd' ? "direct" : "probe_read", optarg,
+						o == 'd' };
 			break;
-		case 'e': c->exprs_path = optarg; break;
-		case 'n': c->packets = strtoul(optarg, NULL, 0); break;
-		case 's': c->seed = strtoul(optarg, NULL, 0); break;
-		case 'm': c->mutate = 1; break;
-		default: return -EINVAL;
+		case 'e':
+			c->exprs_path = optarg;
+			break;
+		case 'n':
+			c->packets = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			c->seed = strtoul(optarg, NULL, 0);
+			break;
+		case 'm':
+			c->mutate = 1;
+			break;
+		default:
+			return -EINVAL;
 		}
 	}
 	return c->n_builds ? 0 : -EINVAL;
@@ -322,7 +345,9 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 int main(int argc, char **argv)
 {
 	static char exprs[MAX_EXPRS][256];
-	struct config c = { .exprs_path = "tests/pcap/expressions.txt", .packets = 5000, .seed = 1 };
+	struct config c = { .exprs_path = "tests/pcap/expressions.txt",
+			    .packets = 5000,
+			    .seed = 1 };
 	struct loader l = { 0 };
 	LIBBPF_OPTS(libbpf_prog_handler_opts, hopts, .cookie = (long)&l,
 		    .prog_prepare_load_fn = prepare_load);
@@ -330,8 +355,10 @@ int main(int argc, char **argv)
 	int n, failed = 0, handler;
 
 	if (parse_args(argc, argv, &c)) {
-		fprintf(stderr, "usage: %s --obj-probe O [--obj-direct O] [--exprs F] [--packets N] "
-			"[--seed S] [--mutate]\n", argv[0]);
+		fprintf(stderr,
+			"usage: %s --obj-probe O [--obj-direct O] [--exprs F] [--packets N] "
+			"[--seed S] [--mutate]\n",
+			argv[0]);
 		return 2;
 	}
 	libbpf_set_print(print_libbpf);
@@ -355,12 +382,14 @@ int main(int argc, char **argv)
 	if (c.mutate) {
 		failed |= total.mismatches == 0;
 		printf("%s: difftest mutation check - a translation turning 'jgt k' into 'jge k' must be "
-		       "caught: %lu mismatches in %lu runs%s\n", failed ? "FAIL" : "PASS",
-		       total.mismatches, total.runs, failed ? " (expected > 0)" : "");
+		       "caught: %lu mismatches in %lu runs%s\n",
+		       failed ? "FAIL" : "PASS", total.mismatches, total.runs,
+		       failed ? " (expected > 0)" : "");
 	} else {
 		printf("%s: difftest total - %d expressions x %lu packets x %d builds: %lu runs, "
-		       "%lu mismatches\n", failed || total.mismatches ? "FAIL" : "PASS", n, c.packets,
-		       c.n_builds, total.runs, total.mismatches);
+		       "%lu mismatches\n",
+		       failed || total.mismatches ? "FAIL" : "PASS", n, c.packets, c.n_builds,
+		       total.runs, total.mismatches);
 	}
 	libbpf_unregister_prog_handler(handler);
 	return failed ? 1 : 0;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # End-to-end on real socket buffers, without the rest of pwru: frames of every
 # kind (TCP, UDP, ICMP, ARP, IPv6, VLAN and QinQ tagged) are sent raw from one
 # throw-away netns into a veth whose peer lives in another; tp_btf counters

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # End-to-end with pwru itself: a pcap filter on the command line selects
 # exactly the right packets.
 #  tuple_v4/tuple_v6  real TCP, ICMP and UDP traffic between two netns;

@@ -79,13 +79,16 @@ static int attach_offload(struct sender *s)
 	if (!err || err == -EEXIST)
 		err = bpf_tc_attach(&s->hook, &o);
 	if (err)
-		fprintf(stderr, "e2e_count: tc egress on %d: %s\n", s->to.sll_ifindex, strerror(-err));
+		fprintf(stderr, "e2e_count: tc egress on %d: %s\n", s->to.sll_ifindex,
+			strerror(-err));
 	return err;
 }
 
 static int send_frames(const char *netns_path, const char *dev, const char *file, int offload_fd)
 {
-	struct sender s = { .sock = -1, .to = { .sll_family = AF_PACKET }, .offload_fd = offload_fd };
+	struct sender s = { .sock = -1,
+			    .to = { .sll_family = AF_PACKET },
+			    .offload_fd = offload_fd };
 	int nsfd = open(netns_path, O_RDONLY), ret = -1;
 
 	if (nsfd < 0 || setns(nsfd, CLONE_NEWNET)) {
@@ -128,8 +131,10 @@ static int run(char **argv)
 		fprintf(stderr, "e2e_count: '%s': %s\n", argv[1], f ? err : "empty filter");
 		return 1;
 	}
-	LIBBPF_OPTS(libbpf_prog_handler_opts, ho, .cookie = (long)f, .prog_prepare_load_fn = prepare_load);
-	handler = libbpf_register_prog_handler("pcap_test_tp_btf", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, &ho);
+	LIBBPF_OPTS(libbpf_prog_handler_opts, ho, .cookie = (long)f,
+		    .prog_prepare_load_fn = prepare_load);
+	handler = libbpf_register_prog_handler("pcap_test_tp_btf", BPF_PROG_TYPE_TRACING,
+					       BPF_TRACE_RAW_TP, &ho);
 	obj = bpf_object__open_file(argv[0], NULL);
 	if (handler < 0 || !obj) {
 		fprintf(stderr, "e2e_count: cannot open %s\n", argv[0]);
@@ -138,12 +143,14 @@ static int run(char **argv)
 	bpf_object__for_each_program(prog, obj) {
 		const char *name = bpf_program__name(prog);
 
-		bpf_program__set_autoload(prog, !strcmp(name, "pcap_count_rx") ||
-					  (offload && !strcmp(name, "pcap_vlan_offload")));
+		bpf_program__set_autoload(prog,
+					  !strcmp(name, "pcap_count_rx") ||
+						  (offload && !strcmp(name, "pcap_vlan_offload")));
 	}
 	bpf_program__set_attach_target(bpf_object__find_program_by_name(obj, "pcap_count_rx"), 0,
 				       "netif_receive_skb");
-	c = (struct counters *)bpf_map__initial_value(bpf_object__find_map_by_name(obj, ".bss"), &size);
+	c = (struct counters *)bpf_map__initial_value(bpf_object__find_map_by_name(obj, ".bss"),
+						      &size);
 	if (!c || size < sizeof(*c)) {
 		fprintf(stderr, "e2e_count: no pcap_count in .bss\n");
 		goto cleanup;
@@ -159,8 +166,10 @@ static int run(char **argv)
 		fprintf(stderr, "e2e_count: attach to netif_receive_skb: %s\n", strerror(errno));
 		goto cleanup;
 	}
-	if (send_frames(argv[4], argv[5], argv[6], offload ?
-			bpf_program__fd(bpf_object__find_program_by_name(obj, "pcap_vlan_offload")) : -1))
+	if (send_frames(argv[4], argv[5], argv[6],
+			offload ? bpf_program__fd(bpf_object__find_program_by_name(
+					  obj, "pcap_vlan_offload")) :
+				  -1))
 		goto cleanup;
 	usleep(300 * 1000);
 	/* libbpf 1.1 maps .bss into our memory only for skeletons: read the map */
@@ -198,13 +207,18 @@ static int send_only(char **argv)
 		return 1;
 	}
 	bpf_object__for_each_program(prog, obj)
-		bpf_program__set_autoload(prog, offload && !strcmp(bpf_program__name(prog), "pcap_vlan_offload"));
+		bpf_program__set_autoload(
+			prog, offload && !strcmp(bpf_program__name(prog), "pcap_vlan_offload"));
 	if (offload && bpf_object__load(obj)) {
 		fprintf(stderr, "e2e_count: cannot load the tc program\n");
 		goto cleanup;
 	}
-	ret = send_frames(argv[1], argv[2], argv[3], offload ?
-			  bpf_program__fd(bpf_object__find_program_by_name(obj, "pcap_vlan_offload")) : -1) ? 1 : 0;
+	ret = send_frames(argv[1], argv[2], argv[3],
+			  offload ? bpf_program__fd(bpf_object__find_program_by_name(
+					    obj, "pcap_vlan_offload")) :
+				    -1) ?
+		      1 :
+		      0;
 cleanup:
 	bpf_object__close(obj);
 	return ret;
@@ -228,13 +242,17 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 5 && !strcmp(argv[1], "write"))
-		return frames_write(argv[2], strtoul(argv[3], NULL, 0), strtoul(argv[4], NULL, 0)) ? 1 : 0;
+		return frames_write(argv[2], strtoul(argv[3], NULL, 0), strtoul(argv[4], NULL, 0)) ?
+			       1 :
+			       0;
 	if (argc == 7 && !strcmp(argv[1], "send"))
 		return send_only(argv + 2);
 	if (argc == 10 && !strcmp(argv[1], "run"))
 		return run(argv + 2);
-	fprintf(stderr, "usage: %s write FILE N SEED\n       %s count FILE\n"
+	fprintf(stderr,
+		"usage: %s write FILE N SEED\n       %s count FILE\n"
 		"       %s send OBJ SEND_NETNS_PATH SEND_DEV FILE inline|offload\n"
-		"       %s run OBJ EXPR IFINDEX NETNS_INODE SEND_NETNS_PATH SEND_DEV FILE inline|offload\n", argv[0], argv[0], argv[0], argv[0]);
+		"       %s run OBJ EXPR IFINDEX NETNS_INODE SEND_NETNS_PATH SEND_DEV FILE inline|offload\n",
+		argv[0], argv[0], argv[0], argv[0]);
 	return 2;
 }

@@ -48,19 +48,50 @@ static uint64_t alu(uint8_t op, uint64_t a, uint64_t b, bool is64, bool *bad)
 		b = (uint32_t)b;
 	}
 	switch (op) {
-	case BPF_ADD: a += b; break;
-	case BPF_SUB: a -= b; break;
-	case BPF_MUL: a *= b; break;
-	case BPF_DIV: a = b ? a / b : 0; break;
-	case BPF_MOD: a = b ? a % b : a; break;
-	case BPF_OR:  a |= b; break;
-	case BPF_AND: a &= b; break;
-	case BPF_XOR: a ^= b; break;
-	case BPF_LSH: if (b >= (is64 ? 64u : 32u)) *bad = true; else a <<= b; break;
-	case BPF_RSH: if (b >= (is64 ? 64u : 32u)) *bad = true; else a >>= b; break;
-	case BPF_NEG: a = 0 - a; break;
-	case BPF_MOV: a = b; break;
-	default: *bad = true;
+	case BPF_ADD:
+		a += b;
+		break;
+	case BPF_SUB:
+		a -= b;
+		break;
+	case BPF_MUL:
+		a *= b;
+		break;
+	case BPF_DIV:
+		a = b ? a / b : 0;
+		break;
+	case BPF_MOD:
+		a = b ? a % b : a;
+		break;
+	case BPF_OR:
+		a |= b;
+		break;
+	case BPF_AND:
+		a &= b;
+		break;
+	case BPF_XOR:
+		a ^= b;
+		break;
+	case BPF_LSH:
+		if (b >= (is64 ? 64u : 32u))
+			*bad = true;
+		else
+			a <<= b;
+		break;
+	case BPF_RSH:
+		if (b >= (is64 ? 64u : 32u))
+			*bad = true;
+		else
+			a >>= b;
+		break;
+	case BPF_NEG:
+		a = 0 - a;
+		break;
+	case BPF_MOV:
+		a = b;
+		break;
+	default:
+		*bad = true;
 	}
 	return is64 ? a : (uint32_t)a;
 }
@@ -68,7 +99,8 @@ static uint64_t alu(uint8_t op, uint64_t a, uint64_t b, bool is64, bool *bad)
 static uint64_t byteswap(uint64_t v, int bits)
 {
 	return bits == 16 ? __builtin_bswap16((uint16_t)v) :
-	       bits == 32 ? __builtin_bswap32((uint32_t)v) : __builtin_bswap64(v);
+	       bits == 32 ? __builtin_bswap32((uint32_t)v) :
+			    __builtin_bswap64(v);
 }
 
 static bool cond(uint8_t op, uint64_t a, uint64_t b, bool is32, bool *bad)
@@ -78,13 +110,20 @@ static bool cond(uint8_t op, uint64_t a, uint64_t b, bool is32, bool *bad)
 		b = (uint32_t)b;
 	}
 	switch (op) {
-	case BPF_JEQ:  return a == b;
-	case BPF_JNE:  return a != b;
-	case BPF_JGT:  return a > b;
-	case BPF_JGE:  return a >= b;
-	case BPF_JLT:  return a < b;
-	case BPF_JLE:  return a <= b;
-	case BPF_JSET: return (a & b) != 0;
+	case BPF_JEQ:
+		return a == b;
+	case BPF_JNE:
+		return a != b;
+	case BPF_JGT:
+		return a > b;
+	case BPF_JGE:
+		return a >= b;
+	case BPF_JLT:
+		return a < b;
+	case BPF_JLE:
+		return a <= b;
+	case BPF_JSET:
+		return (a & b) != 0;
 	}
 	*bad = true;
 	return false;
@@ -130,7 +169,9 @@ static int step_jmp(struct vm *vm, const struct ebpf_insn *i, size_t *pc, bool *
 
 static int step(struct vm *vm, const struct ebpf_insn *i, size_t *pc, bool *done)
 {
-	static const size_t sizes[] = { [BPF_W >> 3] = 4, [BPF_H >> 3] = 2, [BPF_B >> 3] = 1, [BPF_DW >> 3] = 8 };
+	static const size_t sizes[] = {
+		[BPF_W >> 3] = 4, [BPF_H >> 3] = 2, [BPF_B >> 3] = 1, [BPF_DW >> 3] = 8
+	};
 	uint8_t cls = BPF_CLASS(i->code);
 	bool bad = false;
 	uint64_t b;
@@ -149,7 +190,8 @@ static int step(struct vm *vm, const struct ebpf_insn *i, size_t *pc, bool *done
 		if (i->dst_reg == 10)
 			return INTERP_BAD_INSN;
 		b = BPF_SRC(i->code) == BPF_X ? vm->r[i->src_reg] : (uint64_t)(int64_t)i->imm;
-		vm->r[i->dst_reg] = alu(BPF_OP(i->code), vm->r[i->dst_reg], b, cls == BPF_ALU64, &bad);
+		vm->r[i->dst_reg] =
+			alu(BPF_OP(i->code), vm->r[i->dst_reg], b, cls == BPF_ALU64, &bad);
 		return bad ? INTERP_BAD_INSN : 0;
 	case BPF_LDX:
 	case BPF_STX:
@@ -164,8 +206,8 @@ static int step(struct vm *vm, const struct ebpf_insn *i, size_t *pc, bool *done
 	return INTERP_BAD_INSN;
 }
 
-int ebpf_interp_run(const struct ebpf_insn *prog, size_t len, const uint8_t *frame,
-		    size_t caplen, uint64_t wire_len, int *verdict)
+int ebpf_interp_run(const struct ebpf_insn *prog, size_t len, const uint8_t *frame, size_t caplen,
+		    uint64_t wire_len, int *verdict)
 {
 	struct vm vm = { .frame = frame, .caplen = caplen };
 	bool done = false;

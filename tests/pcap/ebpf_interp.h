@@ -15,13 +15,13 @@
 enum interp_status {
 	INTERP_OK = 0,
 	INTERP_BAD_ACCESS = -1, /* a load/store outside the frame and the stack */
-	INTERP_BAD_INSN = -2,   /* an opcode the translator should never emit */
-	INTERP_RUNAWAY = -3,    /* jumped outside the program or ran too long */
-	INTERP_BAD_RET = -4,    /* r0 not exactly 0 or 1 at exit */
+	INTERP_BAD_INSN = -2,	/* an opcode the translator should never emit */
+	INTERP_RUNAWAY = -3,	/* jumped outside the program or ran too long */
+	INTERP_BAD_RET = -4,	/* r0 not exactly 0 or 1 at exit */
 };
 
 /* Runs prog on frame[0..caplen) of a wire_len-long packet; *verdict = r0. */
-int ebpf_interp_run(const struct ebpf_insn *prog, size_t len, const uint8_t *frame,
-		    size_t caplen, uint64_t wire_len, int *verdict);
+int ebpf_interp_run(const struct ebpf_insn *prog, size_t len, const uint8_t *frame, size_t caplen,
+		    uint64_t wire_len, int *verdict);
 
 #endif

@@ -17,16 +17,17 @@
 #include "pcap/pcap_compile.h"
 #include "ebpf_interp.h"
 
-#define MAX_EXPR  512
+#define MAX_EXPR 512
 #define MAX_INSNS 64
 
 static const uint8_t sample_frames[][80] = {
 	/* IPv4/TCP to 198.18.0.2:80 */
-	{ 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00, 0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0,
-	  198, 18, 0, 1, 198, 18, 0, 2, 0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02 },
+	{ 2, 0,	 0,    0,    0,	   2,  2,  0, 0, 0, 0,	 1,  0x08, 0x00, 0x45, 0,
+	  0, 40, 0,    0,    0x40, 0,  64, 6, 0, 0, 198, 18, 0,	   1,	 198,  18,
+	  0, 2,	 0x9c, 0x40, 0,	   80, 0,  0, 0, 1, 0,	 0,  0,	   0,	 0x50, 0x02 },
 	/* VLAN 100, IPv6/UDP */
-	{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x81, 0x00, 0x00, 100, 0x86, 0xdd,
-	  0x60, 0, 0, 0, 0, 8, 17, 64 },
+	{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1,	 0x81,
+	  0x00, 0x00, 100,  0x86, 0xdd, 0x60, 0, 0, 0, 0, 8, 17, 64 },
 };
 
 /* libpcap 1.10 leaves shifts by k >= 32 to C and scratch memory uninitialised:
@@ -52,7 +53,8 @@ static void run_one(const struct ebpf_insn *e, size_t n, const struct cbpf_insn 
 
 		if (ebpf_interp_run(e, n, frame, cap, frame_len, &verdict) != INTERP_OK)
 			abort();
-		if (compare && verdict != pcap_reference_match(prog, len, frame, (unsigned)frame_len, (unsigned)cap))
+		if (compare && verdict != pcap_reference_match(prog, len, frame,
+							       (unsigned)frame_len, (unsigned)cap))
 			abort();
 	}
 }
@@ -71,7 +73,8 @@ static void translate_and_run(const struct cbpf_insn *prog, size_t len, const ui
 		if (cbpf_to_ebpf(prog, len, &opts, &e, &n, err, sizeof(err)))
 			continue;
 		for (size_t f = 0; f < sizeof(sample_frames) / sizeof(sample_frames[0]); f++)
-			run_one(e, n, prog, len, sample_frames[f], sizeof(sample_frames[f]), compare);
+			run_one(e, n, prog, len, sample_frames[f], sizeof(sample_frames[f]),
+				compare);
 		if (frame)
 			run_one(e, n, prog, len, frame, frame_len, compare);
 		free(e);

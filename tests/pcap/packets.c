@@ -94,16 +94,22 @@ static void put_ip6_addr(struct rng *r, struct writer *w)
 	if (!w->test_addrs_only && chance(r, 15)) {
 		put_random(r, w, 16);
 	} else if (!w->test_addrs_only && chance(r, 15)) {
-		put32(w, 0xff020000); put32(w, 0); put32(w, 0); put32(w, 1);
+		put32(w, 0xff020000);
+		put32(w, 0);
+		put32(w, 0);
+		put32(w, 1);
 	} else {
-		put32(w, 0xfd000198); put32(w, 0x00180000); put32(w, 0); put32(w, PICK(r, last));
+		put32(w, 0xfd000198);
+		put32(w, 0x00180000);
+		put32(w, 0);
+		put32(w, PICK(r, last));
 	}
 }
 
 static uint32_t port(struct rng *r)
 {
-	static const uint16_t pool[] = { 22, 53, 80, 443, 1000, 1500, 2000, 5000,
-					 8000, 8080, 8081, 1023, 1024, 999, 2001 };
+	static const uint16_t pool[] = { 22,   53,   80,   443,	 1000, 1500, 2000, 5000,
+					 8000, 8080, 8081, 1023, 1024, 999,  2001 };
 
 	return chance(r, 20) ? below(r, 65536) : PICK(r, pool);
 }
@@ -115,10 +121,15 @@ static void put_l4(struct rng *r, struct writer *w, uint32_t proto)
 
 	switch (proto) {
 	case 6:
-		put16(w, port(r)); put16(w, port(r));
-		put32(w, rng_next(r)); put32(w, rng_next(r));
-		put8(w, doff << 4 | below(r, 16)); put8(w, rng_next(r));
-		put16(w, rng_next(r)); put16(w, 0); put16(w, 0);
+		put16(w, port(r));
+		put16(w, port(r));
+		put32(w, rng_next(r));
+		put32(w, rng_next(r));
+		put8(w, doff << 4 | below(r, 16));
+		put8(w, rng_next(r));
+		put16(w, rng_next(r));
+		put16(w, 0);
+		put16(w, 0);
 		if (doff > 5)
 			put_random(r, w, (doff - 5) * 4);
 		if (chance(r, 15))
@@ -127,12 +138,16 @@ static void put_l4(struct rng *r, struct writer *w, uint32_t proto)
 			put(w, "\x16\x03\x01", 3);
 		break;
 	case 17:
-		put16(w, port(r)); put16(w, port(r));
-		put16(w, below(r, 64)); put16(w, 0);
+		put16(w, port(r));
+		put16(w, port(r));
+		put16(w, below(r, 64));
+		put16(w, 0);
 		break;
 	case 1:
 	case 58:
-		put8(w, PICK(r, icmp_types)); put8(w, below(r, 4)); put16(w, 0);
+		put8(w, PICK(r, icmp_types));
+		put8(w, below(r, 4));
+		put16(w, 0);
 		put32(w, rng_next(r));
 		break;
 	}
@@ -153,11 +168,16 @@ static void put_ipv4(struct rng *r, struct writer *w)
 	uint32_t start = w->at, ihl = chance(r, 80) ? 5 : 5 + below(r, 11);
 	uint32_t proto = l4_proto(r, 0);
 
-	put8(w, 0x40 | ihl); put8(w, rng_next(r));
+	put8(w, 0x40 | ihl);
+	put8(w, rng_next(r));
 	put16(w, 0); /* total length, fixed below */
-	put16(w, rng_next(r)); put16(w, chance(r, 10) ? rng_next(r) : PICK(r, frag));
-	put8(w, chance(r, 20) ? below(r, 8) : 64); put8(w, proto); put16(w, 0);
-	put32(w, ip4_addr(r, w)); put32(w, ip4_addr(r, w));
+	put16(w, rng_next(r));
+	put16(w, chance(r, 10) ? rng_next(r) : PICK(r, frag));
+	put8(w, chance(r, 20) ? below(r, 8) : 64);
+	put8(w, proto);
+	put16(w, 0);
+	put32(w, ip4_addr(r, w));
+	put32(w, ip4_addr(r, w));
 	put_random(r, w, (ihl - 5) * 4);
 	put_l4(r, w, proto);
 	uint32_t tot = chance(r, 85) ? w->at - start : below(r, 2000);
@@ -169,39 +189,60 @@ static void put_ipv6(struct rng *r, struct writer *w)
 {
 	uint32_t nh = l4_proto(r, 1);
 
-	put32(w, 0x60000000 | below(r, 1 << 20)); put16(w, below(r, 1500));
-	put8(w, nh); put8(w, 64);
-	put_ip6_addr(r, w); put_ip6_addr(r, w);
+	put32(w, 0x60000000 | below(r, 1 << 20));
+	put16(w, below(r, 1500));
+	put8(w, nh);
+	put8(w, 64);
+	put_ip6_addr(r, w);
+	put_ip6_addr(r, w);
 	if (nh == 0 || nh == 44) { /* one extension header, then a transport */
 		nh = chance(r, 50) ? 6 : 17;
-		put8(w, nh); put8(w, 0); put_random(r, w, 6);
+		put8(w, nh);
+		put8(w, 0);
+		put_random(r, w, 6);
 	}
 	put_l4(r, w, nh);
 }
 
 static void put_arp(struct rng *r, struct writer *w)
 {
-	put16(w, 1); put16(w, 0x0800); put8(w, 6); put8(w, 4);
+	put16(w, 1);
+	put16(w, 0x0800);
+	put8(w, 6);
+	put8(w, 4);
 	put16(w, chance(r, 90) ? 1 + below(r, 2) : below(r, 10));
-	put_mac(r, w); put32(w, ip4_addr(r, w));
-	put_mac(r, w); put32(w, ip4_addr(r, w));
+	put_mac(r, w);
+	put32(w, ip4_addr(r, w));
+	put_mac(r, w);
+	put32(w, ip4_addr(r, w));
 }
 
 static void put_payload(struct rng *r, struct writer *w, uint32_t ethertype)
 {
 	switch (ethertype) {
-	case 0x0800: put_ipv4(r, w); break;
-	case 0x86dd: put_ipv6(r, w); break;
-	case 0x0806: case 0x8035: put_arp(r, w); break;
-	case 0x8847: put32(w, below(r, 1 << 20) << 12 | 0x100 | 64); put_ipv4(r, w); break;
-	default: put_random(r, w, below(r, 80));
+	case 0x0800:
+		put_ipv4(r, w);
+		break;
+	case 0x86dd:
+		put_ipv6(r, w);
+		break;
+	case 0x0806:
+	case 0x8035:
+		put_arp(r, w);
+		break;
+	case 0x8847:
+		put32(w, below(r, 1 << 20) << 12 | 0x100 | 64);
+		put_ipv4(r, w);
+		break;
+	default:
+		put_random(r, w, below(r, 80));
 	}
 }
 
 static uint32_t ethertype(struct rng *r)
 {
-	static const uint16_t pool[] = { 0x0800, 0x0800, 0x0800, 0x86dd, 0x86dd, 0x0806,
-					 0x8035, 0x88cc, 0x8847, 0x8864 };
+	static const uint16_t pool[] = { 0x0800, 0x0800, 0x0800, 0x86dd, 0x86dd,
+					 0x0806, 0x8035, 0x88cc, 0x8847, 0x8864 };
 
 	return chance(r, 5) ? below(r, 65536) : PICK(r, pool);
 }

@@ -30,8 +30,8 @@ int frames_write(const char *path, unsigned long n, unsigned long seed)
 	return 0;
 }
 
-int frames_for_each(const char *path, int (*fn)(const unsigned char *data, unsigned int len, void *arg),
-		    void *arg)
+int frames_for_each(const char *path,
+		    int (*fn)(const unsigned char *data, unsigned int len, void *arg), void *arg)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;

@@ -7,7 +7,7 @@
 int frames_write(const char *path, unsigned long n, unsigned long seed);
 
 /* Calls fn for every frame of the file, stops at its first non-zero return. */
-int frames_for_each(const char *path, int (*fn)(const unsigned char *data, unsigned int len, void *arg),
-		    void *arg);
+int frames_for_each(const char *path,
+		    int (*fn)(const unsigned char *data, unsigned int len, void *arg), void *arg);
 
 #endif

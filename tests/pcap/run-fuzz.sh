@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Runs the pcap libFuzzer target for a bounded time, seeded with the
 # differential test's expressions. PASS when it finds no crash.
 # usage: run-fuzz.sh FUZZ_BINARY [SECONDS]

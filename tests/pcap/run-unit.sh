@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Runs a cmocka binary with TAP output and turns it into the suite's
 # PASS:/FAIL: lines. A failure carries the diagnostics printed around it.
 # usage: run-unit.sh BINARY

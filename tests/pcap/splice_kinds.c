@@ -29,11 +29,14 @@ struct kind {
 };
 
 static const struct kind kinds[] = {
-	{ "pcap_test_tp_btf", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, "pcap_kind_tp_btf", "netif_receive_skb", 1 },
-	{ "pcap_test_fentry", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "pcap_kind_fentry", "netif_receive_skb", 1 },
+	{ "pcap_test_tp_btf", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, "pcap_kind_tp_btf",
+	  "netif_receive_skb", 1 },
+	{ "pcap_test_fentry", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "pcap_kind_fentry",
+	  "netif_receive_skb", 1 },
 	{ "pcap_test_raw_tp", BPF_PROG_TYPE_RAW_TRACEPOINT, 0, "pcap_kind_raw_tp", NULL, 0 },
 	{ "pcap_test_kprobe", BPF_PROG_TYPE_KPROBE, 0, "pcap_kind_kprobe", NULL, 0 },
-	{ "pcap_test_kprobe_multi", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, "pcap_kind_kprobe_multi", NULL, 0 },
+	{ "pcap_test_kprobe_multi", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI,
+	  "pcap_kind_kprobe_multi", NULL, 0 },
 };
 
 struct splice_ctx {
@@ -116,7 +119,8 @@ static char *host_list(int n)
 	char *s = calloc((size_t)n, 32);
 
 	for (int i = 0; s && i < n; i++)
-		sprintf(s + strlen(s), "%shost 198.18.%d.%d", i ? " or " : "", i / 200, 1 + i % 200);
+		sprintf(s + strlen(s), "%shost 198.18.%d.%d", i ? " or " : "", i / 200,
+			1 + i % 200);
 	return s;
 }
 
@@ -133,7 +137,8 @@ static int check_kind(const struct kind *k, const char *obj, const char *expr, c
 		return 0;
 	}
 	if (ret == -EPERM && k->type == BPF_PROG_TYPE_TRACING && k->attach == BPF_TRACE_FENTRY) {
-		printf("SKIP: splice %s '%s' - this kernel refuses fentry programs (EPERM)\n", k->sec, label);
+		printf("SKIP: splice %s '%s' - this kernel refuses fentry programs (EPERM)\n",
+		       k->sec, label);
 		return 0;
 	}
 	printf("FAIL: splice %s '%s' - expected the program to load, saw %s (PWRU_TEST_VERBOSE=1 shows why)\n",
@@ -145,7 +150,8 @@ static int check_kind(const struct kind *k, const char *obj, const char *expr, c
  * the fentry case is refused on some kernels by design and would drown the output. */
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	return level == LIBBPF_DEBUG || !getenv("PWRU_TEST_VERBOSE") ? 0 : vfprintf(stderr, fmt, ap);
+	return level == LIBBPF_DEBUG || !getenv("PWRU_TEST_VERBOSE") ? 0 :
+								       vfprintf(stderr, fmt, ap);
 }
 
 int main(int argc, char **argv)
@@ -154,28 +160,31 @@ int main(int argc, char **argv)
 				"dst host fd00:198:18::2 and tcp and dst port 80",
 				"vlan 100 and udp", NULL };
 	struct splice_ctx c = { 0 };
-	LIBBPF_OPTS(libbpf_prog_handler_opts, ho, .cookie = (long)&c, .prog_prepare_load_fn = prepare_load);
+	LIBBPF_OPTS(libbpf_prog_handler_opts, ho, .cookie = (long)&c,
+		    .prog_prepare_load_fn = prepare_load);
 	int handlers[sizeof(kinds) / sizeof(kinds[0])], failed = 0;
 	char *hosts = host_list(100);
 
-	if (argc != 5 || strcmp(argv[1], "--obj-probe") || strcmp(argv[3], "--obj-direct") || !hosts) {
+	if (argc != 5 || strcmp(argv[1], "--obj-probe") || strcmp(argv[3], "--obj-direct") ||
+	    !hosts) {
 		fprintf(stderr, "usage: %s --obj-probe O --obj-direct O\n", argv[0]);
 		return 2;
 	}
 	exprs[3] = hosts;
 	libbpf_set_print(print_libbpf);
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		handlers[i] = libbpf_register_prog_handler(kinds[i].sec, kinds[i].type, kinds[i].attach, &ho);
+		handlers[i] = libbpf_register_prog_handler(kinds[i].sec, kinds[i].type,
+							   kinds[i].attach, &ho);
 		if (handlers[i] < 0) {
-			printf("FAIL: splice - libbpf_register_prog_handler(%s): %s\n", kinds[i].sec,
-			       strerror(-handlers[i]));
+			printf("FAIL: splice - libbpf_register_prog_handler(%s): %s\n",
+			       kinds[i].sec, strerror(-handlers[i]));
 			return 1;
 		}
 	}
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		for (int e = 0; e < 4; e++)
-			failed |= check_kind(&kinds[i], kinds[i].direct ? argv[4] : argv[2], exprs[e],
-					     e == 3 ? "100 hosts ORed" : exprs[e], &c);
+			failed |= check_kind(&kinds[i], kinds[i].direct ? argv[4] : argv[2],
+					     exprs[e], e == 3 ? "100 hosts ORed" : exprs[e], &c);
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		libbpf_unregister_prog_handler(handlers[i]);
 	free(hosts);

@@ -22,7 +22,10 @@
 #include "packets.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define C(code_, jt_, jf_, k_) { .code = (code_), .jt = (jt_), .jf = (jf_), .k = (k_) }
+#define C(code_, jt_, jf_, k_)                                       \
+	{                                                            \
+		.code = (code_), .jt = (jt_), .jf = (jf_), .k = (k_) \
+	}
 
 static const enum cbpf_load_mode modes[] = { CBPF_LOAD_PROBE_READ, CBPF_LOAD_DIRECT };
 
@@ -45,8 +48,8 @@ static struct translation must_translate(const struct cbpf_insn *prog, size_t le
 }
 
 /* Runs prog both ways on frame and asserts the verdict equals libpcap's. */
-static int agree(const struct cbpf_insn *prog, size_t len, const uint8_t *frame,
-		 uint32_t wire, uint32_t cap, unsigned int debug)
+static int agree(const struct cbpf_insn *prog, size_t len, const uint8_t *frame, uint32_t wire,
+		 uint32_t cap, unsigned int debug)
 {
 	int want = pcap_reference_match(prog, len, frame, wire, cap), saw = -1;
 
@@ -74,7 +77,8 @@ static void assert_agree_on_random_frames(const struct cbpf_insn *prog, size_t l
 	for (int i = 0; i < n; i++) {
 		pkt_generate(&r, &p, consts, nc);
 		if (!agree(prog, len, p.b, p.wire_len, p.caplen, 0))
-			fail_msg("frame %d (wire %u cap %u): verdict differs from libpcap", i, p.wire_len, p.caplen);
+			fail_msg("frame %d (wire %u cap %u): verdict differs from libpcap", i,
+				 p.wire_len, p.caplen);
 	}
 }
 
@@ -106,8 +110,8 @@ static void test_every_load_kind(void **state)
 
 static void test_every_alu_op(void **state)
 {
-	static const uint16_t ops[] = { BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_MOD, BPF_AND,
-					BPF_OR, BPF_XOR, BPF_LSH, BPF_RSH };
+	static const uint16_t ops[] = { BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_MOD,
+					BPF_AND, BPF_OR,  BPF_XOR, BPF_LSH, BPF_RSH };
 	static const uint32_t ks[] = { 1, 3, 31, 32, 33, 0x80000000u, 0xffffffffu };
 
 	(void)state;
@@ -150,7 +154,8 @@ static void test_division_by_zero_x_is_no_match(void **state)
 	int verdict = -1;
 
 	(void)state;
-	assert_int_equal(ebpf_interp_run(t.insns, t.len, frame, sizeof(frame), sizeof(frame), &verdict), 0);
+	assert_int_equal(
+		ebpf_interp_run(t.insns, t.len, frame, sizeof(frame), sizeof(frame), &verdict), 0);
 	assert_int_equal(verdict, 0);
 	free(t.insns);
 }
@@ -224,7 +229,8 @@ static void test_backward_jump_refused(void **state)
 	char err[256] = "";
 
 	(void)state;
-	assert_int_equal(cbpf_to_ebpf(prog, ARRAY_LEN(prog), NULL, &out, &n, err, sizeof(err)), -EINVAL);
+	assert_int_equal(cbpf_to_ebpf(prog, ARRAY_LEN(prog), NULL, &out, &n, err, sizeof(err)),
+			 -EINVAL);
 	assert_non_null(strstr(err, "backwards"));
 	assert_null(out);
 }
@@ -237,8 +243,9 @@ static void test_protochain_refused_with_reason(void **state)
 	char err[256] = "";
 
 	(void)state;
-	assert_int_equal(pcap_compile_expr("ip6 protochain 6", PCAP_LINK_ETHERNET, &prog, &len,
-					   err, sizeof(err)), 0);
+	assert_int_equal(pcap_compile_expr("ip6 protochain 6", PCAP_LINK_ETHERNET, &prog, &len, err,
+					   sizeof(err)),
+			 0);
 	assert_int_equal(cbpf_to_ebpf(prog, len, NULL, &out, &n, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "protochain"));
 	free(prog);
@@ -246,13 +253,18 @@ static void test_protochain_refused_with_reason(void **state)
 
 static void test_malformed_programs_refused(void **state)
 {
-	const struct cbpf_insn past_end[] = { C(BPF_JMP | BPF_JEQ | BPF_K, 0, 5, 1), C(BPF_RET | BPF_K, 0, 0, 1) };
+	const struct cbpf_insn past_end[] = { C(BPF_JMP | BPF_JEQ | BPF_K, 0, 5, 1),
+					      C(BPF_RET | BPF_K, 0, 0, 1) };
 	const struct cbpf_insn falls_off[] = { C(BPF_LD | BPF_IMM, 0, 0, 1) };
 	const struct cbpf_insn bad_mem[] = { C(BPF_ST, 0, 0, 16), C(BPF_RET | BPF_K, 0, 0, 1) };
 	const struct cbpf_insn bad_op[] = { C(0xffff, 0, 0, 0), C(BPF_RET | BPF_K, 0, 0, 1) };
 	const struct cbpf_insn ret_x[] = { C(BPF_RET | BPF_X, 0, 0, 0) };
-	const struct { const struct cbpf_insn *p; size_t n; } cases[] = {
-		{ past_end, 2 }, { falls_off, 1 }, { bad_mem, 2 }, { bad_op, 2 }, { ret_x, 1 }, { NULL, 0 },
+	const struct {
+		const struct cbpf_insn *p;
+		size_t n;
+	} cases[] = {
+		{ past_end, 2 }, { falls_off, 1 }, { bad_mem, 2 },
+		{ bad_op, 2 },	 { ret_x, 1 },	   { NULL, 0 },
 	};
 
 	(void)state;
@@ -261,7 +273,9 @@ static void test_malformed_programs_refused(void **state)
 		size_t n;
 		char err[256] = "";
 
-		assert_int_equal(cbpf_to_ebpf(cases[i].p, cases[i].n, NULL, &out, &n, err, sizeof(err)), -EINVAL);
+		assert_int_equal(
+			cbpf_to_ebpf(cases[i].p, cases[i].n, NULL, &out, &n, err, sizeof(err)),
+			-EINVAL);
 		assert_true(err[0] != 0);
 		assert_null(out);
 	}
@@ -270,7 +284,8 @@ static void test_malformed_programs_refused(void **state)
 static int has_insn(const struct translation *t, uint8_t code, int dst, int32_t imm)
 {
 	for (size_t i = 0; i < t->len; i++)
-		if (t->insns[i].code == code && t->insns[i].dst_reg == dst && t->insns[i].imm == imm)
+		if (t->insns[i].code == code && t->insns[i].dst_reg == dst &&
+		    t->insns[i].imm == imm)
 			return 1;
 	return 0;
 }
@@ -290,7 +305,8 @@ static void test_no_unreachable_code(void **state)
 
 	(void)state;
 	t = must_translate(dead_after_ret, 2, CBPF_LOAD_PROBE_READ, 0);
-	assert_false(has_insn(&t, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0)); /* no 'ret 0', no no-match block */
+	assert_false(has_insn(&t, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0,
+			      0)); /* no 'ret 0', no no-match block */
 	free(t.insns);
 	t = must_translate(dead_after_failing_load, 2, CBPF_LOAD_PROBE_READ, 0);
 	assert_false(has_insn(&t, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 1));
@@ -306,7 +322,8 @@ static void test_direct_loads_call_no_helper(void **state)
 
 	(void)state;
 	assert_int_equal(pcap_compile_expr("udp and dst port 5000", PCAP_LINK_ETHERNET, &prog, &len,
-					   err, sizeof(err)), 0);
+					   err, sizeof(err)),
+			 0);
 	probe = must_translate(prog, len, CBPF_LOAD_PROBE_READ, 0);
 	direct = must_translate(prog, len, CBPF_LOAD_DIRECT, 0);
 	assert_true(has_insn(&probe, BPF_JMP | BPF_CALL, 0, BPF_FUNC_probe_read_kernel));
@@ -320,10 +337,16 @@ static void test_direct_loads_call_no_helper(void **state)
 static void test_expressions_agree_with_libpcap(void **state)
 {
 	static const char *const exprs[] = {
-		"udp and dst port 5000", "vlan 100 and udp", "tcp[tcpflags] & tcp-syn != 0",
-		"ip6 and tcp and dst port 80", "arp and arp[6:2] == 1", "portrange 1000-2000",
-		"tcp[((tcp[12:1] & 0xf0) >> 2):4] = 0x47455420", "ip[2:2] / (ip[8] & 3) > 100",
-		"len > 100 or less 64", "(ip[2:2] << (ip[8] & 0x3f)) > 65536",
+		"udp and dst port 5000",
+		"vlan 100 and udp",
+		"tcp[tcpflags] & tcp-syn != 0",
+		"ip6 and tcp and dst port 80",
+		"arp and arp[6:2] == 1",
+		"portrange 1000-2000",
+		"tcp[((tcp[12:1] & 0xf0) >> 2):4] = 0x47455420",
+		"ip[2:2] / (ip[8] & 3) > 100",
+		"len > 100 or less 64",
+		"(ip[2:2] << (ip[8] & 0x3f)) > 65536",
 	};
 
 	(void)state;
@@ -332,7 +355,9 @@ static void test_expressions_agree_with_libpcap(void **state)
 		size_t len;
 		char err[256];
 
-		assert_int_equal(pcap_compile_expr(exprs[i], PCAP_LINK_ETHERNET, &prog, &len, err, sizeof(err)), 0);
+		assert_int_equal(pcap_compile_expr(exprs[i], PCAP_LINK_ETHERNET, &prog, &len, err,
+						   sizeof(err)),
+				 0);
 		assert_agree_on_random_frames(prog, len, 2000);
 		free(prog);
 	}
@@ -351,7 +376,8 @@ static void test_broken_jgt_is_detected(void **state)
 
 	(void)state;
 	assert_true(agree(prog, ARRAY_LEN(prog), frame, sizeof(frame), sizeof(frame), 0));
-	assert_false(agree(prog, ARRAY_LEN(prog), frame, sizeof(frame), sizeof(frame), CBPF_DEBUG_BREAK_JGT));
+	assert_false(agree(prog, ARRAY_LEN(prog), frame, sizeof(frame), sizeof(frame),
+			   CBPF_DEBUG_BREAK_JGT));
 }
 
 int main(void)

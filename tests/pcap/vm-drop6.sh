@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Guest scenario (tests/vm/run, with tests/vm/scenarios/scenario-lib.sh): the
 # IPv6 twin of tests/vm/scenarios/drop.sh. pwru filtered by
 # 'dst host fd00:198:18::2 and tcp and dst port 80' while the sender also

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The pcap filter in qemu guests (Debian 6.1 and 6.12 kernels) with the kprobe
 # and fentry backends, which this host cannot run: tests/pcap/vm-drop6.sh, the
 # IPv6 twin of the VM suite's drop scenario (whose IPv4 flow is already

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Runs every unit test binary and turns cmocka's TAP output into PASS:/FAIL: lines.
 set -u
 cd "$(dirname "$0")/../.."

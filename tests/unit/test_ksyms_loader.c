@@ -60,10 +60,14 @@ static void probe_id_patch(void **state)
 	const uint64_t magic = PWRU_PROBE_ID_MAGIC;
 	struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 1, .imm = 5 },
-		{ .code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 2, .imm = (int32_t)(uint32_t)magic },
+		{ .code = BPF_LD | BPF_IMM | BPF_DW,
+		  .dst_reg = 2,
+		  .imm = (int32_t)(uint32_t)magic },
 		{ .imm = (int32_t)(uint32_t)(magic >> 32) },
 		/* a map reference with the same low bits must be left alone */
-		{ .code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 3, .src_reg = BPF_PSEUDO_MAP_FD,
+		{ .code = BPF_LD | BPF_IMM | BPF_DW,
+		  .dst_reg = 3,
+		  .src_reg = BPF_PSEUDO_MAP_FD,
 		  .imm = (int32_t)(uint32_t)magic },
 		{ .imm = (int32_t)(uint32_t)(magic >> 32) },
 		{ .code = BPF_JMP | BPF_EXIT },

@@ -11,7 +11,11 @@
 
 #include "options.h"
 
-#define ARGV(...) (char *[]){ "pwru", __VA_ARGS__, NULL }
+#define ARGV(...)                         \
+	(char *[])                        \
+	{                                 \
+		"pwru", __VA_ARGS__, NULL \
+	}
 #define ARGC(...) ((int)(sizeof((char *[]){ "pwru", __VA_ARGS__ }) / sizeof(char *)))
 
 static int parse(struct options *o, int argc, char **argv)
@@ -39,30 +43,38 @@ static void booleans_take_optional_values(void **state)
 {
 	struct options o;
 
-	assert_int_equal(parse(&o, ARGC("--output-meta=false", "--output-json", "--output-stack=true"),
-			       ARGV("--output-meta=false", "--output-json", "--output-stack=true")), 0);
+	assert_int_equal(parse(&o,
+			       ARGC("--output-meta=false", "--output-json", "--output-stack=true"),
+			       ARGV("--output-meta=false", "--output-json", "--output-stack=true")),
+			 0);
 	assert_false(o.output_meta);
 	assert_true(o.output_json);
 	assert_true(o.output_stack);
-	assert_int_equal(parse(&o, ARGC("--output-json=maybe"), ARGV("--output-json=maybe")), -EINVAL);
+	assert_int_equal(parse(&o, ARGC("--output-json=maybe"), ARGV("--output-json=maybe")),
+			 -EINVAL);
 }
 
 static void mark_with_and_without_mask(void **state)
 {
 	struct options o;
 
-	assert_int_equal(parse(&o, ARGC("--filter-mark", "0x42"), ARGV("--filter-mark", "0x42")), 0);
+	assert_int_equal(parse(&o, ARGC("--filter-mark", "0x42"), ARGV("--filter-mark", "0x42")),
+			 0);
 	assert_true(o.filter_mark_set);
 	assert_int_equal(o.filter_mark, 0x42);
 	assert_int_equal(o.filter_mark_mask, 0xffffffff);
 	assert_int_equal(parse(&o, ARGC("--filter-mark", "0x100/0xff00"),
-			       ARGV("--filter-mark", "0x100/0xff00")), 0);
+			       ARGV("--filter-mark", "0x100/0xff00")),
+			 0);
 	assert_int_equal(o.filter_mark, 0x100);
 	assert_int_equal(o.filter_mark_mask, 0xff00);
-	assert_int_equal(parse(&o, ARGC("--filter-mark", "0x1/"), ARGV("--filter-mark", "0x1/")), -EINVAL);
+	assert_int_equal(parse(&o, ARGC("--filter-mark", "0x1/"), ARGV("--filter-mark", "0x1/")),
+			 -EINVAL);
 	assert_int_equal(parse(&o, ARGC("--filter-mark", "0x1ffffffff"),
-			       ARGV("--filter-mark", "0x1ffffffff")), -EINVAL);
-	assert_int_equal(parse(&o, ARGC("--filter-mark", "-1"), ARGV("--filter-mark", "-1")), -EINVAL);
+			       ARGV("--filter-mark", "0x1ffffffff")),
+			 -EINVAL);
+	assert_int_equal(parse(&o, ARGC("--filter-mark", "-1"), ARGV("--filter-mark", "-1")),
+			 -EINVAL);
 }
 
 static void filter_words_are_joined(void **state)
@@ -70,7 +82,8 @@ static void filter_words_are_joined(void **state)
 	struct options o;
 
 	assert_int_equal(parse(&o, ARGC("--output-tuple", "dst", "host", "198.18.0.2"),
-			       ARGV("--output-tuple", "dst", "host", "198.18.0.2")), 0);
+			       ARGV("--output-tuple", "dst", "host", "198.18.0.2")),
+			 0);
 	assert_string_equal(o.pcap_filter, "dst host 198.18.0.2");
 	free((char *)o.pcap_filter);
 }
@@ -79,8 +92,8 @@ static void repeatable_and_list_options(void **state)
 {
 	struct options o;
 	char kmods[] = "veth,nf_tables";
-	char *argv[] = { "pwru", "--filter-netns", "/a", "--filter-netns", "inode:7",
-			 "--kmods", kmods, NULL };
+	char *argv[] = { "pwru",    "--filter-netns", "/a",  "--filter-netns",
+			 "inode:7", "--kmods",	      kmods, NULL };
 
 	assert_int_equal(parse(&o, 7, argv), 0);
 	assert_int_equal(o.filter_netns.n, 2);
@@ -93,18 +106,23 @@ static void timestamps_and_sizes(void **state)
 {
 	struct options o;
 
-	assert_int_equal(parse(&o, ARGC("--timestamp", "relative"), ARGV("--timestamp", "relative")), 0);
+	assert_int_equal(
+		parse(&o, ARGC("--timestamp", "relative"), ARGV("--timestamp", "relative")), 0);
 	assert_int_equal(o.timestamp, TS_RELATIVE);
-	assert_int_equal(parse(&o, ARGC("--timestamp", "yesterday"), ARGV("--timestamp", "yesterday")),
-			 -EINVAL);
-	assert_int_equal(parse(&o, ARGC("--ringbuf-size", "65536"), ARGV("--ringbuf-size", "65536")), 0);
+	assert_int_equal(
+		parse(&o, ARGC("--timestamp", "yesterday"), ARGV("--timestamp", "yesterday")),
+		-EINVAL);
+	assert_int_equal(
+		parse(&o, ARGC("--ringbuf-size", "65536"), ARGV("--ringbuf-size", "65536")), 0);
 	assert_int_equal(o.ringbuf_size, 65536);
-	assert_int_equal(parse(&o, ARGC("--ringbuf-size", "65535"), ARGV("--ringbuf-size", "65535")),
-			 -EINVAL);
+	assert_int_equal(
+		parse(&o, ARGC("--ringbuf-size", "65535"), ARGV("--ringbuf-size", "65535")),
+		-EINVAL);
 	assert_int_equal(parse(&o, ARGC("--duration", "1.5"), ARGV("--duration", "1.5")), 0);
 	assert_true(o.duration > 1.4 && o.duration < 1.6);
-	assert_int_equal(parse(&o, ARGC("--output-limit-lines", "x"), ARGV("--output-limit-lines", "x")),
-			 -EINVAL);
+	assert_int_equal(
+		parse(&o, ARGC("--output-limit-lines", "x"), ARGV("--output-limit-lines", "x")),
+		-EINVAL);
 }
 
 static void unknown_option_is_an_error(void **state)
@@ -120,11 +138,17 @@ static void unknown_option_is_an_error(void **state)
 static void help_lists_every_pwru_flag(void **state)
 {
 	static const char *const flags[] = {
-		"--filter-netns", "--filter-mark", "--filter-func", "--filter-track-skb",
-		"--output-meta", "--output-tuple", "--output-stack", "--output-caller",
-		"--output-tcp-flags", "--output-skb", "--timestamp", "--output-json",
-		"--output-file", "--output-limit-lines", "--version", "--help",
-		"--filter-ifname", "--kmods", "--all-kmods", "--backend", "--filter-pod",
+		"--filter-netns",     "--filter-mark",
+		"--filter-func",      "--filter-track-skb",
+		"--output-meta",      "--output-tuple",
+		"--output-stack",     "--output-caller",
+		"--output-tcp-flags", "--output-skb",
+		"--timestamp",	      "--output-json",
+		"--output-file",      "--output-limit-lines",
+		"--version",	      "--help",
+		"--filter-ifname",    "--kmods",
+		"--all-kmods",	      "--backend",
+		"--filter-pod",
 	};
 	char *buf = NULL;
 	size_t len = 0;

@@ -60,8 +60,10 @@ static void tuples_v4_and_v6(void **state)
 	struct pwru_tuple t = { .l3 = 6, .sport = 1, .dport = 443, .l4proto = 17 };
 	char buf[160];
 
-	t.saddr[0] = 0xfd; t.saddr[15] = 1;
-	t.daddr[0] = 0xfd; t.daddr[15] = 2;
+	t.saddr[0] = 0xfd;
+	t.saddr[15] = 1;
+	t.daddr[0] = 0xfd;
+	t.daddr[15] = 2;
 	format_tuple(&t, buf, sizeof(buf));
 	assert_string_equal(buf, "[fd00::1]:1->[fd00::2]:443(udp)");
 	format_tcp_flags(0x12, buf, sizeof(buf));
@@ -80,12 +82,13 @@ static void text_line_has_pwru_columns(void **state)
 	make_drop(&e, &r);
 	line = render_text(&c, &r);
 	assert_non_null(strstr(line, "0xffff888100001234 1"));
-	assert_non_null(strstr(line, "cu\"rl?(4242)"));  /* control bytes cannot break the line */
+	assert_non_null(strstr(line, "cu\"rl?(4242)")); /* control bytes cannot break the line */
 	assert_non_null(strstr(line, "4026532245 0x42"));
 	assert_non_null(strstr(line, "veth-b:2"));
 	assert_non_null(strstr(line, "0x0800 1500  60"));
 	assert_non_null(strstr(line, "198.18.0.1:40000->198.18.0.2:80(tcp)[SYN]"));
-	assert_non_null(strstr(line, "skb:kfree_skb(SKB_DROP_REASON_NETFILTER_DROP) nf_hook_slow+0x9a\n"));
+	assert_non_null(
+		strstr(line, "skb:kfree_skb(SKB_DROP_REASON_NETFILTER_DROP) nf_hook_slow+0x9a\n"));
 	assert_int_equal(strchr(line, '\n') - line + 1, (long)strlen(line)); /* one line */
 	free(line);
 }
@@ -149,13 +152,14 @@ static void json_schema_fields(void **state)
 	r.ts_ns = 1234;
 	o = render_json(&c, &r);
 	assert_string_equal(jstr(o, "skb"), "0xffff888100001234");
-	assert_string_equal(jstr(o, "process"), "cu\"rl\n");   /* escaped, and round-trips */
+	assert_string_equal(jstr(o, "process"), "cu\"rl\n"); /* escaped, and round-trips */
 	assert_string_equal(jstr(o, "func"), "skb:kfree_skb");
 	assert_string_equal(jstr(o, "drop_reason"), "SKB_DROP_REASON_NETFILTER_DROP");
 	assert_string_equal(jstr(o, "drop_site"), "nf_hook_slow+0x9a");
 	assert_string_equal(jstr(o, "ifname"), "veth-b");
 	assert_true(jnum(o, "cpu") == 1 && jnum(o, "pid") == 4242 && jnum(o, "mark") == 0x42);
-	assert_true(jnum(o, "netns") == 4026532245.0 && jnum(o, "ifindex") == 2 && jnum(o, "len") == 60);
+	assert_true(jnum(o, "netns") == 4026532245.0 && jnum(o, "ifindex") == 2 &&
+		    jnum(o, "len") == 60);
 	assert_true(jnum(o, "ts") == 1234);
 	t = cJSON_GetObjectItem(o, "tuple");
 	assert_string_equal(jstr(t, "saddr"), "198.18.0.1");
@@ -202,7 +206,7 @@ static void summary_groups_by_reason_site_netns(void **state)
 	strcpy(r.drop_site, "ip6_mc_input+0x15e");
 	drop_summary_add(&s, &r);
 	e.flags &= ~PWRU_EV_DROP;
-	drop_summary_add(&s, &r);             /* not a drop: not counted */
+	drop_summary_add(&s, &r); /* not a drop: not counted */
 	drop_summary_sort(&s);
 	assert_int_equal(s.total, 3);
 	assert_int_equal(s.n, 2);
@@ -213,10 +217,12 @@ static void summary_groups_by_reason_site_netns(void **state)
 	fclose(f);
 	o = cJSON_Parse(buf);
 	sum = cJSON_GetObjectItem(o, "summary");
-	assert_true(jnum(sum, "events") == 4 && jnum(sum, "lost") == 1 && jnum(sum, "kernel_matched") == 5);
+	assert_true(jnum(sum, "events") == 4 && jnum(sum, "lost") == 1 &&
+		    jnum(sum, "kernel_matched") == 5);
 	drops = cJSON_GetObjectItem(sum, "drops");
 	assert_int_equal(cJSON_GetArraySize(drops), 2);
-	assert_string_equal(jstr(cJSON_GetArrayItem(drops, 0), "reason"), "SKB_DROP_REASON_NETFILTER_DROP");
+	assert_string_equal(jstr(cJSON_GetArrayItem(drops, 0), "reason"),
+			    "SKB_DROP_REASON_NETFILTER_DROP");
 	cJSON_Delete(o);
 	free(buf);
 	buf = NULL;

@@ -117,8 +117,10 @@ static void real_kernel_tracepoints(void **state)
 
 static void real_kernel_functions_with_filter(void **state)
 {
-	struct probe_query q = { .want_funcs = true, .want_tracepoints = true,
-				 .filter_func = "ip_rcv|kfree_skb_reason|sk_skb_reason_drop|tcp_v4_rcv" };
+	struct probe_query q = { .want_funcs = true,
+				 .want_tracepoints = true,
+				 .filter_func =
+					 "ip_rcv|kfree_skb_reason|sk_skb_reason_drop|tcp_v4_rcv" };
 	struct probe_list l;
 	const struct probe *p;
 	char err[256];

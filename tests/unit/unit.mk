@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Unit tests (cmocka), one binary per file, linked against libpwru.a.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/unit/%,$(UNIT_SRCS))

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # qemu guests for the kprobe / kprobe-multi / fentry backends (docs/vmtest.md).
 # Included by the top Makefile. Everything here links statically because the
 # guests have no libraries of their own (tests/vm/run copies ldd's libraries

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Attach/detach times over all skb functions and per-packet cost, all in the
 # same guest so the ratios mean something under emulation:
 #   BENCH naive-kprobe ...                      (vm-kbench: serial libbpf kprobes)

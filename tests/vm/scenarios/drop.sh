@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # An iptables DROP on tcp dport 80 in the receiver; pwru must follow the SYN
 # from the sender's output path to nf_hook_slow and report the drop reason
 # by name with the right tuple.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Which BPF attach kinds does this guest's kernel take, and what will the
 # backends find? Prints vm-probe's PROBE lines and checks them against
 # EXPECT_MULTI (ok | fail): kprobe, fentry and tp_btf must work everywhere

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # A backend this kernel cannot run (kprobe-multi before 5.18) must make pwru
 # exit non-zero at once with a reason that names the backend, not hang or
 # fall back silently.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Helpers for scenario scripts run in a guest by tests/vm/run. Source it
 # (tests/vm/suite passes it to tests/vm/run, so it is on PATH):
 #   . scenario-lib.sh

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # A TC ingress program (vm_tc_drop, shipped as tc_drop.bpf.o) drops TCP to
 # port 80 on the receiver's veth; with --filter-trace-tc pwru must show the
 # program by name on the SYN's path and the drop after it.

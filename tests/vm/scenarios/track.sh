@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # --filter-track-skb through a DNAT rule: the filter matches the SYN to
 # 198.18.0.2:8080 only; after PREROUTING rewrites it to port 80 the same skb
 # must still be traced up to the DROP on port 80 in INPUT.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # An XDP program (vm_xdp_pass, generic mode) on the receiver's veth; with
 # --filter-trace-xdp pwru must show it by name, before ip_rcv, for the SYN
 # the pcap filter selects, and nothing else.

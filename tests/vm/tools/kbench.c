@@ -54,14 +54,15 @@ static int bench_multi(struct kbench_bpf *skel, char **names, size_t n)
 	if (!link) {
 		int err = errno;
 
-		printf("BENCH kprobe-multi functions=%zu result=fail attach_s=%.2f error=%s\n", n, t_attach,
-		       strerror(err));
+		printf("BENCH kprobe-multi functions=%zu result=fail attach_s=%.2f error=%s\n", n,
+		       t_attach, strerror(err));
 		return 1;
 	}
 	t0 = now();
 	bpf_link__destroy(link);
 	t_detach = now() - t0;
-	printf("BENCH kprobe-multi functions=%zu result=ok attach_s=%.3f detach_s=%.3f\n", n, t_attach, t_detach);
+	printf("BENCH kprobe-multi functions=%zu result=ok attach_s=%.3f detach_s=%.3f\n", n,
+	       t_attach, t_detach);
 	return 0;
 }
 
@@ -117,7 +118,8 @@ static int bench_fentry(char **names, size_t n)
 	       "detach_s=%.2f per_function_ms=%.2f\n",
 	       n, ok, refused, t_load, t_attach, now() - t0, n ? (t_load + t_attach) * 1e3 / n : 0);
 	if (first_fail)
-		printf("BENCH fentry-minimal first_failure=%s error=%s\n", first_fail, strerror(first_err));
+		printf("BENCH fentry-minimal first_failure=%s error=%s\n", first_fail,
+		       strerror(first_err));
 	free(progs);
 	free(links);
 	btf__free(btf);
@@ -197,7 +199,8 @@ int main(int argc, char **argv)
 	       n, attached, n - attached, t_attach, rate(attached, t_attach), t_detach,
 	       rate(attached, t_detach));
 	if (first_fail)
-		printf("BENCH naive-kprobe first_failure=%s error=%s\n", first_fail, strerror(first_err));
+		printf("BENCH naive-kprobe first_failure=%s error=%s\n", first_fail,
+		       strerror(first_err));
 	err = attached ? 0 : 1;
 cleanup:
 	free(links);

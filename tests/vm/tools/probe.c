@@ -42,9 +42,15 @@ struct kind {
 	__u64 (*hits)(struct probe_bpf *);
 };
 
-#define KIND(field) \
-	static struct bpf_program *prog_##field(struct probe_bpf *s) { return s->progs.on_##field; } \
-	static __u64 hits_##field(struct probe_bpf *s) { return s->bss->hits_##field; }
+#define KIND(field)                                                  \
+	static struct bpf_program *prog_##field(struct probe_bpf *s) \
+	{                                                            \
+		return s->progs.on_##field;                          \
+	}                                                            \
+	static __u64 hits_##field(struct probe_bpf *s)               \
+	{                                                            \
+		return s->bss->hits_##field;                         \
+	}
 KIND(kprobe)
 KIND(kprobe_multi)
 KIND(fentry)
@@ -85,9 +91,11 @@ static void probe_kind(const struct kind *k)
 	}
 report:
 	if (err)
-		printf("PROBE kind=%s result=fail stage=%s error=%s\n", k->name, stage, strerror(-err));
+		printf("PROBE kind=%s result=fail stage=%s error=%s\n", k->name, stage,
+		       strerror(-err));
 	else
-		printf("PROBE kind=%s result=ok hits=%llu\n", k->name, (unsigned long long)k->hits(skel));
+		printf("PROBE kind=%s result=ok hits=%llu\n", k->name,
+		       (unsigned long long)k->hits(skel));
 	fflush(stdout);
 	probe_bpf__destroy(skel);
 }
@@ -107,7 +115,8 @@ int main(int argc, char **argv)
 		printf("PROBE info skb_funcs error=%s\n", strerror(-err));
 		return 1;
 	}
-	printf("PROBE info available_filter_functions=%s\n", f.filter_readable ? "readable" : "unreadable");
+	printf("PROBE info available_filter_functions=%s\n",
+	       f.filter_readable ? "readable" : "unreadable");
 	printf("PROBE info btf_skb_funcs=%zu attachable=%zu\n", f.btf_count, f.count);
 	skb_funcs_free(&f);
 	return 0;

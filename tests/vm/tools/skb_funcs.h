@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Kernel functions taking a struct sk_buff *, as the backends will find
  * them: from vmlinux BTF, kept only if ftrace can patch them. */
 #ifndef VM_SKB_FUNCS_H
@@ -7,8 +8,8 @@
 
 struct skb_funcs {
 	char **names;
-	size_t count;       /* attachable: in BTF and available_filter_functions */
-	size_t btf_count;   /* with an skb parameter in BTF, attachable or not */
+	size_t count;	     /* attachable: in BTF and available_filter_functions */
+	size_t btf_count;    /* with an skb parameter in BTF, attachable or not */
 	int filter_readable; /* available_filter_functions could be read */
 };
 
