@@ -3,16 +3,18 @@
 # Included by the top Makefile.
 
 CRI_SRCS := cri/cri_pb.c cri/grpc_frame.c cri/grpc.c cri/runtime.c cri/info_json.c \
-            cri/pod_list.c cri/cri_pods.c cri/proc_pods.c cri/endpoint.c
+            cri/cri_pods.c cri/proc_pods.c cri/endpoint.c
 LIB_SRCS += $(CRI_SRCS)
 GEN_HDRS += $(OUT)/cri.pb-c.h
 LDLIBS   += -lcurl -lprotobuf-c
 
 CRI_PB   := $(OUT)/cri.pb-c.h $(OUT)/cri.pb-c.c
-CRI_HDRS := $(wildcard cri/*.h) src/pods.h
+CRI_HDRS := $(wildcard cri/*.h) src/pods.h src/hostns.h src/errmsg.h src/array.h
 # Our objects only need the generated protobuf header, not the BPF
 # skeleton, so the CRI tests build even while the tracer does not.
-CRI_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(CRI_SRCS) src/pods.c)
+# src/pods.c sits on top of cri/; hostns, errmsg and array sit below it.
+CRI_CORE := src/pods.c src/hostns.c src/errmsg.c src/array.c
+CRI_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(CRI_SRCS) $(CRI_CORE))
 
 $(CRI_PB) &: cri/proto/cri.proto
 	$(call msg,PROTOC,$@)
@@ -66,7 +68,7 @@ $(CRI_TEST_OUT)/cri-bench: $(CRI_TEST_OUT)/bench.o $(CRI_LIB)
 # libFuzzer targets: their own clang build with ASan, from the same sources.
 CRI_FUZZ_CC     ?= clang
 CRI_FUZZ_FLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -I$(OUT) -I. -Isrc
-CRI_FUZZ_SRCS   := cri/cri_pb.c cri/grpc_frame.c cri/info_json.c cri/runtime.c cri/grpc.c cri/pod_list.c
+CRI_FUZZ_SRCS   := $(CRI_SRCS) $(CRI_CORE)
 CRI_FUZZERS     := $(CRI_TEST_OUT)/fuzz_grpc_frame $(CRI_TEST_OUT)/fuzz_cri_proto
 
 $(CRI_TEST_OUT)/fuzz_%: tests/cri/fuzz_%.c $(CRI_FUZZ_SRCS) $(CRI_PB) $(CRI_HDRS)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "array.h"
 #include "filters.h"
 #include "netns.h"
 #include "pods.h"
@@ -15,18 +16,14 @@
 
 static int netns_add(struct filter_set *f, uint32_t inode)
 {
-	uint32_t *v;
-
 	for (size_t i = 0; i < f->n_netns; i++) {
 		if (f->netns[i] == inode)
 			return 0;
 	}
 	if (f->n_netns >= PWRU_NETNS_MAX)
 		return -E2BIG;
-	v = realloc(f->netns, (f->n_netns + 1) * sizeof(*v));
-	if (!v)
+	if (array_reserve(f->netns, f->netns_cap, f->n_netns + 1))
 		return -ENOMEM;
-	f->netns = v;
 	f->netns[f->n_netns++] = inode;
 	return 0;
 }

@@ -14,7 +14,7 @@ struct pcap_filters;
 /* What to watch, resolved from names on the command line to kernel numbers. */
 struct filter_set {
 	uint32_t *netns; /* inodes for the netns_filter map */
-	size_t n_netns;
+	size_t n_netns, netns_cap;
 	uint32_t ifindex;
 	struct pods *pods; /* open when pods are asked for or a runtime answers */
 	struct pcap_filters *pcap;
