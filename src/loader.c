@@ -190,6 +190,7 @@ static int templates_collect(struct loader *l)
 
 int loader_new(const struct loader_opts *o, struct loader **out)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_custom_path);
 	struct loader *l = calloc(1, sizeof(*l));
 	int ret;
 
@@ -199,8 +200,8 @@ int loader_new(const struct loader_opts *o, struct loader **out)
 	ret = handlers_register(l);
 	if (ret)
 		goto fail;
-	l->direct = pwru_direct_bpf__open();
-	l->probe = pwru_probe_bpf__open();
+	l->direct = pwru_direct_bpf__open_opts(&oo);
+	l->probe = pwru_probe_bpf__open_opts(&oo);
 	if (!l->direct || !l->probe) {
 		ret = -errno ? -errno : -EINVAL;
 		goto fail;

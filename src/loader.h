@@ -23,7 +23,8 @@ typedef int (*loader_rewrite_fn)(void *arg, struct bpf_program *prog,
 				 struct bpf_prog_load_opts *opts, int direct);
 
 struct loader_opts {
-	const struct btf *vmlinux; /* parsed once by the caller, outlives the loader */
+	const struct btf *vmlinux;   /* parsed once by the caller, outlives the loader */
+	const char *btf_custom_path; /* --kernel-btf: CO-RE relocates against it */
 	struct pwru_config cfg;
 	uint32_t ringbuf_size;
 	loader_rewrite_fn rewrite;
