@@ -212,7 +212,7 @@ static bool underscores_ok(const char *s)
  * leading 0 means octal, "_" separators), 10 or 16. No sign is accepted.
  * -EINVAL for bad syntax, -ERANGE above max.
  */
-static int go_parse_uint(const char *s, int base, uint64_t max, uint64_t *out)
+int go_parse_uint(const char *s, int base, uint64_t max, uint64_t *out)
 {
 	const char *s0 = s;
 	bool base0 = base == 0, underscores = false;
@@ -242,20 +242,21 @@ static int go_parse_uint(const char *s, int base, uint64_t max, uint64_t *out)
 		d = digit_value(*s);
 		if (d >= base)
 			return -EINVAL;
+		/* Go reports the range as soon as the digits exceed it. */
 		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
 			return -ERANGE;
 		v = v * (uint64_t)base + (uint64_t)d;
+		if (v > max)
+			return -ERANGE;
 	}
 	if (underscores && !underscores_ok(s0))
 		return -EINVAL;
-	if (v > max)
-		return -ERANGE;
 	*out = v;
 	return 0;
 }
 
 /* Go's strconv.ParseInt(s, 0, 64). */
-static int go_parse_int(const char *s, int64_t *out)
+int go_parse_int(const char *s, int64_t *out)
 {
 	bool neg = *s == '-';
 	uint64_t v;
@@ -263,9 +264,11 @@ static int go_parse_int(const char *s, int64_t *out)
 
 	if (*s == '+' || *s == '-')
 		s++;
-	ret = go_parse_uint(s, 0, neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX, &v);
+	ret = go_parse_uint(s, 0, UINT64_MAX, &v);
 	if (ret)
 		return ret;
+	if (v > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
+		return -ERANGE;
 	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
 	return 0;
 }

@@ -74,6 +74,14 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
 /* The help, generated from the options table, sorted by name as pflag does. */
 void options_print_help(FILE *f, const char *prog);
 
+/*
+ * Go's strconv.ParseUint(s, base, 64) capped at max (base 0: 0x, 0o, 0b,
+ * leading-0 octal, "_" separators) and ParseInt(s, 0, 64), as pflag parses
+ * numbers. -EINVAL for bad syntax, -ERANGE out of range. Exposed for tests.
+ */
+int go_parse_uint(const char *s, int base, uint64_t max, uint64_t *out);
+int go_parse_int(const char *s, int64_t *out);
+
 /* The table's long names, for tests that check every flag. */
 size_t options_flag_count(void);
 const char *options_flag_name(size_t i);
