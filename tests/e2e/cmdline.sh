@@ -124,7 +124,8 @@ test_command_line_refusals() {
 	return $ok
 }
 
-# --help is the golden text, also when it follows the filter; -h is the same.
+# --help is the golden text, also when it follows the filter; -h is the same;
+# --version prints one line.
 test_help() {
 	local h
 	for h in "--help" "icmp --help" "-h"; do
@@ -134,6 +135,12 @@ test_help() {
 		sed "s,$PWRU,pwru,g" "$WORK/help" | diff -u tests/unit/pwru-help.golden - >"$WORK/help.diff" ||
 			{ fail "pwru $h differs from tests/unit/pwru-help.golden: $(head -c 400 "$WORK/help.diff" | tr '\n' '|')"; return 1; }
 	done
+	# --version as cilium/pwru prints it, and --help wins over it as with pflag
+	timeout 10 "$PWRU" icmp --version >"$WORK/version" 2>&1 &&
+		grep -Eq '^pwru [^ ]+$' "$WORK/version" && [ "$(wc -l <"$WORK/version")" -eq 1 ] ||
+		{ fail "pwru --version printed: $(head -c 200 "$WORK/version")"; return 1; }
+	timeout 10 "$PWRU" --version --help | head -1 | grep -q '^Usage: ' ||
+		{ fail "--version --help did not print the help"; return 1; }
 }
 
 # No advertised flag that does nothing: every options-table row's field is
