@@ -412,7 +412,7 @@ int run_trace(const struct options *o)
 	/* Parsed once and shared: every parse of the kernel's BTF costs ~0.2 s. */
 	t.vmlinux = o->kernel_btf ? btf__parse(o->kernel_btf, NULL) : btf__load_vmlinux_btf();
 	if (!t.vmlinux) {
-		ret = -errno;
+		ret = errno ? -errno : -EINVAL;
 		if (o->kernel_btf)
 			set_err(t.err, sizeof(t.err), ret,
 				"--kernel-btf %s: not a BTF file (raw BTF, or ELF with .BTF)",
