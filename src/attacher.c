@@ -28,7 +28,6 @@
 #define MAX_WORKERS 128
 #define MAX_ATTACH_WORKERS 16
 #define MANY_WORKERS 32
-#define DEFAULT_KPROBE_BATCH 10
 
 static const struct attach_strategy *const default_func_strategies[] = {
 	&strategy_kprobe_multi,
@@ -196,8 +195,11 @@ int attacher_new(const struct attacher_opts *o, struct attacher **out, char *err
 		a->o.bpf_prog_strategy = &strategy_fentry;
 	if (!a->o.copy_strategy)
 		a->o.copy_strategy = &strategy_fexit_copy;
-	if (!a->o.kprobe_batch)
-		a->o.kprobe_batch = DEFAULT_KPROBE_BATCH;
+	if (!a->o.kprobe_batch) {
+		free(a);
+		return set_err(err, errlen, -EINVAL,
+			       "--filter-kprobe-batch must be greater than 0");
+	}
 	if (!a->o.probe_feature) {
 		a->o.probe_feature = kfeature_probe_kernel;
 		a->o.probe_ctx = (void *)a->o.vmlinux;
@@ -218,6 +220,14 @@ int attacher_new(const struct attacher_opts *o, struct attacher **out, char *err
 const char *attacher_describe(const struct attacher *a)
 {
 	return a->describe;
+}
+
+int attacher_feature(struct attacher *a, enum kfeature f, const char **why)
+{
+	int ret = check_feature(a, f);
+
+	*why = kfeature_why(&a->kf, f);
+	return ret;
 }
 
 bool attacher_wants_funcs(const struct attacher *a)

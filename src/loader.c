@@ -219,6 +219,7 @@ static int templates_bind(struct loader *l)
 
 int loader_new(const struct loader_opts *o, struct loader **out)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_custom_path);
 	struct loader *l = calloc(1, sizeof(*l));
 	int ret;
 
@@ -228,8 +229,8 @@ int loader_new(const struct loader_opts *o, struct loader **out)
 	ret = handlers_register(l);
 	if (ret)
 		goto fail;
-	l->skel_direct = pwru_direct_bpf__open();
-	l->skel_probe = pwru_probe_bpf__open();
+	l->skel_direct = pwru_direct_bpf__open_opts(&oo);
+	l->skel_probe = pwru_probe_bpf__open_opts(&oo);
 	if (!l->skel_direct || !l->skel_probe) {
 		ret = -errno ? -errno : -EINVAL;
 		goto fail;

@@ -59,7 +59,8 @@ enum map_id {
 };
 
 struct loader_opts {
-	const struct btf *vmlinux; /* parsed once by the caller, outlives the loader */
+	const struct btf *vmlinux;   /* parsed once by the caller, outlives the loader */
+	const char *btf_custom_path; /* --kernel-btf: CO-RE relocates against it */
 	struct pwru_config cfg;
 	uint32_t ringbuf_size;
 	loader_rewrite_fn rewrite;

@@ -148,6 +148,7 @@ static struct attacher_opts fake_opts(void)
 {
 	return (struct attacher_opts){
 		.cancel_fd = -1,
+		.kprobe_batch = 10,
 		.probe_feature = fake_probe_feature,
 		.func_strategies = fake_funcs,
 		.tp_strategy = &fake_tp,
