@@ -65,10 +65,10 @@ test_debug() {
 		"the resolved filters" || return 1
 	expect_grep "$WORK/err" '^debug: kernel BTF: /sys/kernel/btf/vmlinux \([1-9][0-9]* types\)$' \
 		"the BTF source" || return 1
-	for b in kprobe-multi fentry kprobe; do
-		expect_grep "$WORK/err" "^debug: backend $b: .+" "$b's feature probe answer" || return 1
+	for f in kprobe-multi fentry kprobe raw_tp; do
+		expect_grep "$WORK/err" "^debug: kernel feature $f: .+" "$f's feature probe answer" || return 1
 	done
-	expect_grep "$WORK/err" '^debug: backend tracepoint: usable$' "the tracepoint backend usable" ||
+	expect_grep "$WORK/err" '^debug: kernel feature tp_btf: usable$' "tp_btf usable" ||
 		return 1
 	expect_grep "$WORK/err" '^debug: probes: 0 kernel functions, [1-9][0-9]* tracepoints, 0 BPF programs' \
 		"the probe counts" || return 1
