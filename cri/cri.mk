@@ -21,10 +21,9 @@ $(CRI_PB) &: cri/proto/cri.proto
 	$(Q)mkdir -p $(OUT)
 	$(Q)protoc-c --proto_path=cri/proto --c_out=$(OUT) cri/proto/cri.proto
 
-$(CRI_OBJS): $(OUT)/obj/%.o: %.c $(CRI_PB) $(CRI_HDRS)
-	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+# The objects themselves come from the top Makefile's one compile rule.
+$(CRI_OBJS) $(OUT)/obj/tests/cri/%.o: | $(CRI_PB)
+$(OUT)/obj/tests/cri/%.o: CFLAGS += -Itests/cri
 
 CRI_TEST_OUT := $(OUT)/tests/cri
 CRI_LIB      := $(CRI_TEST_OUT)/libpwru-cri.a
@@ -35,33 +34,28 @@ $(CRI_LIB): $(CRI_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(CRI_TEST_OUT)/%.o: tests/cri/%.c $(CRI_PB) $(CRI_HDRS) $(wildcard tests/cri/*.h)
-	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests/cri -c $< -o $@
-
 # Unit tests (cmocka), the misbehaving-server tests and the test tools.
-$(CRI_TEST_OUT)/cri-unit: $(CRI_TEST_OUT)/cri_unit.o $(CRI_LIB)
+$(CRI_TEST_OUT)/cri-unit: $(OUT)/obj/tests/cri/cri_unit.o $(CRI_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(CRI_LIBS) -lcmocka -o $@
 
-$(CRI_TEST_OUT)/fake-cri: $(CRI_TEST_OUT)/fake_cri.o $(CRI_LIB)
+$(CRI_TEST_OUT)/fake-cri: $(OUT)/obj/tests/cri/fake_cri.o $(CRI_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(CRI_LIBS) -lnghttp2 -o $@
 
-$(CRI_TEST_OUT)/cri-bad-server: $(CRI_TEST_OUT)/bad_server_test.o $(CRI_LIB)
+$(CRI_TEST_OUT)/cri-bad-server: $(OUT)/obj/tests/cri/bad_server_test.o $(CRI_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(CRI_LIBS) -o $@
 
-$(CRI_TEST_OUT)/cri-tool: $(CRI_TEST_OUT)/cri_tool.o $(CRI_LIB)
+$(CRI_TEST_OUT)/cri-tool: $(OUT)/obj/tests/cri/cri_tool.o $(CRI_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(CRI_LIBS) -o $@
 
-$(CRI_TEST_OUT)/cri-containerd-check: $(CRI_TEST_OUT)/containerd_check.o $(CRI_LIB)
+$(CRI_TEST_OUT)/cri-containerd-check: $(OUT)/obj/tests/cri/containerd_check.o $(CRI_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(CRI_LIBS) -o $@
 
-$(CRI_TEST_OUT)/cri-bench: $(CRI_TEST_OUT)/bench.o $(CRI_LIB)
+$(CRI_TEST_OUT)/cri-bench: $(OUT)/obj/tests/cri/bench.o $(CRI_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(CRI_LIBS) -o $@
 
