@@ -22,7 +22,8 @@ $(CRI_PB) &: cri/proto/cri.proto
 	$(Q)protoc-c --proto_path=cri/proto --c_out=$(OUT) cri/proto/cri.proto
 
 # The objects themselves come from the top Makefile's one compile rule.
-$(CRI_OBJS) $(OUT)/obj/tests/cri/%.o: | $(CRI_PB)
+$(CRI_OBJS): | $(CRI_PB)
+$(OUT)/obj/tests/cri/%.o: | $(CRI_PB)
 $(OUT)/obj/tests/cri/%.o: CFLAGS += -Itests/cri
 
 CRI_TEST_OUT := $(OUT)/tests/cri
