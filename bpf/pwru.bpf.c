@@ -474,6 +474,14 @@ static __always_inline int kprobe_drop(struct pt_regs *regs, struct sk_buff *skb
 	return 0;
 }
 
+/* kfree_skbmem(skb): every freed skb passes here; its address may be reused. */
+static __always_inline int kprobe_free(struct pt_regs *regs, struct sk_buff *skb)
+{
+	kprobe_skb(regs, skb);
+	untrack_skb(skb);
+	return 0;
+}
+
 #define KPROBE_SKB(kind, sec, pos, parm)                                           \
 	SEC(sec)                                                                   \
 	int pwru_##kind##_skb##pos(struct pt_regs *ctx)                            \
@@ -481,23 +489,28 @@ static __always_inline int kprobe_drop(struct pt_regs *regs, struct sk_buff *skb
 		return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM##parm(ctx)); \
 	}
 
-#define KPROBE_KIND(kind, sec)                                                \
-	KPROBE_SKB(kind, sec, 0, 1)                                           \
-	KPROBE_SKB(kind, sec, 1, 2)                                           \
-	KPROBE_SKB(kind, sec, 2, 3)                                           \
-	KPROBE_SKB(kind, sec, 3, 4)                                           \
-	KPROBE_SKB(kind, sec, 4, 5)                                           \
-	SEC(sec)                                                              \
-	int pwru_##kind##_kfree_reason(struct pt_regs *ctx)                   \
-	{                                                                     \
-		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx), \
-				   (__u32)PT_REGS_PARM2(ctx));                \
-	}                                                                     \
-	SEC(sec)                                                              \
-	int pwru_##kind##_sk_drop(struct pt_regs *ctx)                        \
-	{                                                                     \
-		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx), \
-				   (__u32)PT_REGS_PARM3(ctx));                \
+#define KPROBE_KIND(kind, sec)                                                 \
+	KPROBE_SKB(kind, sec, 0, 1)                                            \
+	KPROBE_SKB(kind, sec, 1, 2)                                            \
+	KPROBE_SKB(kind, sec, 2, 3)                                            \
+	KPROBE_SKB(kind, sec, 3, 4)                                            \
+	KPROBE_SKB(kind, sec, 4, 5)                                            \
+	SEC(sec)                                                               \
+	int pwru_##kind##_kfree_reason(struct pt_regs *ctx)                    \
+	{                                                                      \
+		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx),  \
+				   (__u32)PT_REGS_PARM2(ctx));                 \
+	}                                                                      \
+	SEC(sec)                                                               \
+	int pwru_##kind##_sk_drop(struct pt_regs *ctx)                         \
+	{                                                                      \
+		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx),  \
+				   (__u32)PT_REGS_PARM3(ctx));                 \
+	}                                                                      \
+	SEC(sec)                                                               \
+	int pwru_##kind##_free(struct pt_regs *ctx)                            \
+	{                                                                      \
+		return kprobe_free(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx)); \
 	}
 
 KPROBE_KIND(kp, "pwru_kprobe")
@@ -530,7 +543,45 @@ int pwru_kpm_all(struct pt_regs *ctx)
 	case PWRU_KPM_SK_DROP:
 		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx),
 				   (__u32)PT_REGS_PARM3(ctx));
+	case PWRU_KPM_SKB_FREE:
+		return kprobe_free(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx));
 	}
+	return 0;
+}
+
+/*
+ * --filter-track-skb across copies where fexit is refused: a kprobe on the
+ * copy function notes which tracked skb this task is copying, and a
+ * kretprobe tracks the copy it returns.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);   /* pid_tgid */
+	__type(value, __u64); /* the tracked skb being copied */
+} copying SEC(".maps");
+
+SEC("pwru_kprobe")
+int pwru_kp_copy_entry(struct pt_regs *ctx)
+{
+	__u64 skb = (__u64)PT_REGS_PARM1(ctx), task = bpf_get_current_pid_tgid();
+
+	if (CFG.track_skb && bpf_map_lookup_elem(&tracked_skbs, &skb))
+		bpf_map_update_elem(&copying, &task, &skb, BPF_ANY);
+	return 0;
+}
+
+SEC("pwru_kprobe")
+int pwru_kp_copy_return(struct pt_regs *ctx)
+{
+	__u64 task = bpf_get_current_pid_tgid(), copy = (__u64)PT_REGS_RC(ctx);
+	__u8 one = 1;
+
+	if (!bpf_map_lookup_elem(&copying, &task))
+		return 0;
+	bpf_map_delete_elem(&copying, &task);
+	if (copy)
+		bpf_map_update_elem(&tracked_skbs, &copy, &one, BPF_ANY);
 	return 0;
 }
 
@@ -631,6 +682,17 @@ SEC("pwru_fentry")
 int pwru_fe_sk_drop(__u64 *ctx)
 {
 	return fentry_drop(ctx, (struct sk_buff *)ctx[1], (__u32)ctx[2]);
+}
+
+/* kfree_skbmem(skb): the skb's memory goes back; its address may be reused. */
+SEC("pwru_fentry")
+int pwru_fe_free(__u64 *ctx)
+{
+	struct probe_ctx pc = { .ctx = ctx, .skb = (struct sk_buff *)ctx[0] };
+
+	handle_skb(&pc);
+	untrack_skb(pc.skb);
+	return 0;
 }
 
 /*

@@ -30,6 +30,7 @@
 /* kprobe-multi cookie, high half: 0..4 skb argument index, or one of these. */
 #define PWRU_KPM_KFREE_REASON 5 /* kfree_skb_reason(skb, reason) */
 #define PWRU_KPM_SK_DROP 6	/* sk_skb_reason_drop(sk, skb, reason) */
+#define PWRU_KPM_SKB_FREE 7	/* kfree_skbmem(skb): the skb's memory goes back */
 
 /* Per-CPU counters, indexes into the "counters" map. */
 enum pwru_counter {

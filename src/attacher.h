@@ -54,6 +54,7 @@ struct attach_counts {
 	size_t attached, failed; /* probes (a probe is attached when it will emit) */
 	size_t not_tried;	 /* left when the attach was cancelled */
 	size_t links;		 /* links to close on detach */
+	size_t copy_probes;	 /* attached copy-tracking probes (fexit, or kprobe + kretprobe) */
 };
 
 struct attacher;

@@ -194,10 +194,14 @@ static int templates_bind(struct loader *l)
 	BIND_SKB5(l, TMPL_KP_SKB0, OBJ_PROBE, l->skel_probe, pwru_kp_skb);
 	bind(l, TMPL_KP_KFREE_REASON, OBJ_PROBE, l->skel_probe->progs.pwru_kp_kfree_reason);
 	bind(l, TMPL_KP_SK_DROP, OBJ_PROBE, l->skel_probe->progs.pwru_kp_sk_drop);
+	bind(l, TMPL_KP_FREE, OBJ_PROBE, l->skel_probe->progs.pwru_kp_free);
+	bind(l, TMPL_KP_COPY_ENTRY, OBJ_PROBE, l->skel_probe->progs.pwru_kp_copy_entry);
+	bind(l, TMPL_KP_COPY_RETURN, OBJ_PROBE, l->skel_probe->progs.pwru_kp_copy_return);
 	bind(l, TMPL_KPM_ALL, OBJ_PROBE, l->skel_probe->progs.pwru_kpm_all);
 	BIND_SKB5(l, TMPL_FE_SKB0, OBJ_DIRECT, l->skel_direct, pwru_fe_skb);
 	bind(l, TMPL_FE_KFREE_REASON, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_kfree_reason);
 	bind(l, TMPL_FE_SK_DROP, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_sk_drop);
+	bind(l, TMPL_FE_FREE, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_free);
 	bind(l, TMPL_FE_XDP, OBJ_PROBE, l->skel_probe->progs.pwru_fe_xdp);
 	bind(l, TMPL_FX_COPY2, OBJ_DIRECT, l->skel_direct->progs.pwru_fx_copy2);
 	bind(l, TMPL_FX_COPY4, OBJ_DIRECT, l->skel_direct->progs.pwru_fx_copy4);

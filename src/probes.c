@@ -110,6 +110,8 @@ static enum probe_special func_special(const char *name)
 		return SPECIAL_KFREE_SKB_REASON;
 	if (!strcmp(name, "sk_skb_reason_drop"))
 		return SPECIAL_SK_SKB_REASON_DROP;
+	if (!strcmp(name, "kfree_skbmem"))
+		return SPECIAL_SKB_FREE;
 	return SPECIAL_NONE;
 }
 

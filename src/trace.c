@@ -224,6 +224,9 @@ static int attach_probes(struct trace *t)
 		snprintf(t->err, sizeof(t->err), "no probe could be attached");
 		return -ENOENT;
 	}
+	if (c.copy_probes)
+		fprintf(stderr, "Following tracked skbs into clones and copies (%zu probes)\n",
+			c.copy_probes);
 	return 0;
 }
 
