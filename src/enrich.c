@@ -34,7 +34,8 @@ static int func_names_build(struct enricher *en)
 		if (p->kind == PROBE_TP)
 			snprintf(en->func_names[i], sizeof(en->func_names[i]), "%.64s:%.128s",
 				 p->group, p->name);
-		else if (p->kind == PROBE_BPF_PROG)
+		else if (p->kind == PROBE_BPF_PROG || strcmp(p->group, "vmlinux"))
+			/* a module's function as kallsyms and cilium/pwru name it: fn[mod] */
 			snprintf(en->func_names[i], sizeof(en->func_names[i]), "%.128s[%.64s]",
 				 p->name, p->group);
 		else
