@@ -38,26 +38,32 @@ $(CRI_LIB): $(CRI_OBJS)
 # Unit tests (cmocka), the misbehaving-server tests and the test tools.
 $(CRI_TEST_OUT)/cri-unit: $(OUT)/obj/tests/cri/cri_unit.o $(CRI_LIB)
 	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $^ $(CRI_LIBS) -lcmocka -o $@
 
 $(CRI_TEST_OUT)/fake-cri: $(OUT)/obj/tests/cri/fake_cri.o $(CRI_LIB)
 	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $^ $(CRI_LIBS) -lnghttp2 -o $@
 
 $(CRI_TEST_OUT)/cri-bad-server: $(OUT)/obj/tests/cri/bad_server_test.o $(CRI_LIB)
 	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $^ $(CRI_LIBS) -o $@
 
 $(CRI_TEST_OUT)/cri-tool: $(OUT)/obj/tests/cri/cri_tool.o $(CRI_LIB)
 	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $^ $(CRI_LIBS) -o $@
 
 $(CRI_TEST_OUT)/cri-containerd-check: $(OUT)/obj/tests/cri/containerd_check.o $(CRI_LIB)
 	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $^ $(CRI_LIBS) -o $@
 
 $(CRI_TEST_OUT)/cri-bench: $(OUT)/obj/tests/cri/bench.o $(CRI_LIB)
 	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $^ $(CRI_LIBS) -o $@
 
 # libFuzzer targets: their own clang build with ASan, from the same sources.

@@ -34,14 +34,17 @@ $(OUT)/pcap_test_direct.bpf.o: bpf/pcap_test.bpf.c bpf/pcap_filter.h bpf/skb_rea
 $(PCAP_OUT)/test_translator: $(PCAP_TOBJ)/test_translator.o $(PCAP_TOBJ)/ebpf_interp.o \
 		$(PCAP_TOBJ)/packets.o $(PCAP_CORE)
 	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $^ -lcmocka -lpcap -o $@
 
 $(PCAP_OUT)/difftest: $(PCAP_TOBJ)/difftest.o $(PCAP_TOBJ)/packets.o $(PCAP_ALL)
 	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $^ $(PCAP_LIBS) -o $@
 
 $(PCAP_OUT)/bench: $(PCAP_TOBJ)/bench.o $(PCAP_TOBJ)/packets.o $(PCAP_ALL)
 	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $^ $(PCAP_LIBS) -o $@
 
 # libFuzzer wants clang and its own instrumentation on everything it drives.
@@ -69,6 +72,7 @@ BENCH_TARGETS += pcap-bench
 
 $(PCAP_OUT)/splice_kinds: $(PCAP_TOBJ)/splice_kinds.o $(PCAP_ALL)
 	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $^ $(PCAP_LIBS) -o $@
 
 TEST_DEPS += $(PCAP_OUT)/splice_kinds
@@ -76,6 +80,7 @@ TEST_SUITES += $(PCAP_OUT)/splice_kinds:--obj-probe:$(OUT)/pcap_test_probe.bpf.o
 
 $(PCAP_OUT)/e2e_count: $(PCAP_TOBJ)/e2e_count.o $(PCAP_TOBJ)/pcap_file.o $(PCAP_TOBJ)/packets.o $(PCAP_ALL)
 	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $^ $(PCAP_LIBS) -o $@
 
 TEST_DEPS += $(PCAP_OUT)/e2e_count
