@@ -61,13 +61,9 @@ static int open_pods(struct filter_set *f, const struct options *o, char *err, s
 	if (!pods_wanted(o)) {
 		if (pods_open(&po, &f->pods, ignored, sizeof(ignored)))
 			f->pods = NULL;
-		else
-			fprintf(stderr, "Naming pods from %s\n", pods_source(f->pods));
 		return 0;
 	}
 	ret = pods_open(&po, &f->pods, err, len);
-	if (!ret)
-		fprintf(stderr, "Resolving pods through %s\n", pods_source(f->pods));
 	return ret;
 }
 

@@ -26,6 +26,7 @@
 #include "ksyms.h"
 #include "loader.h"
 #include "output.h"
+#include "pods.h"
 #include "probes.h"
 #include "progress.h"
 #include "ready_file.h"
@@ -227,6 +228,11 @@ static int attach_probes(struct trace *t)
 	if (c.copy_probes)
 		fprintf(stderr, "Following tracked skbs into clones and copies (%zu probes)\n",
 			c.copy_probes);
+	/* said once the run is sure to start, so a bad input still gets one line */
+	if (t->filters.pods && (t->o->filter_pod.n || t->o->filter_pod_label.n))
+		fprintf(stderr, "Resolving pods through %s\n", pods_source(t->filters.pods));
+	else if (t->filters.pods)
+		fprintf(stderr, "Naming pods from %s\n", pods_source(t->filters.pods));
 	return 0;
 }
 
