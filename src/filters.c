@@ -13,6 +13,7 @@
 #include "netns.h"
 #include "pods.h"
 #include "pcap/pcap_filters.h"
+#include "errmsg.h"
 
 static int netns_add(struct filter_set *f, uint32_t inode)
 {
@@ -199,8 +200,7 @@ int filters_fill_maps(const struct filter_set *f, struct loader *l, char *err, s
 		if (bpf_map_update_elem(fd, &f->netns[i], &one, BPF_ANY)) {
 			int ret = -errno;
 
-			snprintf(err, errlen, "netns filter map: %s", strerror(errno));
-			return ret;
+			return set_err(err, errlen, ret, "netns filter map: %s", strerror(errno));
 		}
 	}
 	return 0;

@@ -12,6 +12,7 @@
 #include "loader.h"
 #include "pwru_direct.skel.h"
 #include "pwru_probe.skel.h"
+#include "errmsg.h"
 
 enum obj_id { OBJ_DIRECT, OBJ_PROBE, OBJ_MAX };
 
@@ -338,17 +339,15 @@ int loader_load(struct loader *l, char *err, size_t errlen)
 		if (!ret)
 			ret = bpf_object__load(l->objs[o]);
 		if (ret) {
-			snprintf(err, errlen, "loading BPF object %s: %s",
-				 bpf_object__name(l->objs[o]), strerror(-ret));
-			return ret;
+			return set_err(err, errlen, ret, "loading BPF object %s: %s",
+				       bpf_object__name(l->objs[o]), strerror(-ret));
 		}
 		l->obj_loaded[o] = true;
 		if (first < 0)
 			first = o;
 	}
 	if (first < 0) {
-		snprintf(err, errlen, "no BPF program was asked for");
-		return -EINVAL;
+		return set_err(err, errlen, -EINVAL, "no BPF program was asked for");
 	}
 	return 0;
 }
