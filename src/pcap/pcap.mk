@@ -10,8 +10,8 @@ PCAP_OUT      := $(OUT)/pcap
 PCAP_HDRS     := $(wildcard src/pcap/*.h tests/pcap/*.h)
 PCAP_OBJ      := $(OUT)/obj/src/pcap
 PCAP_TOBJ     := $(OUT)/obj/tests/pcap
-PCAP_CORE     := $(PCAP_OBJ)/cbpf_to_ebpf.o $(PCAP_OBJ)/pcap_compile.o
-PCAP_ALL      := $(patsubst src/pcap/%.c,$(PCAP_OBJ)/%.o,$(PCAP_SRCS))
+PCAP_CORE     := $(PCAP_OBJ)/cbpf_to_ebpf.o $(PCAP_OBJ)/pcap_compile.o $(OUT)/obj/src/errmsg.o
+PCAP_ALL      := $(patsubst src/pcap/%.c,$(PCAP_OBJ)/%.o,$(PCAP_SRCS)) $(OUT)/obj/src/errmsg.o
 PCAP_TEST_OBJ := $(OUT)/pcap_test_probe.bpf.o $(OUT)/pcap_test_direct.bpf.o
 PCAP_LIBS     := -lbpf -lelf -lz -lpcap
 # Seconds the fuzz target runs in `make test`.
@@ -49,7 +49,7 @@ $(PCAP_OUT)/bench: $(PCAP_TOBJ)/bench.o $(PCAP_TOBJ)/packets.o $(PCAP_ALL)
 
 # libFuzzer wants clang and its own instrumentation on everything it drives.
 PCAP_FUZZ_SRCS := tests/pcap/fuzz_pcap.c tests/pcap/ebpf_interp.c src/pcap/cbpf_to_ebpf.c \
-		  src/pcap/pcap_compile.c
+		  src/pcap/pcap_compile.c src/errmsg.c
 $(PCAP_OUT)/fuzz_pcap: $(PCAP_FUZZ_SRCS) $(PCAP_HDRS)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(@D)
