@@ -61,6 +61,7 @@ static __always_inline int skb_pcap_match(struct sk_buff *skb)
 	return 1;
 }
 #endif
+#include "expr_filter.h"
 
 /* Replaced per loaded clone by user space with the probe's table index. */
 static __always_inline __u32 probe_id(void)
@@ -124,6 +125,8 @@ static __always_inline int skb_matches(struct sk_buff *skb)
 	if (CFG.filter_ifindex && RD(skb, dev, ifindex) != CFG.filter_ifindex)
 		return 0;
 	if (CFG.filter_netns && !netns_wanted(skb_netns(skb)))
+		return 0;
+	if (CFG.has_skb_expr && !expr_filter_skb(skb))
 		return 0;
 	if (CFG.has_pcap_filter && !skb_pcap_match(skb))
 		return 0;
@@ -520,13 +523,16 @@ int pwru_kpm_all(struct pt_regs *ctx)
  * Ethernet frame. It lives in the probe_read object because xdp->data is an
  * untyped pointer the verifier only lets us read through a helper.
  */
-static __always_inline int xdp_matches(struct net_device *dev, void *data, void *end)
+static __always_inline int xdp_matches(struct xdp_buff *xdp, struct net_device *dev, void *data,
+				       void *end)
 {
 	if (CFG.filter_mark)
 		return 0; /* no skb, no mark */
 	if (CFG.filter_ifindex && RD(dev, ifindex) != CFG.filter_ifindex)
 		return 0;
 	if (CFG.filter_netns && !netns_wanted(RD(dev, nd_net.net, ns.inum)))
+		return 0;
+	if (CFG.has_xdp_expr && !expr_filter_xdp(xdp))
 		return 0;
 	if (CFG.has_pcap_filter && !pcap_filter_l2(data, end, end - data))
 		return 0;
@@ -543,7 +549,7 @@ int pwru_fe_xdp(__u64 *ctx)
 	struct pwru_event *e;
 	__u16 proto = 0;
 
-	if (!xdp_matches(dev, data, end))
+	if (!xdp_matches(xdp, dev, data, end))
 		return 0;
 	count(PWRU_CNT_MATCHED);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

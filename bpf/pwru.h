@@ -103,6 +103,8 @@ struct pwru_config {
 	__u32 output_caller;
 	__u32 output_skb;
 	__u32 has_pcap_filter; /* 0: skip the pcap subprograms altogether */
+	__u32 has_skb_expr;    /* --filter-skb-expr: call expr_filter_skb */
+	__u32 has_xdp_expr;    /* --filter-xdp-expr: call expr_filter_xdp */
 	/*
 	 * Up to PWRU_NETNS_INLINE inodes are compared in the program itself:
 	 * unrolled compares cost less than a hash lookup on every hit.
@@ -115,7 +117,7 @@ struct pwru_config {
 #ifndef __bpf__
 _Static_assert(sizeof(struct pwru_tuple) == 40, "pwru_tuple layout");
 _Static_assert(sizeof(struct pwru_event) == 144, "pwru_event layout");
-_Static_assert(sizeof(struct pwru_config) == 84, "pwru_config layout");
+_Static_assert(sizeof(struct pwru_config) == 92, "pwru_config layout");
 #endif
 
 #endif /* PWRU_SHARED_H */

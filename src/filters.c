@@ -11,6 +11,7 @@
 #include "filters.h"
 #include "netns.h"
 #include "pods.h"
+#include "expr/expr_filters.h"
 #include "pcap/pcap_filters.h"
 
 static int netns_add(struct filter_set *f, uint32_t inode)
@@ -145,11 +146,21 @@ static int resolve_pcap(struct filter_set *f, const struct options *o, char *err
 	return 0;
 }
 
-/* libbpf's load hook: splice the filter into each program as it loads. */
+/* libbpf's load hook: splice the filters into each program as it loads. */
 static int splice_filter(void *arg, struct bpf_program *prog, struct bpf_prog_load_opts *opts,
 			 int direct)
 {
-	return pcap_filters_splice(arg, prog, opts, direct);
+	struct filter_set *f = arg;
+	int ret = pcap_filters_splice(f->pcap, prog, opts, direct);
+
+	return ret ? ret : expr_filters_splice(f->expr, prog, opts);
+}
+
+int filters_compile_exprs(struct filter_set *f, const struct options *o, const struct btf *vmlinux,
+			  char *err, size_t errlen)
+{
+	return expr_filters_compile(o->filter_skb_expr, o->filter_xdp_expr, vmlinux, &f->expr, err,
+				    errlen);
 }
 
 int filters_resolve(struct filter_set *f, const struct options *o, char *err, size_t errlen)
@@ -187,13 +198,15 @@ void filters_to_config(const struct filter_set *f, const struct options *o, stru
 	cfg->output_caller = o->output_caller;
 	cfg->output_skb = o->output_skb;
 	cfg->has_pcap_filter = f->pcap != NULL;
+	cfg->has_skb_expr = expr_filters_has_skb(f->expr);
+	cfg->has_xdp_expr = expr_filters_has_xdp(f->expr);
 }
 
 void filters_loader_hooks(struct filter_set *f, struct loader_opts *lo)
 {
-	if (f->pcap) {
+	if (f->pcap || f->expr) {
 		lo->rewrite = splice_filter;
-		lo->rewrite_arg = f->pcap;
+		lo->rewrite_arg = f;
 	}
 }
 
@@ -216,6 +229,7 @@ int filters_fill_maps(const struct filter_set *f, struct loader *l, char *err, s
 void filters_free(struct filter_set *f)
 {
 	pcap_filters_free(f->pcap);
+	expr_filters_free(f->expr);
 	if (f->pods)
 		pods_close(f->pods);
 	free(f->netns);

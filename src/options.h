@@ -31,7 +31,8 @@ struct options {
 	bool filter_track_skb;
 	bool filter_trace_tc, filter_trace_xdp;
 	int kprobe_batch;
-	const char *pcap_filter; /* positional argument, may be NULL */
+	const char *pcap_filter;		       /* positional argument, may be NULL */
+	const char *filter_skb_expr, *filter_xdp_expr; /* C expressions, src/expr/expr.h */
 
 	/* pods (resolved through the container runtime) */
 	struct str_list filter_pod;

@@ -409,6 +409,9 @@ int run_trace(const struct options *o)
 			 "cannot read kernel BTF (/sys/kernel/btf/vmlinux): %s", strerror(errno));
 		goto cleanup;
 	}
+	ret = filters_compile_exprs(&t.filters, o, t.vmlinux, t.err, sizeof(t.err));
+	if (ret)
+		goto cleanup;
 	t.backend =
 		backend_select(o->backend, t.vmlinux, report, sizeof(report), t.err, sizeof(t.err));
 	if (!t.backend) {

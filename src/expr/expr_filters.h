@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * --filter-skb-expr and --filter-xdp-expr: compiled once at start-up, then
+ * spliced into each tracing program as it loads, in place of the
+ * expr_filter_skb/expr_filter_xdp placeholders of bpf/expr_filter.h.
+ *
+ *   expr_filters_compile()  at start-up, with the kernel's BTF (errors go to the user)
+ *   expr_filters_splice()   from libbpf's prog_prepare_load_fn, per program
+ *   expr_filters_free()     after the objects are loaded (or destroyed)
+ */
+#ifndef PWRU_EXPR_FILTERS_H
+#define PWRU_EXPR_FILTERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct btf;
+struct bpf_program;
+struct bpf_prog_load_opts;
+struct expr_filters;
+
+/*
+ * Either expression may be NULL or blank; with both absent *out is NULL.
+ * Errors name the flag: "--filter-skb-expr: struct sk_buff has no member 'foo'".
+ */
+int expr_filters_compile(const char *skb_expr, const char *xdp_expr, const struct btf *btf,
+			 struct expr_filters **out, char *err, size_t errlen);
+void expr_filters_free(struct expr_filters *f);
+
+bool expr_filters_has_skb(const struct expr_filters *f);
+bool expr_filters_has_xdp(const struct expr_filters *f);
+
+/*
+ * Replaces the placeholders prog calls (none is fine) and fixes opts'
+ * func_info/line_info. Returns 0 or a negative errno, the reason in
+ * expr_filters_strerror(). A NULL f does nothing.
+ */
+int expr_filters_splice(struct expr_filters *f, struct bpf_program *prog,
+			struct bpf_prog_load_opts *opts);
+const char *expr_filters_strerror(const struct expr_filters *f);
+/* Placeholder bodies replaced so far, over all programs. */
+unsigned int expr_filters_splice_count(const struct expr_filters *f);
+/* Instructions of one compiled body (0 when absent), for -v and tests. */
+size_t expr_filters_len(const struct expr_filters *f, bool xdp);
+
+#endif /* PWRU_EXPR_FILTERS_H */
