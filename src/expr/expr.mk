@@ -36,3 +36,23 @@ $(EXPR_OUT)/test_expr: $(EXPR_OUT)/test_expr.o $(EXPR_CORE)
 
 TEST_DEPS += $(EXPR_OUT)/test_expr
 TEST_SUITES += tests/pcap/run-unit.sh:$(EXPR_OUT)/test_expr
+
+# The differential test: the reference side (expr_eval.c) includes
+# vmlinux.h, so it builds natively with clang and nothing else in its file.
+EXPR_TEST_OBJ := $(OUT)/expr_test.bpf.o
+$(EXPR_TEST_OBJ): tests/expr/expr_test.bpf.c tests/expr/expr_fake.h bpf/expr_filter.h $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Itests/expr -c $< -o $@
+
+$(EXPR_OUT)/expr_eval.o: tests/expr/expr_eval.c tests/expr/expr_fake.h tests/expr/expr_cases.h $(OUT)/vmlinux.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O1 -Wall -Werror -I$(OUT) -Itests/expr -c $< -o $@
+
+$(EXPR_OUT)/difftest: $(EXPR_OUT)/difftest.o $(EXPR_OUT)/expr_eval.o $(EXPR_CORE) $(OUT)/pcap/inject.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ -lbpf -lelf -lz -o $@
+
+TEST_DEPS += $(EXPR_OUT)/difftest $(EXPR_TEST_OBJ)
+TEST_SUITES += $(EXPR_OUT)/difftest:--obj:$(EXPR_TEST_OBJ):--runs:$(EXPR_DIFF_RUNS) \
+	$(EXPR_OUT)/difftest:--obj:$(EXPR_TEST_OBJ):--runs:300:--mutate
