@@ -56,3 +56,16 @@ $(EXPR_OUT)/difftest: $(EXPR_OUT)/difftest.o $(EXPR_OUT)/expr_eval.o $(EXPR_CORE
 TEST_DEPS += $(EXPR_OUT)/difftest $(EXPR_TEST_OBJ)
 TEST_SUITES += $(EXPR_OUT)/difftest:--obj:$(EXPR_TEST_OBJ):--runs:$(EXPR_DIFF_RUNS) \
 	$(EXPR_OUT)/difftest:--obj:$(EXPR_TEST_OBJ):--runs:300:--mutate
+
+# libFuzzer wants clang and its own instrumentation on everything it drives.
+EXPR_FUZZ_SRCS := tests/expr/fuzz_expr.c src/expr/expr_parse.c src/expr/expr_btf.c \
+		  src/expr/expr_codegen.c src/array.c src/errmsg.c
+$(EXPR_OUT)/fuzz_expr: $(EXPR_FUZZ_SRCS) $(EXPR_HDRS)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Wall -Werror -Isrc \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		$(EXPR_FUZZ_SRCS) -lbpf -lelf -lz -o $@
+
+TEST_DEPS += $(EXPR_OUT)/fuzz_expr
+TEST_SUITES += tests/expr/run-fuzz.sh:$(EXPR_OUT)/fuzz_expr:$(EXPR_FUZZ_SECONDS)

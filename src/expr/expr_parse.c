@@ -57,11 +57,17 @@ struct parser {
 static int syntax(struct parser *p, int pos, const char *what)
 {
 	const char *s = p->s + pos;
+	char near[13];
+	int i;
 
 	if (!*s)
 		return set_err(p->err, p->errlen, -EINVAL, "syntax error at the end: %s", what);
-	return set_err(p->err, p->errlen, -EINVAL, "syntax error at column %d (near '%.12s'): %s",
-		       pos + 1, s, what);
+	/* The message is one printable line whatever the user typed. */
+	for (i = 0; i < 12 && s[i]; i++)
+		near[i] = isprint((unsigned char)s[i]) ? s[i] : '?';
+	near[i] = '\0';
+	return set_err(p->err, p->errlen, -EINVAL, "syntax error at column %d (near '%s'): %s",
+		       pos + 1, near, what);
 }
 
 static int lex_number(struct parser *p, struct tok *t)
