@@ -69,3 +69,5 @@ $(EXPR_OUT)/fuzz_expr: $(EXPR_FUZZ_SRCS) $(EXPR_HDRS)
 
 TEST_DEPS += $(EXPR_OUT)/fuzz_expr
 TEST_SUITES += tests/expr/run-fuzz.sh:$(EXPR_OUT)/fuzz_expr:$(EXPR_FUZZ_SECONDS)
+
+TEST_SUITES += tests/expr/e2e.sh
