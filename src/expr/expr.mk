@@ -71,3 +71,11 @@ TEST_DEPS += $(EXPR_OUT)/fuzz_expr
 TEST_SUITES += tests/expr/run-fuzz.sh:$(EXPR_OUT)/fuzz_expr:$(EXPR_FUZZ_SECONDS)
 
 TEST_SUITES += tests/expr/e2e.sh
+
+# pwru's own programs of every kind, through pwru's loader and filter hook.
+$(EXPR_OUT)/splice_kinds: $(EXPR_OUT)/splice_kinds.o $(OUT)/libpwru.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+TEST_DEPS += $(EXPR_OUT)/splice_kinds
+TEST_SUITES += $(EXPR_OUT)/splice_kinds

@@ -5,7 +5,8 @@
 # throw-away netns.
 #  control    no expression: the same traffic shows small, big, marked,
 #             unmarked, IPv4 and IPv6 packets (so the filtered runs can fail)
-#  len        'skb->len > 1000': only the big pings' packets, and all of them
+#  len        'skb->len > 1000' with the pcap filter 'icmp' (two splices in
+#             one program): only the big pings' packets, and all of them
 #  mark       '(skb->mark & 0xff) == 42': ping -m 298 (0x12a) yes, -m 43 and
 #             unmarked no
 #  protocol   'skb->protocol == 0x0800': host byte order, as in cilium/pwru:
@@ -92,7 +93,7 @@ for check in 'e["len"] < 1000:-ge:3:small packets' 'e["len"] > 1000:-ge:3:big pa
 done
 [ "$r" = ok ] && result control "" "$(count True) events, every kind of packet present"
 
-why=$(trace "$NS_B" --filter-skb-expr 'skb->len > 1000') || why="$why"
+why=$(trace "$NS_B" --filter-skb-expr 'skb->len > 1000' icmp) || why="$why"
 if [ -z "$why" ]; then
 	r1=$(expect len 'e["len"] <= 1000' -eq 0 "no packet of 1000 bytes or less")
 	r2=$(expect len 'e["len"] > 1000 and e["func"] == "net:netif_receive_skb"' -ge 3 \
