@@ -10,7 +10,9 @@
  * loses or gains its '=') and passes only if mismatches are found: proof
  * that the test can fail.
  *
- * usage: difftest --obj OBJ [--runs N] [--seed S] [--mutate]
+ * --sizes instead lists each verified body's instruction count.
+ *
+ * usage: difftest --obj OBJ [--runs N] [--seed S] [--mutate | --sizes]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -33,6 +35,7 @@ struct config {
 	unsigned long runs;
 	unsigned long long seed;
 	bool mutate;
+	bool sizes;
 };
 
 /* What the load hook splices: the body under test. */
@@ -137,6 +140,11 @@ static int test_case(const struct config *c, const struct btf *btf, bool xdp, in
 	fd = bpf_program__fd(
 		bpf_object__find_program_by_name(obj, xdp ? "expr_test_xdp" : "expr_test_skb"));
 	map_fd = bpf_object__find_map_fd_by_name(obj, xdp ? "fake_xdp" : "fake_skb");
+	if (c->sizes) {
+		printf("  %3zu insns  %s\n", job.len, text);
+		ret = 0;
+		goto cleanup;
+	}
 	for (unsigned long r = 0; r < c->runs; r++) {
 		LIBBPF_OPTS(bpf_test_run_opts, t, .ctx_in = args, .ctx_size_in = sizeof(args));
 		int want, saw;
@@ -182,11 +190,11 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 
 int main(int argc, char **argv)
 {
-	static const struct option lo[] = { { "obj", required_argument, NULL, 'o' },
-					    { "runs", required_argument, NULL, 'r' },
-					    { "seed", required_argument, NULL, 's' },
-					    { "mutate", no_argument, NULL, 'm' },
-					    {} };
+	static const struct option lo[] = {
+		{ "obj", required_argument, NULL, 'o' },  { "runs", required_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, 's' }, { "mutate", no_argument, NULL, 'm' },
+		{ "sizes", no_argument, NULL, 'z' },	  {}
+	};
 	struct config c = { .runs = 2000, .seed = 1 };
 	struct tally total = { 0 };
 	struct splice_job *job = NULL;
@@ -204,6 +212,8 @@ int main(int argc, char **argv)
 			c.seed = strtoull(optarg, NULL, 0);
 		else if (opt == 'm')
 			c.mutate = true;
+		else if (opt == 'z')
+			c.sizes = true;
 		else
 			c.obj = NULL;
 	}

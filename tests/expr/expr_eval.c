@@ -24,6 +24,7 @@ static void *abort_buf[5];
 
 /* X(pwru's text, the same in C) */
 #define SKB_CASES(X)                                                                              \
+	X("1", 1)                                                                                 \
 	X("skb->len > 1000", skb->len > 1000)                                                     \
 	X("(skb->mark & 0xff) != 0", (skb->mark & 0xff) != 0)                                     \
 	X("skb->protocol == 0x0800", BE16(skb->protocol) == 0x0800)                               \
