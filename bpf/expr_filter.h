@@ -22,4 +22,16 @@
 EXPR_PLACEHOLDER(expr_filter_skb, struct sk_buff)
 EXPR_PLACEHOLDER(expr_filter_xdp, struct xdp_buff)
 
+/* --output-skb-metadata: the body stores each field's value as a u64 in out[i]. */
+#define EXPR_META_PLACEHOLDER(name, type)                                          \
+	static __noinline __attribute__((unused)) int name(type *root, __u64 *out) \
+	{                                                                          \
+		int ret = 0;                                                       \
+		asm volatile("" : "+r"(ret) : "r"(root), "r"(out) : "memory");     \
+		return ret;                                                        \
+	}
+
+EXPR_META_PLACEHOLDER(expr_meta_skb, struct sk_buff)
+EXPR_META_PLACEHOLDER(expr_meta_xdp, struct xdp_buff)
+
 #endif /* PWRU_EXPR_FILTER_H */

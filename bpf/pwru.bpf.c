@@ -251,6 +251,10 @@ static __always_inline void fill_event(struct pwru_event *e, struct probe_ctx *p
 	e->stack_id = -1;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	fill_meta(e, pc->skb);
+	if (CFG.has_skb_meta) {
+		expr_meta_skb(pc->skb, e->meta);
+		e->flags |= PWRU_EV_META;
+	}
 	if (CFG.output_tuple && fill_tuple(&e->tuple, pc->skb))
 		e->flags |= PWRU_EV_TUPLE;
 	if (CFG.output_stack) {
@@ -570,6 +574,10 @@ int pwru_fe_xdp(__u64 *ctx)
 	e->len = end - data;
 	bpf_probe_read_kernel(&proto, sizeof(proto), data + 12);
 	e->proto = bpf_ntohs(proto);
+	if (CFG.has_xdp_meta) {
+		expr_meta_xdp(xdp, e->meta);
+		e->flags |= PWRU_EV_META_XDP;
+	}
 	if (CFG.output_tuple && (e->proto == 0x0800 || e->proto == 0x86dd)) {
 		if (fill_tuple_at(&e->tuple, data + 14))
 			e->flags |= PWRU_EV_TUPLE;

@@ -159,8 +159,16 @@ static int splice_filter(void *arg, struct bpf_program *prog, struct bpf_prog_lo
 int filters_compile_exprs(struct filter_set *f, const struct options *o, const struct btf *vmlinux,
 			  char *err, size_t errlen)
 {
-	return expr_filters_compile(o->filter_skb_expr, o->filter_xdp_expr, vmlinux, &f->expr, err,
-				    errlen);
+	struct expr_filters_opts eo = {
+		.skb_expr = o->filter_skb_expr,
+		.xdp_expr = o->filter_xdp_expr,
+		.skb_meta = o->output_skb_metadata.items,
+		.n_skb_meta = (size_t)o->output_skb_metadata.n,
+		.xdp_meta = o->output_xdp_metadata.items,
+		.n_xdp_meta = (size_t)o->output_xdp_metadata.n,
+	};
+
+	return expr_filters_compile(&eo, vmlinux, &f->expr, err, errlen);
 }
 
 int filters_resolve(struct filter_set *f, const struct options *o, char *err, size_t errlen)
@@ -200,6 +208,8 @@ void filters_to_config(const struct filter_set *f, const struct options *o, stru
 	cfg->has_pcap_filter = f->pcap != NULL;
 	cfg->has_skb_expr = expr_filters_has_skb(f->expr);
 	cfg->has_xdp_expr = expr_filters_has_xdp(f->expr);
+	cfg->has_skb_meta = expr_filters_meta_count(f->expr, false) > 0;
+	cfg->has_xdp_meta = expr_filters_meta_count(f->expr, true) > 0;
 }
 
 void filters_loader_hooks(struct filter_set *f, struct loader_opts *lo)

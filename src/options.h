@@ -33,6 +33,7 @@ struct options {
 	int kprobe_batch;
 	const char *pcap_filter;		       /* positional argument, may be NULL */
 	const char *filter_skb_expr, *filter_xdp_expr; /* C expressions, src/expr/expr.h */
+	struct str_list output_skb_metadata, output_xdp_metadata; /* fields carried in events */
 
 	/* pods (resolved through the container runtime) */
 	struct str_list filter_pod;

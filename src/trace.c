@@ -291,6 +291,7 @@ static int setup_enricher(struct trace *t)
 	drop_reasons_load(t->vmlinux, &en->reasons);
 	en->ifnames = ifnames_new(t->o->host_root);
 	en->pods = t->filters.pods;
+	en->expr = t->filters.expr;
 	en->stacks_fd = loader_map_fd(t->loader, "stacks");
 	return 0;
 }

@@ -74,6 +74,8 @@ struct expr_access {
 	bool is_signed;
 	bool big_endian; /* __be typedef: converted to host order */
 	bool is_pointer;
+	bool is_bool;
+	uint32_t enum_id; /* BTF id of the member's enum type, 0 if not an enum */
 };
 
 /* Resolves a lone member chain. Same errors as expr_compile(). */
@@ -81,5 +83,37 @@ int expr_resolve(const char *src, enum expr_root root, const struct btf *btf,
 		 struct expr_access *acc, char *err, size_t errlen);
 
 const char *expr_root_name(enum expr_root root);
+
+/* --output-skb-metadata: how a value reads back to the user. */
+enum expr_format {
+	EXPR_FMT_UNSIGNED = 0,
+	EXPR_FMT_SIGNED,
+	EXPR_FMT_HEX,  /* pointers, and __be members (in host order) */
+	EXPR_FMT_BOOL, /* _Bool members: true/false */
+	EXPR_FMT_ENUM, /* the enumerator's name when the kernel has one */
+};
+
+struct expr_value_info {
+	char name[64]; /* the last member ("mtu" for skb->dev->mtu), else the text */
+	enum expr_format format;
+	uint32_t size;	  /* bytes, for the width of hex */
+	uint32_t enum_id; /* EXPR_FMT_ENUM: the enum's BTF id */
+};
+
+#define EXPR_MAX_VALUES 4
+
+/*
+ * Compiles up to EXPR_MAX_VALUES expressions into one body that stores
+ * their values as u64 (in C's value of each: sign-extended when signed) at
+ * r2[0..n). A NULL pointer on the way gives 0 for that value only.
+ * Contract: r1 = root, r2 = u64 out[n]; r0 = 0. info[i] describes value i.
+ */
+int expr_compile_values(const struct expr_ast *const *asts, size_t n, enum expr_root root,
+			const struct btf *btf, struct ebpf_insn **out, size_t *out_len,
+			struct expr_value_info *info, char *err, size_t errlen);
+
+/* Writes value v as info says; returns 1 when the text is a plain JSON number. */
+int expr_value_format(const struct expr_value_info *info, const struct btf *btf, uint64_t v,
+		      char *buf, size_t len);
 
 #endif /* PWRU_EXPR_H */

@@ -199,10 +199,13 @@ static int describe_last(struct walk *w, uint32_t type_id, bool in_reg, struct e
 	}
 	acc->size = (uint32_t)size;
 	acc->is_pointer = btf_is_ptr(t);
-	if (btf_is_int(t))
+	if (btf_is_int(t)) {
 		acc->is_signed = btf_int_encoding(t) & BTF_INT_SIGNED;
-	else if (btf_is_any_enum(t))
+		acc->is_bool = btf_int_encoding(t) & BTF_INT_BOOL;
+	} else if (btf_is_any_enum(t)) {
 		acc->is_signed = btf_kflag(t);
+		acc->enum_id = id;
+	}
 	acc->big_endian = !acc->bit_size && size > 1 && is_big_endian(w->btf, type_id);
 	return 0;
 }

@@ -13,6 +13,7 @@
  * 64-bit compares of the right signedness give C's answer at every width.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/bpf.h>
@@ -398,6 +399,36 @@ static int gen(struct cg *c, int node, int depth, struct value *out)
 	return -EINVAL;
 }
 
+/* The shared 'return 0' for NULL pointers and refused reads, if anything jumps there. */
+static void emit_abort_block(struct cg *c)
+{
+	if (!c->n_aborts)
+		return;
+	for (size_t i = 0; i < c->n_aborts; i++)
+		patch_here(c, c->aborts[i]);
+	emit(c, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+	emit(c, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+}
+
+static int finish(struct cg *c, int ret, struct ebpf_insn **out, size_t *out_len)
+{
+	if (!ret && c->nomem)
+		ret = -ENOMEM;
+	if (!ret && c->n > INT16_MAX)
+		ret = set_err(
+			c->err, c->errlen, -E2BIG,
+			"the expression compiles to %zu instructions, more than jumps can span",
+			c->n);
+	free(c->aborts);
+	if (ret) {
+		free(c->v);
+		return ret;
+	}
+	*out = c->v;
+	*out_len = c->n;
+	return 0;
+}
+
 int expr_compile(const struct expr_ast *ast, enum expr_root root, const struct btf *btf,
 		 struct ebpf_insn **out, size_t *out_len, char *err, size_t errlen)
 {
@@ -410,35 +441,79 @@ int expr_compile(const struct expr_ast *ast, enum expr_root root, const struct b
 	/* r1 is lost to the first helper call; r6 survives them. */
 	emit(&c, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0);
 	ret = gen(&c, ast->root, 0, &v);
+	if (!ret) {
+		to_bool(&c, &v);
+		emit(&c, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+		emit_abort_block(&c);
+	}
+	return finish(&c, ret, out, out_len);
+}
+
+/* How value i reads back: from its member's type, or C's type of the result. */
+static int describe_value(struct cg *c, const struct value *v, struct expr_value_info *info)
+{
+	const struct expr_node *n = &c->ast->nodes[c->ast->root];
+	struct expr_access a;
+	int ret;
+
+	memset(info, 0, sizeof(*info));
+	info->format = is_unsigned(v->type) ? EXPR_FMT_UNSIGNED : EXPR_FMT_SIGNED;
+	info->size = wide(v->type) ? 8 : 4;
+	if (n->kind != EK_MEMBER && !(n->kind == EK_NAME && v->type == CT_U64)) {
+		snprintf(info->name, sizeof(info->name), "%s", c->ast->text);
+		return 0;
+	}
+	ret = expr_btf_resolve(c->ast, c->ast->root, c->root, c->btf, &a, c->err, c->errlen);
 	if (ret)
-		goto fail;
-	to_bool(&c, &v);
-	emit(&c, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
-	if (c.n_aborts) {
-		for (size_t i = 0; i < c.n_aborts; i++)
-			patch_here(&c, c.aborts[i]);
+		return ret;
+	snprintf(info->name, sizeof(info->name), "%.*s", n->name_len, n->name);
+	info->size = a.size;
+	if (a.is_pointer || a.big_endian)
+		info->format = EXPR_FMT_HEX;
+	else if (a.is_bool)
+		info->format = EXPR_FMT_BOOL;
+	else if (a.enum_id && !a.bit_size) {
+		info->format = EXPR_FMT_ENUM;
+		info->enum_id = a.enum_id;
+	}
+	return 0;
+}
+
+int expr_compile_values(const struct expr_ast *const *asts, size_t n, enum expr_root root,
+			const struct btf *btf, struct ebpf_insn **out, size_t *out_len,
+			struct expr_value_info *info, char *err, size_t errlen)
+{
+	struct cg c = { .root = root, .btf = btf, .err = err, .errlen = errlen };
+	int ret = 0;
+
+	*out = NULL;
+	*out_len = 0;
+	if (n > EXPR_MAX_VALUES)
+		return set_err(err, errlen, -E2BIG, "at most %d values, not %zu", EXPR_MAX_VALUES,
+			       n);
+	emit(&c, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0);
+	emit(&c, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_7, BPF_REG_2, 0, 0);
+	for (size_t i = 0; i < n && !ret; i++) {
+		struct value v;
+
+		c.ast = asts[i];
+		/* 0 stays if the value cannot be read: its aborts land after the store. */
+		emit(&c, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_7, 0, (int16_t)(8 * i), 0);
+		ret = gen(&c, asts[i]->root, 0, &v);
+		if (!ret)
+			ret = describe_value(&c, &v, &info[i]);
+		if (ret)
+			break;
+		emit(&c, BPF_STX | BPF_MEM | BPF_DW, BPF_REG_7, BPF_REG_0, (int16_t)(8 * i), 0);
+		for (size_t k = 0; k < c.n_aborts; k++)
+			patch_here(&c, c.aborts[k]);
+		c.n_aborts = 0;
+	}
+	if (!ret) {
 		emit(&c, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
 		emit(&c, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	}
-	if (c.nomem) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	if (c.n > INT16_MAX) {
-		ret = set_err(err, errlen, -E2BIG,
-			      "the expression compiles to %zu instructions, "
-			      "more than jumps can span",
-			      c.n);
-		goto fail;
-	}
-	free(c.aborts);
-	*out = c.v;
-	*out_len = c.n;
-	return 0;
-fail:
-	free(c.v);
-	free(c.aborts);
-	return ret;
+	return finish(&c, ret, out, out_len);
 }
 
 int expr_resolve(const char *src, enum expr_root root, const struct btf *btf,

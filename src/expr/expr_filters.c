@@ -9,21 +9,28 @@
 #include "expr_filters.h"
 #include "pcap/inject.h"
 
+enum body_id { FILTER_SKB, FILTER_XDP, META_SKB, META_XDP, N_BODIES };
+
 struct compiled {
 	struct ebpf_insn *insns;
 	size_t len;
 };
 
 struct expr_filters {
-	struct compiled body[2]; /* by enum expr_root */
+	struct compiled body[N_BODIES];
+	struct expr_value_info meta[2][EXPR_MAX_VALUES]; /* skb, xdp */
+	size_t n_meta[2];
+	const struct btf *btf;
 	struct inject_keep *keep;
 	unsigned int spliced;
 	char err[512];
 };
 
-/* Names of the placeholders in bpf/expr_filter.h, by enum expr_root. */
-static const char *const placeholders[] = { "expr_filter_skb", "expr_filter_xdp" };
-static const char *const flags[] = { "--filter-skb-expr", "--filter-xdp-expr" };
+/* Placeholder names in bpf/expr_filter.h and the flags that fill them, by body_id. */
+static const char *const placeholders[] = { "expr_filter_skb", "expr_filter_xdp", "expr_meta_skb",
+					    "expr_meta_xdp" };
+static const char *const flags[] = { "--filter-skb-expr", "--filter-xdp-expr",
+				     "--output-skb-metadata", "--output-xdp-metadata" };
 
 static bool blank(const char *s)
 {
@@ -32,9 +39,10 @@ static bool blank(const char *s)
 	return !s || !*s;
 }
 
-static int compile_one(struct compiled *c, const char *src, enum expr_root root,
-		       const struct btf *btf, char *err, size_t errlen)
+static int compile_filter(struct compiled *c, const char *src, enum body_id id,
+			  const struct btf *btf, char *err, size_t errlen)
 {
+	enum expr_root root = id == FILTER_XDP ? EXPR_ROOT_XDP : EXPR_ROOT_SKB;
 	struct expr_ast *ast;
 	char why[400];
 	int ret;
@@ -47,28 +55,86 @@ static int compile_one(struct compiled *c, const char *src, enum expr_root root,
 		expr_ast_free(ast);
 	}
 	if (ret == -ENOMEM)
-		return set_err(err, errlen, ret, "%s: out of memory", flags[root]);
+		return set_err(err, errlen, ret, "%s: out of memory", flags[id]);
 	if (ret)
-		return set_err(err, errlen, ret, "%s: %s", flags[root], why);
+		return set_err(err, errlen, ret, "%s: %s", flags[id], why);
 	return 0;
 }
 
-int expr_filters_compile(const char *skb_expr, const char *xdp_expr, const struct btf *btf,
+/* Every field of every occurrence of the flag, split on commas as cilium/pwru does. */
+static int parse_fields(const char *const *lists, size_t n, enum body_id id, struct expr_ast **asts,
+			size_t *n_asts, char *err, size_t errlen)
+{
+	char why[400];
+
+	for (size_t i = 0; i < n; i++) {
+		char *copy = strdup(lists[i]), *save = NULL;
+		int ret = copy ? 0 : -ENOMEM;
+
+		for (char *tok = copy ? strtok_r(copy, ",", &save) : NULL; tok && !ret;
+		     tok = strtok_r(NULL, ",", &save)) {
+			if (blank(tok))
+				continue;
+			if (*n_asts == EXPR_MAX_VALUES)
+				ret = set_err(err, errlen, -E2BIG, "%s: at most %d fields",
+					      flags[id], EXPR_MAX_VALUES);
+			else if ((ret = expr_parse(tok, &asts[*n_asts], why, sizeof(why))))
+				ret = set_err(err, errlen, ret, "%s %s: %s", flags[id], tok, why);
+			else
+				(*n_asts)++;
+		}
+		free(copy);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int compile_meta(struct expr_filters *f, const char *const *lists, size_t n, bool xdp,
+			const struct btf *btf, char *err, size_t errlen)
+{
+	enum body_id id = xdp ? META_XDP : META_SKB;
+	struct expr_ast *asts[EXPR_MAX_VALUES] = { 0 };
+	size_t n_asts = 0;
+	char why[400];
+	int ret = parse_fields(lists, n, id, asts, &n_asts, err, errlen);
+
+	if (!ret && n_asts) {
+		ret = expr_compile_values((const struct expr_ast *const *)asts, n_asts,
+					  xdp ? EXPR_ROOT_XDP : EXPR_ROOT_SKB, btf,
+					  &f->body[id].insns, &f->body[id].len, f->meta[xdp], why,
+					  sizeof(why));
+		if (ret)
+			ret = set_err(err, errlen, ret, "%s: %s", flags[id], why);
+		else
+			f->n_meta[xdp] = n_asts;
+	}
+	for (size_t i = 0; i < n_asts; i++)
+		expr_ast_free(asts[i]);
+	return ret;
+}
+
+int expr_filters_compile(const struct expr_filters_opts *o, const struct btf *btf,
 			 struct expr_filters **out, char *err, size_t errlen)
 {
 	struct expr_filters *f;
 	int ret;
 
 	*out = NULL;
-	if (blank(skb_expr) && blank(xdp_expr))
+	if (blank(o->skb_expr) && blank(o->xdp_expr) && !o->n_skb_meta && !o->n_xdp_meta)
 		return 0;
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
-	ret = compile_one(&f->body[EXPR_ROOT_SKB], skb_expr, EXPR_ROOT_SKB, btf, err, errlen);
+	f->btf = btf;
+	ret = compile_filter(&f->body[FILTER_SKB], o->skb_expr, FILTER_SKB, btf, err, errlen);
 	if (!ret)
-		ret = compile_one(&f->body[EXPR_ROOT_XDP], xdp_expr, EXPR_ROOT_XDP, btf, err,
-				  errlen);
+		ret = compile_filter(&f->body[FILTER_XDP], o->xdp_expr, FILTER_XDP, btf, err,
+				     errlen);
+	if (!ret)
+		ret = compile_meta(f, o->skb_meta, o->n_skb_meta, false, btf, err, errlen);
+	if (!ret)
+		ret = compile_meta(f, o->xdp_meta, o->n_xdp_meta, true, btf, err, errlen);
 	if (ret) {
 		expr_filters_free(f);
 		return ret;
@@ -81,7 +147,7 @@ void expr_filters_free(struct expr_filters *f)
 {
 	if (!f)
 		return;
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < N_BODIES; i++)
 		free(f->body[i].insns);
 	inject_keep_free(f->keep);
 	free(f);
@@ -89,25 +155,37 @@ void expr_filters_free(struct expr_filters *f)
 
 bool expr_filters_has_skb(const struct expr_filters *f)
 {
-	return f && f->body[EXPR_ROOT_SKB].insns;
+	return f && f->body[FILTER_SKB].insns;
 }
 
 bool expr_filters_has_xdp(const struct expr_filters *f)
 {
-	return f && f->body[EXPR_ROOT_XDP].insns;
+	return f && f->body[FILTER_XDP].insns;
+}
+
+size_t expr_filters_meta_count(const struct expr_filters *f, bool xdp)
+{
+	return f ? f->n_meta[xdp] : 0;
+}
+
+int expr_filters_meta_format(const struct expr_filters *f, bool xdp, size_t i, uint64_t v,
+			     const char **name, char *buf, size_t len)
+{
+	*name = f->meta[xdp][i].name;
+	return expr_value_format(&f->meta[xdp][i], f->btf, v, buf, len);
 }
 
 int expr_filters_splice(struct expr_filters *f, struct bpf_program *prog,
 			struct bpf_prog_load_opts *opts)
 {
-	struct inject_body bodies[2];
+	struct inject_body bodies[N_BODIES];
 	size_t n = 0;
 	int ret;
 
 	if (!f)
 		return 0;
-	/* An absent expression keeps its placeholder: the program never calls it. */
-	for (int i = 0; i < 2; i++) {
+	/* What was not asked for keeps its placeholder: the program never calls it. */
+	for (int i = 0; i < N_BODIES; i++) {
 		if (!f->body[i].insns)
 			continue;
 		bodies[n].name = placeholders[i];
@@ -134,5 +212,5 @@ unsigned int expr_filters_splice_count(const struct expr_filters *f)
 
 size_t expr_filters_len(const struct expr_filters *f, bool xdp)
 {
-	return f ? f->body[xdp ? EXPR_ROOT_XDP : EXPR_ROOT_SKB].len : 0;
+	return f ? f->body[xdp ? FILTER_XDP : FILTER_SKB].len : 0;
 }

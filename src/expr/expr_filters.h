@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * --filter-skb-expr and --filter-xdp-expr: compiled once at start-up, then
- * spliced into each tracing program as it loads, in place of the
- * expr_filter_skb/expr_filter_xdp placeholders of bpf/expr_filter.h.
+ * --filter-skb-expr and --filter-xdp-expr, --output-skb-metadata and
+ * --output-xdp-metadata: compiled once at start-up, then spliced into each
+ * tracing program as it loads, in place of the expr_filter_skb/_xdp and
+ * expr_meta_skb/_xdp placeholders of bpf/expr_filter.h.
  *
  *   expr_filters_compile()  at start-up, with the kernel's BTF (errors go to the user)
  *   expr_filters_splice()   from libbpf's prog_prepare_load_fn, per program
@@ -13,22 +14,39 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct btf;
 struct bpf_program;
 struct bpf_prog_load_opts;
 struct expr_filters;
 
+struct expr_filters_opts {
+	const char *skb_expr, *xdp_expr; /* NULL or blank: none */
+	/* Fields to carry in events; each string may list several, comma-separated. */
+	const char *const *skb_meta;
+	size_t n_skb_meta;
+	const char *const *xdp_meta;
+	size_t n_xdp_meta;
+};
+
 /*
- * Either expression may be NULL or blank; with both absent *out is NULL.
- * Errors name the flag: "--filter-skb-expr: struct sk_buff has no member 'foo'".
+ * With nothing asked for, *out is NULL. Errors name the flag:
+ * "--filter-skb-expr: struct sk_buff has no member 'foo'". btf must outlive f
+ * (enumerator names are read from it when values are formatted).
  */
-int expr_filters_compile(const char *skb_expr, const char *xdp_expr, const struct btf *btf,
+int expr_filters_compile(const struct expr_filters_opts *o, const struct btf *btf,
 			 struct expr_filters **out, char *err, size_t errlen);
 void expr_filters_free(struct expr_filters *f);
 
 bool expr_filters_has_skb(const struct expr_filters *f);
 bool expr_filters_has_xdp(const struct expr_filters *f);
+
+/* Metadata fields compiled for skb (xdp=false) or xdp_buff events. */
+size_t expr_filters_meta_count(const struct expr_filters *f, bool xdp);
+/* Field i's name, and value v as text in buf; returns 1 when it is a plain JSON number. */
+int expr_filters_meta_format(const struct expr_filters *f, bool xdp, size_t i, uint64_t v,
+			     const char **name, char *buf, size_t len);
 
 /*
  * Replaces the placeholders prog calls (none is fine) and fixes opts'
