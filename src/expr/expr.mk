@@ -10,6 +10,7 @@ EXPR_OUT  := $(OUT)/expr
 EXPR_HDRS := $(wildcard src/expr/*.h src/*.h tests/expr/*.h)
 # The compiler alone: what the unit tests and the fuzzer link.
 EXPR_CORE := $(EXPR_OUT)/expr_parse.o $(EXPR_OUT)/expr_btf.o $(EXPR_OUT)/expr_codegen.o \
+	     $(EXPR_OUT)/expr_format.o \
 	     $(EXPR_OUT)/array.o $(EXPR_OUT)/errmsg.o
 EXPR_FUZZ_SECONDS ?= 60
 # Random contexts per expression in the differential test.
@@ -59,7 +60,7 @@ TEST_SUITES += $(EXPR_OUT)/difftest:--obj:$(EXPR_TEST_OBJ):--runs:$(EXPR_DIFF_RU
 
 # libFuzzer wants clang and its own instrumentation on everything it drives.
 EXPR_FUZZ_SRCS := tests/expr/fuzz_expr.c src/expr/expr_parse.c src/expr/expr_btf.c \
-		  src/expr/expr_codegen.c src/array.c src/errmsg.c
+		  src/expr/expr_codegen.c src/expr/expr_format.c src/array.c src/errmsg.c
 $(EXPR_OUT)/fuzz_expr: $(EXPR_FUZZ_SRCS) $(EXPR_HDRS)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(@D)

@@ -6,6 +6,9 @@
  * BPF_PROG_TEST_RUN runs it on random fake contexts; its verdict must equal
  * the C compiler's on the same bytes.
  *
+ * The --output-*-metadata bodies likewise, four fields at a time: each
+ * value the kernel stores must equal C's value of the field as a u64.
+ *
  * --mutate breaks the compiled code on purpose (the first ordering compare
  * loses or gains its '=') and passes only if mismatches are found: proof
  * that the test can fail.
@@ -183,6 +186,92 @@ cleanup:
 	return ret;
 }
 
+/* Fields [first, first + n) of the value table in one metadata body. */
+static int test_values(const struct config *c, const struct btf *btf, bool xdp, int first, int n,
+		       struct splice_job **slot, struct tally *total)
+{
+	const char *prog_name = xdp ? "expr_test_meta_xdp" : "expr_test_meta_skb";
+	struct splice_job job = { .name = xdp ? "expr_meta_xdp" : "expr_meta_skb" };
+	unsigned long long rng = c->seed * 0xc2b2ae3d27d4eb4fULL + (unsigned)first * 2 + xdp + 1;
+	struct expr_value_info info[EXPR_MAX_VALUES];
+	struct expr_ast *asts[EXPR_MAX_VALUES] = { 0 };
+	size_t size = expr_fake_size(xdp);
+	void *fake = malloc(size), *copy = malloc(size), *back = malloc(size);
+	struct bpf_object *obj = NULL;
+	unsigned long mismatches = 0;
+	char err[512], what[512], names[256] = "";
+	int ret = -1, fd, map_fd;
+	uint32_t zero = 0;
+	uint64_t args[1] = { 0 };
+
+	for (int k = 0; k < n; k++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 k ? ", " : "", expr_value_text(xdp, first + k));
+	if (!fake || !copy || !back)
+		goto cleanup;
+	for (int k = 0; k < n; k++)
+		if (expr_parse(expr_value_text(xdp, first + k), &asts[k], err, sizeof(err)))
+			goto compile_failed;
+	if (expr_compile_values((const struct expr_ast *const *)asts, (size_t)n,
+				xdp ? EXPR_ROOT_XDP : EXPR_ROOT_SKB, btf, &job.insns, &job.len,
+				info, err, sizeof(err))) {
+compile_failed:
+		printf("FAIL: expr difftest values '%s' - expected them to compile, saw: %s\n",
+		       names, err);
+		goto cleanup;
+	}
+	*slot = &job;
+	obj = load(c, prog_name);
+	*slot = NULL;
+	if (!obj) {
+		printf("FAIL: expr difftest values '%s' - expected the spliced program to load, saw: "
+		       "%s %s\n",
+		       names, strerror(errno), job.err);
+		goto cleanup;
+	}
+	fd = bpf_program__fd(bpf_object__find_program_by_name(obj, prog_name));
+	map_fd = bpf_object__find_map_fd_by_name(obj, xdp ? "fake_xdp" : "fake_skb");
+	for (unsigned long r = 0; r < c->runs; r++) {
+		LIBBPF_OPTS(bpf_test_run_opts, t, .ctx_in = args, .ctx_size_in = sizeof(args));
+
+		expr_fake_fill(xdp, fake, &rng);
+		memcpy(copy, fake, size);
+		if (bpf_map_update_elem(map_fd, &zero, fake, BPF_ANY) ||
+		    bpf_prog_test_run_opts(fd, &t) || bpf_map_lookup_elem(map_fd, &zero, back)) {
+			printf("FAIL: expr difftest values '%s' - BPF_PROG_TEST_RUN: %s\n", names,
+			       strerror(errno));
+			goto cleanup;
+		}
+		for (int k = 0; k < n; k++) {
+			unsigned long long want = expr_value_eval(xdp, first + k, copy);
+			unsigned long long saw = expr_fake_out(xdp, back, k);
+
+			total->runs++;
+			if (want == saw)
+				continue;
+			if (mismatches++ < MAX_SHOWN) {
+				expr_fake_describe(xdp, copy, what, sizeof(what));
+				printf("  mismatch '%s': C says %#llx, the kernel stored %#llx; %s\n",
+				       expr_value_text(xdp, first + k), want, saw, what);
+			}
+		}
+	}
+	total->mismatches += mismatches;
+	printf("%s: expr difftest values '%s' - %lu runs, %lu mismatches\n",
+	       mismatches ? "FAIL" : "PASS", names, c->runs, mismatches);
+	ret = mismatches ? 1 : 0;
+cleanup:
+	bpf_object__close(obj);
+	inject_keep_free(job.keep);
+	free(job.insns);
+	for (int k = 0; k < n; k++)
+		expr_ast_free(asts[k]);
+	free(fake);
+	free(copy);
+	free(back);
+	return ret;
+}
+
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
@@ -238,6 +327,15 @@ int main(int argc, char **argv)
 		for (int i = 0; i < expr_case_count(xdp); i++, n++)
 			if (test_case(&c, btf, xdp, i, &job, &total) && !c.mutate)
 				failed = 1;
+	for (int xdp = 0; xdp < 2 && !c.mutate && !c.sizes; xdp++)
+		for (int i = 0; i < expr_value_count(xdp); i += EXPR_MAX_VALUES, n++) {
+			int left = expr_value_count(xdp) - i;
+
+			if (test_values(&c, btf, xdp, i,
+					left < EXPR_MAX_VALUES ? left : EXPR_MAX_VALUES, &job,
+					&total))
+				failed = 1;
+		}
 	if (c.mutate) {
 		failed = total.mismatches == 0;
 		printf("%s: expr difftest mutation check - compares off by one must be caught: "
@@ -245,7 +343,7 @@ int main(int argc, char **argv)
 		       failed ? "FAIL" : "PASS", total.mismatches, total.runs,
 		       failed ? " (expected > 0)" : "");
 	} else {
-		printf("%s: expr difftest total - %d expressions: %lu runs, %lu mismatches\n",
+		printf("%s: expr difftest total - %d expressions and value sets: %lu runs, %lu mismatches\n",
 		       failed ? "FAIL" : "PASS", n, total.runs, total.mismatches);
 	}
 	btf__free(btf);

@@ -12,6 +12,10 @@
 #  protocol   'skb->protocol == 0x0800': host byte order, as in cilium/pwru:
 #             IPv4 only, no IPv6
 #  bad_expr   an unknown member: one line naming it and struct sk_buff, exit 1
+#  metadata_text, metadata_json
+#             --output-skb-metadata 'skb->mark,skb->dev->mtu' and 'skb->protocol'
+#             on the marked pings: ' mark=298 mtu=1500 protocol=0x0800' after
+#             FUNC on every line, and the same as a JSON "metadata" object
 # Uses $PWRU (default ./pwru).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -44,10 +48,15 @@ traffic() {
 
 # trace NS [pwru args...]: pwru around the traffic, JSON events in $WORK/out.
 trace() {
-	local ns=$1
-	shift
+	trace_as --output-json "$@"
+}
+
+# trace_as FORMAT-FLAG NS [pwru args...]: the same with --output-json or --output-meta.
+trace_as() {
+	local format=$1 ns=$2
+	shift 2
 	: >"$WORK/out"
-	if ! pwru_start "$WORK/out" "$WORK/err" --backend tracepoint --output-json \
+	if ! pwru_start "$WORK/out" "$WORK/err" --backend tracepoint "$format" \
 		--filter-netns "/run/netns/$ns" "$@"; then
 		echo "pwru did not start: $(tail -2 "$WORK/err" | tr '\n' ' ')"
 		return 1
@@ -129,4 +138,24 @@ if [ "$rc" -ne 0 ] && [ "$(printf '%s\n' "$out" | grep -c .)" -eq 1 ] && [ "$out
 else
 	result bad_expr "expected exit 1 and the one line '$want', saw exit $rc and '$out'"
 fi
+meta=(--filter-skb-expr 'skb->mark == 298' --output-skb-metadata 'skb->mark,skb->dev->mtu'
+	--output-skb-metadata 'skb->protocol')
+why=$(trace_as --output-meta "$NS_A" "${meta[@]}") || why="$why"
+if [ -z "$why" ]; then
+	events=$(grep -c '^0x' "$WORK/out")
+	good=$(grep -cE '^0x.* (net|skb):[a-z_]+ mark=298 mtu=1500 protocol=0x0800$' "$WORK/out")
+	[ "$events" -ge 3 ] && [ "$good" -eq "$events" ] ||
+		why="expected >= 3 event lines, all ending in 'FUNC mark=298 mtu=1500 protocol=0x0800', saw $good of $events: $(grep -m1 '^0x' "$WORK/out")"
+fi
+result metadata_text "$why" "$events lines end in ' mark=298 mtu=1500 protocol=0x0800'"
+
+why=$(trace "$NS_A" "${meta[@]}") || why="$why"
+if [ -z "$why" ]; then
+	r1=$(expect metadata_json 'e.get("metadata") != {"mark": 298, "mtu": 1500, "protocol": "0x0800"}' \
+		-eq 0 'no event without metadata {"mark": 298, "mtu": 1500, "protocol": "0x0800"}')
+	r2=$(expect metadata_json 'True' -ge 3 "the 3 marked echo requests")
+	[ "$r1" = ok ] || why=$r1
+	[ "$r2" = ok ] || why="$why $r2"
+fi
+result metadata_json "$why" "$(count True) events, each with that metadata object"
 exit $failed

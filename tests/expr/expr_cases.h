@@ -15,6 +15,12 @@ int expr_case_count(_Bool xdp);
 const char *expr_case_text(_Bool xdp, int i);
 /* The C compiler's verdict on the fake context: 1 or 0 (0 also when a NULL is followed). */
 int expr_case_eval(_Bool xdp, int i, void *fake);
+/* --output-*-metadata fields: C's value of each, as a u64 (0 when a NULL is followed). */
+int expr_value_count(_Bool xdp);
+const char *expr_value_text(_Bool xdp, int i);
+unsigned long long expr_value_eval(_Bool xdp, int i, void *fake);
+/* Where the kernel stored value slot k of the fake context. */
+unsigned long long expr_fake_out(_Bool xdp, const void *fake, int k);
 /* What the fields read were, for a mismatch report. */
 void expr_fake_describe(_Bool xdp, const void *fake, char *buf, unsigned long len);
 

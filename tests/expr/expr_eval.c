@@ -81,9 +81,37 @@ static void *abort_buf[5];
 	X("xdp->rxq && xdp->rxq->dev && xdp->rxq->dev->ifindex > 3",                            \
 	  xdp->rxq && xdp->rxq->dev && xdp->rxq->dev->ifindex > 3)
 
+/* X(pwru's field, its value in C) for --output-*-metadata */
+#define SKB_VALUES(X)                                         \
+	X("skb->len", skb->len)                               \
+	X("skb->mark", skb->mark)                             \
+	X("skb->protocol", BE16(skb->protocol))               \
+	X("skb->dev->ifindex", DEV(skb)->ifindex)             \
+	X("skb->pkt_type", skb->pkt_type)                     \
+	X("skb->tstamp", skb->tstamp)                         \
+	X("skb->dev->mtu", DEV(skb)->mtu)                     \
+	X("skb->users.refs.counter", skb->users.refs.counter) \
+	X("skb->skb_iif", skb->skb_iif)                       \
+	X("skb->cloned", skb->cloned)                         \
+	X("skb->vlan_proto", BE16(skb->vlan_proto))           \
+	X("skb->csum_level", skb->csum_level)                 \
+	X("skb->inner_ipproto", skb->inner_ipproto)           \
+	X("skb->mark & 0xff", skb->mark & 0xff)               \
+	X("!skb->dev", !skb->dev)                             \
+	X("skb->len > 1000", skb->len > 1000)
+
+#define XDP_VALUES(X)                                     \
+	X("xdp->frame_sz", xdp->frame_sz)                 \
+	X("xdp->rxq->queue_index", RXQ(xdp)->queue_index) \
+	X("xdp->rxq->dev->ifindex", XDEV(xdp)->ifindex)   \
+	X("xdp->rxq->mem.type", RXQ(xdp)->mem.type)       \
+	X("xdp->flags", xdp->flags)
+
 #define CASE_TEXT(text, c) text,
 static const char *const skb_texts[] = { SKB_CASES(CASE_TEXT) };
 static const char *const xdp_texts[] = { XDP_CASES(CASE_TEXT) };
+static const char *const skb_value_texts[] = { SKB_VALUES(CASE_TEXT) };
+static const char *const xdp_value_texts[] = { XDP_VALUES(CASE_TEXT) };
 
 static unsigned long long next_rand(unsigned long long *s)
 {
@@ -244,4 +272,62 @@ void expr_fake_describe(_Bool xdp, const void *fake, char *buf, unsigned long le
 				   s->ip_summed, s->cloned, (long long)s->tstamp, s->skb_iif,
 				   f->has_dev, f->dev.ifindex, f->dev.mtu, f->dev.flags);
 	}
+}
+
+int expr_value_count(_Bool xdp)
+{
+	return xdp ? (int)(sizeof(xdp_value_texts) / sizeof(xdp_value_texts[0])) :
+		     (int)(sizeof(skb_value_texts) / sizeof(skb_value_texts[0]));
+}
+
+const char *expr_value_text(_Bool xdp, int i)
+{
+	return xdp ? xdp_value_texts[i] : skb_value_texts[i];
+}
+
+/* C's value converted to a u64 the way C converts: signed ones sign-extend. */
+#define VALUE_EVAL(text, c) \
+	if (i == n++)       \
+		return (unsigned long long)(c);
+
+static unsigned long long value_skb(int i, struct sk_buff *skb)
+{
+	int n = 0;
+
+	SKB_VALUES(VALUE_EVAL)
+	return 0;
+}
+
+static unsigned long long value_xdp(int i, struct xdp_buff *xdp)
+{
+	int n = 0;
+
+	XDP_VALUES(VALUE_EVAL)
+	return 0;
+}
+
+unsigned long long expr_value_eval(_Bool xdp, int i, void *fake)
+{
+	if (xdp) {
+		struct expr_fake_xdp *f = fake;
+
+		f->xdp.rxq = f->has_rxq ? &f->rxq : (void *)0;
+		f->rxq.dev = f->has_dev ? &f->dev : (void *)0;
+		if (__builtin_setjmp(abort_buf))
+			return 0;
+		return value_xdp(i, &f->xdp);
+	} else {
+		struct expr_fake_skb *f = fake;
+
+		f->skb.dev = f->has_dev ? &f->dev : (void *)0;
+		if (__builtin_setjmp(abort_buf))
+			return 0;
+		return value_skb(i, &f->skb);
+	}
+}
+
+unsigned long long expr_fake_out(_Bool xdp, const void *fake, int k)
+{
+	return xdp ? ((const struct expr_fake_xdp *)fake)->out[k] :
+		     ((const struct expr_fake_skb *)fake)->out[k];
 }

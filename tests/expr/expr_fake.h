@@ -12,6 +12,7 @@ struct expr_fake_skb {
 	struct sk_buff skb;
 	struct net_device dev;
 	__u32 has_dev; /* 0: skb->dev is NULL */
+	__u64 out[4];  /* what an expr_meta_skb body stores */
 };
 
 struct expr_fake_xdp {
@@ -20,6 +21,7 @@ struct expr_fake_xdp {
 	struct net_device dev;
 	__u32 has_rxq; /* 0: xdp->rxq is NULL */
 	__u32 has_dev; /* 0: xdp->rxq->dev is NULL */
+	__u64 out[4];
 };
 
 #endif /* PWRU_EXPR_FAKE_H */

@@ -4,7 +4,8 @@
  * BPF_PROG_TEST_RUN on a fake sk_buff / xdp_buff that user space writes
  * into a map, with the pointers the expressions follow aimed at the fake
  * net_device (and xdp_rxq_info) next to it. The spliced placeholder is the
- * one pwru's programs call (bpf/expr_filter.h). Returns its verdict.
+ * one pwru's programs call (bpf/expr_filter.h). Returns its verdict; the
+ * _meta programs run the --output-*-metadata body instead, into out[].
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -50,4 +51,29 @@ int expr_test_xdp(void *ctx)
 	f->xdp.rxq = f->has_rxq ? &f->rxq : NULL;
 	f->rxq.dev = f->has_dev ? &f->dev : NULL;
 	return expr_filter_xdp(&f->xdp);
+}
+
+SEC("expr_test")
+int expr_test_meta_skb(void *ctx)
+{
+	__u32 zero = 0;
+	struct expr_fake_skb *f = bpf_map_lookup_elem(&fake_skb, &zero);
+
+	if (!f)
+		return -1;
+	f->skb.dev = f->has_dev ? &f->dev : NULL;
+	return expr_meta_skb(&f->skb, f->out);
+}
+
+SEC("expr_test")
+int expr_test_meta_xdp(void *ctx)
+{
+	__u32 zero = 0;
+	struct expr_fake_xdp *f = bpf_map_lookup_elem(&fake_xdp, &zero);
+
+	if (!f)
+		return -1;
+	f->xdp.rxq = f->has_rxq ? &f->rxq : NULL;
+	f->rxq.dev = f->has_dev ? &f->dev : NULL;
+	return expr_meta_xdp(&f->xdp, f->out);
 }

@@ -2,7 +2,7 @@
 /*
  * libFuzzer target for the expression parser and compiler, against this
  * kernel's BTF. Input byte 0 picks the root (even: skb, odd: xdp), the rest
- * is the expression. A crash, a leak, an error message that is empty or
+ * is the expression, compiled as a filter and as a metadata field. A crash, a leak, an error message that is empty or
  * spans lines, or generated code that breaks the contract (empty, not
  * ending in exit, a jump leaving the program or going backwards, a call to
  * anything but bpf_probe_read_kernel) aborts.
@@ -68,12 +68,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	ret = expr_parse(src, &ast, err, sizeof(err));
 	if (!ret) {
+		struct expr_value_info info;
+
 		ret = expr_compile(ast, root, vmlinux, &insns, &len, err, sizeof(err));
-		expr_ast_free(ast);
 		if (!ret) {
 			check_code(insns, len);
 			free(insns);
+			/* the same expression as an --output-skb-metadata field */
+			if (expr_compile_values((const struct expr_ast *const *)&ast, 1, root,
+						vmlinux, &insns, &len, &info, err, sizeof(err)))
+				abort();
+			check_code(insns, len);
+			free(insns);
 		}
+		expr_ast_free(ast);
 	}
 	if (ret && ret != -ENOMEM && (!err[0] || strchr(err, '\n')))
 		abort();

@@ -3,7 +3,8 @@
  * The expression spliced into pwru's own programs of every kind, loaded
  * through pwru's loader and filter hook exactly as a run does: tp_btf and
  * fentry (direct object), raw_tp, kprobe and kprobe-multi (probe-read
- * object), each with CFG.has_skb_expr set so the verifier checks the body;
+ * object), each with CFG.has_skb_expr and has_skb_meta set so the verifier
+ * checks both bodies (the metadata one writes into the ringbuf event);
  * once more with a pcap filter in the same program, two splices in a row.
  * A kind this kernel refuses to load at all (fentry: EPERM here) is a SKIP.
  *
@@ -50,7 +51,11 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 
 static int load_kind(const struct kind *k, const struct btf *btf, const char *pcap)
 {
-	struct options o = { .filter_skb_expr = EXPR, .pcap_filter = pcap };
+	struct options o = { .filter_skb_expr = EXPR,
+			     .pcap_filter = pcap,
+			     .output_skb_metadata = {
+				     .items = { "skb->hash,skb->dev->mtu", "skb->protocol" },
+				     .n = 2 } };
 	struct filter_set fs = { 0 };
 	struct loader_opts lo = { .vmlinux = btf, .ringbuf_size = 1 << 16 };
 	struct loader *l = NULL;
@@ -83,14 +88,16 @@ static int load_kind(const struct kind *k, const struct btf *btf, const char *pc
 		       "%s (%s)\n",
 		       label, k->tmpl, err[0] ? err : strerror(-ret),
 		       expr_filters_strerror(fs.expr));
-	} else if (expr_filters_splice_count(fs.expr) != 1 ||
+	} else if (expr_filters_splice_count(fs.expr) != 2 ||
 		   (pcap && !pcap_filters_splice_count(fs.pcap))) {
-		printf("FAIL: expr splice %s - expected one expression body spliced%s, saw %u\n",
+		printf("FAIL: expr splice %s - expected the filter and the metadata bodies spliced%s, "
+		       "saw %u\n",
 		       label, pcap ? " and the pcap filter" : "",
 		       expr_filters_splice_count(fs.expr));
 		ret = -1;
 	} else {
-		printf("PASS: expr splice %s - %s verified with %zu instructions of expression\n",
+		printf("PASS: expr splice %s - %s verified with %zu instructions of expression and 3 "
+		       "metadata fields\n",
 		       label, k->tmpl, expr_filters_len(fs.expr, false));
 	}
 cleanup:

@@ -405,6 +405,59 @@ static void code_shape(void **state)
 	free(v);
 }
 
+/* ---- --output-skb-metadata: names, formats, limits ---- */
+
+static void metadata_values(void **state)
+{
+	static const char *const fields[] = { "skb->dev->mtu", "skb->protocol", "skb->dev",
+					      "skb->dev->ml_priv_type" };
+	struct expr_ast *asts[EXPR_MAX_VALUES + 1];
+	struct expr_value_info info[EXPR_MAX_VALUES + 1];
+	struct ebpf_insn *v = NULL;
+	char err[256], buf[64];
+	size_t n;
+
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(expr_parse(fields[i], &asts[i], err, sizeof(err)), 0);
+	assert_int_equal(expr_compile_values((const struct expr_ast *const *)asts, 4, EXPR_ROOT_SKB,
+					     vmlinux, &v, &n, info, err, sizeof(err)),
+			 0);
+	/* four stores of a result (and four of the 0 it replaces), r0 = 0 at the end */
+	assert_int_equal(count_op(v, n, BPF_STX | BPF_MEM | BPF_DW, 0, true), 4);
+	assert_int_equal(count_op(v, n, BPF_ST | BPF_MEM | BPF_DW, 0, true) >= 4, 1);
+	assert_int_equal(v[n - 1].code, BPF_JMP | BPF_EXIT);
+	free(v);
+	assert_string_equal(info[0].name, "mtu");
+	assert_int_equal(expr_value_format(&info[0], vmlinux, 1500, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "1500");
+	assert_string_equal(info[1].name, "protocol");
+	assert_int_equal(expr_value_format(&info[1], vmlinux, 0x0800, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0x0800");
+	assert_int_equal(
+		expr_value_format(&info[2], vmlinux, 0xffff888100001000ULL, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0xffff888100001000");
+	assert_int_equal(expr_value_format(&info[3], vmlinux, 0, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "ML_PRIV_NONE");
+
+	/* signed values come back sign-extended */
+	expr_ast_free(asts[0]);
+	assert_int_equal(expr_parse("skb->dev->ifindex", &asts[0], err, sizeof(err)), 0);
+	assert_int_equal(expr_compile_values((const struct expr_ast *const *)asts, 1, EXPR_ROOT_SKB,
+					     vmlinux, &v, &n, info, err, sizeof(err)),
+			 0);
+	free(v);
+	assert_int_equal(expr_value_format(&info[0], vmlinux, (uint64_t)-1, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "-1");
+
+	/* a fifth field is refused */
+	assert_int_equal(expr_parse("skb->len", &asts[4], err, sizeof(err)), 0);
+	assert_int_equal(expr_compile_values((const struct expr_ast *const *)asts, 5, EXPR_ROOT_SKB,
+					     vmlinux, &v, &n, info, err, sizeof(err)),
+			 -E2BIG);
+	for (int i = 0; i < 5; i++)
+		expr_ast_free(asts[i]);
+}
+
 static int setup(void **state)
 {
 	vmlinux = btf__load_vmlinux_btf();
@@ -428,6 +481,7 @@ int main(void)
 		cmocka_unit_test(syntax_errors_say_where),
 		cmocka_unit_test(type_errors_name_member_and_type),
 		cmocka_unit_test(code_shape),
+		cmocka_unit_test(metadata_values),
 	};
 
 	return cmocka_run_group_tests_name("expr", tests, setup, teardown);
