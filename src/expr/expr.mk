@@ -80,3 +80,6 @@ $(EXPR_OUT)/splice_kinds: $(EXPR_OUT)/splice_kinds.o $(OUT)/libpwru.a
 
 TEST_DEPS += $(EXPR_OUT)/splice_kinds
 TEST_SUITES += $(EXPR_OUT)/splice_kinds
+
+# The function backends and --filter-trace-xdp, in the qemu guests (tests/vm).
+TEST_SUITES += tests/expr/vm.sh
