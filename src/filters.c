@@ -153,7 +153,7 @@ static int splice_filter(void *arg, struct bpf_program *prog, struct bpf_prog_lo
 	struct filter_set *f = arg;
 	int ret = pcap_filters_splice(f->pcap, prog, opts, direct);
 
-	return ret ? ret : expr_filters_splice(f->expr, prog, opts);
+	return ret ? ret : expr_filters_splice(f->expr, prog, opts, direct);
 }
 
 int filters_compile_exprs(struct filter_set *f, const struct options *o, const struct btf *vmlinux,

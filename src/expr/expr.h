@@ -21,8 +21,8 @@
  *     the whole expression false (the packet does not match).
  *
  * Generated code contract: r1 = the root pointer; out r0 = 1 (match) or 0.
- * Every read goes through bpf_probe_read_kernel(), which every tracing
- * program type may call. It uses at most EXPR_STACK_BYTES below r10.
+ * It uses at most EXPR_STACK_BYTES below r10. Reads are made one of two ways
+ * (enum expr_reads).
  */
 #ifndef PWRU_EXPR_H
 #define PWRU_EXPR_H
@@ -41,6 +41,15 @@ struct expr_ast;
 enum expr_root {
 	EXPR_ROOT_SKB = 0, /* skb, a struct sk_buff * */
 	EXPR_ROOT_XDP,	   /* xdp, a struct xdp_buff * */
+};
+
+enum expr_reads {
+	/* bpf_probe_read_kernel() into the stack: any program type, any pointer. */
+	EXPR_READS_PROBE = 0,
+	/* Plain loads through a BTF-typed root (tp_btf, fentry), which the
+	 * verifier checks member by member and makes fault-safe: no helper
+	 * call. Whether it accepts a given body is for the kernel to say. */
+	EXPR_READS_DIRECT = 1,
 };
 
 /* Nesting the compiler accepts: parentheses and operand depth. */
@@ -62,7 +71,8 @@ void expr_ast_free(struct expr_ast *ast);
  * type ("struct sk_buff has no member 'foo'"), -ENOMEM.
  */
 int expr_compile(const struct expr_ast *ast, enum expr_root root, const struct btf *btf,
-		 struct ebpf_insn **out, size_t *out_len, char *err, size_t errlen);
+		 enum expr_reads reads, struct ebpf_insn **out, size_t *out_len, char *err,
+		 size_t errlen);
 
 /* What one member chain ("skb->dev->ifindex") reads, for tests and tools. */
 struct expr_access {
@@ -109,8 +119,8 @@ struct expr_value_info {
  * Contract: r1 = root, r2 = u64 out[n]; r0 = 0. info[i] describes value i.
  */
 int expr_compile_values(const struct expr_ast *const *asts, size_t n, enum expr_root root,
-			const struct btf *btf, struct ebpf_insn **out, size_t *out_len,
-			struct expr_value_info *info, char *err, size_t errlen);
+			const struct btf *btf, enum expr_reads reads, struct ebpf_insn **out,
+			size_t *out_len, struct expr_value_info *info, char *err, size_t errlen);
 
 /* Writes value v as info says; returns 1 when the text is a plain JSON number. */
 int expr_value_format(const struct expr_value_info *info, const struct btf *btf, uint64_t v,

@@ -56,7 +56,8 @@ $(EXPR_OUT)/difftest: $(EXPR_OUT)/difftest.o $(EXPR_OUT)/expr_eval.o $(EXPR_CORE
 
 TEST_DEPS += $(EXPR_OUT)/difftest $(EXPR_TEST_OBJ)
 TEST_SUITES += $(EXPR_OUT)/difftest:--obj:$(EXPR_TEST_OBJ):--runs:$(EXPR_DIFF_RUNS) \
-	$(EXPR_OUT)/difftest:--obj:$(EXPR_TEST_OBJ):--runs:300:--mutate
+	$(EXPR_OUT)/difftest:--obj:$(EXPR_TEST_OBJ):--runs:300:--mutate \
+	$(EXPR_OUT)/difftest:--obj:$(EXPR_TEST_OBJ):--runs:$(EXPR_DIFF_RUNS):--direct
 
 # libFuzzer wants clang and its own instrumentation on everything it drives.
 EXPR_FUZZ_SRCS := tests/expr/fuzz_expr.c src/expr/expr_parse.c src/expr/expr_btf.c \

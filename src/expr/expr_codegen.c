@@ -11,6 +11,9 @@
  * sign-extended, unsigned int zero-extended. Then the usual arithmetic
  * conversions only ever need one instruction (int -> unsigned int), and
  * 64-bit compares of the right signedness give C's answer at every width.
+ *
+ * Member reads either copy through bpf_probe_read_kernel() into the slot,
+ * or (EXPR_READS_DIRECT) load straight from the BTF-typed pointer.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,6 +39,7 @@ struct cg {
 	const struct expr_ast *ast;
 	enum expr_root root;
 	const struct btf *btf;
+	enum expr_reads reads;
 	struct ebpf_insn *v;
 	size_t n, cap;
 	size_t *aborts; /* jumps to the shared 'return 0' */
@@ -122,13 +126,9 @@ static void emit_add_imm(struct cg *c, uint8_t reg, uint32_t v)
 
 static const uint8_t ldx_size[9] = { [1] = BPF_B, [2] = BPF_H, [4] = BPF_W, [8] = BPF_DW };
 
-static void emit_read_bitfield(struct cg *c, const struct expr_access *a, int depth,
-			       struct value *out)
+/* r0 holds the bytes of a bitfield, little-endian from its first: shift it out. */
+static void emit_fixup_bitfield(struct cg *c, const struct expr_access *a, struct value *out)
 {
-	/* The bytes holding the field land in a zeroed u64 (little-endian). */
-	emit(c, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, slot(depth), 0);
-	emit_probe_read(c, depth, a->size);
-	emit(c, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_0, BPF_REG_10, slot(depth), 0);
 	if (64 - a->bit_offset - a->bit_size)
 		emit(c, BPF_ALU64 | BPF_LSH | BPF_K, BPF_REG_0, 0, 0,
 		     (int32_t)(64 - a->bit_offset - a->bit_size));
@@ -143,11 +143,19 @@ static void emit_read_bitfield(struct cg *c, const struct expr_access *a, int de
 		out->type = a->is_signed ? CT_I64 : CT_U64;
 }
 
-static void emit_read_scalar(struct cg *c, const struct expr_access *a, int depth,
-			     struct value *out)
+static void emit_read_bitfield(struct cg *c, const struct expr_access *a, int depth,
+			       struct value *out)
 {
+	/* The bytes holding the field land in a zeroed u64 (little-endian). */
+	emit(c, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, slot(depth), 0);
 	emit_probe_read(c, depth, a->size);
-	emit(c, BPF_LDX | BPF_MEM | ldx_size[a->size], BPF_REG_0, BPF_REG_10, slot(depth), 0);
+	emit(c, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_0, BPF_REG_10, slot(depth), 0);
+	emit_fixup_bitfield(c, a, out);
+}
+
+/* r0 holds the member zero-extended: byte order and sign as C reads it. */
+static void emit_fixup_scalar(struct cg *c, const struct expr_access *a, struct value *out)
+{
 	if (a->big_endian)
 		emit(c, BPF_ALU | BPF_END | BPF_TO_BE, BPF_REG_0, 0, 0, (int32_t)(8 * a->size));
 	else if (a->is_signed && a->size < 8) {
@@ -162,6 +170,42 @@ static void emit_read_scalar(struct cg *c, const struct expr_access *a, int dept
 		out->type = a->is_signed && !a->big_endian ? CT_I32 : CT_U32;
 	else
 		out->type = a->is_signed && !a->big_endian ? CT_I64 : CT_U64;
+}
+
+static void emit_read_scalar(struct cg *c, const struct expr_access *a, int depth,
+			     struct value *out)
+{
+	emit_probe_read(c, depth, a->size);
+	emit(c, BPF_LDX | BPF_MEM | ldx_size[a->size], BPF_REG_0, BPF_REG_10, slot(depth), 0);
+	emit_fixup_scalar(c, a, out);
+}
+
+/* The load size covering n bytes: 1, 2, 4 or 8. */
+static uint32_t load_size(uint32_t n)
+{
+	return n <= 1 ? 1 : n <= 2 ? 2 : n <= 4 ? 4 : 8;
+}
+
+/* r0 = the value of the last member at r3 + off, loaded directly. */
+static void emit_load_last(struct cg *c, const struct expr_access *a, int16_t off,
+			   struct value *out)
+{
+	if (!a->bit_size) {
+		emit(c, BPF_LDX | BPF_MEM | ldx_size[a->size], BPF_REG_0, BPF_REG_3, off, 0);
+		emit_fixup_scalar(c, a, out);
+		return;
+	}
+	emit(c, BPF_LDX | BPF_MEM | ldx_size[load_size(a->size)], BPF_REG_0, BPF_REG_3, off, 0);
+	emit_fixup_bitfield(c, a, out);
+}
+
+/* Direct loads want every offset in a load's 16 bits. */
+static bool offsets_fit(const struct expr_access *a)
+{
+	for (unsigned int i = 0; i <= a->hops; i++)
+		if (a->offsets[i] > INT16_MAX - 8)
+			return false;
+	return true;
 }
 
 /* A member chain: follow its pointers (a NULL one means no match), then read. */
@@ -179,6 +223,15 @@ static int gen_member(struct cg *c, int node, int depth, struct value *out)
 		return 0;
 	}
 	emit(c, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_6, 0, 0);
+	if (c->reads == EXPR_READS_DIRECT && offsets_fit(&a)) {
+		for (unsigned int i = 0; i < a.hops; i++) {
+			emit(c, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, BPF_REG_3,
+			     (int16_t)a.offsets[i], 0);
+			emit_abort_if(c, BPF_JEQ, BPF_REG_3, 0);
+		}
+		emit_load_last(c, &a, (int16_t)a.offsets[a.hops], out);
+		return 0;
+	}
 	for (unsigned int i = 0; i < a.hops; i++) {
 		emit_add_imm(c, BPF_REG_3, a.offsets[i]);
 		emit_probe_read(c, depth, 8);
@@ -430,9 +483,12 @@ static int finish(struct cg *c, int ret, struct ebpf_insn **out, size_t *out_len
 }
 
 int expr_compile(const struct expr_ast *ast, enum expr_root root, const struct btf *btf,
-		 struct ebpf_insn **out, size_t *out_len, char *err, size_t errlen)
+		 enum expr_reads reads, struct ebpf_insn **out, size_t *out_len, char *err,
+		 size_t errlen)
 {
-	struct cg c = { .ast = ast, .root = root, .btf = btf, .err = err, .errlen = errlen };
+	struct cg c = {
+		.ast = ast, .root = root, .btf = btf, .reads = reads, .err = err, .errlen = errlen
+	};
 	struct value v;
 	int ret;
 
@@ -480,10 +536,10 @@ static int describe_value(struct cg *c, const struct value *v, struct expr_value
 }
 
 int expr_compile_values(const struct expr_ast *const *asts, size_t n, enum expr_root root,
-			const struct btf *btf, struct ebpf_insn **out, size_t *out_len,
-			struct expr_value_info *info, char *err, size_t errlen)
+			const struct btf *btf, enum expr_reads reads, struct ebpf_insn **out,
+			size_t *out_len, struct expr_value_info *info, char *err, size_t errlen)
 {
-	struct cg c = { .root = root, .btf = btf, .err = err, .errlen = errlen };
+	struct cg c = { .root = root, .btf = btf, .reads = reads, .err = err, .errlen = errlen };
 	int ret = 0;
 
 	*out = NULL;

@@ -3,6 +3,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include "errmsg.h"
 #include "expr.h"
@@ -18,6 +23,9 @@ struct compiled {
 
 struct expr_filters {
 	struct compiled body[N_BODIES];
+	/* The skb bodies with direct loads, for tp_btf/fentry programs; empty
+	 * when the kernel refused them (they are tried at start-up). */
+	struct compiled direct[N_BODIES];
 	struct expr_value_info meta[2][EXPR_MAX_VALUES]; /* skb, xdp */
 	size_t n_meta[2];
 	const struct btf *btf;
@@ -40,7 +48,7 @@ static bool blank(const char *s)
 }
 
 static int compile_filter(struct compiled *c, const char *src, enum body_id id,
-			  const struct btf *btf, char *err, size_t errlen)
+			  const struct btf *btf, enum expr_reads reads, char *err, size_t errlen)
 {
 	enum expr_root root = id == FILTER_XDP ? EXPR_ROOT_XDP : EXPR_ROOT_SKB;
 	struct expr_ast *ast;
@@ -51,7 +59,7 @@ static int compile_filter(struct compiled *c, const char *src, enum body_id id,
 		return 0;
 	ret = expr_parse(src, &ast, why, sizeof(why));
 	if (!ret) {
-		ret = expr_compile(ast, root, btf, &c->insns, &c->len, why, sizeof(why));
+		ret = expr_compile(ast, root, btf, reads, &c->insns, &c->len, why, sizeof(why));
 		expr_ast_free(ast);
 	}
 	if (ret == -ENOMEM)
@@ -93,6 +101,7 @@ static int parse_fields(const char *const *lists, size_t n, enum body_id id, str
 static int compile_meta(struct expr_filters *f, const char *const *lists, size_t n, bool xdp,
 			const struct btf *btf, char *err, size_t errlen)
 {
+	struct expr_value_info info[EXPR_MAX_VALUES];
 	enum body_id id = xdp ? META_XDP : META_SKB;
 	struct expr_ast *asts[EXPR_MAX_VALUES] = { 0 };
 	size_t n_asts = 0;
@@ -102,16 +111,76 @@ static int compile_meta(struct expr_filters *f, const char *const *lists, size_t
 	if (!ret && n_asts) {
 		ret = expr_compile_values((const struct expr_ast *const *)asts, n_asts,
 					  xdp ? EXPR_ROOT_XDP : EXPR_ROOT_SKB, btf,
-					  &f->body[id].insns, &f->body[id].len, f->meta[xdp], why,
-					  sizeof(why));
+					  EXPR_READS_PROBE, &f->body[id].insns, &f->body[id].len,
+					  f->meta[xdp], why, sizeof(why));
 		if (ret)
 			ret = set_err(err, errlen, ret, "%s: %s", flags[id], why);
 		else
 			f->n_meta[xdp] = n_asts;
+		/* pwru_fe_xdp reads through probe_read (an untyped pointer): skb only. */
+		if (!ret && !xdp)
+			ret = expr_compile_values((const struct expr_ast *const *)asts, n_asts,
+						  EXPR_ROOT_SKB, btf, EXPR_READS_DIRECT,
+						  &f->direct[id].insns, &f->direct[id].len, info,
+						  why, sizeof(why));
 	}
 	for (size_t i = 0; i < n_asts; i++)
 		expr_ast_free(asts[i]);
 	return ret;
+}
+
+#define INSN(c, d, s, o, i) \
+	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+
+/*
+ * Does the kernel accept this direct-load body in a tp_btf program, called
+ * the way pwru's programs call it (skb, and for metadata a u64 out[])? Only
+ * the verifier knows which members it lets a program load straight.
+ */
+static bool direct_body_loads(const struct btf *btf, const struct compiled *c, bool meta)
+{
+	int tp_id = btf__find_by_name_kind(btf, "btf_trace_netif_receive_skb", BTF_KIND_TYPEDEF);
+	struct bpf_insn *prog;
+	size_t n = 0;
+	int fd;
+
+	if (tp_id <= 0 || !c->insns)
+		return false;
+	prog = calloc(c->len + 8, sizeof(*prog));
+	if (!prog)
+		return false;
+	prog[n++] = INSN(BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_1, BPF_REG_1, 0, 0);
+	if (meta) {
+		prog[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0);
+		prog[n++] =
+			INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -8 * EXPR_MAX_VALUES);
+	}
+	prog[n++] = INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 2);
+	prog[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+	prog[n++] = INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	memcpy(prog + n, c->insns, c->len * sizeof(*prog));
+	n += c->len;
+
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_RAW_TP,
+		    .attach_btf_id = (__u32)tp_id);
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "pwru_expr_probe", "GPL", prog, n, &opts);
+	free(prog);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* Keeps the direct-load bodies the kernel accepts, drops the others. */
+static void try_direct(struct expr_filters *f, const struct btf *btf)
+{
+	for (int id = 0; id < N_BODIES; id++) {
+		if (!f->direct[id].insns || direct_body_loads(btf, &f->direct[id], id == META_SKB))
+			continue;
+		free(f->direct[id].insns);
+		f->direct[id].insns = NULL;
+		f->direct[id].len = 0;
+	}
 }
 
 int expr_filters_compile(const struct expr_filters_opts *o, const struct btf *btf,
@@ -127,10 +196,14 @@ int expr_filters_compile(const struct expr_filters_opts *o, const struct btf *bt
 	if (!f)
 		return -ENOMEM;
 	f->btf = btf;
-	ret = compile_filter(&f->body[FILTER_SKB], o->skb_expr, FILTER_SKB, btf, err, errlen);
+	ret = compile_filter(&f->body[FILTER_SKB], o->skb_expr, FILTER_SKB, btf, EXPR_READS_PROBE,
+			     err, errlen);
 	if (!ret)
-		ret = compile_filter(&f->body[FILTER_XDP], o->xdp_expr, FILTER_XDP, btf, err,
-				     errlen);
+		ret = compile_filter(&f->direct[FILTER_SKB], o->skb_expr, FILTER_SKB, btf,
+				     EXPR_READS_DIRECT, err, errlen);
+	if (!ret)
+		ret = compile_filter(&f->body[FILTER_XDP], o->xdp_expr, FILTER_XDP, btf,
+				     EXPR_READS_PROBE, err, errlen);
 	if (!ret)
 		ret = compile_meta(f, o->skb_meta, o->n_skb_meta, false, btf, err, errlen);
 	if (!ret)
@@ -139,6 +212,13 @@ int expr_filters_compile(const struct expr_filters_opts *o, const struct btf *bt
 		expr_filters_free(f);
 		return ret;
 	}
+	if (!o->no_direct)
+		try_direct(f, btf);
+	else
+		for (int id = 0; id < N_BODIES; id++) {
+			free(f->direct[id].insns);
+			f->direct[id].insns = NULL;
+		}
 	*out = f;
 	return 0;
 }
@@ -147,8 +227,10 @@ void expr_filters_free(struct expr_filters *f)
 {
 	if (!f)
 		return;
-	for (int i = 0; i < N_BODIES; i++)
+	for (int i = 0; i < N_BODIES; i++) {
 		free(f->body[i].insns);
+		free(f->direct[i].insns);
+	}
 	inject_keep_free(f->keep);
 	free(f);
 }
@@ -176,7 +258,7 @@ int expr_filters_meta_format(const struct expr_filters *f, bool xdp, size_t i, u
 }
 
 int expr_filters_splice(struct expr_filters *f, struct bpf_program *prog,
-			struct bpf_prog_load_opts *opts)
+			struct bpf_prog_load_opts *opts, int direct)
 {
 	struct inject_body bodies[N_BODIES];
 	size_t n = 0;
@@ -186,11 +268,14 @@ int expr_filters_splice(struct expr_filters *f, struct bpf_program *prog,
 		return 0;
 	/* What was not asked for keeps its placeholder: the program never calls it. */
 	for (int i = 0; i < N_BODIES; i++) {
-		if (!f->body[i].insns)
+		const struct compiled *c =
+			direct && f->direct[i].insns ? &f->direct[i] : &f->body[i];
+
+		if (!c->insns)
 			continue;
 		bodies[n].name = placeholders[i];
-		bodies[n].insns = f->body[i].insns;
-		bodies[n].len = f->body[i].len;
+		bodies[n].insns = c->insns;
+		bodies[n].len = c->len;
 		n++;
 	}
 	ret = inject_splice(prog, opts, bodies, n, &f->keep, f->err, sizeof(f->err));
@@ -213,4 +298,12 @@ unsigned int expr_filters_splice_count(const struct expr_filters *f)
 size_t expr_filters_len(const struct expr_filters *f, bool xdp)
 {
 	return f ? f->body[xdp ? FILTER_XDP : FILTER_SKB].len : 0;
+}
+
+int expr_filters_direct(const struct expr_filters *f)
+{
+	if (!f || !(f->body[FILTER_SKB].insns || f->body[META_SKB].insns))
+		return -1;
+	return (!f->body[FILTER_SKB].insns || f->direct[FILTER_SKB].insns) &&
+	       (!f->body[META_SKB].insns || f->direct[META_SKB].insns);
 }

@@ -28,6 +28,7 @@ struct expr_filters_opts {
 	size_t n_skb_meta;
 	const char *const *xdp_meta;
 	size_t n_xdp_meta;
+	bool no_direct; /* tests: probe_read in every program */
 };
 
 /*
@@ -50,15 +51,18 @@ int expr_filters_meta_format(const struct expr_filters *f, bool xdp, size_t i, u
 
 /*
  * Replaces the placeholders prog calls (none is fine) and fixes opts'
- * func_info/line_info. Returns 0 or a negative errno, the reason in
+ * func_info/line_info. direct=1 for tp_btf/fentry programs (BTF-typed skb):
+ * they get the direct-load skb bodies where the kernel accepted them. Returns 0 or a negative errno, the reason in
  * expr_filters_strerror(). A NULL f does nothing.
  */
 int expr_filters_splice(struct expr_filters *f, struct bpf_program *prog,
-			struct bpf_prog_load_opts *opts);
+			struct bpf_prog_load_opts *opts, int direct);
 const char *expr_filters_strerror(const struct expr_filters *f);
 /* Placeholder bodies replaced so far, over all programs. */
 unsigned int expr_filters_splice_count(const struct expr_filters *f);
 /* Instructions of one compiled body (0 when absent), for -v and tests. */
 size_t expr_filters_len(const struct expr_filters *f, bool xdp);
+/* 1 when the tp_btf/fentry programs get direct-load skb bodies, 0 probe_read, -1 none. */
+int expr_filters_direct(const struct expr_filters *f);
 
 #endif /* PWRU_EXPR_FILTERS_H */

@@ -13,9 +13,15 @@
  * loses or gains its '=') and passes only if mismatches are found: proof
  * that the test can fail.
  *
+ * --direct compares the two ways of reading instead: each skb expression and
+ * value set compiled with direct loads and with probe reads, spliced into a
+ * TC program that holds the real sk_buff of a BPF_PROG_TEST_RUN as a BTF
+ * pointer (as tp_btf/fentry programs do), on random frames, marks and
+ * priorities: verdicts and values must agree.
+ *
  * --sizes instead lists each verified body's instruction count.
  *
- * usage: difftest --obj OBJ [--runs N] [--seed S] [--mutate | --sizes]
+ * usage: difftest --obj OBJ [--runs N] [--seed S] [--mutate | --sizes | --direct]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -39,6 +45,7 @@ struct config {
 	unsigned long long seed;
 	bool mutate;
 	bool sizes;
+	bool direct;
 };
 
 /* What the load hook splices: the body under test. */
@@ -122,8 +129,8 @@ static int test_case(const struct config *c, const struct btf *btf, bool xdp, in
 	if (!fake || !copy)
 		goto cleanup;
 	if (expr_parse(text, &ast, err, sizeof(err)) ||
-	    expr_compile(ast, xdp ? EXPR_ROOT_XDP : EXPR_ROOT_SKB, btf, &job.insns, &job.len, err,
-			 sizeof(err))) {
+	    expr_compile(ast, xdp ? EXPR_ROOT_XDP : EXPR_ROOT_SKB, btf, EXPR_READS_PROBE,
+			 &job.insns, &job.len, err, sizeof(err))) {
 		printf("FAIL: expr difftest '%s' - expected it to compile, saw: %s\n", text, err);
 		goto cleanup;
 	}
@@ -213,8 +220,8 @@ static int test_values(const struct config *c, const struct btf *btf, bool xdp, 
 		if (expr_parse(expr_value_text(xdp, first + k), &asts[k], err, sizeof(err)))
 			goto compile_failed;
 	if (expr_compile_values((const struct expr_ast *const *)asts, (size_t)n,
-				xdp ? EXPR_ROOT_XDP : EXPR_ROOT_SKB, btf, &job.insns, &job.len,
-				info, err, sizeof(err))) {
+				xdp ? EXPR_ROOT_XDP : EXPR_ROOT_SKB, btf, EXPR_READS_PROBE,
+				&job.insns, &job.len, info, err, sizeof(err))) {
 compile_failed:
 		printf("FAIL: expr difftest values '%s' - expected them to compile, saw: %s\n",
 		       names, err);
@@ -272,6 +279,160 @@ cleanup:
 	return ret;
 }
 
+static unsigned long long next_rand(unsigned long long *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* A real skb for a TC test run: a frame and the __sk_buff fields a run may set. */
+static void random_skb(unsigned long long *rng, uint8_t *frame, uint32_t *len,
+		       struct __sk_buff *ctx)
+{
+	static const uint16_t types[] = { 0x0800, 0x86dd, 0x0806, 0x8100 };
+	static const uint32_t marks[] = { 0, 42, 298, 0xff, 0x100, 0xffffffff };
+	unsigned long long r = next_rand(rng);
+
+	*len = 64 + (uint32_t)(r % 1451); /* up to 1514, and long enough for any header */
+	for (uint32_t i = 0; i < *len; i++)
+		frame[i] = (uint8_t)next_rand(rng);
+	r = next_rand(rng);
+	frame[12] = (uint8_t)(types[r % 4] >> 8);
+	frame[13] = (uint8_t)types[r % 4];
+	if (types[r % 4] == 0x0800)
+		frame[14] = 0x45;
+	if (types[r % 4] == 0x86dd)
+		frame[14] = 0x60;
+	memset(ctx, 0, sizeof(*ctx));
+	r = next_rand(rng);
+	ctx->mark = r & 1 ? marks[(r >> 1) % 6] : (uint32_t)(r >> 8);
+	r = next_rand(rng);
+	ctx->priority = r & 1 ? (uint32_t)(r >> 4) % 8 : (uint32_t)(r >> 8);
+	ctx->tstamp = next_rand(rng) >> (next_rand(rng) % 64);
+}
+
+/* Loads the TC test program with body b spliced; map fd in *map_fd. */
+static struct bpf_object *load_tc(const struct config *c, const char *prog, struct splice_job *b,
+				  struct splice_job **slot, int *fd, int *map_fd)
+{
+	struct bpf_object *obj;
+
+	*slot = b;
+	obj = load(c, prog);
+	*slot = NULL;
+	if (obj) {
+		*fd = bpf_program__fd(bpf_object__find_program_by_name(obj, prog));
+		*map_fd = bpf_object__find_map_fd_by_name(obj, "fake_skb");
+	}
+	return obj;
+}
+
+/*
+ * One filter expression (n == 0, text) or value set (n fields from first)
+ * through both read modes. Returns 0 when every run agreed, 1 on
+ * mismatches, -1 when it could not run.
+ */
+static int test_direct(const struct config *c, const struct btf *btf, int first, int n,
+		       struct splice_job **slot, struct tally *total)
+{
+	const char *prog = n ? "expr_tc_meta" : "expr_tc_filter";
+	struct splice_job job[2] = { { .name = n ? "expr_meta_skb" : "expr_filter_skb" },
+				     { .name = n ? "expr_meta_skb" : "expr_filter_skb" } };
+	struct expr_ast *asts[EXPR_MAX_VALUES] = { 0 };
+	struct expr_value_info info[EXPR_MAX_VALUES];
+	struct bpf_object *obj[2] = { 0 };
+	unsigned long long rng = c->seed * 0x94d049bb133111ebULL + (unsigned)first * 2 + !!n;
+	size_t size = expr_fake_size(false);
+	void *back = calloc(1, size), *out0 = calloc(1, size);
+	unsigned long mismatches = 0;
+	char err[512], names[256] = "";
+	int ret = -1, fd[2], map_fd[2], count = n ? n : 1;
+	uint8_t frame[1514];
+	uint32_t zero = 0;
+
+	for (int k = 0; k < count; k++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 k ? ", " : "",
+			 n ? expr_value_text(false, first + k) : expr_case_text(false, first));
+	if (!back || !out0)
+		goto cleanup;
+	for (int k = 0; k < count; k++)
+		if (expr_parse(n ? expr_value_text(false, first + k) : expr_case_text(false, first),
+			       &asts[k], err, sizeof(err)))
+			goto compile_failed;
+	for (int mode = 0; mode < 2; mode++) {
+		int r = n ? expr_compile_values((const struct expr_ast *const *)asts, (size_t)n,
+						EXPR_ROOT_SKB, btf, mode, &job[mode].insns,
+						&job[mode].len, info, err, sizeof(err)) :
+			    expr_compile(asts[0], EXPR_ROOT_SKB, btf, mode, &job[mode].insns,
+					 &job[mode].len, err, sizeof(err));
+
+		if (r) {
+compile_failed:
+			printf("FAIL: expr difftest direct '%s' - expected it to compile, saw: %s\n",
+			       names, err);
+			goto cleanup;
+		}
+		obj[mode] = load_tc(c, prog, &job[mode], slot, &fd[mode], &map_fd[mode]);
+		if (!obj[mode]) {
+			printf("FAIL: expr difftest direct '%s' - expected the %s body to load, saw: "
+			       "%s %s\n",
+			       names, mode ? "direct-load" : "probe-read", strerror(errno),
+			       job[mode].err);
+			goto cleanup;
+		}
+	}
+	for (unsigned long r = 0; r < c->runs; r++) {
+		struct __sk_buff skb_ctx;
+		uint32_t len;
+		int verdict[2];
+
+		random_skb(&rng, frame, &len, &skb_ctx);
+		for (int mode = 0; mode < 2; mode++) {
+			LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = frame, .data_size_in = len,
+				    .ctx_in = &skb_ctx, .ctx_size_in = sizeof(skb_ctx));
+
+			if (bpf_prog_test_run_opts(fd[mode], &t) ||
+			    (n && bpf_map_lookup_elem(map_fd[mode], &zero, mode ? back : out0))) {
+				printf("FAIL: expr difftest direct '%s' - BPF_PROG_TEST_RUN: %s\n",
+				       names, strerror(errno));
+				goto cleanup;
+			}
+			verdict[mode] = (int)t.retval;
+		}
+		for (int k = 0; k < count; k++) {
+			unsigned long long a =
+				n ? expr_fake_out(false, out0, k) : (unsigned)verdict[0];
+			unsigned long long b =
+				n ? expr_fake_out(false, back, k) : (unsigned)verdict[1];
+
+			total->runs++;
+			if (a != b && mismatches++ < MAX_SHOWN)
+				printf("  mismatch '%s': probe reads %#llx, direct loads %#llx; len=%u "
+				       "mark=%#x priority=%#x\n",
+				       n ? expr_value_text(false, first + k) : names, a, b, len,
+				       skb_ctx.mark, skb_ctx.priority);
+		}
+	}
+	total->mismatches += mismatches;
+	printf("%s: expr difftest direct '%s' - %lu real skbs, %lu mismatches\n",
+	       mismatches ? "FAIL" : "PASS", names, c->runs, mismatches);
+	ret = mismatches ? 1 : 0;
+cleanup:
+	for (int mode = 0; mode < 2; mode++) {
+		bpf_object__close(obj[mode]);
+		inject_keep_free(job[mode].keep);
+		free(job[mode].insns);
+	}
+	for (int k = 0; k < count; k++)
+		expr_ast_free(asts[k]);
+	free(back);
+	free(out0);
+	return ret;
+}
+
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
@@ -279,18 +440,20 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 
 int main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "obj", required_argument, NULL, 'o' },  { "runs", required_argument, NULL, 'r' },
-		{ "seed", required_argument, NULL, 's' }, { "mutate", no_argument, NULL, 'm' },
-		{ "sizes", no_argument, NULL, 'z' },	  {}
-	};
+	static const struct option lo[] = { { "obj", required_argument, NULL, 'o' },
+					    { "runs", required_argument, NULL, 'r' },
+					    { "seed", required_argument, NULL, 's' },
+					    { "mutate", no_argument, NULL, 'm' },
+					    { "sizes", no_argument, NULL, 'z' },
+					    { "direct", no_argument, NULL, 'd' },
+					    {} };
 	struct config c = { .runs = 2000, .seed = 1 };
 	struct tally total = { 0 };
 	struct splice_job *job = NULL;
 	LIBBPF_OPTS(libbpf_prog_handler_opts, hopts, .cookie = (long)&job,
 		    .prog_prepare_load_fn = prepare_load);
 	struct btf *btf;
-	int opt, failed = 0, n = 0, handler;
+	int opt, failed = 0, n = 0, handler, handler_tc = -1;
 
 	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		if (opt == 'o')
@@ -303,6 +466,8 @@ int main(int argc, char **argv)
 			c.mutate = true;
 		else if (opt == 'z')
 			c.sizes = true;
+		else if (opt == 'd')
+			c.direct = true;
 		else
 			c.obj = NULL;
 	}
@@ -322,6 +487,24 @@ int main(int argc, char **argv)
 	if (!btf) {
 		printf("FAIL: expr difftest - cannot read the kernel's BTF: %s\n", strerror(errno));
 		return 1;
+	}
+	if (c.direct) {
+		handler_tc = libbpf_register_prog_handler("expr_test_tc", BPF_PROG_TYPE_SCHED_CLS,
+							  0, &hopts);
+		for (int i = 0; i < expr_case_count(false) && handler_tc > 0; i++, n++)
+			failed |= test_direct(&c, btf, i, 0, &job, &total) != 0;
+		for (int i = 0; i < expr_value_count(false) && handler_tc > 0; i += 4, n++) {
+			int left = expr_value_count(false) - i;
+
+			failed |= test_direct(&c, btf, i, left < 4 ? left : 4, &job, &total) != 0;
+		}
+		if (handler_tc < 0)
+			failed = 1;
+		printf("%s: expr difftest direct total - %d expressions and value sets: %lu runs, "
+		       "%lu mismatches\n",
+		       failed ? "FAIL" : "PASS", n, total.runs, total.mismatches);
+		libbpf_unregister_prog_handler(handler_tc);
+		goto done;
 	}
 	for (int xdp = 0; xdp < 2; xdp++)
 		for (int i = 0; i < expr_case_count(xdp); i++, n++)
@@ -346,6 +529,7 @@ int main(int argc, char **argv)
 		printf("%s: expr difftest total - %d expressions and value sets: %lu runs, %lu mismatches\n",
 		       failed ? "FAIL" : "PASS", n, total.runs, total.mismatches);
 	}
+done:
 	btf__free(btf);
 	libbpf_unregister_prog_handler(handler);
 	return failed;

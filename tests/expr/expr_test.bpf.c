@@ -77,3 +77,28 @@ int expr_test_meta_xdp(void *ctx)
 	f->rxq.dev = f->has_dev ? &f->dev : NULL;
 	return expr_meta_xdp(&f->xdp, f->out);
 }
+
+/*
+ * Direct loads against probe reads (difftest --direct): a TC program run on
+ * a real sk_buff, reached through bpf_cast_to_kern_ctx() as a BTF pointer
+ * the way tp_btf and fentry programs hold theirs. The same program is loaded
+ * once with each body; their verdicts (and stored values) must agree.
+ */
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+
+SEC("expr_test_tc")
+int expr_tc_filter(struct __sk_buff *ctx)
+{
+	return expr_filter_skb(bpf_cast_to_kern_ctx(ctx));
+}
+
+SEC("expr_test_tc")
+int expr_tc_meta(struct __sk_buff *ctx)
+{
+	__u32 zero = 0;
+	struct expr_fake_skb *f = bpf_map_lookup_elem(&fake_skb, &zero);
+
+	if (!f)
+		return -1;
+	return expr_meta_skb(bpf_cast_to_kern_ctx(ctx), f->out);
+}

@@ -70,16 +70,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ret) {
 		struct expr_value_info info;
 
-		ret = expr_compile(ast, root, vmlinux, &insns, &len, err, sizeof(err));
+		ret = expr_compile(ast, root, vmlinux, EXPR_READS_PROBE, &insns, &len, err,
+				   sizeof(err));
 		if (!ret) {
 			check_code(insns, len);
 			free(insns);
-			/* the same expression as an --output-skb-metadata field */
-			if (expr_compile_values((const struct expr_ast *const *)&ast, 1, root,
-						vmlinux, &insns, &len, &info, err, sizeof(err)))
+			/* with direct loads, and as an --output-skb-metadata field */
+			if (expr_compile(ast, root, vmlinux, EXPR_READS_DIRECT, &insns, &len, err,
+					 sizeof(err)))
 				abort();
 			check_code(insns, len);
 			free(insns);
+			for (int reads = 0; reads < 2; reads++) {
+				if (expr_compile_values((const struct expr_ast *const *)&ast, 1,
+							root, vmlinux, reads, &insns, &len, &info,
+							err, sizeof(err)))
+					abort();
+				check_code(insns, len);
+				free(insns);
+			}
 		}
 		expr_ast_free(ast);
 	}

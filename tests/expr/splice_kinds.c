@@ -26,11 +26,12 @@ struct kind {
 	const char *tmpl;
 	const char *target;
 	const char *what;
+	bool direct; /* BTF-typed skb: gets direct-load bodies */
 };
 
 static const struct kind kinds[] = {
-	{ "pwru_tp_skb0", "netif_receive_skb", "tp_btf" },
-	{ "pwru_fe_skb0", "netif_receive_skb", "fentry" },
+	{ "pwru_tp_skb0", "netif_receive_skb", "tp_btf", true },
+	{ "pwru_fe_skb0", "netif_receive_skb", "fentry", true },
 	{ "pwru_raw_skb0", NULL, "raw_tp" },
 	{ "pwru_kp_skb0", NULL, "kprobe" },
 	{ "pwru_kpm_all", NULL, "kprobe-multi" },
@@ -97,8 +98,11 @@ static int load_kind(const struct kind *k, const struct btf *btf, const char *pc
 		ret = -1;
 	} else {
 		printf("PASS: expr splice %s - %s verified with %zu instructions of expression and 3 "
-		       "metadata fields\n",
-		       label, k->tmpl, expr_filters_len(fs.expr, false));
+		       "metadata fields, %s\n",
+		       label, k->tmpl, expr_filters_len(fs.expr, false),
+		       !k->direct			? "probe_read" :
+		       expr_filters_direct(fs.expr) > 0 ? "direct loads" :
+							  "probe_read (direct loads refused)");
 	}
 cleanup:
 	loader_free(l);

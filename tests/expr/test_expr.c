@@ -266,7 +266,8 @@ static void check_bad(const struct bad *b, size_t n, enum expr_root root)
 		int ret = expr_parse(b[i].expr, &ast, err, sizeof(err));
 
 		if (!ret) {
-			ret = expr_compile(ast, root, vmlinux, &insns, &len, err, sizeof(err));
+			ret = expr_compile(ast, root, vmlinux, EXPR_READS_PROBE, &insns, &len, err,
+					   sizeof(err));
 			expr_ast_free(ast);
 			free(insns);
 		}
@@ -346,7 +347,7 @@ static struct ebpf_insn *compile_ok(const char *src, enum expr_root root, size_t
 
 	if (expr_parse(src, &ast, err, sizeof(err)))
 		fail_msg("%s: %s", src, err);
-	if (expr_compile(ast, root, vmlinux, &insns, len, err, sizeof(err)))
+	if (expr_compile(ast, root, vmlinux, EXPR_READS_PROBE, &insns, len, err, sizeof(err)))
 		fail_msg("%s: %s", src, err);
 	expr_ast_free(ast);
 	return insns;
@@ -420,7 +421,8 @@ static void metadata_values(void **state)
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(expr_parse(fields[i], &asts[i], err, sizeof(err)), 0);
 	assert_int_equal(expr_compile_values((const struct expr_ast *const *)asts, 4, EXPR_ROOT_SKB,
-					     vmlinux, &v, &n, info, err, sizeof(err)),
+					     vmlinux, EXPR_READS_PROBE, &v, &n, info, err,
+					     sizeof(err)),
 			 0);
 	/* four stores of a result (and four of the 0 it replaces), r0 = 0 at the end */
 	assert_int_equal(count_op(v, n, BPF_STX | BPF_MEM | BPF_DW, 0, true), 4);
@@ -443,7 +445,8 @@ static void metadata_values(void **state)
 	expr_ast_free(asts[0]);
 	assert_int_equal(expr_parse("skb->dev->ifindex", &asts[0], err, sizeof(err)), 0);
 	assert_int_equal(expr_compile_values((const struct expr_ast *const *)asts, 1, EXPR_ROOT_SKB,
-					     vmlinux, &v, &n, info, err, sizeof(err)),
+					     vmlinux, EXPR_READS_PROBE, &v, &n, info, err,
+					     sizeof(err)),
 			 0);
 	free(v);
 	assert_int_equal(expr_value_format(&info[0], vmlinux, (uint64_t)-1, buf, sizeof(buf)), 1);
@@ -452,7 +455,8 @@ static void metadata_values(void **state)
 	/* a fifth field is refused */
 	assert_int_equal(expr_parse("skb->len", &asts[4], err, sizeof(err)), 0);
 	assert_int_equal(expr_compile_values((const struct expr_ast *const *)asts, 5, EXPR_ROOT_SKB,
-					     vmlinux, &v, &n, info, err, sizeof(err)),
+					     vmlinux, EXPR_READS_PROBE, &v, &n, info, err,
+					     sizeof(err)),
 			 -E2BIG);
 	for (int i = 0; i < 5; i++)
 		expr_ast_free(asts[i]);
