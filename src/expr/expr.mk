@@ -84,3 +84,9 @@ TEST_SUITES += $(EXPR_OUT)/splice_kinds
 
 # The function backends and --filter-trace-xdp, in the qemu guests (tests/vm).
 TEST_SUITES += tests/expr/vm.sh
+
+# Per-run cost of each skb body both ways, on one real skb (figures, no verdict).
+.PHONY: expr-bench
+expr-bench: $(EXPR_OUT)/difftest $(EXPR_TEST_OBJ)
+	$(Q)$(EXPR_OUT)/difftest --obj $(EXPR_TEST_OBJ) --bench
+BENCH_TARGETS += expr-bench

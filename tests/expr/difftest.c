@@ -19,9 +19,10 @@
  * pointer (as tp_btf/fentry programs do), on random frames, marks and
  * priorities: verdicts and values must agree.
  *
+ * --bench times both bodies of each on one real skb instead (figures only).
  * --sizes instead lists each verified body's instruction count.
  *
- * usage: difftest --obj OBJ [--runs N] [--seed S] [--mutate | --sizes | --direct]
+ * usage: difftest --obj OBJ [--runs N] [--seed S] [--mutate | --sizes | --direct | --bench]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -46,6 +47,7 @@ struct config {
 	bool mutate;
 	bool sizes;
 	bool direct;
+	bool bench; /* with --direct: time both bodies instead (BPF_PROG_TEST_RUN's repeat) */
 };
 
 /* What the load hook splices: the body under test. */
@@ -151,7 +153,14 @@ static int test_case(const struct config *c, const struct btf *btf, bool xdp, in
 		bpf_object__find_program_by_name(obj, xdp ? "expr_test_xdp" : "expr_test_skb"));
 	map_fd = bpf_object__find_map_fd_by_name(obj, xdp ? "fake_xdp" : "fake_skb");
 	if (c->sizes) {
-		printf("  %3zu insns  %s\n", job.len, text);
+		struct ebpf_insn *d = NULL;
+		size_t dlen = 0;
+
+		if (!xdp)
+			expr_compile(ast, EXPR_ROOT_SKB, btf, EXPR_READS_DIRECT, &d, &dlen, err,
+				     sizeof(err));
+		printf("  %3zu insns probe_read, %3zu direct  %s\n", job.len, dlen, text);
+		free(d);
 		ret = 0;
 		goto cleanup;
 	}
@@ -384,6 +393,24 @@ compile_failed:
 			goto cleanup;
 		}
 	}
+	if (c->bench) {
+		struct __sk_buff skb_ctx;
+		uint32_t len, ns[2];
+
+		random_skb(&rng, frame, &len, &skb_ctx);
+		for (int mode = 0; mode < 2; mode++) {
+			LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = frame, .data_size_in = len,
+				    .ctx_in = &skb_ctx, .ctx_size_in = sizeof(skb_ctx),
+				    .repeat = 200000);
+
+			if (bpf_prog_test_run_opts(fd[mode], &t))
+				goto cleanup;
+			ns[mode] = t.duration;
+		}
+		printf("  %4u ns probe_read  %4u ns direct  %s\n", ns[0], ns[1], names);
+		ret = 0;
+		goto cleanup;
+	}
 	for (unsigned long r = 0; r < c->runs; r++) {
 		struct __sk_buff skb_ctx;
 		uint32_t len;
@@ -440,13 +467,12 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 
 int main(int argc, char **argv)
 {
-	static const struct option lo[] = { { "obj", required_argument, NULL, 'o' },
-					    { "runs", required_argument, NULL, 'r' },
-					    { "seed", required_argument, NULL, 's' },
-					    { "mutate", no_argument, NULL, 'm' },
-					    { "sizes", no_argument, NULL, 'z' },
-					    { "direct", no_argument, NULL, 'd' },
-					    {} };
+	static const struct option lo[] = {
+		{ "obj", required_argument, NULL, 'o' },  { "runs", required_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, 's' }, { "mutate", no_argument, NULL, 'm' },
+		{ "sizes", no_argument, NULL, 'z' },	  { "direct", no_argument, NULL, 'd' },
+		{ "bench", no_argument, NULL, 'b' },	  {}
+	};
 	struct config c = { .runs = 2000, .seed = 1 };
 	struct tally total = { 0 };
 	struct splice_job *job = NULL;
@@ -468,6 +494,8 @@ int main(int argc, char **argv)
 			c.sizes = true;
 		else if (opt == 'd')
 			c.direct = true;
+		else if (opt == 'b')
+			c.direct = c.bench = true;
 		else
 			c.obj = NULL;
 	}
