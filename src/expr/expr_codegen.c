@@ -59,6 +59,15 @@ static bool is_unsigned(enum ctype t)
 	return t == CT_U32 || t == CT_U64;
 }
 
+/* The name of the root: "skb" or "xdp". */
+static bool is_root_name(const struct cg *c, const struct expr_node *n)
+{
+	const char *root = expr_root_name(c->root);
+
+	return n->kind == EK_NAME && n->name_len == (int)strlen(root) &&
+	       !strncmp(n->name, root, n->name_len);
+}
+
 static enum ctype common_type(enum ctype a, enum ctype b)
 {
 	if (!wide(a) && !wide(b))
@@ -260,7 +269,6 @@ static enum ctype literal_type(uint64_t v, bool hex)
 static int constant_of(struct cg *c, int node, uint64_t *v, enum ctype *type)
 {
 	const struct expr_node *n = &c->ast->nodes[node];
-	const char *root = expr_root_name(c->root);
 	bool is_signed;
 	int64_t e;
 
@@ -269,8 +277,7 @@ static int constant_of(struct cg *c, int node, uint64_t *v, enum ctype *type)
 		*type = literal_type(n->num, n->hex);
 		return 1;
 	}
-	if (n->kind != EK_NAME ||
-	    (n->name_len == (int)strlen(root) && !strncmp(n->name, root, n->name_len)))
+	if (n->kind != EK_NAME || is_root_name(c, n))
 		return 0;
 	if (!expr_btf_enumerator(c->btf, n->name, n->name_len, &e, &is_signed))
 		return 0;
@@ -414,7 +421,6 @@ static int gen_binary(struct cg *c, const struct expr_node *n, int depth, struct
 static int gen(struct cg *c, int node, int depth, struct value *out)
 {
 	const struct expr_node *n = &c->ast->nodes[node];
-	const char *root = expr_root_name(c->root);
 	struct value v;
 	uint64_t k;
 	int ret;
@@ -427,11 +433,11 @@ static int gen(struct cg *c, int node, int depth, struct value *out)
 			emit_const(c, k, out->type);
 			return 0;
 		}
-		if (n->name_len != (int)strlen(root) || strncmp(n->name, root, n->name_len))
+		if (!is_root_name(c, n))
 			return set_err(c->err, c->errlen, -EINVAL,
 				       "column %d: unknown name '%.*s' (neither '%s' nor an "
 				       "enumerator of this kernel)",
-				       n->col, n->name_len, n->name, root);
+				       n->col, n->name_len, n->name, expr_root_name(c->root));
 		return gen_member(c, node, depth, out);
 	case EK_MEMBER:
 		return gen_member(c, node, depth, out);
@@ -515,7 +521,7 @@ static int describe_value(struct cg *c, const struct value *v, struct expr_value
 	memset(info, 0, sizeof(*info));
 	info->format = is_unsigned(v->type) ? EXPR_FMT_UNSIGNED : EXPR_FMT_SIGNED;
 	info->size = wide(v->type) ? 8 : 4;
-	if (n->kind != EK_MEMBER && !(n->kind == EK_NAME && v->type == CT_U64)) {
+	if (n->kind != EK_MEMBER && !is_root_name(c, n)) {
 		snprintf(info->name, sizeof(info->name), "%s", c->ast->text);
 		return 0;
 	}

@@ -452,6 +452,20 @@ static void metadata_values(void **state)
 	assert_int_equal(expr_value_format(&info[0], vmlinux, (uint64_t)-1, buf, sizeof(buf)), 1);
 	assert_string_equal(buf, "-1");
 
+	/* a constant and the bare root are fields too (the fuzzer found the first) */
+	for (int i = 0; i < 2; i++)
+		expr_ast_free(asts[i]);
+	assert_int_equal(expr_parse("AUTOP_CYCLE_NSEC", &asts[0], err, sizeof(err)), 0);
+	assert_int_equal(expr_parse("skb", &asts[1], err, sizeof(err)), 0);
+	assert_int_equal(expr_compile_values((const struct expr_ast *const *)asts, 2, EXPR_ROOT_SKB,
+					     vmlinux, EXPR_READS_PROBE, &v, &n, info, err,
+					     sizeof(err)),
+			 0);
+	free(v);
+	assert_string_equal(info[0].name, "AUTOP_CYCLE_NSEC");
+	assert_string_equal(info[1].name, "skb");
+	assert_int_equal(info[1].format, EXPR_FMT_HEX);
+
 	/* a fifth field is refused */
 	assert_int_equal(expr_parse("skb->len", &asts[4], err, sizeof(err)), 0);
 	assert_int_equal(expr_compile_values((const struct expr_ast *const *)asts, 5, EXPR_ROOT_SKB,
