@@ -168,7 +168,14 @@ int filters_compile_exprs(struct filter_set *f, const struct options *o, const s
 		.n_xdp_meta = (size_t)o->output_xdp_metadata.n,
 	};
 
-	return expr_filters_compile(&eo, vmlinux, &f->expr, err, errlen);
+	int ret = expr_filters_compile(&eo, vmlinux, &f->expr, err, errlen);
+
+	if (!ret && o->verbose && expr_filters_direct(f->expr) >= 0)
+		fprintf(stderr, "skb expressions: %s in tp_btf and fentry programs\n",
+			expr_filters_direct(f->expr) ?
+				"direct loads" :
+				"probe reads (the kernel refused direct loads)");
+	return ret;
 }
 
 int filters_resolve(struct filter_set *f, const struct options *o, char *err, size_t errlen)
