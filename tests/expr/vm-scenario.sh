@@ -24,7 +24,7 @@ pings() {
 	sleep 1
 }
 
-pwru_start --backend "$BACKEND" --filter-func '^ip_rcv$' --filter-skb-expr 'skb->len > 1000' \
+pwru_start -v --backend "$BACKEND" --filter-func '^ip_rcv$' --filter-skb-expr 'skb->len > 1000' \
 	--output-skb-metadata 'skb->len,skb->dev->ifindex' || { finish; exit; }
 pings
 pwru_stop
@@ -35,7 +35,10 @@ good=$(awk -v i="$ifindex" '$0 ~ (" ip_rcv len=[0-9]+ ifindex=" i "$") {
 	"$PWRU_EVENTS")
 check skb-expr-metadata "3 or more ip_rcv events, each ' ip_rcv len=N ifindex=$ifindex' with N > 1000" \
 	"$good of $events: $(head -n 1 "$PWRU_EVENTS")" [ "$events" -ge 3 -a "$good" -eq "$events" ]
-echo "skb: events=$events good=$good"
+# reads=: how this kernel lets tp_btf/fentry bodies read (kprobe programs always probe-read)
+reads=probe_read
+grep -q 'skb expressions: direct loads' "$PWRU_ERR" && reads=direct
+echo "counts skb: events=$events good=$good reads=$reads"
 
 if [ "$BACKEND" = fentry ]; then
 	obj=$(command -v xdp_pass.bpf.o)
@@ -59,7 +62,7 @@ if [ "$BACKEND" = fentry ]; then
 			check xdp-expr-excludes "no XDP event for ifindex $want, ip_rcv events still there" \
 				"$xdp XDP events, $rcv ip_rcv" [ "$xdp" -eq 0 -a "$rcv" -ge 6 ]
 		fi
-		echo "xdp ifindex==$want: xdp=$xdp good=$good ip_rcv=$rcv"
+		echo "counts xdp ifindex==$want: xdp=$xdp good=$good ip_rcv=$rcv"
 	done
 fi
 finish
