@@ -212,13 +212,7 @@ int expr_filters_compile(const struct expr_filters_opts *o, const struct btf *bt
 		expr_filters_free(f);
 		return ret;
 	}
-	if (!o->no_direct)
-		try_direct(f, btf);
-	else
-		for (int id = 0; id < N_BODIES; id++) {
-			free(f->direct[id].insns);
-			f->direct[id].insns = NULL;
-		}
+	try_direct(f, btf);
 	*out = f;
 	return 0;
 }

@@ -28,7 +28,6 @@ struct expr_filters_opts {
 	size_t n_skb_meta;
 	const char *const *xdp_meta;
 	size_t n_xdp_meta;
-	bool no_direct; /* tests: probe_read in every program */
 };
 
 /*
