@@ -43,7 +43,7 @@ BENCH_TARGETS :=
 TEST_DEPS    :=
 BINS         := $(OUT)/pwru
 
--include src/pcap/pcap.mk cri/cri.mk tests/unit/unit.mk tests/e2e/e2e.mk tests/bench/bench.mk tests/vm/vm.mk k8s/k8s.mk
+-include src/pcap/pcap.mk src/expr/expr.mk cri/cri.mk tests/unit/unit.mk tests/e2e/e2e.mk tests/bench/bench.mk tests/vm/vm.mk k8s/k8s.mk
 
 # Under the sanitizers every suite runs but two: the qemu matrix (its
 # guests are sized for the shipped binary, and it doubles make test's

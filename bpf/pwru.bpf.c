@@ -61,6 +61,7 @@ static __always_inline int skb_pcap_match(struct sk_buff *skb)
 	return 1;
 }
 #endif
+#include "expr_filter.h"
 
 /* Replaced per loaded clone by user space with the probe's table index. */
 static __always_inline __u32 probe_id(void)
@@ -124,6 +125,8 @@ static __always_inline int skb_matches(struct sk_buff *skb)
 	if (CFG.filter_ifindex && RD(skb, dev, ifindex) != CFG.filter_ifindex)
 		return 0;
 	if (CFG.filter_netns && !netns_wanted(skb_netns(skb)))
+		return 0;
+	if (CFG.has_skb_expr && !expr_filter_skb(skb))
 		return 0;
 	if (CFG.has_pcap_filter && !skb_pcap_match(skb))
 		return 0;
@@ -248,6 +251,10 @@ static __always_inline void fill_event(struct pwru_event *e, struct probe_ctx *p
 	e->stack_id = -1;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	fill_meta(e, pc->skb);
+	if (CFG.has_skb_meta) {
+		expr_meta_skb(pc->skb, e->meta);
+		e->flags |= PWRU_EV_META;
+	}
 	if (CFG.output_tuple && fill_tuple(&e->tuple, pc->skb))
 		e->flags |= PWRU_EV_TUPLE;
 	if (CFG.output_stack) {
@@ -592,13 +599,16 @@ int pwru_kp_copy_return(struct pt_regs *ctx)
  * Ethernet frame. It lives in the probe_read object because xdp->data is an
  * untyped pointer the verifier only lets us read through a helper.
  */
-static __always_inline int xdp_matches(struct net_device *dev, void *data, void *end)
+static __always_inline int xdp_matches(struct xdp_buff *xdp, struct net_device *dev, void *data,
+				       void *end)
 {
 	if (CFG.filter_mark)
 		return 0; /* no skb, no mark */
 	if (CFG.filter_ifindex && RD(dev, ifindex) != CFG.filter_ifindex)
 		return 0;
 	if (CFG.filter_netns && !netns_wanted(RD(dev, nd_net.net, ns.inum)))
+		return 0;
+	if (CFG.has_xdp_expr && !expr_filter_xdp(xdp))
 		return 0;
 	if (CFG.has_pcap_filter && !pcap_filter_l2(data, end, end - data))
 		return 0;
@@ -615,7 +625,7 @@ int pwru_fe_xdp(__u64 *ctx)
 	struct pwru_event *e;
 	__u16 proto = 0;
 
-	if (!xdp_matches(dev, data, end))
+	if (!xdp_matches(xdp, dev, data, end))
 		return 0;
 	count(PWRU_CNT_MATCHED);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -636,6 +646,10 @@ int pwru_fe_xdp(__u64 *ctx)
 	e->len = end - data;
 	bpf_probe_read_kernel(&proto, sizeof(proto), data + 12);
 	e->proto = bpf_ntohs(proto);
+	if (CFG.has_xdp_meta) {
+		expr_meta_xdp(xdp, e->meta);
+		e->flags |= PWRU_EV_META_XDP;
+	}
 	if (CFG.output_tuple && (e->proto == 0x0800 || e->proto == 0x86dd)) {
 		if (fill_tuple_at(&e->tuple, data + 14))
 			e->flags |= PWRU_EV_TUPLE;

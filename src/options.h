@@ -30,7 +30,9 @@ struct options {
 	uint32_t filter_mark, filter_mark_mask;
 	bool filter_track_skb;
 	bool filter_trace_tc, filter_trace_xdp;
-	const char *pcap_filter; /* positional argument, may be NULL */
+	const char *pcap_filter;		       /* positional argument, may be NULL */
+	const char *filter_skb_expr, *filter_xdp_expr; /* C expressions, src/expr/expr.h */
+	struct str_list output_skb_metadata, output_xdp_metadata; /* fields carried in events */
 
 	/* pods (resolved through the container runtime) */
 	struct str_list filter_pod;

@@ -295,6 +295,7 @@ static int setup_enricher(struct trace *t)
 	drop_reasons_load(t->vmlinux, &en->reasons);
 	en->ifnames = ifnames_new(t->o->host_root);
 	en->pods = t->filters.pods;
+	en->expr = t->filters.expr;
 	en->stacks_fd = loader_map_fd(t->loader, MAP_STACKS);
 	return 0;
 }
@@ -460,6 +461,9 @@ int run_trace(const struct options *o)
 		goto cleanup;
 	}
 	debug_kernel_btf(o, stderr, t.vmlinux);
+	ret = filters_compile_exprs(&t.filters, o, t.vmlinux, t.err, sizeof(t.err));
+	if (ret)
+		goto cleanup;
 	ret = new_attacher(&t);
 	if (ret)
 		goto cleanup;
