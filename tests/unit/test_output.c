@@ -3,10 +3,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
@@ -235,6 +237,205 @@ static void summary_groups_by_reason_site_netns(void **state)
 	drop_summary_free(&s);
 }
 
+/*
+ * Golden files: every case below, through every configuration, must render
+ * exactly the bytes in tests/unit/golden/. PWRU_GOLDEN_UPDATE=1 rewrites
+ * them (then review the diff: that is the point).
+ */
+#define GOLDEN_TEXT "tests/unit/golden/events.txt"
+#define GOLDEN_JSON "tests/unit/golden/events.jsonl"
+
+static const char *const odd_comms[] = {
+	"", /* no name: <empty> */
+	"kworker/u8:2",
+	"a b c",
+	"q\"uo\"te",
+	"back\\slash",
+	"tab\there\r",
+	"\x01\x1f\x7f",
+	"\xff\xfe\x80raw",
+	"caf\xc3\xa9",
+	"abcdefghijklmnop", /* all 16 bytes, no NUL */
+	"\xe2\x82",	    /* a cut UTF-8 sequence */
+};
+
+static const struct pod_ref golden_pod = {
+	.namespace_ = "shop",
+	.name = "front end\"x\\",
+	.uid = "1f2e-3d",
+	.container = "web",
+};
+
+/* Case i of the golden set: a mix of every optional part of a record. */
+static void golden_case(int i, struct pwru_event *e, struct record *r)
+{
+	static const char *const funcs[] = { "skb:kfree_skb", "ip_rcv", "net:netif_receive_skb",
+					     "tcf_classify[tc]" };
+	static const char *const ifnames[] = { "veth-b", "", "a-very-long-ifname0", "lo" };
+	size_t nc = sizeof(odd_comms) / sizeof(odd_comms[0]);
+	const char *comm = odd_comms[i % nc];
+
+	memset(e, 0, sizeof(*e));
+	memset(r, 0, sizeof(*r));
+	e->skb = 0xffff888100000000ULL + (uint64_t)i * 0x1e8;
+	e->cpu = (uint32_t)(i % 3) * 7;
+	e->pid = i % 4 ? 4000000000U - (uint32_t)i : 0;
+	memcpy(e->comm, comm, strnlen(comm, PWRU_COMM_LEN));
+	e->netns = i % 5 ? 4026532245U + (uint32_t)i : 0;
+	e->mark = i % 2 ? 0xdeadbeefU >> (i % 7) : 0;
+	e->ifindex = i % 4 == 1 ? 0 : (uint32_t)(i * 37) % 70000;
+	e->len = (uint32_t)i * 97 % 65536;
+	e->mtu = i % 3 ? 1500 : 65536;
+	e->proto = i % 2 ? 0x0800 : 0x86dd;
+	e->ts = 1000000000ULL * (uint64_t)i;
+	if (i % 6 != 5) {
+		e->flags |= PWRU_EV_TUPLE;
+		e->tuple.l3 = i % 2 ? 4 : 6;
+		if (e->tuple.l3 == 4) {
+			memcpy(e->tuple.saddr, (uint8_t[]){ 198, 18, 0, (uint8_t)i }, 4);
+			memcpy(e->tuple.daddr, (uint8_t[]){ 198, 19, 255, 254 }, 4);
+		} else {
+			e->tuple.saddr[0] = 0xfd;
+			e->tuple.saddr[1] = 0x00;
+			e->tuple.saddr[2] = 0x01;
+			e->tuple.saddr[3] = 0x98;
+			e->tuple.saddr[15] = (uint8_t)i;
+			e->tuple.daddr[0] = 0xfd;
+			e->tuple.daddr[14] = 0xab;
+			e->tuple.daddr[15] = 0xcd;
+		}
+		e->tuple.sport = (uint16_t)(i * 4099);
+		e->tuple.dport = i % 3 ? 80 : 65535;
+		e->tuple.l4proto = (uint8_t[]){ 6, 17, 1, 58, 132, 47, 50, 99, 0 }[i % 9];
+		e->tuple.tcp_flags = (uint8_t)(i * 29);
+	}
+	if (i % 3 == 0) {
+		e->flags |= PWRU_EV_DROP;
+		e->drop_reason = (uint32_t)i;
+		if (i % 2)
+			r->drop_reason = "SKB_DROP_REASON_NETFILTER_DROP";
+		if (i % 4)
+			snprintf(r->drop_site, sizeof(r->drop_site), "nf_hook_slow+0x%x", i);
+	}
+	if (i % 7 == 3)
+		e->flags |= PWRU_EV_TRACKED;
+	r->ev = e;
+	r->func = funcs[i % 4];
+	r->ifname = ifnames[i % 4];
+	r->pod = i % 4 == 2 ? &golden_pod : NULL;
+	if (i % 5 == 1)
+		snprintf(r->caller, sizeof(r->caller), "__netif_receive_skb_core+0x%x", i);
+	if (i % 8 == 4) {
+		r->n_stack = 2;
+		strcpy(r->stack[0], "    ip_rcv+0x5");
+		strcpy(r->stack[1], "    __netif_receive_skb_one_core+0x3c");
+	}
+	if (i % 11 == 7)
+		r->skb_str = "(struct sk_buff){\n .len = (u32)60,\n .name = \"q\\\"\",\n}";
+	r->ts_ns = (int64_t)i * 123456789 % 999999999999LL;
+}
+
+#define GOLDEN_CASES 48
+
+static const struct output_cfg golden_cfgs[] = {
+	{ 0 },
+	{ .meta = true, .tuple = true },
+	{ .meta = true, .tuple = true, .tcp_flags = true, .caller = true, .stack = true },
+	{ .meta = true, .tuple = true, .pods = true, .timestamp = TS_RELATIVE },
+	{ .tuple = true, .tcp_flags = true, .pods = true, .caller = true },
+	{ .meta = true, .timestamp = TS_ABSOLUTE },
+};
+
+static char *golden_render(bool json, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	struct pwru_event e;
+	struct record r;
+
+	for (size_t c = 0; c < sizeof(golden_cfgs) / sizeof(golden_cfgs[0]); c++) {
+		if (!json)
+			output_text_header(f, &golden_cfgs[c]);
+		for (int i = 0; i < GOLDEN_CASES; i++) {
+			golden_case(i, &e, &r);
+			if (json)
+				output_json_event(f, &golden_cfgs[c], &r);
+			else
+				output_text_event(f, &golden_cfgs[c], &r);
+		}
+	}
+	if (json) {
+		struct kernel_counts k = { .matched = 1ULL << 40, .emitted = 3, .lost = 1 };
+		struct drop_summary s = { 0 };
+
+		for (int i = 0; i < GOLDEN_CASES; i++) {
+			golden_case(i, &e, &r);
+			drop_summary_add(&s, &r);
+		}
+		drop_summary_sort(&s);
+		output_json_summary(f, 1ULL << 33, &k, &s);
+		drop_summary_free(&s);
+	}
+	fclose(f);
+	return buf;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	char *buf = NULL;
+	size_t cap = 0, n;
+	FILE *f = fopen(path, "r");
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	do {
+		if (*len + 4096 > cap) {
+			cap = cap * 2 + 8192;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		n = fread(buf + *len, 1, cap - *len, f);
+		*len += n;
+	} while (n > 0);
+	fclose(f);
+	return buf;
+}
+
+static void golden_check(bool json, const char *path)
+{
+	size_t len, want_len;
+	char *got = golden_render(json, &len), *want;
+
+	if (getenv("PWRU_GOLDEN_UPDATE")) {
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		assert_int_equal(fwrite(got, 1, len, f), len);
+		fclose(f);
+	}
+	want = slurp(path, &want_len);
+	assert_non_null(want);
+	for (size_t i = 0, line = 1; i < len && i < want_len; i++) {
+		if (got[i] != want[i])
+			fail_msg("%s: first difference at byte %zu (line %zu)", path, i, line);
+		line += got[i] == '\n';
+	}
+	assert_int_equal(len, want_len);
+	free(got);
+	free(want);
+}
+
+static void golden_text(void **state)
+{
+	golden_check(false, GOLDEN_TEXT);
+}
+
+static void golden_json(void **state)
+{
+	golden_check(true, GOLDEN_JSON);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,7 +445,12 @@ int main(void)
 		cmocka_unit_test(json_schema_fields),
 		cmocka_unit_test(json_omits_what_is_absent),
 		cmocka_unit_test(summary_groups_by_reason_site_netns),
+		cmocka_unit_test(golden_text),
+		cmocka_unit_test(golden_json),
 	};
 
+	/* The absolute timestamp column is local time: pin the zone. */
+	setenv("TZ", "UTC", 1);
+	tzset();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
