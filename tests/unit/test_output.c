@@ -47,31 +47,46 @@ static void make_drop(struct pwru_event *e, struct record *r)
 	strcpy(r->drop_site, "nf_hook_slow+0x9a");
 }
 
+/* The buffer's bytes as a C string, handed to the caller. */
+static char *obuf_take(struct obuf *b)
+{
+	char *s;
+
+	put_char(b, '\0');
+	s = b->buf;
+	b->buf = NULL;
+	obuf_free(b);
+	return s;
+}
+
 static char *render_text(const struct output_cfg *c, const struct record *r)
 {
-	char *buf = calloc(1, 4096);
-	FILE *f = fmemopen(buf, 4095, "w");
+	struct obuf b;
 
-	output_text_event(f, c, r);
-	fclose(f);
-	return buf;
+	obuf_init(&b, -1);
+	output_text_event(&b, c, r);
+	return obuf_take(&b);
 }
 
 static void tuples_v4_and_v6(void **state)
 {
 	struct pwru_tuple t = { .l3 = 6, .sport = 1, .dport = 443, .l4proto = 17 };
-	char buf[160];
+	struct obuf b;
+	char *s;
 
 	t.saddr[0] = 0xfd;
 	t.saddr[15] = 1;
 	t.daddr[0] = 0xfd;
 	t.daddr[15] = 2;
-	format_tuple(&t, buf, sizeof(buf));
-	assert_string_equal(buf, "[fd00::1]:1->[fd00::2]:443(udp)");
-	format_tcp_flags(0x12, buf, sizeof(buf));
-	assert_string_equal(buf, "SYN|ACK");
-	format_tcp_flags(0, buf, sizeof(buf));
-	assert_string_equal(buf, "");
+	obuf_init(&b, -1);
+	put_tuple(&b, &t);
+	put_char(&b, ' ');
+	put_tcp_flags(&b, 0x12);
+	put_char(&b, ' ');
+	put_tcp_flags(&b, 0);
+	s = obuf_take(&b);
+	assert_string_equal(s, "[fd00::1]:1->[fd00::2]:443(udp) SYN|ACK ");
+	free(s);
 }
 
 static void text_line_has_pwru_columns(void **state)
@@ -113,13 +128,13 @@ static void text_without_meta_or_tuple(void **state)
 
 static cJSON *render_json(const struct output_cfg *c, const struct record *r)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct obuf b;
+	char *buf;
 	cJSON *o;
 
-	assert_int_equal(output_json_event(f, c, r), 0);
-	fclose(f);
+	obuf_init(&b, -1);
+	output_json_event(&b, c, r);
+	buf = obuf_take(&b);
 	assert_int_equal(strchr(buf, '\n') - buf + 1, (long)strlen(buf));
 	o = cJSON_Parse(buf);
 	free(buf);
@@ -199,6 +214,7 @@ static void summary_groups_by_reason_site_netns(void **state)
 	struct record r;
 	char *buf = NULL;
 	size_t len = 0;
+	struct obuf b;
 	FILE *f;
 	cJSON *o, *sum, *drops;
 
@@ -214,9 +230,9 @@ static void summary_groups_by_reason_site_netns(void **state)
 	assert_int_equal(s.n, 2);
 	assert_string_equal(s.rows[0].site, "nf_hook_slow+0x9a");
 	assert_int_equal(s.rows[0].count, 2);
-	f = open_memstream(&buf, &len);
-	output_json_summary(f, 4, &k, &s);
-	fclose(f);
+	obuf_init(&b, -1);
+	output_json_summary(&b, 4, &k, &s);
+	buf = obuf_take(&b);
 	o = cJSON_Parse(buf);
 	sum = cJSON_GetObjectItem(o, "summary");
 	assert_true(jnum(sum, "events") == 4 && jnum(sum, "lost") == 1 &&
@@ -348,20 +364,20 @@ static const struct output_cfg golden_cfgs[] = {
 
 static char *golden_render(bool json, size_t *len)
 {
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, len);
+	struct obuf f;
 	struct pwru_event e;
 	struct record r;
 
+	obuf_init(&f, -1);
 	for (size_t c = 0; c < sizeof(golden_cfgs) / sizeof(golden_cfgs[0]); c++) {
 		if (!json)
-			output_text_header(f, &golden_cfgs[c]);
+			output_text_header(&f, &golden_cfgs[c]);
 		for (int i = 0; i < GOLDEN_CASES; i++) {
 			golden_case(i, &e, &r);
 			if (json)
-				output_json_event(f, &golden_cfgs[c], &r);
+				output_json_event(&f, &golden_cfgs[c], &r);
 			else
-				output_text_event(f, &golden_cfgs[c], &r);
+				output_text_event(&f, &golden_cfgs[c], &r);
 		}
 	}
 	if (json) {
@@ -373,11 +389,11 @@ static char *golden_render(bool json, size_t *len)
 			drop_summary_add(&s, &r);
 		}
 		drop_summary_sort(&s);
-		output_json_summary(f, 1ULL << 33, &k, &s);
+		output_json_summary(&f, 1ULL << 33, &k, &s);
 		drop_summary_free(&s);
 	}
-	fclose(f);
-	return buf;
+	*len = f.len;
+	return obuf_take(&f);
 }
 
 static char *slurp(const char *path, size_t *len)
