@@ -180,4 +180,107 @@ test_demo() {
 	expect_grep "$WORK/demo.out" 'net:net_dev_queue' "the sender's side of the path"
 }
 
+# wait_exit PID SECONDS: waits for a pwru that should end by itself; its exit
+# status, or 124 (and a kill) when it did not end in time.
+wait_exit() {
+	local pid=$1 secs=$2
+	for _ in $(seq 1 "$((secs * 10))"); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; wait "$pid"; return 124; }
+	wait "$pid"
+}
+
+# counts_add_up ERR-FILE: "N events, M lost, K not written (the kernel matched T)"
+# with N + M + K == T; prints N.
+counts_add_up() {
+	local line n m k t
+	line=$(grep -E '^[0-9]+ events, [0-9]+ lost, [0-9]+ not written \(the kernel matched [0-9]+\)$' "$1")
+	[ -n "$line" ] || { fail "no closing count line with 'not written'; stderr: $(tail -c 400 "$1" | tr '\n' '|')"; return 1; }
+	read -r n m k t < <(echo "$line" | tr -cs '0-9' ' ')
+	[ "$((n + m + k))" -eq "$t" ] ||
+		{ fail "events $n + lost $m + not written $k != kernel matched $t"; return 1; }
+	echo "$n"
+}
+
+# A full disk under --output-file: one error line, the events that did not
+# fit counted, pwru detaches and exits 1 by itself.
+test_output_file_full() {
+	local dir="$WORK/full" rc n written
+	mkdir -p "$dir"
+	mount -t tmpfs -o size=64k "pwru-e2e-$NS_SUFFIX" "$dir" || { fail "cannot mount a tmpfs"; return 1; }
+	"$PWRU" --filter-netns "/var/run/netns/$NS_B" --output-file "$dir/out.txt" \
+		>/dev/null 2>"$WORK/err" &
+	PWRU_PID=$!
+	if ! wait_listening "$WORK/err" "$PWRU_PID"; then
+		umount "$dir"
+		fail "pwru did not start: $(tail -2 "$WORK/err" | tr '\n' ' ')"
+		return 1
+	fi
+	udp_flood_a_to_b 20000
+	wait_exit "$PWRU_PID" 30; rc=$?
+	PWRU_PID=
+	written=$(($(tr -dc '\n' <"$dir/out.txt" | wc -c) - 1)) # whole lines, less the header
+	umount "$dir"
+	[ "$rc" -eq 1 ] || { fail "exit status $rc, expected 1; stderr: $(tail -c 300 "$WORK/err" | tr '\n' '|')"; return 1; }
+	expect_grep "$WORK/err" "^pwru: --output-file $dir/out.txt: No space left on device; [1-9][0-9]* events not written\$" \
+		"the one error line" || return 1
+	[ "$(grep -c '^pwru: ' "$WORK/err")" -eq 1 ] || { fail "more than one error line"; return 1; }
+	n=$(counts_add_up "$WORK/err") || return 1
+	[ "$n" -eq "$written" ] || { fail "stderr says $n events written, the file holds $written whole lines"; return 1; }
+	expect_grep "$WORK/err" '^Detached [0-9]+ in' "the detach line"
+}
+
+# `pwru | head -1`: the reader goes away, pwru detaches, prints its summary
+# on stderr and exits 0, leaving nothing attached.
+test_stdout_closed_pipe() {
+	local rc ours left
+	rm -f "$WORK/pipe"
+	mkfifo "$WORK/pipe"
+	head -1 <"$WORK/pipe" >"$WORK/out" &
+	local head_pid=$!
+	# only the flood matches: no stray packet may close the pipe before we look
+	"$PWRU" --output-json --filter-netns "/var/run/netns/$NS_B" "udp and dst port 9" \
+		>"$WORK/pipe" 2>"$WORK/err" &
+	PWRU_PID=$!
+	wait_listening "$WORK/err" "$PWRU_PID" || { fail "pwru did not start: $(tail -2 "$WORK/err" | tr '\n' ' ')"; return 1; }
+	ours=$(bpf_objects_of_pid prog "$PWRU_PID"; bpf_objects_of_pid link "$PWRU_PID")
+	udp_flood_a_to_b 2000
+	wait_exit "$PWRU_PID" 30; rc=$?
+	PWRU_PID=
+	wait "$head_pid"
+	[ "$rc" -eq 0 ] || { fail "exit status $rc, expected 0; stderr: $(tail -c 300 "$WORK/err" | tr '\n' '|')"; return 1; }
+	json_all_parse "$WORK/out" || return 1
+	[ "$(wc -l <"$WORK/out")" -eq 1 ] || { fail "head saw $(wc -l <"$WORK/out") lines"; return 1; }
+	! grep -q '^pwru: ' "$WORK/err" || { fail "an error line for a closed pipe: $(grep '^pwru: ' "$WORK/err")"; return 1; }
+	# events the pipe no longer took are counted; none at all is fine too
+	if grep -q 'not written' "$WORK/err"; then
+		counts_add_up "$WORK/err" >/dev/null || return 1
+	else
+		expect_grep "$WORK/err" '^[0-9]+ events, [0-9]+ lost$' "the closing count line" || return 1
+	fi
+	expect_grep "$WORK/err" '^Detached [0-9]+ in' "the detach line" || return 1
+	[ -n "$ours" ] || { fail "bpftool shows no program or link owned by pwru"; return 1; }
+	left=$(for o in $ours; do bpftool "${o%%:*}" show id "${o#*:}" >/dev/null 2>&1 && echo "$o"; done)
+	[ -z "$left" ] || { fail "left in the kernel after exit: $left"; return 1; }
+}
+
+# The same with no traffic at all: the pipe's close alone ends pwru.
+test_stdout_closed_idle() {
+	local rc
+	rm -f "$WORK/pipe"
+	mkfifo "$WORK/pipe"
+	head -1 <"$WORK/pipe" >"$WORK/out" &
+	local head_pid=$!
+	"$PWRU" --filter-netns "/var/run/netns/$NS_B" >"$WORK/pipe" 2>"$WORK/err" &
+	PWRU_PID=$!
+	wait_exit "$PWRU_PID" 30; rc=$?
+	PWRU_PID=
+	wait "$head_pid"
+	[ "$rc" -eq 0 ] || { fail "exit status $rc, expected 0; stderr: $(tail -c 300 "$WORK/err" | tr '\n' '|')"; return 1; }
+	expect_grep "$WORK/out" '^SKB +CPU +PROCESS' "the header as head's one line" || return 1
+	expect_grep "$WORK/err" '^[0-9]+ events, [0-9]+ lost' "the closing count line"
+}
+
 run_tests "$@"

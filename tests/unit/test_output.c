@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Text and JSON output from one record, and the drop summary. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
@@ -452,6 +459,177 @@ static void golden_json(void **state)
 	golden_check(true, GOLDEN_JSON);
 }
 
+/* Our address writer and glibc's inet_ntop() agree, zero runs and IPv4 tails included. */
+static void addresses_match_inet_ntop(void **state)
+{
+	static const uint16_t shapes[][8] = {
+		{ 0 },
+		{ 0, 0, 0, 0, 0, 0, 0, 1 },
+		{ 0, 0, 0, 0, 0, 0xffff, 0xc612, 0x0001 },
+		{ 0, 0, 0, 0, 0, 0, 0xc612, 0x0001 },
+		{ 1, 0, 0, 0, 0, 0, 0, 0 },
+		{ 1, 0, 1, 0, 0, 1, 0, 0 },
+		{ 0xfd00, 0, 0, 0, 0, 0, 0, 0 },
+		{ 1, 0, 0, 1, 0, 0, 0, 1 },
+		{ 1, 2, 3, 4, 5, 6, 7, 8 },
+		{ 0, 1, 0, 0, 0, 0, 0, 0 },
+		{ 0, 0, 0, 0, 0, 0, 1, 0 },
+		{ 0, 0, 0, 0, 0, 0xfffe, 1, 2 },
+		{ 0, 0, 0, 0, 0xffff, 0, 1, 2 },
+	};
+	size_t n = sizeof(shapes) / sizeof(shapes[0]);
+	unsigned seed = 1;
+
+	for (size_t k = 0; k < n + 20000; k++) {
+		uint8_t a[16];
+		char want[INET6_ADDRSTRLEN], *got;
+		struct obuf b;
+
+		for (int i = 0; i < 8; i++) {
+			uint16_t w = k < n ? shapes[k][i] : 0;
+
+			/* random words, zero half the time, so that runs of every length occur */
+			if (k >= n)
+				w = rand_r(&seed) % 2 ? 0 : (uint16_t)rand_r(&seed);
+			a[2 * i] = (uint8_t)(w >> 8);
+			a[2 * i + 1] = (uint8_t)w;
+		}
+		obuf_init(&b, -1);
+		put_addr(&b, 6, a);
+		got = obuf_take(&b);
+		inet_ntop(AF_INET6, a, want, sizeof(want));
+		assert_string_equal(got, want);
+		free(got);
+		obuf_init(&b, -1);
+		put_addr(&b, 4, a);
+		got = obuf_take(&b);
+		inet_ntop(AF_INET, a, want, sizeof(want));
+		assert_string_equal(got, want);
+		free(got);
+	}
+}
+
+static char *json_string_of(const char *s, size_t n)
+{
+	struct obuf b;
+	struct jw w;
+
+	obuf_init(&b, -1);
+	jw_init(&w, &b);
+	jw_strn(&w, s, n);
+	return obuf_take(&b);
+}
+
+/* Every control byte is escaped, valid UTF-8 passes, each invalid byte becomes U+FFFD. */
+static void json_strings_escaped_and_valid(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain", "\"plain\"" },
+		{ "q\"b\\s/", "\"q\\\"b\\\\s/\"" },
+		{ "\b\f\n\r\t\x01\x1f\x7f", "\"\\b\\f\\n\\r\\t\\u0001\\u001f\x7f\"" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		  "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"" },
+		{ "\xff\xfe", "\"\\ufffd\\ufffd\"" },
+		{ "\xc0\x80", "\"\\ufffd\\ufffd\"" },			    /* overlong NUL */
+		{ "\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"" },	    /* overlong '/' */
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },	    /* a UTF-16 surrogate */
+		{ "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" }, /* past U+10FFFF */
+		{ "ab\xe2\x82", "\"ab\\ufffd\\ufffd\"" },		    /* cut short */
+		{ "\xe2\x82x", "\"\\ufffd\\ufffdx\"" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = json_string_of(cases[i].in, strlen(cases[i].in));
+
+		assert_string_equal(got, cases[i].out);
+		free(got);
+	}
+}
+
+/* Timestamps past 2^53 ns stay exact integers (cJSON printed them rounded, as 1.7e+18). */
+static void json_large_timestamp_exact(void **state)
+{
+	struct output_cfg c = { .timestamp = TS_ABSOLUTE };
+	struct pwru_event e;
+	struct record r;
+	struct obuf b;
+	char *s;
+
+	make_drop(&e, &r);
+	r.ts_ns = 1764374400123456789LL;
+	obuf_init(&b, -1);
+	output_json_event(&b, &c, &r);
+	s = obuf_take(&b);
+	assert_non_null(strstr(s, "\"ts\":1764374400123456789,"));
+	free(s);
+}
+
+/* A full device: nothing written, every event counted as unwritten, the error kept. */
+static void write_error_counts_events(void **state)
+{
+	struct output_cfg c = { .meta = true, .tuple = true };
+	int fd = open("/dev/full", O_WRONLY);
+	struct pwru_event e;
+	struct record r;
+	struct obuf b;
+
+	assert_true(fd >= 0);
+	make_drop(&e, &r);
+	obuf_init(&b, fd);
+	for (int i = 0; i < 10; i++)
+		output_text_event(&b, &c, &r);
+	assert_int_equal(obuf_flush(&b), -ENOSPC);
+	assert_int_equal(b.err, ENOSPC);
+	for (int i = 0; i < 5; i++)
+		output_text_event(&b, &c, &r); /* after the error: counted, dropped */
+	assert_int_equal(obuf_flush(&b), -ENOSPC);
+	assert_int_equal(b.written, 0);
+	assert_int_equal(b.unwritten, 15);
+	assert_int_equal(b.len, 0);
+	obuf_free(&b);
+	close(fd);
+}
+
+/* A short write (the file size limit) splits the count at the last whole event. */
+static void short_write_counts_whole_events(void **state)
+{
+	struct output_cfg c = { .meta = true, .tuple = true };
+	char path[] = "/tmp/pwru-test-output-XXXXXX";
+	int fd = mkstemp(path);
+	struct rlimit old, lim;
+	struct pwru_event e;
+	struct record r;
+	struct obuf b;
+	size_t line;
+	struct stat st;
+
+	assert_true(fd >= 0);
+	unlink(path);
+	make_drop(&e, &r);
+	obuf_init(&b, -1);
+	output_text_event(&b, &c, &r);
+	line = b.len;
+	obuf_free(&b);
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim = old;
+	lim.rlim_cur = 3 * line + line / 2; /* room for three and a half lines */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	obuf_init(&b, fd);
+	for (int i = 0; i < 10; i++)
+		output_text_event(&b, &c, &r);
+	assert_int_equal(obuf_flush(&b), -EFBIG);
+	setrlimit(RLIMIT_FSIZE, &old);
+	assert_int_equal(b.written, 3);
+	assert_int_equal(b.unwritten, 7);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_size, (off_t)lim.rlim_cur);
+	obuf_free(&b);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +641,11 @@ int main(void)
 		cmocka_unit_test(summary_groups_by_reason_site_netns),
 		cmocka_unit_test(golden_text),
 		cmocka_unit_test(golden_json),
+		cmocka_unit_test(addresses_match_inet_ntop),
+		cmocka_unit_test(json_strings_escaped_and_valid),
+		cmocka_unit_test(json_large_timestamp_exact),
+		cmocka_unit_test(write_error_counts_events),
+		cmocka_unit_test(short_write_counts_whole_events),
 	};
 
 	/* The absolute timestamp column is local time: pin the zone. */
