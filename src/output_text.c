@@ -84,9 +84,14 @@ static void put_meta(struct obuf *b, const struct record *r)
 	put_pad(b, start, 11);
 	start = b->len;
 	put_char(b, ' ');
-	put_str(b, r->ifname);
-	put_char(b, ':');
-	put_u64(b, e->ifindex);
+	/* an skb that has no device yet */
+	if (!e->ifindex) {
+		put_char(b, '-');
+	} else {
+		put_str(b, r->ifname);
+		put_char(b, ':');
+		put_u64(b, e->ifindex);
+	}
 	put_pad(b, start, 17);
 	put_lit(b, " 0x");
 	put_hex(b, e->proto, 4);
