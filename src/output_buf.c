@@ -117,21 +117,26 @@ static const char hex_digits[] = "0123456789abcdef";
 
 void put_hex(struct obuf *b, uint64_t v, int min_digits)
 {
-	char tmp[16], *p = tmp + 16;
+	int n = (64 - __builtin_clzll(v | 1) + 3) / 4;
+	char *p;
 
-	do {
+	if (n < min_digits)
+		n = min_digits;
+	if (!obuf_room(b, (size_t)n))
+		return;
+	p = b->buf + b->len + n;
+	b->len += (size_t)n;
+	for (int i = 0; i < n; i++, v >>= 4)
 		*--p = hex_digits[v & 0xf];
-		v >>= 4;
-	} while (v);
-	while (p > tmp && tmp + 16 - p < min_digits)
-		*--p = '0';
-	put_mem(b, p, (size_t)(tmp + 16 - p));
 }
 
 void put_ipv4(struct obuf *b, const uint8_t *a)
 {
-	char tmp[16], *p = tmp;
+	char *p;
 
+	if (!obuf_room(b, 16))
+		return;
+	p = b->buf + b->len;
 	for (int i = 0; i < 4; i++) {
 		uint8_t v = a[i];
 
@@ -142,7 +147,7 @@ void put_ipv4(struct obuf *b, const uint8_t *a)
 		*p++ = (char)('0' + v % 10);
 		*p++ = '.';
 	}
-	put_mem(b, tmp, (size_t)(p - tmp - 1));
+	b->len = (size_t)(p - 1 - b->buf);
 }
 
 /*

@@ -103,11 +103,31 @@ static inline char *u64_digits(uint64_t v, char tmp[20])
 	return p;
 }
 
+static inline int u64_width(uint64_t v)
+{
+	int n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+/* Straight into the buffer: no temporary, no memcpy call for a few digits. */
 static inline void put_u64(struct obuf *b, uint64_t v)
 {
-	char tmp[20], *p = u64_digits(v, tmp);
+	int n = u64_width(v);
+	char *p;
 
-	put_mem(b, p, (size_t)(tmp + 20 - p));
+	if (!obuf_room(b, (size_t)n))
+		return;
+	p = b->buf + b->len + n;
+	b->len += (size_t)n;
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
 }
 
 static inline void put_i64(struct obuf *b, int64_t v)

@@ -336,8 +336,9 @@ static void final_report(struct trace *t)
 		(unsigned long long)k.lost);
 	/* Whatever went missing is in one of the three counts: they add up to the kernel's. */
 	if (t->out.unwritten)
-		fprintf(stderr, ", %llu not written (the kernel matched %llu)",
-			(unsigned long long)t->out.unwritten, (unsigned long long)k.matched);
+		fprintf(stderr, ", %llu not written", (unsigned long long)t->out.unwritten);
+	if (t->out.unwritten || k.lost)
+		fprintf(stderr, " (the kernel matched %llu)", (unsigned long long)k.matched);
 	fputc('\n', stderr);
 }
 
