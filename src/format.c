@@ -93,16 +93,13 @@ void put_tcp_flags(struct obuf *b, uint8_t flags)
 	}
 }
 
-void put_timestamp(struct obuf *b, const struct output_cfg *c, int64_t ts_ns)
+/* --timestamp wallclock's column, ours: "15:04:05.123456" in local time. */
+static void put_wallclock(struct obuf *b, int64_t ts_ns)
 {
 	time_t sec = ts_ns / 1000000000;
 	long usec = (long)(ts_ns % 1000000000) / 1000;
 	struct tm tm;
 
-	if (c->timestamp == TS_RELATIVE) {
-		put_i64(b, ts_ns);
-		return;
-	}
 	localtime_r(&sec, &tm);
 	put_dec2(b, (unsigned)tm.tm_hour);
 	put_char(b, ':');
@@ -117,4 +114,35 @@ void put_timestamp(struct obuf *b, const struct output_cfg *c, int64_t ts_ns)
 		return;
 	}
 	put_udec_zpad(b, (uint64_t)usec, 6);
+}
+
+void put_timestamp(struct obuf *b, const struct output_cfg *c, int64_t ts_ns)
+{
+	if (c->timestamp == TS_WALLCLOCK)
+		put_wallclock(b, ts_ns);
+	else
+		put_i64(b, ts_ns);
+}
+
+void put_abs_time(struct obuf *b, int64_t wall_ns)
+{
+	time_t sec = wall_ns / 1000000000;
+	struct tm tm;
+
+	if (wall_ns < 0)
+		sec = 0;
+	localtime_r(&sec, &tm);
+	put_udec_zpad(b, (uint64_t)tm.tm_year + 1900, 4);
+	put_char(b, '-');
+	put_dec2(b, (unsigned)tm.tm_mon + 1);
+	put_char(b, '-');
+	put_dec2(b, (unsigned)tm.tm_mday);
+	put_char(b, 'T');
+	put_dec2(b, (unsigned)tm.tm_hour);
+	put_char(b, ':');
+	put_dec2(b, (unsigned)tm.tm_min);
+	put_char(b, ':');
+	put_dec2(b, (unsigned)tm.tm_sec);
+	put_char(b, '.');
+	put_udec_zpad(b, wall_ns < 0 ? 0 : (uint64_t)(wall_ns % 1000000000) / 1000000, 3);
 }

@@ -74,10 +74,12 @@ static const struct opt_def opt_table[] = {
 	{ "output-tcp-flags", K_BOOL, O(output_tcp_flags), 0, NULL, "print TCP flags" },
 	{ "output-skb", K_BOOL, O(output_skb), 0, NULL, "print the whole struct sk_buff" },
 	{ "output-json", K_BOOL, O(output_json), 0, NULL, "print one JSON object per line" },
+	{ "output-json-summary", K_BOOL, O(output_json_summary), 0, NULL,
+	  "with --output-json: the summary object ends stdout's stream, not on stderr" },
 	{ "output-file", K_STR, O(output_file), 0, "FILE", "write events to FILE" },
 	{ "output-limit-lines", K_U64, O(output_limit_lines), 0, "N", "stop after N events" },
 	{ "timestamp", K_SPECIAL, 0, SP_TIMESTAMP, "MODE",
-	  "none, current, relative or absolute (default none)" },
+	  "none, current, relative, absolute or wallclock (default none)" },
 	{ "duration", K_DOUBLE, O(duration), 0, "SECONDS", "stop after this long" },
 	{ "no-summary", K_BOOL, O(no_summary), 0, NULL, "do not print the drop summary" },
 	{ "list-probes", K_BOOL, O(list_probes), 0, NULL,
@@ -152,7 +154,7 @@ static int parse_mark(struct options *o, const char *s)
 
 static int parse_timestamp(struct options *o, const char *s)
 {
-	static const char *names[] = { "none", "current", "relative", "absolute" };
+	static const char *names[] = { "none", "current", "relative", "absolute", "wallclock" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!strcmp(s, names[i])) {

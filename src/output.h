@@ -37,6 +37,9 @@ void put_addr(struct obuf *b, uint8_t l3, const uint8_t *a);
 void put_tuple(struct obuf *b, const struct pwru_tuple *t);
 void put_l4proto(struct obuf *b, uint8_t proto);
 void put_tcp_flags(struct obuf *b, uint8_t flags);
+/* The TIMESTAMP column: ns (current, relative, absolute) or our wall clock. */
 void put_timestamp(struct obuf *b, const struct output_cfg *c, int64_t ts_ns);
+/* --timestamp absolute's TIME: "2006-01-02T15:04:05.000", local time. */
+void put_abs_time(struct obuf *b, int64_t wall_ns);
 
 #endif

@@ -11,34 +11,73 @@
 #include "pods.h"
 #include "summary.h"
 
-static void add_tuple(struct jw *w, const struct output_cfg *c, const struct pwru_tuple *t)
+/*
+ * The keys cilium/pwru's --output-json writes come first, with its names,
+ * types and omissions (Go's omitempty: 0 and "" are left out), so that a
+ * consumer written for it reads ours unchanged; ours follow under names it
+ * does not use. docs/json-output.md lists both.
+ */
+
+/* "0x..." as Go's %#x. */
+static void put_hex_str(struct jw *w, uint64_t v)
 {
+	jw_sep(w);
+	put_lit(w->b, "\"0x");
+	put_hex(w->b, v, 1);
+	put_char(w->b, '"');
+}
+
+static void kv_u64_nonzero(struct jw *w, const char *quoted_key, size_t n, uint64_t v)
+{
+	if (!v)
+		return;
+	jw_key_raw(w, quoted_key, n);
+	jw_u64(w, v);
+}
+
+#define jw_kv_u64_omitempty(w, key, v) kv_u64_nonzero((w), "\"" key "\":", sizeof(key) + 2, (v))
+
+/* cilium/pwru's address form: IPv6 in brackets. */
+static void put_addr_str(struct jw *w, const struct pwru_tuple *t, const uint8_t *a)
+{
+	jw_sep(w);
+	put_char(w->b, '"');
+	if (t->l3 != 4)
+		put_char(w->b, '[');
+	put_addr(w->b, t->l3, a);
+	if (t->l3 != 4)
+		put_char(w->b, ']');
+	put_char(w->b, '"');
+}
+
+static void add_tuple(struct jw *w, const struct output_cfg *c, const struct pwru_event *e)
+{
+	const struct pwru_tuple *t = &e->tuple;
 	struct obuf *b = w->b;
 
 	jw_key(w, "tuple");
 	jw_obj_open(w);
-	jw_key(w, "saddr");
-	jw_sep(w);
-	put_char(b, '"');
-	put_addr(b, t->l3, t->saddr);
-	put_char(b, '"');
-	jw_key(w, "daddr");
-	jw_sep(w);
-	put_char(b, '"');
-	put_addr(b, t->l3, t->daddr);
-	put_char(b, '"');
-	jw_kv_u64(w, "sport", t->sport);
-	jw_kv_u64(w, "dport", t->dport);
-	jw_key(w, "l4proto");
-	jw_sep(w);
-	put_char(b, '"');
-	put_l4proto(b, t->l4proto);
-	put_char(b, '"');
-	if (c->tcp_flags && t->l4proto == 6) {
-		jw_key(w, "tcp_flags");
+	/* cilium/pwru writes an empty object when no IP header was found */
+	if (e->flags & PWRU_EV_TUPLE) {
+		jw_key(w, "saddr");
+		put_addr_str(w, t, t->saddr);
+		jw_key(w, "daddr");
+		put_addr_str(w, t, t->daddr);
+		jw_kv_u64_omitempty(w, "sport", t->sport);
+		jw_kv_u64_omitempty(w, "dport", t->dport);
+		jw_kv_u64_omitempty(w, "proto", t->l4proto);
+		if (c->tcp_flags && t->l4proto == 6 && t->tcp_flags) {
+			jw_key(w, "flags");
+			jw_sep(w);
+			put_char(b, '"');
+			put_tcp_flags(b, t->tcp_flags);
+			put_char(b, '"');
+		}
+		/* ours */
+		jw_key(w, "l4proto");
 		jw_sep(w);
 		put_char(b, '"');
-		put_tcp_flags(b, t->tcp_flags);
+		put_l4proto(b, t->l4proto);
 		put_char(b, '"');
 	}
 	jw_obj_close(w);
@@ -72,30 +111,128 @@ static void add_drop(struct jw *w, const struct record *r)
 		jw_kv_str(w, "drop_site", r->drop_site);
 }
 
-static void add_stack(struct jw *w, const struct record *r)
+/* Our frames carry a 4-space indent for the text output. */
+static const char *frame(const struct record *r, int i)
 {
+	const char *s = r->stack[i];
+
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+/* cilium/pwru's "stack": one string, each frame after a newline. */
+static void add_stack_string(struct jw *w, const struct record *r)
+{
+	char buf[PWRU_MAX_STACK_DEPTH * RECORD_SYM_LEN];
+	size_t n = 0;
+
+	for (int i = 0; i < r->n_stack; i++) {
+		size_t l = strlen(frame(r, i));
+
+		buf[n++] = '\n';
+		memcpy(buf + n, frame(r, i), l);
+		n += l;
+	}
 	jw_key(w, "stack");
+	jw_strn(w, buf, n);
+}
+
+static void add_stack_frames(struct jw *w, const struct record *r)
+{
+	jw_key(w, "stack_frames");
 	jw_arr_open(w);
 	for (int i = 0; i < r->n_stack; i++)
-		jw_str(w, r->stack[i]);
+		jw_str(w, frame(r, i));
 	jw_arr_close(w);
+}
+
+/*
+ * cilium/pwru's "iface": "name:ifindex", cut to its last 16 bytes behind a
+ * '~' when longer, or the bare ifindex when the name is unknown.
+ */
+static void add_iface(struct jw *w, const struct record *r)
+{
+	char buf[64];
+	size_t n;
+
+	if (r->ifname[0]) {
+		struct obuf tmp = { .buf = buf, .cap = sizeof(buf), .fd = -1 };
+
+		put_str(&tmp, r->ifname);
+		put_char(&tmp, ':');
+		put_u64(&tmp, r->ev->ifindex);
+		n = tmp.len;
+		jw_key(w, "iface");
+		if (n > 16) {
+			buf[n - 16] = '~';
+			jw_strn(w, buf + n - 16, 16);
+		} else {
+			jw_strn(w, buf, n);
+		}
+		return;
+	}
+	jw_key(w, "iface");
+	jw_sep(w);
+	put_char(w->b, '"');
+	put_u64(w->b, r->ev->ifindex);
+	put_char(w->b, '"');
 }
 
 static void add_meta(struct jw *w, const struct record *r)
 {
 	const struct pwru_event *e = r->ev;
 
-	jw_kv_u64(w, "netns", e->netns);
-	jw_kv_u64(w, "mark", e->mark);
-	jw_kv_u64(w, "ifindex", e->ifindex);
-	jw_kv_str(w, "ifname", r->ifname);
-	jw_kv_u64(w, "len", e->len);
-	jw_kv_u64(w, "mtu", e->mtu);
-	jw_key(w, "proto");
-	jw_sep(w);
-	put_lit(w->b, "\"0x");
-	put_hex(w->b, e->proto, 4);
-	put_char(w->b, '"');
+	jw_kv_u64_omitempty(w, "netns", e->netns);
+	jw_kv_u64_omitempty(w, "mark", e->mark);
+	add_iface(w, r);
+	jw_kv_u64_omitempty(w, "proto", e->proto);
+	jw_kv_u64_omitempty(w, "mtu", e->mtu);
+	jw_kv_u64_omitempty(w, "len", e->len);
+}
+
+/* cilium/pwru's "process": "name:pid", cut like "iface". Ours: comm, not the exe path. */
+static void add_process(struct jw *w, const struct pwru_event *e)
+{
+	char buf[64];
+	size_t n = strnlen(e->comm, PWRU_COMM_LEN);
+	struct obuf tmp = { .buf = buf, .cap = sizeof(buf), .fd = -1 };
+
+	if (n)
+		put_mem(&tmp, e->comm, n);
+	else
+		put_lit(&tmp, "<empty>");
+	put_char(&tmp, ':');
+	put_u64(&tmp, e->pid);
+	n = tmp.len;
+	jw_key(w, "process");
+	if (n > 16) {
+		buf[n - 16] = '~';
+		jw_strn(w, buf + n - 16, 16);
+	} else {
+		jw_strn(w, buf, n);
+	}
+}
+
+static void add_time(struct jw *w, const struct output_cfg *c, const struct record *r)
+{
+	switch (c->timestamp) {
+	case TS_NONE:
+	case TS_WALLCLOCK:
+		return;
+	case TS_ABSOLUTE:
+		jw_key(w, "time");
+		jw_sep(w);
+		put_char(w->b, '"');
+		put_abs_time(w->b, r->wall_ns);
+		put_char(w->b, '"');
+		return;
+	case TS_CURRENT:
+	case TS_RELATIVE:
+		jw_key(w, "time");
+		jw_i64(w, r->ts_ns);
+		return;
+	}
 }
 
 void output_json_event(struct obuf *b, const struct output_cfg *c, const struct record *r)
@@ -105,33 +242,39 @@ void output_json_event(struct obuf *b, const struct output_cfg *c, const struct 
 
 	jw_init(&w, b);
 	jw_obj_open(&w);
+	/* cilium/pwru's keys */
 	jw_key(&w, "skb");
-	jw_sep(&w);
-	put_lit(b, "\"0x");
-	put_hex(b, e->skb, 16);
-	put_char(b, '"');
-	jw_kv_u64(&w, "cpu", e->cpu);
-	jw_kv_u64(&w, "pid", e->pid);
-	jw_key(&w, "process");
-	jw_strn(&w, e->comm, strnlen(e->comm, PWRU_COMM_LEN));
+	put_hex_str(&w, e->skb);
+	jw_kv_u64_omitempty(&w, "cpu", e->cpu);
+	add_process(&w, e);
 	jw_kv_str(&w, "func", r->func);
-	if (c->timestamp != TS_NONE) {
+	if (c->caller && r->caller[0])
+		jw_kv_str(&w, "caller_func", r->caller);
+	add_time(&w, c, r);
+	if (c->meta)
+		add_meta(&w, r);
+	if (c->tuple)
+		add_tuple(&w, c, e);
+	if (r->n_stack)
+		add_stack_string(&w, r);
+	if (r->skb_str)
+		jw_kv_str(&w, "skb_metadata", r->skb_str);
+	/* ours */
+	jw_kv_u64(&w, "pid", e->pid);
+	jw_key(&w, "comm");
+	jw_strn(&w, e->comm, strnlen(e->comm, PWRU_COMM_LEN));
+	jw_kv_u64(&w, "ifindex", e->ifindex);
+	jw_kv_str(&w, "ifname", r->ifname);
+	if (c->timestamp == TS_WALLCLOCK) {
 		jw_key(&w, "ts");
 		jw_i64(&w, r->ts_ns);
 	}
-	add_meta(&w, r);
-	if (e->flags & PWRU_EV_TUPLE)
-		add_tuple(&w, c, &e->tuple);
 	if (e->flags & PWRU_EV_DROP)
 		add_drop(&w, r);
 	if (r->pod)
 		add_pod(&w, r->pod);
-	if (c->caller && r->caller[0])
-		jw_kv_str(&w, "caller", r->caller);
 	if (r->n_stack)
-		add_stack(&w, r);
-	if (r->skb_str)
-		jw_kv_str(&w, "skb_str", r->skb_str);
+		add_stack_frames(&w, r);
 	if (e->flags & PWRU_EV_TRACKED) {
 		jw_key(&w, "tracked");
 		jw_bool(&w, true);

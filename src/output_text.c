@@ -20,6 +20,8 @@ static void put_col(struct obuf *b, const char *s, size_t width)
 
 void output_text_header(struct obuf *b, const struct output_cfg *c)
 {
+	if (c->timestamp == TS_ABSOLUTE)
+		put_lit(b, "TIME                    ");
 	put_lit(b, "SKB                CPU PROCESS               ");
 	if (c->timestamp != TS_NONE)
 		put_col(b, "TIMESTAMP", 16);
@@ -152,6 +154,10 @@ void output_text_event(struct obuf *b, const struct output_cfg *c, const struct 
 {
 	const struct pwru_event *e = r->ev;
 
+	if (c->timestamp == TS_ABSOLUTE) {
+		put_abs_time(b, r->wall_ns);
+		put_char(b, ' ');
+	}
 	put_lit(b, "0x");
 	put_hex(b, e->skb, 16);
 	put_u64_col(b, e->cpu, 3);

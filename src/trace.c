@@ -327,9 +327,18 @@ static void final_report(struct trace *t)
 
 	counters_read(loader_map_fd(t->loader, "counters"), &k);
 	drop_summary_sort(&t->drops);
-	if (t->o->output_json && !t->out.err)
+	/* Every stdout line is an event unless the summary is asked for in the stream. */
+	if (t->o->output_json && t->o->output_json_summary && !t->out.err)
 		output_json_summary(&t->out, t->printed, &k, &t->drops);
 	obuf_flush(&t->out);
+	if (t->o->output_json && !t->o->output_json_summary) {
+		struct obuf err;
+
+		obuf_init(&err, STDERR_FILENO);
+		output_json_summary(&err, t->printed, &k, &t->drops);
+		obuf_flush(&err);
+		obuf_free(&err);
+	}
 	if (!t->o->no_summary)
 		drop_summary_print(stderr, &t->drops);
 	fprintf(stderr, "%llu events, %llu lost", (unsigned long long)t->out.written,

@@ -83,7 +83,7 @@ test_filter_ifname() {
 
 # A flood into a tiny ring buffer loses events, and every one is counted.
 test_lost_events_counted() {
-	run_pwru_around "udp_flood_a_to_b 20000" --output-json --ringbuf-size 4096 \
+	run_pwru_around "udp_flood_a_to_b 20000" --output-json --output-json-summary --ringbuf-size 4096 \
 		--filter-netns "/var/run/netns/$NS_B" || return 1
 	json_expect "$WORK/out" "summary['lost'] > 0 and summary['events'] == len(events)
 		and summary['events'] + summary['lost'] == summary['kernel_matched']
@@ -282,6 +282,54 @@ test_stdout_closed_idle() {
 	[ "$rc" -eq 0 ] || { fail "exit status $rc, expected 0; stderr: $(tail -c 300 "$WORK/err" | tr '\n' '|')"; return 1; }
 	expect_grep "$WORK/out" '^SKB +CPU +PROCESS' "the header as head's one line" || return 1
 	expect_grep "$WORK/err" '^[0-9]+ events, [0-9]+ lost' "the closing count line"
+}
+
+# json_schema_check FILE SCHEMA: every line of FILE is an object valid under SCHEMA.
+json_schema_check() {
+	local res
+	res=$(python3 - "$1" "$2" <<'PY'
+import json, sys
+try:
+    import jsonschema
+except ImportError:
+    print("python3-jsonschema is not installed (scripts/deps/core.txt)")
+    sys.exit()
+v = jsonschema.Draft7Validator(json.load(open(sys.argv[2])))
+for n, line in enumerate(open(sys.argv[1]), 1):
+    for e in v.iter_errors(json.loads(line)):
+        print(f"line {n}: {'/'.join(map(str, e.path))}: {e.message}")
+        sys.exit()
+PY
+)
+	[ -z "$res" ] || { fail "not what cilium/pwru's consumers read: $res"; return 1; }
+}
+
+# A consumer written for cilium/pwru's --output-json reads ours unchanged:
+# every event line validates against a schema of its keys and types, stdout
+# holds events only (the summary object is on stderr), and the keys carry
+# its meanings (iface "name:idx", proto a number, tuple.proto a number).
+test_json_cilium_compat() {
+	local schema=tests/e2e/cilium-pwru-event.schema.json idx
+	idx=$(ip -n "$NS_B" -o link show veth-b | cut -d: -f1)
+	run_pwru_around "tcp_syn_a_to_b 80 1; ping_both_ways" --output-json --output-tcp-flags \
+		--output-caller --timestamp current --filter-netns "/var/run/netns/$NS_B" || return 1
+	json_schema_check "$WORK/out" "$schema" || return 1
+	json_expect "$WORK/out" "len(events) > 0 and not summary
+		and any(e.get('iface') == 'veth-b:$idx' and e.get('proto') == 0x0800
+			and e['tuple'].get('proto') == 6 and e['tuple'].get('dport') == 80
+			and 'SYN' in e['tuple'].get('flags', '') and isinstance(e.get('time'), int)
+			and e.get('netns') and e['process'].endswith(':' + str(e['pid'])) for e in events)" \
+		"events only on stdout, one a TCP SYN to :80 on veth-b:$idx with cilium/pwru's types" || return 1
+	expect_grep "$WORK/err" '^\{"summary":\{.*"kernel_matched":[0-9]+' "the summary object on stderr" || return 1
+	# absolute: the wall-clock TIME string; --output-json-summary: the summary ends the stream
+	run_pwru_around "ping_both_ways" --output-json --output-json-summary --timestamp absolute \
+		--output-stack --filter-netns "/var/run/netns/$NS_B" || return 1
+	grep -v '^{"summary"' "$WORK/out" >"$WORK/events" || { fail "no events"; return 1; }
+	json_schema_check "$WORK/events" "$schema" || return 1
+	json_expect "$WORK/out" "len(events) > 0 and summary.get('events') == len(events)
+		and all(re.match(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$', e['time'])
+			and e['stack'].startswith('\n') for e in events)" \
+		"absolute TIME strings, stack strings, and the summary object last on stdout"
 }
 
 run_tests "$@"

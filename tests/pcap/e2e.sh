@@ -55,7 +55,7 @@ PY
 # trace TRAFFIC-CMD NETNS EXPR: pwru around the traffic, JSON in $WORK/out.
 trace() {
 	local traffic=$1 ns=$2 expr=$3
-	if ! pwru_start "$WORK/out" "$WORK/err" --output-json --filter-netns "/run/netns/$ns" "$expr"; then
+	if ! pwru_start "$WORK/out" "$WORK/err" --output-json --output-json-summary --filter-netns "/run/netns/$ns" "$expr"; then
 		echo "pwru did not start: $(tail -2 "$WORK/err" | tr '\n' ' ')"
 		return 1
 	fi

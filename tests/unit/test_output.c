@@ -165,7 +165,7 @@ static double jnum(const cJSON *o, const char *k)
 
 static void json_schema_fields(void **state)
 {
-	struct output_cfg c = { .meta = true, .tuple = true, .timestamp = TS_ABSOLUTE };
+	struct output_cfg c = { .meta = true, .tuple = true, .timestamp = TS_CURRENT };
 	struct pod_ref pod = { .namespace_ = "shop", .name = "frontend", .uid = "u-1" };
 	struct pwru_event e;
 	struct record r;
@@ -176,7 +176,10 @@ static void json_schema_fields(void **state)
 	r.ts_ns = 1234;
 	o = render_json(&c, &r);
 	assert_string_equal(jstr(o, "skb"), "0xffff888100001234");
-	assert_string_equal(jstr(o, "process"), "cu\"rl\n"); /* escaped, and round-trips */
+	assert_string_equal(jstr(o, "comm"), "cu\"rl\n");	  /* escaped, and round-trips */
+	assert_string_equal(jstr(o, "process"), "cu\"rl\n:4242"); /* cilium/pwru's name:pid */
+	assert_string_equal(jstr(o, "iface"), "veth-b:2");
+	assert_true(jnum(o, "proto") == 0x0800 && jnum(o, "mtu") == 1500);
 	assert_string_equal(jstr(o, "func"), "skb:kfree_skb");
 	assert_string_equal(jstr(o, "drop_reason"), "SKB_DROP_REASON_NETFILTER_DROP");
 	assert_string_equal(jstr(o, "drop_site"), "nf_hook_slow+0x9a");
@@ -184,8 +187,9 @@ static void json_schema_fields(void **state)
 	assert_true(jnum(o, "cpu") == 1 && jnum(o, "pid") == 4242 && jnum(o, "mark") == 0x42);
 	assert_true(jnum(o, "netns") == 4026532245.0 && jnum(o, "ifindex") == 2 &&
 		    jnum(o, "len") == 60);
-	assert_true(jnum(o, "ts") == 1234);
+	assert_true(jnum(o, "time") == 1234);
 	t = cJSON_GetObjectItem(o, "tuple");
+	assert_true(jnum(t, "proto") == 6);
 	assert_string_equal(jstr(t, "saddr"), "198.18.0.1");
 	assert_string_equal(jstr(t, "daddr"), "198.18.0.2");
 	assert_true(jnum(t, "sport") == 40000 && jnum(t, "dport") == 80);
@@ -205,11 +209,22 @@ static void json_omits_what_is_absent(void **state)
 
 	make_drop(&e, &r);
 	e.flags = 0;
+	e.cpu = e.mark = e.netns = 0;
+	o = render_json(&c, &r);
+	/* as cilium/pwru: an empty tuple object, and 0 left out */
+	assert_non_null(cJSON_GetObjectItem(o, "tuple"));
+	assert_null(cJSON_GetObjectItem(o, "tuple")->child);
+	assert_null(cJSON_GetObjectItem(o, "cpu"));
+	assert_null(cJSON_GetObjectItem(o, "mark"));
+	assert_null(cJSON_GetObjectItem(o, "netns"));
+	assert_null(cJSON_GetObjectItem(o, "drop_reason"));
+	assert_null(cJSON_GetObjectItem(o, "time"));
+	assert_null(cJSON_GetObjectItem(o, "pod"));
+	cJSON_Delete(o);
+	c.meta = c.tuple = false;
 	o = render_json(&c, &r);
 	assert_null(cJSON_GetObjectItem(o, "tuple"));
-	assert_null(cJSON_GetObjectItem(o, "drop_reason"));
-	assert_null(cJSON_GetObjectItem(o, "ts"));
-	assert_null(cJSON_GetObjectItem(o, "pod"));
+	assert_null(cJSON_GetObjectItem(o, "iface"));
 	cJSON_Delete(o);
 }
 
@@ -356,6 +371,7 @@ static void golden_case(int i, struct pwru_event *e, struct record *r)
 	if (i % 11 == 7)
 		r->skb_str = "(struct sk_buff){\n .len = (u32)60,\n .name = \"q\\\"\",\n}";
 	r->ts_ns = (int64_t)i * 123456789 % 999999999999LL;
+	r->wall_ns = 1764374400123456789LL + (int64_t)i * 86399123456789LL;
 }
 
 #define GOLDEN_CASES 48
@@ -367,6 +383,8 @@ static const struct output_cfg golden_cfgs[] = {
 	{ .meta = true, .tuple = true, .pods = true, .timestamp = TS_RELATIVE },
 	{ .tuple = true, .tcp_flags = true, .pods = true, .caller = true },
 	{ .meta = true, .timestamp = TS_ABSOLUTE },
+	{ .tuple = true, .timestamp = TS_CURRENT },
+	{ .timestamp = TS_WALLCLOCK },
 };
 
 static char *golden_render(bool json, size_t *len)
@@ -551,7 +569,7 @@ static void json_strings_escaped_and_valid(void **state)
 /* Timestamps past 2^53 ns stay exact integers (cJSON printed them rounded, as 1.7e+18). */
 static void json_large_timestamp_exact(void **state)
 {
-	struct output_cfg c = { .timestamp = TS_ABSOLUTE };
+	struct output_cfg c = { .timestamp = TS_WALLCLOCK };
 	struct pwru_event e;
 	struct record r;
 	struct obuf b;
