@@ -25,7 +25,17 @@ void output_cfg_from_options(struct output_cfg *c, const struct options *o);
  */
 /* Text: pwru's columns; the header once, then one line per event. */
 void output_text_header(struct obuf *b, const struct output_cfg *c);
-void output_text_event(struct obuf *b, const struct output_cfg *c, const struct record *r);
+/*
+ * As cilium/pwru aligns its lines: the tuple column, and with --output-caller
+ * the function column, as wide as the widest seen so far (kept by the caller,
+ * zeroed at the start).
+ */
+struct text_widths {
+	size_t tuple, func;
+};
+
+void output_text_event(struct obuf *b, const struct output_cfg *c, struct text_widths *w,
+		       const struct record *r);
 
 /* JSON: one object per line; schema in docs/json-output.md. */
 void output_json_event(struct obuf *b, const struct output_cfg *c, const struct record *r);

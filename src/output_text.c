@@ -94,6 +94,12 @@ static void put_meta(struct obuf *b, const struct record *r)
 		put_char(b, ':');
 		put_u64(b, e->ifindex);
 	}
+	/* cut as cilium/pwru cuts it: the last 16 bytes behind a '~' */
+	if (b->len - start - 1 > 16) {
+		memmove(b->buf + start + 1, b->buf + b->len - 16, 16);
+		b->len = start + 17;
+		b->buf[start + 1] = '~';
+	}
 	put_pad(b, start, 17);
 	put_lit(b, " 0x");
 	put_hex(b, e->proto, 4);
@@ -101,19 +107,33 @@ static void put_meta(struct obuf *b, const struct record *r)
 	put_u64_col(b, e->len, 5);
 }
 
-static void put_tuple_col(struct obuf *b, const struct output_cfg *c, const struct pwru_event *e)
+/* Pads from start to the widest width seen so far, which it updates. */
+static void put_pad_widest(struct obuf *b, size_t start, size_t *widest)
 {
-	if (!(e->flags & PWRU_EV_TUPLE)) {
-		put_lit(b, " -");
-		return;
-	}
+	if (b->len - start > *widest)
+		*widest = b->len - start;
+	put_pad(b, start, *widest);
+}
+
+/* "198.18.0.1:40000->198.18.0.2:80(tcp:SYN|ACK)", flags as cilium/pwru prints them */
+static void put_tuple_col(struct obuf *b, const struct output_cfg *c, struct text_widths *w,
+			  const struct pwru_event *e)
+{
+	size_t start = b->len;
+
 	put_char(b, ' ');
-	put_tuple(b, &e->tuple);
-	if (c->tcp_flags && e->tuple.l4proto == 6) {
-		put_char(b, '[');
+	if (!(e->flags & PWRU_EV_TUPLE)) {
+		put_char(b, '-');
+	} else if (c->tcp_flags && e->tuple.l4proto == 6 && e->tuple.tcp_flags) {
+		put_tuple(b, &e->tuple);
+		b->len--; /* the ')' */
+		put_char(b, ':');
 		put_tcp_flags(b, e->tuple.tcp_flags);
-		put_char(b, ']');
+		put_char(b, ')');
+	} else {
+		put_tuple(b, &e->tuple);
 	}
+	put_pad_widest(b, start, &w->tuple);
 }
 
 static void put_func(struct obuf *b, const struct record *r)
@@ -150,7 +170,8 @@ static void put_pod(struct obuf *b, const struct pod_ref *pod)
 	put_pad(b, start, 25);
 }
 
-void output_text_event(struct obuf *b, const struct output_cfg *c, const struct record *r)
+void output_text_event(struct obuf *b, const struct output_cfg *c, struct text_widths *w,
+		       const struct record *r)
 {
 	const struct pwru_event *e = r->ev;
 
@@ -174,8 +195,15 @@ void output_text_event(struct obuf *b, const struct output_cfg *c, const struct 
 	if (c->meta)
 		put_meta(b, r);
 	if (c->tuple)
-		put_tuple_col(b, c, e);
-	put_func(b, r);
+		put_tuple_col(b, c, w, e);
+	if (c->caller) {
+		size_t start = b->len;
+
+		put_func(b, r);
+		put_pad_widest(b, start, &w->func);
+	} else {
+		put_func(b, r);
+	}
 	if (c->caller) {
 		put_char(b, ' ');
 		put_str(b, r->caller[0] ? r->caller : "-");

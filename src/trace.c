@@ -46,6 +46,7 @@ struct trace {
 	struct output_cfg ocfg;
 	struct drop_summary drops;
 	struct obuf out; /* fd -1 until open_output */
+	struct text_widths widths;
 	uint64_t printed;
 	char err[512];
 };
@@ -248,7 +249,7 @@ static int on_event(void *ctx, const void *data, size_t size)
 	if (t->o->output_json)
 		output_json_event(&t->out, &t->ocfg, &r);
 	else
-		output_text_event(&t->out, &t->ocfg, &r);
+		output_text_event(&t->out, &t->ocfg, &t->widths, &r);
 	t->printed++;
 	if (t->out.err)
 		return 1;

@@ -58,6 +58,7 @@ int main(int argc, char **argv)
 	int n = argc > 1 ? atoi(argv[1]) : 1000000;
 	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	struct obuf out;
+	struct text_widths widths = { 0 };
 	struct enricher en = { 0 };
 	struct pwru_event e;
 	struct record r;
@@ -78,7 +79,7 @@ int main(int argc, char **argv)
 			if (json)
 				output_json_event(&out, &cfg, &r);
 			else
-				output_text_event(&out, &cfg, &r);
+				output_text_event(&out, &cfg, &widths, &r);
 			/* as the reader does: one write per drained batch */
 			if (i % 256 == 255)
 				obuf_flush(&out);

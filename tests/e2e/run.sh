@@ -33,7 +33,7 @@ test_drop_text_output() {
 	run_pwru_around "tcp_syn_a_to_b 80 1" --filter-netns "/var/run/netns/$NS_B" || return 1
 	expect_grep "$WORK/out" '^SKB +CPU +PROCESS .*TUPLE FUNC$' "the column header" || return 1
 	expect_grep "$WORK/out" \
-		'198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80\(tcp\) skb:kfree_skb\(SKB_DROP_REASON_NETFILTER_DROP\) [a-z_]+\+0x[0-9a-f]+$' \
+		'198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80\(tcp\) +skb:kfree_skb\(SKB_DROP_REASON_NETFILTER_DROP\) [a-z_]+\+0x[0-9a-f]+$' \
 		"a drop line with tuple, reason and site" || return 1
 	expect_grep "$WORK/err" 'SKB_DROP_REASON_NETFILTER_DROP +[a-z_]+\+0x' "the drop summary row" || return 1
 	expect_grep "$WORK/err" '^[0-9]+ events, [0-9]+ lost$' "the closing count line"
@@ -176,7 +176,7 @@ test_demo() {
 	PWRU="$PWRU" scripts/demo.sh >"$WORK/demo.out" 2>&1 ||
 		{ fail "demo exited non-zero: $(tail -3 "$WORK/demo.out" | tr '\n' '|')"; return 1; }
 	expect_grep "$WORK/demo.out" \
-		'198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80\(tcp\) skb:kfree_skb\(SKB_DROP_REASON_NETFILTER_DROP\)' \
+		'198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80\(tcp\) +skb:kfree_skb\(SKB_DROP_REASON_NETFILTER_DROP\)' \
 		"the demo's drop line" || return 1
 	expect_grep "$WORK/demo.out" 'net:net_dev_queue' "the sender's side of the path"
 }

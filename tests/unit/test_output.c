@@ -71,7 +71,7 @@ static char *render_text(const struct output_cfg *c, const struct record *r)
 	struct obuf b;
 
 	obuf_init(&b, -1);
-	output_text_event(&b, c, r);
+	output_text_event(&b, c, &(struct text_widths){ 0 }, r);
 	return obuf_take(&b);
 }
 
@@ -110,11 +110,35 @@ static void text_line_has_pwru_columns(void **state)
 	assert_non_null(strstr(line, "4026532245 0x42"));
 	assert_non_null(strstr(line, "veth-b:2"));
 	assert_non_null(strstr(line, "0x0800 1500  60"));
-	assert_non_null(strstr(line, "198.18.0.1:40000->198.18.0.2:80(tcp)[SYN]"));
+	assert_non_null(strstr(line, "198.18.0.1:40000->198.18.0.2:80(tcp:SYN)"));
 	assert_non_null(
 		strstr(line, "skb:kfree_skb(SKB_DROP_REASON_NETFILTER_DROP) nf_hook_slow+0x9a\n"));
 	assert_int_equal(strchr(line, '\n') - line + 1, (long)strlen(line)); /* one line */
 	free(line);
+}
+
+/* cilium/pwru's alignment: tuples padded to the widest seen, long interface names cut. */
+static void text_aligned_as_cilium_pwru(void **state)
+{
+	struct output_cfg c = { .meta = true, .tuple = true };
+	struct text_widths w = { 0 };
+	struct pwru_event e;
+	struct record r;
+	struct obuf b;
+	char *s, *second;
+
+	make_drop(&e, &r);
+	r.ifname = "a-very-long-ifname0";
+	obuf_init(&b, -1);
+	output_text_event(&b, &c, &w, &r); /* 198.18.0.1:40000->... */
+	e.tuple.sport = 1;
+	output_text_event(&b, &c, &w, &r); /* 4 bytes shorter: padded to the first */
+	s = obuf_take(&b);
+	assert_non_null(strstr(s, " ~-long-ifname0:2 "));
+	second = strchr(s, '\n') + 1;
+	assert_int_equal(strstr(s, " skb:kfree_skb") - s,
+			 strstr(second, " skb:kfree_skb") - second);
+	free(s);
 }
 
 static void text_without_meta_or_tuple(void **state)
@@ -395,6 +419,8 @@ static char *golden_render(bool json, size_t *len)
 
 	obuf_init(&f, -1);
 	for (size_t c = 0; c < sizeof(golden_cfgs) / sizeof(golden_cfgs[0]); c++) {
+		struct text_widths w = { 0 };
+
 		if (!json)
 			output_text_header(&f, &golden_cfgs[c]);
 		for (int i = 0; i < GOLDEN_CASES; i++) {
@@ -402,7 +428,7 @@ static char *golden_render(bool json, size_t *len)
 			if (json)
 				output_json_event(&f, &golden_cfgs[c], &r);
 			else
-				output_text_event(&f, &golden_cfgs[c], &r);
+				output_text_event(&f, &golden_cfgs[c], &w, &r);
 		}
 	}
 	if (json) {
@@ -597,11 +623,12 @@ static void write_error_counts_events(void **state)
 	make_drop(&e, &r);
 	obuf_init(&b, fd);
 	for (int i = 0; i < 10; i++)
-		output_text_event(&b, &c, &r);
+		output_text_event(&b, &c, &(struct text_widths){ 0 }, &r);
 	assert_int_equal(obuf_flush(&b), -ENOSPC);
 	assert_int_equal(b.err, ENOSPC);
 	for (int i = 0; i < 5; i++)
-		output_text_event(&b, &c, &r); /* after the error: counted, dropped */
+		output_text_event(&b, &c, &(struct text_widths){ 0 },
+				  &r); /* after the error: counted, dropped */
 	assert_int_equal(obuf_flush(&b), -ENOSPC);
 	assert_int_equal(b.written, 0);
 	assert_int_equal(b.unwritten, 15);
@@ -627,7 +654,7 @@ static void short_write_counts_whole_events(void **state)
 	unlink(path);
 	make_drop(&e, &r);
 	obuf_init(&b, -1);
-	output_text_event(&b, &c, &r);
+	output_text_event(&b, &c, &(struct text_widths){ 0 }, &r);
 	line = b.len;
 	obuf_free(&b);
 	signal(SIGXFSZ, SIG_IGN);
@@ -637,7 +664,7 @@ static void short_write_counts_whole_events(void **state)
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
 	obuf_init(&b, fd);
 	for (int i = 0; i < 10; i++)
-		output_text_event(&b, &c, &r);
+		output_text_event(&b, &c, &(struct text_widths){ 0 }, &r);
 	assert_int_equal(obuf_flush(&b), -EFBIG);
 	setrlimit(RLIMIT_FSIZE, &old);
 	assert_int_equal(b.written, 3);
@@ -653,6 +680,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tuples_v4_and_v6),
 		cmocka_unit_test(text_line_has_pwru_columns),
+		cmocka_unit_test(text_aligned_as_cilium_pwru),
 		cmocka_unit_test(text_without_meta_or_tuple),
 		cmocka_unit_test(json_schema_fields),
 		cmocka_unit_test(json_omits_what_is_absent),
