@@ -27,7 +27,8 @@ static void put_hex_str(struct jw *w, uint64_t v)
 	put_char(w->b, '"');
 }
 
-static void kv_u64_nonzero(struct jw *w, const char *quoted_key, size_t n, uint64_t v)
+static inline __attribute__((always_inline)) void
+kv_u64_nonzero(struct jw *w, const char *quoted_key, size_t n, uint64_t v)
 {
 	if (!v)
 		return;
