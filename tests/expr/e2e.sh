@@ -94,8 +94,8 @@ netns_pair_up
 
 why=$(trace "$NS_A") || { result control "$why"; exit 1; }
 for check in 'e["len"] < 1000:-ge:3:small packets' 'e["len"] > 1000:-ge:3:big packets' \
-	'e["mark"] == 298:-ge:3:packets marked 298' 'e["mark"] == 43:-ge:3:packets marked 43' \
-	'e["proto"] == "0x86dd":-ge:3:IPv6 packets'; do
+	'e.get("mark", 0) == 298:-ge:3:packets marked 298' 'e.get("mark", 0) == 43:-ge:3:packets marked 43' \
+	'e.get("proto") == 0x86dd:-ge:3:IPv6 packets'; do
 	IFS=: read -r py op n what <<<"$check"
 	r=$(expect control "$py" "$op" "$n" "$what")
 	[ "$r" = ok ] || { result control "$r"; break; }
@@ -114,8 +114,8 @@ result len "$why" "$(count True) events, all longer than 1000 bytes"
 
 why=$(trace "$NS_A" --filter-skb-expr '(skb->mark & 0xff) == 42') || why="$why"
 if [ -z "$why" ]; then
-	r1=$(expect mark 'e["mark"] & 0xff != 42' -eq 0 "no packet whose mark & 0xff is not 42")
-	r2=$(expect mark 'e["mark"] == 298' -ge 3 "the 3 echo requests marked 298")
+	r1=$(expect mark 'e.get("mark", 0) & 0xff != 42' -eq 0 "no packet whose mark & 0xff is not 42")
+	r2=$(expect mark 'e.get("mark", 0) == 298' -ge 3 "the 3 echo requests marked 298")
 	[ "$r1" = ok ] || why=$r1
 	[ "$r2" = ok ] || why="$why $r2"
 fi
@@ -123,8 +123,8 @@ result mark "$why" "$(count True) events, all with mark 298"
 
 why=$(trace "$NS_B" --filter-skb-expr 'skb->protocol == 0x0800') || why="$why"
 if [ -z "$why" ]; then
-	r1=$(expect protocol 'e["proto"] != "0x0800"' -eq 0 "no packet but IPv4")
-	r2=$(expect protocol 'e["proto"] == "0x0800"' -ge 12 "the 12 IPv4 echo requests")
+	r1=$(expect protocol 'e.get("proto") != 0x0800' -eq 0 "no packet but IPv4")
+	r2=$(expect protocol 'e.get("proto") == 0x0800' -ge 12 "the 12 IPv4 echo requests")
 	[ "$r1" = ok ] || why=$r1
 	[ "$r2" = ok ] || why="$why $r2"
 fi
