@@ -220,16 +220,19 @@ static __always_inline void fill_meta(struct pwru_event *e, struct sk_buff *skb)
 {
 	struct net_device *dev = RD(skb, dev);
 
+	/* netns and device name the pod and the interface: always read */
 	e->netns = skb_netns(skb);
+	if (dev)
+		e->ifindex = RD(dev, ifindex);
+	if (RD(skb, mac_header) == (__u16)~0U)
+		e->flags |= PWRU_EV_NO_MAC;
+	if (!CFG.output_meta)
+		return; /* --output-meta=false: not printed, so not read */
 	e->mark = RD(skb, mark);
 	e->len = RD(skb, len);
 	e->proto = bpf_ntohs(RD(skb, protocol));
-	if (dev) {
-		e->ifindex = RD(dev, ifindex);
+	if (dev)
 		e->mtu = RD(dev, mtu);
-	}
-	if (RD(skb, mac_header) == (__u16)~0U)
-		e->flags |= PWRU_EV_NO_MAC;
 }
 
 static __always_inline void fill_skb_str(struct pwru_event_skb *es, struct sk_buff *skb)
