@@ -120,6 +120,11 @@ int kf_kprobe_multi(const struct btf *btf, char *why, size_t len)
 		return -EOPNOTSUPP;
 	}
 	fd = load_trivial(BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, 0);
+	if (fd == -EINVAL) {
+		/* a kernel that does not know the attach type at all (5.10) */
+		snprintf(why, len, "not available (no kprobe-multi links, needs 5.18+)");
+		return fd;
+	}
 	if (fd < 0)
 		return verdict(fd, "not available", why, len);
 	link = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &lo);

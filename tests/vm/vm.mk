@@ -65,12 +65,16 @@ VM_PWRU := $(if $(strip $(VM_PWRU_MISSING)),$(OUT)/pwru,$(OUT)/pwru-static)
 # keep the skeletons: they are inputs of the .o rule, not throw-aways
 .PRECIOUS: $(VM_OUT)/%.skel.h $(VM_OUT)/%.bpf.o
 
-.PHONY: vmtest vmbench vmkernels
+.PHONY: vmtest vmtest-full vmbench vmkernels
 vmkernels:
-	$(Q)tests/vm/fetch-kernels 6.1 6.12
+	$(Q)tests/vm/fetch-kernels 5.10 6.1 6.12 7.2
 
+# vmtest: the quick tier of the matrix (also in make test); vmtest-full: all of it
 vmtest: $(VM_TOOLS) $(VM_PWRU)
 	$(Q)PWRU_STATIC=$(abspath $(VM_PWRU)) tests/vm/suite
+
+vmtest-full: $(VM_TOOLS) $(VM_PWRU)
+	$(Q)PWRU_STATIC=$(abspath $(VM_PWRU)) VMTEST_FULL=1 tests/vm/suite
 
 vmbench: $(VM_TOOLS) $(VM_PWRU)
 	$(Q)PWRU_STATIC=$(abspath $(VM_PWRU)) tests/vm/bench
