@@ -120,19 +120,16 @@ int kf_kprobe_multi(const struct btf *btf, char *why, size_t len)
 		return -EOPNOTSUPP;
 	}
 	fd = load_trivial(BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, 0);
-	if (fd == -EINVAL) {
-		/* a kernel that does not know the attach type at all (5.10) */
-		snprintf(why, len, "not available (no kprobe-multi links, needs 5.18+)");
-		return fd;
-	}
 	if (fd < 0)
 		return verdict(fd, "not available", why, len);
 	link = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &lo);
 	link = link < 0 ? -errno : link;
 	close(fd);
 	if (link < 0) {
+		/* 6.1 without fprobe says EOPNOTSUPP; 5.10 knows no such link (EINVAL) */
 		snprintf(why, len, "not available (%s)",
 			 link == -EOPNOTSUPP ? "kernel built without fprobe, needs 5.18+" :
+			 link == -EINVAL     ? "no kprobe-multi links in this kernel, needs 5.18+" :
 					       strerror(-link));
 		return link;
 	}
