@@ -414,16 +414,40 @@ int pwru_raw_consume(struct bpf_raw_tracepoint_args *ctx)
 
 /*
  * kprobe and kprobe-multi: one loaded program per skb position serves every
- * function; the attach cookie says which probe fired. The return address
- * sits at the top of the stack on entry (x86-64), which is the caller.
+ * function; the attach cookie says which probe fired.
+ *
+ * At a function's entry its return address (a place in the caller) is where
+ * the call left it: on x86-64 the call pushed it on the stack, on arm64 it is
+ * still in the link register.
  */
-static __always_inline void kprobe_caller(struct probe_ctx *pc, struct pt_regs *regs)
+static __always_inline __u64 kprobe_return_address(struct pt_regs *regs)
 {
 	__u64 ret = 0;
 
+#if defined(__TARGET_ARCH_x86)
+	bpf_probe_read_kernel(&ret, sizeof(ret), (void *)PT_REGS_SP(regs));
+#elif defined(__TARGET_ARCH_arm64)
+	ret = PT_REGS_RET_CORE(regs);
+	/*
+	 * With pointer authentication the link register may carry a signature
+	 * in its top bits: kernel text addresses have them all set (48-bit VA).
+	 */
+	if (ret >> 55 & 1)
+		ret |= 0xffffULL << 48;
+#else
+#error "kprobe_return_address: add this architecture's return address register"
+#endif
+	return ret;
+}
+
+static __always_inline void kprobe_caller(struct probe_ctx *pc, struct pt_regs *regs)
+{
+	__u64 ret;
+
 	if (!CFG.output_caller)
 		return;
-	if (!bpf_probe_read_kernel(&ret, sizeof(ret), (void *)PT_REGS_SP(regs))) {
+	ret = kprobe_return_address(regs);
+	if (ret) {
 		pc->caller = ret;
 		pc->flags |= PWRU_EV_CALLER;
 	}
@@ -453,11 +477,8 @@ static __always_inline int kprobe_drop(struct pt_regs *regs, struct sk_buff *skb
 		.probe_id = (__u32)bpf_get_attach_cookie(regs),
 		.has_id = 1,
 	};
-	__u64 ret = 0;
-
 	/* The drop site is whoever called the drop function. */
-	if (!bpf_probe_read_kernel(&ret, sizeof(ret), (void *)PT_REGS_SP(regs)))
-		pc.drop_location = ret;
+	pc.drop_location = kprobe_return_address(regs);
 	kprobe_caller(&pc, regs);
 	handle_skb(&pc);
 	untrack_skb(skb);

@@ -199,7 +199,7 @@ void filters_loader_hooks(struct filter_set *f, struct loader_opts *lo)
 
 int filters_fill_maps(const struct filter_set *f, struct loader *l, char *err, size_t errlen)
 {
-	int fd = loader_map_fd(l, "netns_filter");
+	int fd = loader_map_fd(l, MAP_NETNS_FILTER);
 	uint8_t one = 1;
 
 	for (size_t i = 0; i < f->n_netns; i++) {
