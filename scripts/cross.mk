@@ -25,9 +25,9 @@ ifneq ($(origin OUT),command line)
 OUT          := build-$(ARCH)
 endif
 CC           := $(CROSS_TRIPLE)-gcc
-CROSS_SYSROOT := $(shell scripts/cross-sysroot $(ARCH) 2>$(or $(OUT),build)-sysroot.log || echo FAILED)
+CROSS_SYSROOT := $(shell mkdir -p $(OUT) && scripts/cross-sysroot $(ARCH) 2>$(OUT)/sysroot.log || echo FAILED)
 ifeq ($(CROSS_SYSROOT),FAILED)
-$(error scripts/cross-sysroot $(ARCH) failed: see $(OUT)-sysroot.log)
+$(error scripts/cross-sysroot $(ARCH) failed: see $(OUT)/sysroot.log)
 endif
 CFLAGS       += --sysroot=$(CROSS_SYSROOT)
 LDFLAGS      += --sysroot=$(CROSS_SYSROOT)

@@ -38,6 +38,14 @@ check path-order "sender path before nf_hook_slow" "lines $out_line and $hook_li
 	[ "$out_line" -gt 0 -a "$hook_line" -gt "$out_line" ]
 check drop-reason "'$(drop_re SKB_DROP_REASON_NETFILTER_DROP)' after nf_hook_slow" "line ${drop_line} (nf_hook_slow at $hook_line)" \
 	[ "$drop_line" -gt 0 -a "$drop_line" -gt "$hook_line" ]
+# The drop site: where the kernel dropped it (the kfree_skb tracepoint's
+# location, the return address into the drop function's caller for kprobes);
+# fentry events carry none (the skb:kfree_skb tracepoint, matched by the
+# filter too, always does). Every site shown must be nf_hook_slow's, by name.
+sites=$(grep -E '(kfree_skb[a-z_]*|sk_skb_reason_drop)\((SKB_DROP_REASON_NETFILTER_DROP|0)\)( |$)' "$PWRU_EVENTS" |
+	sed -E 's/.*\)( ([^ ]+))?$/\2/' | grep . | sort | uniq -c | tr -s ' \n' ' ' || true)
+check drop-site "drop sites named nf_hook_slow+0x..." "'$sites'" \
+	bash -c "[ -n '$sites' ] && ! echo '$sites' | tr ' ' '\n' | grep -E '^(0x|[a-z_])' | grep -qv '^nf_hook_slow+0x'"
 bad=$(grep -E -c -v '198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80([^0-9]|$)' "$PWRU_EVENTS" || true)
 check tuple "every event 198.18.0.1:*->198.18.0.2:80" "$bad of $events events without it" \
 	[ "$events" -gt 0 -a "$bad" -eq 0 ]
