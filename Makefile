@@ -136,6 +136,11 @@ format-check:
 cross-arm64:
 	$(Q)$(MAKE) ARCH=arm64 all
 
+# One OCI index with the amd64 and the arm64 image (scripts/build-image.sh)
+.PHONY: image-multiarch
+image-multiarch: all cross-arm64
+	$(Q)scripts/build-image.sh --multiarch $(OUT)/pwru-image-multiarch.tar
+
 test-asan:
 	$(Q)$(MAKE) OUT=build-asan SAN=1 test
 
@@ -149,4 +154,4 @@ demo:
 
 clean:
 	$(call msg,CLEAN,$(OUT))
-	$(Q)rm -rf $(OUT) build-asan $(BINS)
+	$(Q)rm -rf $(OUT) build-asan build-arm64 $(BINS)

@@ -15,10 +15,14 @@ elf_libs() {
 		for lib in $(readelf -lW "$f" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p') \
 			$(readelf -dW "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
 			found=""
+			# the loader (the interpreter) is loaded already: a NEEDED of
+			# its name is satisfied by it wherever it lives (/lib64 on amd64)
+			[ -n "${seen[interp:${lib##*/}]:-}" ] && continue
 			case $lib in
 			/*) found=$lib ;;
 			*)
-				for d in /lib/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu /lib /usr/lib; do
+				for d in /lib/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu /lib/x86_64-linux-gnu \
+					/usr/lib/x86_64-linux-gnu /lib /usr/lib; do
 					[ -e "$root$d/$lib" ] && { found=$d/$lib; break; }
 				done
 				;;
@@ -26,6 +30,7 @@ elf_libs() {
 			[ -n "$found" ] || { echo "elf_libs: $lib (for $f) not under $root" >&2; return 1; }
 			[ -n "${seen[$found]:-}" ] && continue
 			seen[$found]=1
+			case $lib in /*) seen[interp:${lib##*/}]=1 ;; esac
 			echo "$found"
 			queue+=("$(readlink -f "$root$found")")
 		done

@@ -89,5 +89,5 @@ vmbench: $(VM_TOOLS) $(VM_PWRU)
 	$(Q)PWRU_STATIC=$(abspath $(VM_PWRU)) tests/vm/bench
 
 TEST_DEPS     += $(VM_TOOLS) $(VM_PWRU) $(if $(CROSS),,$(VM_PWRU_ARM64))
-TEST_SUITES   += tests/vm/suite
+TEST_SUITES   += tests/vm/suite tests/vm/image-multiarch.sh
 BENCH_TARGETS += vmbench
