@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # A private apt configuration over this machine's Debian archive, for any
 # suite and architecture: own sources list, lists, cache and an empty dpkg
 # status, so the system's apt state is never read for packages nor touched

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # elf_libs ROOT FILE...: prints (once each) the guest paths of the shared
 # libraries FILEs need, recursively, and of their program interpreter, found
 # under ROOT the way the guest's loader will find them. For a foreign
