@@ -31,7 +31,9 @@ $(error scripts/cross-sysroot $(ARCH) failed: see $(OUT)/sysroot.log)
 endif
 CFLAGS       += --sysroot=$(CROSS_SYSROOT)
 LDFLAGS      += --sysroot=$(CROSS_SYSROOT)
-VMLINUX_BTF  := tests/vm/cache/kernel-$(CROSS_KERNEL_$(ARCH))/vmlinux.btf
+# the download cache tests/vm/ uses ($VM_CACHE moves it, docs/vmtest.md)
+VM_CACHE     ?= tests/vm/cache
+VMLINUX_BTF  := $(VM_CACHE)/kernel-$(CROSS_KERNEL_$(ARCH))/vmlinux.btf
 CROSS        := 1
 
 $(VMLINUX_BTF):
