@@ -61,6 +61,7 @@ static __always_inline int skb_pcap_match(struct sk_buff *skb)
 	return 1;
 }
 #endif
+#include "expr_filter.h"
 
 /* Replaced per loaded clone by user space with the probe's table index. */
 static __always_inline __u32 probe_id(void)
@@ -124,6 +125,8 @@ static __always_inline int skb_matches(struct sk_buff *skb)
 	if (CFG.filter_ifindex && RD(skb, dev, ifindex) != CFG.filter_ifindex)
 		return 0;
 	if (CFG.filter_netns && !netns_wanted(skb_netns(skb)))
+		return 0;
+	if (CFG.has_skb_expr && !expr_filter_skb(skb))
 		return 0;
 	if (CFG.has_pcap_filter && !skb_pcap_match(skb))
 		return 0;
@@ -227,6 +230,8 @@ static __always_inline void fill_skb_str(struct pwru_event_skb *es, struct sk_bu
  * sits behind this load-time constant and the verifier never sees it.
  */
 #define HAS_DROP_REASONS bpf_core_type_exists(enum skb_drop_reason)
+/* the drop function's reason argument, 0 where it has none */
+#define REASON_ARG(arg) (HAS_DROP_REASONS ? (__u32)(arg) : 0)
 
 struct probe_ctx {
 	void *ctx; /* the program's context, for stack helpers */
@@ -257,6 +262,10 @@ static __always_inline void fill_event(struct pwru_event *e, struct probe_ctx *p
 	e->stack_id = -1;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	fill_meta(e, pc->skb);
+	if (CFG.has_skb_meta) {
+		expr_meta_skb(pc->skb, e->meta);
+		e->flags |= PWRU_EV_META;
+	}
 	if (CFG.output_tuple && fill_tuple(&e->tuple, pc->skb))
 		e->flags |= PWRU_EV_TUPLE;
 	if (CFG.output_stack) {
@@ -485,6 +494,14 @@ static __always_inline int kprobe_drop(struct pt_regs *regs, struct sk_buff *skb
 	return 0;
 }
 
+/* kfree_skbmem(skb): every freed skb passes here; its address may be reused. */
+static __always_inline int kprobe_free(struct pt_regs *regs, struct sk_buff *skb)
+{
+	kprobe_skb(regs, skb);
+	untrack_skb(skb);
+	return 0;
+}
+
 #define KPROBE_SKB(kind, sec, pos, parm)                                           \
 	SEC(sec)                                                                   \
 	int pwru_##kind##_skb##pos(struct pt_regs *ctx)                            \
@@ -492,23 +509,28 @@ static __always_inline int kprobe_drop(struct pt_regs *regs, struct sk_buff *skb
 		return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM##parm(ctx)); \
 	}
 
-#define KPROBE_KIND(kind, sec)                                                        \
-	KPROBE_SKB(kind, sec, 0, 1)                                                   \
-	KPROBE_SKB(kind, sec, 1, 2)                                                   \
-	KPROBE_SKB(kind, sec, 2, 3)                                                   \
-	KPROBE_SKB(kind, sec, 3, 4)                                                   \
-	KPROBE_SKB(kind, sec, 4, 5)                                                   \
-	SEC(sec)                                                                      \
-	int pwru_##kind##_kfree_reason(struct pt_regs *ctx)                           \
-	{                                                                             \
-		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx),         \
-				   HAS_DROP_REASONS ? (__u32)PT_REGS_PARM2(ctx) : 0); \
-	}                                                                             \
-	SEC(sec)                                                                      \
-	int pwru_##kind##_sk_drop(struct pt_regs *ctx)                                \
-	{                                                                             \
-		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx),         \
-				   (__u32)PT_REGS_PARM3(ctx));                        \
+#define KPROBE_KIND(kind, sec)                                                 \
+	KPROBE_SKB(kind, sec, 0, 1)                                            \
+	KPROBE_SKB(kind, sec, 1, 2)                                            \
+	KPROBE_SKB(kind, sec, 2, 3)                                            \
+	KPROBE_SKB(kind, sec, 3, 4)                                            \
+	KPROBE_SKB(kind, sec, 4, 5)                                            \
+	SEC(sec)                                                               \
+	int pwru_##kind##_kfree_reason(struct pt_regs *ctx)                    \
+	{                                                                      \
+		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx),  \
+				   REASON_ARG(PT_REGS_PARM2(ctx)));            \
+	}                                                                      \
+	SEC(sec)                                                               \
+	int pwru_##kind##_sk_drop(struct pt_regs *ctx)                         \
+	{                                                                      \
+		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx),  \
+				   (__u32)PT_REGS_PARM3(ctx));                 \
+	}                                                                      \
+	SEC(sec)                                                               \
+	int pwru_##kind##_free(struct pt_regs *ctx)                            \
+	{                                                                      \
+		return kprobe_free(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx)); \
 	}
 
 KPROBE_KIND(kp, "pwru_kprobe")
@@ -537,11 +559,49 @@ int pwru_kpm_all(struct pt_regs *ctx)
 		return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM5(ctx));
 	case PWRU_KPM_KFREE_REASON:
 		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx),
-				   HAS_DROP_REASONS ? (__u32)PT_REGS_PARM2(ctx) : 0);
+				   REASON_ARG(PT_REGS_PARM2(ctx)));
 	case PWRU_KPM_SK_DROP:
 		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx),
 				   (__u32)PT_REGS_PARM3(ctx));
+	case PWRU_KPM_SKB_FREE:
+		return kprobe_free(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx));
 	}
+	return 0;
+}
+
+/*
+ * --filter-track-skb across copies where fexit is refused: a kprobe on the
+ * copy function notes which tracked skb this task is copying, and a
+ * kretprobe tracks the copy it returns.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);   /* pid_tgid */
+	__type(value, __u64); /* the tracked skb being copied */
+} copying SEC(".maps");
+
+SEC("pwru_kprobe")
+int pwru_kp_copy_entry(struct pt_regs *ctx)
+{
+	__u64 skb = (__u64)PT_REGS_PARM1(ctx), task = bpf_get_current_pid_tgid();
+
+	if (CFG.track_skb && bpf_map_lookup_elem(&tracked_skbs, &skb))
+		bpf_map_update_elem(&copying, &task, &skb, BPF_ANY);
+	return 0;
+}
+
+SEC("pwru_kprobe")
+int pwru_kp_copy_return(struct pt_regs *ctx)
+{
+	__u64 task = bpf_get_current_pid_tgid(), copy = (__u64)PT_REGS_RC(ctx);
+	__u8 one = 1;
+
+	if (!bpf_map_lookup_elem(&copying, &task))
+		return 0;
+	bpf_map_delete_elem(&copying, &task);
+	if (copy)
+		bpf_map_update_elem(&tracked_skbs, &copy, &one, BPF_ANY);
 	return 0;
 }
 
@@ -552,13 +612,16 @@ int pwru_kpm_all(struct pt_regs *ctx)
  * Ethernet frame. It lives in the probe_read object because xdp->data is an
  * untyped pointer the verifier only lets us read through a helper.
  */
-static __always_inline int xdp_matches(struct net_device *dev, void *data, void *end)
+static __always_inline int xdp_matches(struct xdp_buff *xdp, struct net_device *dev, void *data,
+				       void *end)
 {
 	if (CFG.filter_mark)
 		return 0; /* no skb, no mark */
 	if (CFG.filter_ifindex && RD(dev, ifindex) != CFG.filter_ifindex)
 		return 0;
 	if (CFG.filter_netns && !netns_wanted(RD(dev, nd_net.net, ns.inum)))
+		return 0;
+	if (CFG.has_xdp_expr && !expr_filter_xdp(xdp))
 		return 0;
 	if (CFG.has_pcap_filter && !pcap_filter_l2(data, end, end - data))
 		return 0;
@@ -575,7 +638,7 @@ int pwru_fe_xdp(__u64 *ctx)
 	struct pwru_event *e;
 	__u16 proto = 0;
 
-	if (!xdp_matches(dev, data, end))
+	if (!xdp_matches(xdp, dev, data, end))
 		return 0;
 	count(PWRU_CNT_MATCHED);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -596,6 +659,10 @@ int pwru_fe_xdp(__u64 *ctx)
 	e->len = end - data;
 	bpf_probe_read_kernel(&proto, sizeof(proto), data + 12);
 	e->proto = bpf_ntohs(proto);
+	if (CFG.has_xdp_meta) {
+		expr_meta_xdp(xdp, e->meta);
+		e->flags |= PWRU_EV_META_XDP;
+	}
 	if (CFG.output_tuple && (e->proto == 0x0800 || e->proto == 0x86dd)) {
 		if (fill_tuple_at(&e->tuple, data + 14))
 			e->flags |= PWRU_EV_TUPLE;
@@ -636,13 +703,24 @@ static __always_inline int fentry_drop(void *ctx, struct sk_buff *skb, __u32 rea
 SEC("pwru_fentry")
 int pwru_fe_kfree_reason(__u64 *ctx)
 {
-	return fentry_drop(ctx, (struct sk_buff *)ctx[0], HAS_DROP_REASONS ? (__u32)ctx[1] : 0);
+	return fentry_drop(ctx, (struct sk_buff *)ctx[0], REASON_ARG(ctx[1]));
 }
 
 SEC("pwru_fentry")
 int pwru_fe_sk_drop(__u64 *ctx)
 {
 	return fentry_drop(ctx, (struct sk_buff *)ctx[1], (__u32)ctx[2]);
+}
+
+/* kfree_skbmem(skb): the skb's memory goes back; its address may be reused. */
+SEC("pwru_fentry")
+int pwru_fe_free(__u64 *ctx)
+{
+	struct probe_ctx pc = { .ctx = ctx, .skb = (struct sk_buff *)ctx[0] };
+
+	handle_skb(&pc);
+	untrack_skb(pc.skb);
+	return 0;
 }
 
 /*

@@ -26,7 +26,14 @@ static enum tmpl_id fe_template(const struct probe *p)
 	if (p->kind == PROBE_BPF_PROG)
 		/* TC programs take the skb as their only argument: the ordinary template */
 		return is_xdp(p) ? TMPL_FE_XDP : TMPL_FE_SKB0;
-	return tmpl_for_func(p, TMPL_FE_SKB0, TMPL_FE_KFREE_REASON, TMPL_FE_SK_DROP);
+	static const struct func_templates t = {
+		TMPL_FE_SKB0,
+		TMPL_FE_KFREE_REASON,
+		TMPL_FE_SK_DROP,
+		TMPL_FE_FREE,
+	};
+
+	return tmpl_for_func(p, &t);
 }
 
 static int fe_prepare(struct loader *l, const struct probe *p, const struct attach_env *env)
@@ -97,6 +104,7 @@ const struct attach_strategy strategy_fentry = {
 	.attach_workers = WORKERS_PER_CPU, /* verification is CPU-bound */
 	/* unlinking a trampoline waits for RCU-tasks grace periods: overlap them */
 	.detach_workers = WORKERS_MANY,
+	.copies = &strategy_fexit_copy,
 	.prepare = fe_prepare,
 	.attach_one = fe_attach_one,
 };

@@ -6,6 +6,7 @@
  * those waits: this is where cilium/pwru users wait minutes.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -16,7 +17,14 @@
 
 static enum tmpl_id kp_template(const struct probe *p)
 {
-	return tmpl_for_func(p, TMPL_KP_SKB0, TMPL_KP_KFREE_REASON, TMPL_KP_SK_DROP);
+	static const struct func_templates t = {
+		TMPL_KP_SKB0,
+		TMPL_KP_KFREE_REASON,
+		TMPL_KP_SK_DROP,
+		TMPL_KP_FREE,
+	};
+
+	return tmpl_for_func(p, &t);
 }
 
 static int kp_prepare(struct loader *l, const struct probe *p, const struct attach_env *env)
@@ -24,11 +32,12 @@ static int kp_prepare(struct loader *l, const struct probe *p, const struct atta
 	return loader_want(l, kp_template(p), NULL);
 }
 
-static int kprobe_open(int pmu, const char *func)
+static int kprobe_open(int pmu, const char *func, uint64_t config)
 {
 	struct perf_event_attr a = {
 		.size = sizeof(a),
 		.type = pmu,
+		.config = config,
 		.config1 = (uint64_t)(uintptr_t)func,
 		.sample_period = 1,
 		.wakeup_events = 1,
@@ -38,12 +47,14 @@ static int kprobe_open(int pmu, const char *func)
 	return fd < 0 ? -errno : fd;
 }
 
-static void kp_attach_one(const struct attach_env *env, struct attach_item *it)
+/* One kprobe (or kretprobe: config has the PMU's retprobe bit) running tmpl. */
+static void attach_kprobe(const struct attach_env *env, struct attach_item *it, enum tmpl_id tmpl,
+			  uint64_t config)
 {
-	int prog = loader_prog_fd(env->loader, kp_template(it->p));
+	int prog = loader_prog_fd(env->loader, tmpl);
 	int pfd, link;
 
-	pfd = prog < 0 ? prog : kprobe_open(env->kprobe_pmu, it->p->name);
+	pfd = prog < 0 ? prog : kprobe_open(env->kprobe_pmu, it->p->name, config);
 	if (pfd < 0) {
 		it->r->err = pfd;
 		return;
@@ -60,6 +71,11 @@ static void kp_attach_one(const struct attach_env *env, struct attach_item *it)
 	it->r->err = 0;
 }
 
+static void kp_attach_one(const struct attach_env *env, struct attach_item *it)
+{
+	attach_kprobe(env, it, kp_template(it->p), 0);
+}
+
 const struct attach_strategy strategy_kprobe = {
 	.name = "kprobe",
 	.feature = KF_KPROBE,
@@ -67,6 +83,47 @@ const struct attach_strategy strategy_kprobe = {
 	.attach_workers = WORKERS_KPROBE_BATCH,
 	/* closing a kprobe waits in synchronize_rcu outside the kprobe mutex */
 	.detach_workers = WORKERS_KPROBE_BATCH,
+	.copies = &strategy_kretprobe_copy,
 	.prepare = kp_prepare,
 	.attach_one = kp_attach_one,
+};
+
+/* The kprobe PMU's retprobe bit ("config:0" in its format directory). */
+static int kretprobe_bit(void)
+{
+	FILE *f = fopen("/sys/bus/event_source/devices/kprobe/format/retprobe", "r");
+	int bit = 0;
+
+	if (f) {
+		if (fscanf(f, "config:%d", &bit) != 1)
+			bit = 0;
+		fclose(f);
+	}
+	return bit;
+}
+
+static int copy_prepare(struct loader *l, const struct probe *p, const struct attach_env *env)
+{
+	return loader_want(
+		l, p->special == SPECIAL_COPY_RETURN ? TMPL_KP_COPY_RETURN : TMPL_KP_COPY_ENTRY,
+		NULL);
+}
+
+static void copy_attach_one(const struct attach_env *env, struct attach_item *it)
+{
+	if (it->p->special == SPECIAL_COPY_RETURN)
+		attach_kprobe(env, it, TMPL_KP_COPY_RETURN, 1ULL << kretprobe_bit());
+	else
+		attach_kprobe(env, it, TMPL_KP_COPY_ENTRY, 0);
+}
+
+const struct attach_strategy strategy_kretprobe_copy = {
+	.name = "kretprobe",
+	.feature = KF_KPROBE,
+	.entry_and_return = true,
+	.needs = NEEDS_KPROBE_PMU,
+	.attach_workers = WORKERS_ONE,
+	.detach_workers = WORKERS_MANY,
+	.prepare = copy_prepare,
+	.attach_one = copy_attach_one,
 };

@@ -23,6 +23,8 @@ static uint64_t kpm_cookie(const struct probe *p, uint32_t id)
 		layout = PWRU_KPM_KFREE_REASON;
 	else if (p->special == SPECIAL_SK_SKB_REASON_DROP)
 		layout = PWRU_KPM_SK_DROP;
+	else if (p->special == SPECIAL_SKB_FREE)
+		layout = PWRU_KPM_SKB_FREE;
 	return layout << 32 | id;
 }
 
@@ -84,4 +86,6 @@ const struct attach_strategy strategy_kprobe_multi = {
 	.detach_workers = WORKERS_ONE,
 	.prepare = kpm_prepare,
 	.attach_bulk = kpm_attach_bulk,
+	/* kretprobe-multi would do in one link; kretprobes are enough for four functions */
+	.copies = &strategy_kretprobe_copy,
 };

@@ -60,6 +60,10 @@ struct attach_strategy {
 	enum kfeature feature;
 	unsigned needs; /* enum attach_needs */
 	enum attach_workers attach_workers, detach_workers;
+	/* A function strategy's companion for copy tracking (--filter-track-skb). */
+	const struct attach_strategy *copies;
+	/* A copy strategy that needs an entry probe and a return probe per function. */
+	bool entry_and_return;
 	/* Names the template this probe needs (loader_want). */
 	int (*prepare)(struct loader *l, const struct probe *p, const struct attach_env *env);
 	/* Attaches one probe: fills it->r; every fd it opened is in r or closed. */
@@ -78,6 +82,7 @@ extern const struct attach_strategy strategy_kprobe;
 extern const struct attach_strategy strategy_kprobe_multi;
 extern const struct attach_strategy strategy_fentry;
 extern const struct attach_strategy strategy_fexit_copy;
+extern const struct attach_strategy strategy_kretprobe_copy;
 
 /* Tries to link items [0, n) as one set: returns a link fd or -errno. */
 typedef int (*bulk_link_fn)(void *ctx, struct attach_item *it, size_t n);
@@ -90,8 +95,11 @@ typedef int (*bulk_link_fn)(void *ctx, struct attach_item *it, size_t n);
 void bulk_attach_bisect(struct attach_item *it, size_t n, bulk_link_fn link, void *ctx,
 			int cancel_fd);
 
-/* The function template of a probe's layout, from the first of a run of five. */
-enum tmpl_id tmpl_for_func(const struct probe *p, enum tmpl_id skb0, enum tmpl_id kfree_reason,
-			   enum tmpl_id sk_drop);
+/* A strategy's templates for function probes: a run of five, and the special ones. */
+struct func_templates {
+	enum tmpl_id skb0, kfree_reason, sk_drop, skb_free;
+};
+
+enum tmpl_id tmpl_for_func(const struct probe *p, const struct func_templates *t);
 
 #endif

@@ -28,7 +28,6 @@
 #define MAX_WORKERS 128
 #define MAX_ATTACH_WORKERS 16
 #define MANY_WORKERS 32
-#define DEFAULT_KPROBE_BATCH 10
 
 static const struct attach_strategy *const default_func_strategies[] = {
 	&strategy_kprobe_multi,
@@ -74,23 +73,24 @@ struct attacher {
 	const struct attach_strategy *group_strategy[GROUP_MAX];
 	char describe[512];
 	struct probe_list *pl;
-	struct probe copies[N_COPY_FUNCS];
+	struct probe copies[2 * N_COPY_FUNCS]; /* an entry and a return probe each, at most */
 	struct unit *units;
 	struct attach_result *results; /* units[i]'s is results[i] */
 	size_t n_units, cap_units;
 	struct attach_env env;
 };
 
-enum tmpl_id tmpl_for_func(const struct probe *p, enum tmpl_id skb0, enum tmpl_id kfree_reason,
-			   enum tmpl_id sk_drop)
+enum tmpl_id tmpl_for_func(const struct probe *p, const struct func_templates *t)
 {
 	switch (p->special) {
 	case SPECIAL_KFREE_SKB_REASON:
-		return kfree_reason;
+		return t->kfree_reason;
 	case SPECIAL_SK_SKB_REASON_DROP:
-		return sk_drop;
+		return t->sk_drop;
+	case SPECIAL_SKB_FREE:
+		return t->skb_free;
 	default:
-		return skb0 + p->skb_pos;
+		return t->skb0 + p->skb_pos;
 	}
 }
 
@@ -196,8 +196,11 @@ int attacher_new(const struct attacher_opts *o, struct attacher **out, char *err
 		a->o.bpf_prog_strategy = &strategy_fentry;
 	if (!a->o.copy_strategy)
 		a->o.copy_strategy = &strategy_fexit_copy;
-	if (!a->o.kprobe_batch)
-		a->o.kprobe_batch = DEFAULT_KPROBE_BATCH;
+	if (!a->o.kprobe_batch) {
+		free(a);
+		return set_err(err, errlen, -EINVAL,
+			       "--filter-kprobe-batch must be greater than 0");
+	}
 	if (!a->o.probe_feature) {
 		a->o.probe_feature = kfeature_probe_kernel;
 		a->o.probe_ctx = (void *)a->o.vmlinux;
@@ -218,6 +221,14 @@ int attacher_new(const struct attacher_opts *o, struct attacher **out, char *err
 const char *attacher_describe(const struct attacher *a)
 {
 	return a->describe;
+}
+
+int attacher_feature(struct attacher *a, enum kfeature f, const char **why)
+{
+	int ret = check_feature(a, f);
+
+	*why = kfeature_why(&a->kf, f);
+	return ret;
 }
 
 bool attacher_wants_funcs(const struct attacher *a)
@@ -305,31 +316,58 @@ static int need_fentry_for_progs(struct attacher *a, const struct probe_list *pl
 	return 0;
 }
 
+/*
+ * Copies follow the function strategy's family: fexit beside fentry,
+ * kprobe + kretprobe beside the kprobe strategies (where fexit may be
+ * refused); with tracepoints only, fexit where the kernel allows it.
+ */
+static const struct attach_strategy *copy_strategy(const struct attacher *a)
+{
+	const struct attach_strategy *f = a->group_strategy[GROUP_FUNC];
+
+	return f && f->copies ? f->copies : a->o.copy_strategy;
+}
+
+static int add_copy_probe(struct attacher *a, size_t *n, const struct copy_func *c, int btf_id,
+			  enum probe_special special)
+{
+	struct probe *p = &a->copies[(*n)++];
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", c->name);
+	snprintf(p->group, sizeof(p->group), "vmlinux");
+	p->kind = PROBE_FUNC;
+	p->special = special;
+	p->btf_id = btf_id;
+	return add_unit(a, GROUP_COPY, p, *n - 1, false);
+}
+
 static int compose_copies(struct attacher *a, const struct btf *vmlinux)
 {
+	const struct attach_strategy *s = copy_strategy(a);
+	bool two_probes = s->entry_and_return;
 	size_t n = 0;
 
 	if (!a->o.track_copies || !vmlinux)
 		return 0;
-	if (check_feature(a, a->o.copy_strategy->feature)) {
-		describe_add(a, "; following copies: %s%s", kfeature_why(&a->kf, KF_FENTRY), "");
+	if (check_feature(a, s->feature)) {
+		describe_add(a, "; following copies: %s%s", kfeature_why(&a->kf, s->feature), "");
 		return 0;
 	}
-	a->group_strategy[GROUP_COPY] = a->o.copy_strategy;
+	a->group_strategy[GROUP_COPY] = s;
 	for (size_t i = 0; i < N_COPY_FUNCS; i++) {
-		int id = btf__find_by_name_kind(vmlinux, copy_funcs[i].name, BTF_KIND_FUNC);
-		struct probe *p = &a->copies[n];
+		const struct copy_func *c = &copy_funcs[i];
+		int id = btf__find_by_name_kind(vmlinux, c->name, BTF_KIND_FUNC), ret;
 
 		if (id < 0)
 			continue;
-		memset(p, 0, sizeof(*p));
-		snprintf(p->name, sizeof(p->name), "%s", copy_funcs[i].name);
-		snprintf(p->group, sizeof(p->group), "vmlinux");
-		p->kind = PROBE_FUNC;
-		p->special = copy_funcs[i].result_at;
-		p->btf_id = id;
-		if (add_unit(a, GROUP_COPY, p, n++, false))
-			return -ENOMEM;
+		if (two_probes)
+			ret = add_copy_probe(a, &n, c, id, SPECIAL_COPY_ENTRY) ?:
+				      add_copy_probe(a, &n, c, id, SPECIAL_COPY_RETURN);
+		else
+			ret = add_copy_probe(a, &n, c, id, c->result_at);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -520,8 +558,10 @@ void attacher_counts(const struct attacher *a, struct attach_counts *c)
 		const struct attach_result *r = &a->results[i];
 
 		c->links += r->link_fd >= 0;
-		if (!a->units[i].is_probe)
+		if (!a->units[i].is_probe) {
+			c->copy_probes += r->err == 0;
 			continue;
+		}
 		if (r->err == ATTACH_NOT_TRIED)
 			c->not_tried++;
 		else if (r->err)

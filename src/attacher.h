@@ -34,8 +34,9 @@ struct attacher_opts {
 	const struct btf *vmlinux; /* the kernel's BTF, parsed once by the caller */
 	/* --backend: a function strategy, "tracepoint" for none; NULL: the best usable */
 	const char *backend;
-	unsigned kprobe_batch; /* --filter-kprobe-batch: kprobes per worker, attach and detach */
-	bool track_copies;     /* --filter-track-skb: follow clones and copies (fexit) */
+	uint64_t
+		kprobe_batch; /* --filter-kprobe-batch: kprobes per worker, attach and detach (> 0) */
+	bool track_copies;    /* --filter-track-skb: follow clones and copies (fexit) */
 	/* readable when the attach should stop (a signalfd); polled, never read; -1: none */
 	int cancel_fd;
 	/* Addresses for strategies that attach by address (kprobe-multi); asked only then. */
@@ -53,6 +54,7 @@ struct attach_counts {
 	size_t attached, failed; /* probes (a probe is attached when it will emit) */
 	size_t not_tried;	 /* left when the attach was cancelled */
 	size_t links;		 /* links to close on detach */
+	size_t copy_probes;	 /* attached copy-tracking probes (fexit, or kprobe + kretprobe) */
 };
 
 struct attacher;
@@ -60,6 +62,8 @@ struct attacher;
 int attacher_new(const struct attacher_opts *o, struct attacher **out, char *err, size_t errlen);
 /* One line: why each better strategy was passed over, and which is used. */
 const char *attacher_describe(const struct attacher *a);
+/* A kernel feature's verdict (probed now if it was not yet): 0, or -errno and why. */
+int attacher_feature(struct attacher *a, enum kfeature f, const char **why);
 /* What discovery must look for. */
 bool attacher_wants_funcs(const struct attacher *a);
 bool attacher_wants_tracepoints(const struct attacher *a);

@@ -12,6 +12,7 @@
 #include "loader.h"
 #include "pwru_direct.skel.h"
 #include "pwru_probe.skel.h"
+#include "errmsg.h"
 
 enum obj_id { OBJ_DIRECT, OBJ_PROBE, OBJ_MAX };
 
@@ -194,10 +195,14 @@ static int templates_bind(struct loader *l)
 	BIND_SKB5(l, TMPL_KP_SKB0, OBJ_PROBE, l->skel_probe, pwru_kp_skb);
 	bind(l, TMPL_KP_KFREE_REASON, OBJ_PROBE, l->skel_probe->progs.pwru_kp_kfree_reason);
 	bind(l, TMPL_KP_SK_DROP, OBJ_PROBE, l->skel_probe->progs.pwru_kp_sk_drop);
+	bind(l, TMPL_KP_FREE, OBJ_PROBE, l->skel_probe->progs.pwru_kp_free);
+	bind(l, TMPL_KP_COPY_ENTRY, OBJ_PROBE, l->skel_probe->progs.pwru_kp_copy_entry);
+	bind(l, TMPL_KP_COPY_RETURN, OBJ_PROBE, l->skel_probe->progs.pwru_kp_copy_return);
 	bind(l, TMPL_KPM_ALL, OBJ_PROBE, l->skel_probe->progs.pwru_kpm_all);
 	BIND_SKB5(l, TMPL_FE_SKB0, OBJ_DIRECT, l->skel_direct, pwru_fe_skb);
 	bind(l, TMPL_FE_KFREE_REASON, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_kfree_reason);
 	bind(l, TMPL_FE_SK_DROP, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_sk_drop);
+	bind(l, TMPL_FE_FREE, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_free);
 	bind(l, TMPL_FE_XDP, OBJ_PROBE, l->skel_probe->progs.pwru_fe_xdp);
 	bind(l, TMPL_FX_COPY2, OBJ_DIRECT, l->skel_direct->progs.pwru_fx_copy2);
 	bind(l, TMPL_FX_COPY4, OBJ_DIRECT, l->skel_direct->progs.pwru_fx_copy4);
@@ -219,6 +224,7 @@ static int templates_bind(struct loader *l)
 
 int loader_new(const struct loader_opts *o, struct loader **out)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_custom_path);
 	struct loader *l = calloc(1, sizeof(*l));
 	int ret;
 
@@ -228,8 +234,8 @@ int loader_new(const struct loader_opts *o, struct loader **out)
 	ret = handlers_register(l);
 	if (ret)
 		goto fail;
-	l->skel_direct = pwru_direct_bpf__open();
-	l->skel_probe = pwru_probe_bpf__open();
+	l->skel_direct = pwru_direct_bpf__open_opts(&oo);
+	l->skel_probe = pwru_probe_bpf__open_opts(&oo);
 	if (!l->skel_direct || !l->skel_probe) {
 		ret = -errno ? -errno : -EINVAL;
 		goto fail;
@@ -333,17 +339,15 @@ int loader_load(struct loader *l, char *err, size_t errlen)
 		if (!ret)
 			ret = bpf_object__load(l->objs[o]);
 		if (ret) {
-			snprintf(err, errlen, "loading BPF object %s: %s",
-				 bpf_object__name(l->objs[o]), strerror(-ret));
-			return ret;
+			return set_err(err, errlen, ret, "loading BPF object %s: %s",
+				       bpf_object__name(l->objs[o]), strerror(-ret));
 		}
 		l->obj_loaded[o] = true;
 		if (first < 0)
 			first = o;
 	}
 	if (first < 0) {
-		snprintf(err, errlen, "no BPF program was asked for");
-		return -EINVAL;
+		return set_err(err, errlen, -EINVAL, "no BPF program was asked for");
 	}
 	return 0;
 }

@@ -38,10 +38,14 @@ enum tmpl_id {
 	TMPL_KP_SKB0, /* kprobe, skb in argument 1..5 */
 	TMPL_KP_KFREE_REASON = TMPL_KP_SKB0 + 5,
 	TMPL_KP_SK_DROP,
-	TMPL_KPM_ALL, /* kprobe-multi: the cookie says where the skb is */
-	TMPL_FE_SKB0, /* fentry */
+	TMPL_KP_FREE,	     /* kfree_skbmem: the event, then the end of tracking */
+	TMPL_KP_COPY_ENTRY,  /* copy tracking by kprobe ... */
+	TMPL_KP_COPY_RETURN, /* ... and kretprobe, where fexit is refused */
+	TMPL_KPM_ALL,	     /* kprobe-multi: the cookie says where the skb is */
+	TMPL_FE_SKB0,	     /* fentry */
 	TMPL_FE_KFREE_REASON = TMPL_FE_SKB0 + 5,
 	TMPL_FE_SK_DROP,
+	TMPL_FE_FREE,
 	TMPL_FE_XDP,   /* fentry on an XDP program */
 	TMPL_FX_COPY2, /* fexit skb_clone/skb_copy: result after 2 arguments */
 	TMPL_FX_COPY4, /* ... after 4 */
@@ -59,7 +63,8 @@ enum map_id {
 };
 
 struct loader_opts {
-	const struct btf *vmlinux; /* parsed once by the caller, outlives the loader */
+	const struct btf *vmlinux;   /* parsed once by the caller, outlives the loader */
+	const char *btf_custom_path; /* --kernel-btf: CO-RE relocates against it */
 	struct pwru_config cfg;
 	uint32_t ringbuf_size;
 	loader_rewrite_fn rewrite;

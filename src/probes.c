@@ -18,6 +18,7 @@
 #include "array.h"
 #include "probes.h"
 #include "tracefs.h"
+#include "errmsg.h"
 
 #define MAX_FUNC_SKB_POS 5 /* kprobes and fentry read at most 5 register args */
 #define MAX_TP_SKB_POS 5   /* programs exist for ctx[0..4] */
@@ -69,9 +70,8 @@ int probes_name_filter_compile(const char *regex, void **out, char *err, size_t 
 		char msg[128];
 
 		regerror(ret, re, msg, sizeof(msg));
-		snprintf(err, errlen, "--filter-func '%s': %s", regex, msg);
+		ret = set_err(err, errlen, -EINVAL, "--filter-func '%s': %s", regex, msg);
 		regfree(re);
-		ret = -EINVAL;
 		goto fail;
 	}
 	free(anchored);
@@ -116,6 +116,8 @@ static enum probe_special func_special(const char *name, int nargs)
 		return SPECIAL_KFREE_SKB_REASON;
 	if (!strcmp(name, "sk_skb_reason_drop"))
 		return SPECIAL_SK_SKB_REASON_DROP;
+	if (!strcmp(name, "kfree_skbmem"))
+		return SPECIAL_SKB_FREE;
 	return SPECIAL_NONE;
 }
 
@@ -255,9 +257,8 @@ static int scan_module(const struct probe_query *q, struct probe_list *l, struct
 
 	if (!btf) {
 		ret = -errno;
-		snprintf(err, errlen, "--kmods %s: no BTF for this module (%s)", mod,
-			 strerror(-ret));
-		return ret;
+		return set_err(err, errlen, ret, "--kmods %s: no BTF for this module (%s)", mod,
+			       strerror(-ret));
 	}
 	ret = scan_btf(q, l, btf, btf__type_cnt(vmlinux), mod, re);
 	btf__free(btf);
@@ -322,9 +323,9 @@ int probes_discover(const struct probe_query *q, struct probe_list *out, char *e
 	}
 	vmlinux = q->vmlinux ? (struct btf *)q->vmlinux : btf__load_vmlinux_btf();
 	if (!vmlinux) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot read kernel BTF (/sys/kernel/btf/vmlinux): %s",
-			 strerror(-ret));
+		ret = set_err(err, errlen, -errno,
+			      "cannot read kernel BTF (/sys/kernel/btf/vmlinux): %s",
+			      strerror(errno));
 		goto cleanup;
 	}
 	ret = scan_btf(q, out, vmlinux, 1, "vmlinux", re);
@@ -336,12 +337,12 @@ int probes_discover(const struct probe_query *q, struct probe_list *out, char *e
 		goto cleanup;
 	filter_by_ftrace(q, out);
 	if (out->n == 0) {
-		ret = -ENOENT;
-		snprintf(err, errlen,
-			 q->filter_func ?
-				 "--filter-func '%s' matches no probe-able function or tracepoint" :
-				 "no kernel function or tracepoint takes a struct sk_buff *%s",
-			 q->filter_func ? q->filter_func : "");
+		ret = set_err(
+			err, errlen, -ENOENT,
+			q->filter_func ?
+				"--filter-func '%s' matches no probe-able function or tracepoint" :
+				"no kernel function or tracepoint takes a struct sk_buff *%s",
+			q->filter_func ? q->filter_func : "");
 	}
 cleanup:
 	if (ret)

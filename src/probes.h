@@ -17,8 +17,11 @@ enum probe_special {
 	SPECIAL_CONSUME_SKB_TP,	  /* skb:consume_skb(skb, ...) */
 	SPECIAL_KFREE_SKB_REASON, /* kfree_skb_reason(skb, reason) to 6.10, kfree_skb(skb) < 5.17 */
 	SPECIAL_SK_SKB_REASON_DROP, /* sk_skb_reason_drop(sk, skb, reason), 6.11+ */
+	SPECIAL_SKB_FREE,	    /* kfree_skbmem(skb): tracking of this address ends */
 	SPECIAL_COPY_RESULT2,	    /* copy tracking: skb_clone(skb, gfp) returns the copy */
 	SPECIAL_COPY_RESULT4,	    /* ... __pskb_copy_fclone(skb, headroom, gfp, fclone) */
+	SPECIAL_COPY_ENTRY,	    /* copy tracking by kprobe: the skb being copied */
+	SPECIAL_COPY_RETURN,	    /* ... and by kretprobe: the copy */
 };
 
 struct probe {

@@ -16,16 +16,20 @@
 
 #include "attacher.h"
 #include "bpf_progs.h"
+#include "debug_log.h"
 #include "drop_reasons.h"
 #include "enrich.h"
+#include "errmsg.h"
 #include "events.h"
 #include "filters.h"
 #include "ifnames.h"
 #include "ksyms.h"
 #include "loader.h"
 #include "output.h"
+#include "pods.h"
 #include "probes.h"
 #include "progress.h"
+#include "ready_file.h"
 #include "summary.h"
 #include "trace.h"
 #include "tracefs.h"
@@ -54,7 +58,10 @@ struct trace {
 
 static int check_environment(struct trace *t)
 {
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+	if (t->o->kernel_btf && access(t->o->kernel_btf, R_OK))
+		return set_err(t->err, sizeof(t->err), -errno, "--kernel-btf %s: %s",
+			       t->o->kernel_btf, strerror(errno));
+	if (!t->o->kernel_btf && access("/sys/kernel/btf/vmlinux", R_OK)) {
 		snprintf(t->err, sizeof(t->err),
 			 "this kernel has no BTF (/sys/kernel/btf/vmlinux): "
 			 "pwru needs CONFIG_DEBUG_INFO_BTF=y");
@@ -103,6 +110,7 @@ static int load_programs(struct trace *t)
 {
 	struct loader_opts lo = {
 		.vmlinux = t->vmlinux,
+		.btf_custom_path = t->o->kernel_btf,
 		.ringbuf_size = t->o->ringbuf_size,
 	};
 	int ret;
@@ -217,6 +225,14 @@ static int attach_probes(struct trace *t)
 		snprintf(t->err, sizeof(t->err), "no probe could be attached");
 		return -ENOENT;
 	}
+	if (c.copy_probes)
+		fprintf(stderr, "Following tracked skbs into clones and copies (%zu probes)\n",
+			c.copy_probes);
+	/* said once the run is sure to start, so a bad input still gets one line */
+	if (t->filters.pods && (t->o->filter_pod.n || t->o->filter_pod_label.n))
+		fprintf(stderr, "Resolving pods through %s\n", pods_source(t->filters.pods));
+	else if (t->filters.pods)
+		fprintf(stderr, "Naming pods from %s\n", pods_source(t->filters.pods));
 	return 0;
 }
 
@@ -279,6 +295,7 @@ static int setup_enricher(struct trace *t)
 	drop_reasons_load(t->vmlinux, &en->reasons);
 	en->ifnames = ifnames_new(t->o->host_root);
 	en->pods = t->filters.pods;
+	en->expr = t->filters.expr;
 	en->stacks_fd = loader_map_fd(t->loader, MAP_STACKS);
 	return 0;
 }
@@ -421,29 +438,42 @@ int run_trace(const struct options *o)
 	int ret;
 
 	t.cancel_fd = block_signals();
-	libbpf_set_print(o->verbose ? libbpf_verbose : libbpf_quiet);
+	libbpf_set_print(o->verbose || o->debug ? libbpf_verbose : libbpf_quiet);
 	ret = check_environment(&t);
 	if (ret)
 		goto cleanup;
 	ret = filters_resolve(&t.filters, o, t.err, sizeof(t.err));
 	if (ret)
 		goto cleanup;
+	debug_filters(o, stderr, &t.filters);
 	/* Parsed once and shared: every parse of the kernel's BTF costs ~0.2 s. */
-	t.vmlinux = btf__load_vmlinux_btf();
+	t.vmlinux = o->kernel_btf ? btf__parse(o->kernel_btf, NULL) : btf__load_vmlinux_btf();
 	if (!t.vmlinux) {
-		ret = -errno;
-		snprintf(t.err, sizeof(t.err),
-			 "cannot read kernel BTF (/sys/kernel/btf/vmlinux): %s", strerror(errno));
+		ret = errno ? -errno : -EINVAL;
+		if (o->kernel_btf)
+			set_err(t.err, sizeof(t.err), ret,
+				"--kernel-btf %s: not a BTF file (raw BTF, or ELF with .BTF)",
+				o->kernel_btf);
+		else
+			set_err(t.err, sizeof(t.err), ret,
+				"cannot read kernel BTF (/sys/kernel/btf/vmlinux): %s",
+				strerror(errno));
 		goto cleanup;
 	}
+	debug_kernel_btf(o, stderr, t.vmlinux);
+	ret = filters_compile_exprs(&t.filters, o, t.vmlinux, t.err, sizeof(t.err));
+	if (ret)
+		goto cleanup;
 	ret = new_attacher(&t);
 	if (ret)
 		goto cleanup;
+	debug_features(o, stderr, t.attacher);
 	tracefs = tracefs_find();
 	ret = discover_probes(&t, tracefs);
 	if (ret)
 		goto cleanup;
 	fprintf(stderr, "%s\n", attacher_describe(t.attacher));
+	debug_probes(o, stderr, &t.probes);
 	if (o->list_probes) {
 		list_probes(&t.probes);
 		goto cleanup;
@@ -456,6 +486,10 @@ int run_trace(const struct options *o)
 		ret = setup_enricher(&t);
 	if (!ret)
 		ret = attach_probes(&t);
+	if (!ret)
+		debug_refused(o, stderr, &t.probes, t.attacher);
+	if (!ret && o->ready_file)
+		ret = ready_file_create(o->ready_file, t.err, sizeof(t.err));
 	if (ret == -ECANCELED)
 		ret = interrupted_attach(&t);
 	else if (!ret)

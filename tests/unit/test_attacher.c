@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include <cmocka.h>
+#include <bpf/btf.h>
 
 #include "attach_strategy.h"
 #include "attacher.h"
@@ -125,8 +126,17 @@ static const struct attach_strategy fake_fentry = {
 	.attach_one = fake_attach_one,
 };
 
+static const struct attach_strategy fake_kret = {
+	.name = "fake-kretprobe",
+	.feature = KF_KPROBE,
+	.entry_and_return = true,
+	.prepare = fake_prepare,
+	.attach_one = fake_attach_one,
+};
+
 static const struct attach_strategy fake_kprobe = {
 	.name = "fake-kprobe",
+	.copies = &fake_kret,
 	.feature = KF_KPROBE,
 	.attach_workers = WORKERS_KPROBE_BATCH,
 	.detach_workers = WORKERS_KPROBE_BATCH,
@@ -148,6 +158,7 @@ static struct attacher_opts fake_opts(void)
 {
 	return (struct attacher_opts){
 		.cancel_fd = -1,
+		.kprobe_batch = 10,
 		.probe_feature = fake_probe_feature,
 		.func_strategies = fake_funcs,
 		.tp_strategy = &fake_tp,
@@ -465,6 +476,49 @@ static void results_are_kept_per_probe(void **state)
 	probes_free(&pl);
 }
 
+static size_t copies_attached(const char *backend, bool fexit_works, size_t *not_probes)
+{
+	struct attacher_opts o = fake_opts();
+	struct btf *btf = btf__load_vmlinux_btf();
+	struct probe_list pl = {};
+	struct attach_counts c;
+	struct attacher *a;
+	char err[256];
+
+	world_reset();
+	if (!fexit_works)
+		w.verdict[KF_FENTRY] = -EPERM;
+	assert_non_null(btf);
+	o.backend = backend;
+	o.track_copies = true;
+	o.vmlinux = btf;
+	add_funcs(&pl, "f", 3);
+	a = new_attacher(&o);
+	compose_prepare(a, &pl);
+	assert_int_equal(attacher_attach(a, NULL, err, sizeof(err)), 0);
+	attacher_counts(a, &c);
+	*not_probes = c.links - c.attached;
+	attacher_free(a);
+	btf__free(btf);
+	assert_all_fds_closed();
+	probes_free(&pl);
+	return c.attached;
+}
+
+/* skb_clone, skb_copy, __pskb_copy_fclone, skb_copy_expand: all in every kernel's BTF. */
+static void copies_follow_the_function_strategy(void **state)
+{
+	size_t copy_links;
+
+	assert_int_equal(copies_attached("fake-kprobe", false, &copy_links), 3);
+	assert_int_equal(copy_links, 8); /* a kprobe and a kretprobe per copy function */
+	assert_int_equal(copies_attached("fake-fentry", true, &copy_links), 3);
+	assert_int_equal(copy_links, 4); /* fexit, one per function */
+	/* tracepoints only: fexit where the kernel allows it, else no copies */
+	assert_int_equal(copies_attached("tracepoint", false, &copy_links), 0);
+	assert_int_equal(copy_links, 0);
+}
+
 static size_t threads_used_with_batch(unsigned batch)
 {
 	struct attacher_opts o = fake_opts();
@@ -510,6 +564,7 @@ int main(void)
 		cmocka_unit_test(cancel_mid_attach_detaches_what_was_attached),
 		cmocka_unit_test(results_are_kept_per_probe),
 		cmocka_unit_test(kprobe_batch_sets_the_worker_count),
+		cmocka_unit_test(copies_follow_the_function_strategy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,9 +26,10 @@ sleep 1
 pwru_stop
 
 check_backend
-hook=$(first_line ' (ipt_do_table|nft_do_chain_ipv4)( |$)')
+# module functions are named as kallsyms names them: fn[mod]
+hook=$(first_line ' (ipt_do_table\[ip_tables\]|nft_do_chain_ipv4\[nf_tables\])( |$)')
 drop=$(first_line '\(SKB_DROP_REASON_NETFILTER_DROP\)')
-check module-function "ipt_do_table or nft_do_chain_ipv4 (a module function) on the path" \
+check module-function "ipt_do_table[ip_tables] or nft_do_chain_ipv4[nf_tables] on the path" \
 	"no such line in $(grep -c . "$PWRU_EVENTS" || true) events" [ "$hook" -gt 0 ]
 check drop-after-module "the drop after the module's hook" "drop at $drop, hook at $hook" \
 	[ "$drop" -gt "$hook" -a "$hook" -gt 0 ]
