@@ -1,11 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # pwru: build, test, bench, demo.  `make V=1` prints full commands.
-OUT      ?= build
 .DEFAULT_GOAL := all
+HOST_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+ARCH     ?= $(HOST_ARCH)
+# ARCH=arm64 on an amd64 host: a cross build into build-arm64 (scripts/cross.mk)
+ifneq ($(ARCH),$(HOST_ARCH))
+include scripts/cross.mk
+endif
+OUT      ?= build
 CLANG    ?= clang
 CC       ?= gcc
 BPFTOOL  ?= bpftool
-ARCH     := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 ifeq ($(V),1)
@@ -45,6 +51,11 @@ BINS         := $(OUT)/pwru
 
 -include src/pcap/pcap.mk src/expr/expr.mk cri/cri.mk tests/unit/unit.mk tests/e2e/e2e.mk tests/bench/bench.mk tests/vm/vm.mk k8s/k8s.mk
 
+# A cross build makes the tracer only: the tests and tools run on the host.
+ifeq ($(CROSS),1)
+BINS := $(OUT)/pwru
+endif
+
 # Under the sanitizers every suite runs but two: the qemu matrix (its
 # guests are sized for the shipped binary, and it doubles make test's
 # longest part) and the image check, which runs the binary in a chroot
@@ -61,7 +72,7 @@ SKELS     = $(patsubst %,$(OUT)/%.skel.h,$(BPF_PROGS))
 .SECONDARY:
 .PHONY: all deps clean test test-build test-asan bench demo install format format-check
 # The default build also leaves ./pwru at the top, where the README runs it.
-all: $(BINS) $(if $(SAN),,pwru)
+all: $(BINS) $(if $(SAN)$(CROSS),,pwru)
 
 # Through a temporary name: a running ./pwru must not stop a rebuild.
 pwru: $(OUT)/pwru
@@ -70,10 +81,10 @@ pwru: $(OUT)/pwru
 deps:
 	$(Q)scripts/install-deps.sh
 
-$(OUT)/vmlinux.h:
+$(OUT)/vmlinux.h: $(filter-out /sys/%,$(VMLINUX_BTF))
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(OUT)
-	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 
 # One source, two objects: see bpf/skb_read.h for why.
 $(OUT)/pwru_direct.bpf.o: bpf/pwru.bpf.c bpf/*.h $(OUT)/vmlinux.h
@@ -130,6 +141,16 @@ format:
 format-check:
 	$(Q)out=$$(tests/lib/format-check.sh); echo "$$out"; ! echo "$$out" | grep -q '^FAIL'
 
+# The arm64 tracer, cross-built (scripts/cross.mk): build-arm64/pwru
+.PHONY: cross-arm64
+cross-arm64:
+	$(Q)$(MAKE) ARCH=arm64 all
+
+# One OCI index with the amd64 and the arm64 image (scripts/build-image.sh)
+.PHONY: image-multiarch
+image-multiarch: all cross-arm64
+	$(Q)scripts/build-image.sh --multiarch $(OUT)/pwru-image-multiarch.tar
+
 test-asan:
 	$(Q)$(MAKE) OUT=build-asan SAN=1 test
 
@@ -143,4 +164,4 @@ demo:
 
 clean:
 	$(call msg,CLEAN,$(OUT))
-	$(Q)rm -rf $(OUT) build-asan $(BINS)
+	$(Q)rm -rf $(OUT) build-asan build-arm64 $(BINS)

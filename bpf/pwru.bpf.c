@@ -246,6 +246,17 @@ static __always_inline void fill_skb_str(struct pwru_event_skb *es, struct sk_bu
 		es->ev.flags |= PWRU_EV_SKB_STR;
 }
 
+/*
+ * Drop reasons came with 5.17 (enum skb_drop_reason, kfree_skb_reason(), the
+ * kfree_skb tracepoint's third argument). Before, the drop function is
+ * kfree_skb(skb) and the tracepoint has (skb, location) only: reading the
+ * absent argument would make the verifier refuse the program, so the read
+ * sits behind this load-time constant and the verifier never sees it.
+ */
+#define HAS_DROP_REASONS bpf_core_type_exists(enum skb_drop_reason)
+/* the drop function's reason argument, 0 where it has none */
+#define REASON_ARG(arg) (HAS_DROP_REASONS ? (__u32)(arg) : 0)
+
 struct probe_ctx {
 	void *ctx; /* the program's context, for stack helpers */
 	struct sk_buff *skb;
@@ -370,10 +381,11 @@ int pwru_tp_kfree(__u64 *ctx)
 		.ctx = ctx,
 		.skb = (struct sk_buff *)ctx[0],
 		.drop_location = ctx[1],
-		.drop_reason = (__u32)ctx[2],
 		.flags = PWRU_EV_DROP,
 	};
 
+	if (HAS_DROP_REASONS)
+		pc.drop_reason = (__u32)ctx[2];
 	handle_skb(&pc);
 	untrack_skb(pc.skb);
 	return 0;
@@ -411,10 +423,11 @@ int pwru_raw_kfree(struct bpf_raw_tracepoint_args *ctx)
 		.ctx = ctx,
 		.skb = (struct sk_buff *)ctx->args[0],
 		.drop_location = ctx->args[1],
-		.drop_reason = (__u32)ctx->args[2],
 		.flags = PWRU_EV_DROP,
 	};
 
+	if (HAS_DROP_REASONS)
+		pc.drop_reason = (__u32)ctx->args[2];
 	handle_skb(&pc);
 	untrack_skb(pc.skb);
 	return 0;
@@ -528,7 +541,7 @@ static __always_inline int kprobe_free(struct pt_regs *regs, struct sk_buff *skb
 	int pwru_##kind##_kfree_reason(struct pt_regs *ctx)                    \
 	{                                                                      \
 		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx),  \
-				   (__u32)PT_REGS_PARM2(ctx));                 \
+				   REASON_ARG(PT_REGS_PARM2(ctx)));            \
 	}                                                                      \
 	SEC(sec)                                                               \
 	int pwru_##kind##_sk_drop(struct pt_regs *ctx)                         \
@@ -568,7 +581,7 @@ int pwru_kpm_all(struct pt_regs *ctx)
 		return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM5(ctx));
 	case PWRU_KPM_KFREE_REASON:
 		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx),
-				   (__u32)PT_REGS_PARM2(ctx));
+				   REASON_ARG(PT_REGS_PARM2(ctx)));
 	case PWRU_KPM_SK_DROP:
 		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx),
 				   (__u32)PT_REGS_PARM3(ctx));
@@ -708,10 +721,11 @@ static __always_inline int fentry_drop(void *ctx, struct sk_buff *skb, __u32 rea
 	return 0;
 }
 
+/* kfree_skb_reason(skb, reason), or kfree_skb(skb) before 5.17 */
 SEC("pwru_fentry")
 int pwru_fe_kfree_reason(__u64 *ctx)
 {
-	return fentry_drop(ctx, (struct sk_buff *)ctx[0], (__u32)ctx[1]);
+	return fentry_drop(ctx, (struct sk_buff *)ctx[0], REASON_ARG(ctx[1]));
 }
 
 SEC("pwru_fentry")

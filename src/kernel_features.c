@@ -72,13 +72,41 @@ static int has_kprobe_pmu(void)
 	return access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0;
 }
 
+/*
+ * The kprobe backend tells its probes apart by the attach cookie, which
+ * perf links and bpf_get_attach_cookie() brought in 5.15: a kernel without
+ * them (5.10) refuses the helper call, and the backend cannot work there.
+ */
+static int load_cookie_reader(void)
+{
+	static const struct bpf_insn insns[] = {
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_attach_cookie },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "pwru_feature", "GPL", insns, 3, NULL);
+
+	return fd < 0 ? -errno : fd;
+}
+
 static int kf_kprobe(const struct btf *btf, char *why, size_t len)
 {
+	int fd;
+
 	if (!has_kprobe_pmu()) {
 		snprintf(why, len, "not available (no kprobe support in this kernel)");
 		return -EOPNOTSUPP;
 	}
-	return verdict(load_trivial(BPF_PROG_TYPE_KPROBE, 0, 0), "refused", why, len);
+	fd = load_trivial(BPF_PROG_TYPE_KPROBE, 0, 0);
+	if (fd < 0)
+		return verdict(fd, "refused", why, len);
+	close(fd);
+	fd = load_cookie_reader();
+	if (fd == -EINVAL) {
+		snprintf(why, len, "not available (no BPF attach cookies, needs 5.15+)");
+		return -EOPNOTSUPP;
+	}
+	return verdict(fd, "refused", why, len);
 }
 
 static int kf_kprobe_multi(const struct btf *btf, char *why, size_t len)
@@ -98,8 +126,10 @@ static int kf_kprobe_multi(const struct btf *btf, char *why, size_t len)
 	link = link < 0 ? -errno : link;
 	close(fd);
 	if (link < 0) {
+		/* 6.1 without fprobe says EOPNOTSUPP; 5.10 knows no such link (EINVAL) */
 		snprintf(why, len, "not available (%s)",
 			 link == -EOPNOTSUPP ? "kernel built without fprobe, needs 5.18+" :
+			 link == -EINVAL     ? "no kprobe-multi links in this kernel, needs 5.18+" :
 					       strerror(-link));
 		return link;
 	}

@@ -104,9 +104,15 @@ struct probe *probes_push(struct probe_list *l)
 	return &l->v[l->n++];
 }
 
-static enum probe_special func_special(const char *name)
+static enum probe_special func_special(const char *name, int nargs)
 {
 	if (!strcmp(name, "kfree_skb_reason"))
+		return SPECIAL_KFREE_SKB_REASON;
+	/*
+	 * Before 5.17 the drop function is kfree_skb(skb) (later an inline
+	 * wrapper, absent from BTF): the same program serves it, with no reason.
+	 */
+	if (!strcmp(name, "kfree_skb") && nargs == 1)
 		return SPECIAL_KFREE_SKB_REASON;
 	if (!strcmp(name, "sk_skb_reason_drop"))
 		return SPECIAL_SK_SKB_REASON_DROP;
@@ -117,7 +123,8 @@ static enum probe_special func_special(const char *name)
 
 static enum probe_special tp_special(const char *name, int nargs)
 {
-	if (!strcmp(name, "kfree_skb") && nargs >= 3)
+	/* (skb, location) before 5.17, then (skb, location, reason, ...) */
+	if (!strcmp(name, "kfree_skb") && nargs >= 2)
 		return SPECIAL_KFREE_SKB_TP;
 	if (!strcmp(name, "consume_skb"))
 		return SPECIAL_CONSUME_SKB_TP;
@@ -143,7 +150,7 @@ static int add_func(struct probe_list *l, const struct btf *btf, uint32_t id, co
 	p->skb_pos = pos;
 	p->nargs = nargs;
 	p->btf_id = id;
-	p->special = func_special(name);
+	p->special = func_special(name, nargs);
 	return 0;
 }
 

@@ -13,9 +13,9 @@ enum probe_kind { PROBE_FUNC, PROBE_TP, PROBE_BPF_PROG };
 /* Probes whose arguments carry more than the skb get their own programs. */
 enum probe_special {
 	SPECIAL_NONE = 0,
-	SPECIAL_KFREE_SKB_TP,	    /* skb:kfree_skb(skb, location, reason, ...) */
-	SPECIAL_CONSUME_SKB_TP,	    /* skb:consume_skb(skb, ...) */
-	SPECIAL_KFREE_SKB_REASON,   /* kfree_skb_reason(skb, reason), up to 6.10 */
+	SPECIAL_KFREE_SKB_TP,	  /* skb:kfree_skb(skb, location[, reason, ...]) */
+	SPECIAL_CONSUME_SKB_TP,	  /* skb:consume_skb(skb, ...) */
+	SPECIAL_KFREE_SKB_REASON, /* kfree_skb_reason(skb, reason) to 6.10, kfree_skb(skb) < 5.17 */
 	SPECIAL_SK_SKB_REASON_DROP, /* sk_skb_reason_drop(sk, skb, reason), 6.11+ */
 	SPECIAL_SKB_FREE,	    /* kfree_skbmem(skb): tracking of this address ends */
 	SPECIAL_COPY_RESULT2,	    /* copy tracking: skb_clone(skb, gfp) returns the copy */

@@ -3,7 +3,8 @@
 # A backend this kernel cannot run (kprobe-multi before 5.18) must make pwru
 # exit non-zero at once with a reason that names the backend, not hang or
 # fall back silently.
-# Env: BACKEND (default kprobe-multi)
+# Env: BACKEND (default kprobe-multi), EXPECT_WHY (a regex the reason must
+#      match, e.g. 'needs 5.15' for kprobe on 5.10)
 set -eu
 . scenario-lib.sh
 
@@ -14,5 +15,7 @@ timeout 120 pwru --backend "$BACKEND" --filter-func '^ip_rcv$' 'host 198.18.0.2'
 msg=$(head -n 3 "$PWRU_ERR" | tr '\n' ' ')
 check exit-status "a non-zero exit other than 124 (timeout)" "$rc" [ "$rc" -ne 0 -a "$rc" -ne 124 ]
 check reason "an error naming $BACKEND" "'$msg'" grep -q -- "$BACKEND" "$PWRU_ERR"
+[ -z "${EXPECT_WHY:-}" ] ||
+	check why "a reason matching '$EXPECT_WHY'" "'$msg'" grep -Eq -- "$EXPECT_WHY" "$PWRU_ERR"
 check no-listening "no 'Listening for events'" "'$msg'" bash -c "! grep -q 'Listening for events' '$PWRU_ERR'"
 finish

@@ -102,6 +102,14 @@ first_line() {
 	grep -n -E -m1 -- "$1" "$PWRU_EVENTS" 2>/dev/null | cut -d: -f1 | grep . || echo 0
 }
 
+# What marks the drop in pwru's event line: the reason by name (5.17+), or on
+# kernels without drop reasons (NO_DROP_REASONS=1: 5.10) the drop function
+# kfree_skb (function or skb:kfree_skb tracepoint) with reason 0. drop_re
+# REASON prints the regex.
+drop_re() {
+	if [ "${NO_DROP_REASONS:-0}" = 1 ]; then echo 'kfree_skb\(0\)'; else echo "\\($1\\)"; fi
+}
+
 # check_backend: pwru said it uses $BACKEND, or for auto $EXPECT_BACKEND
 # (when set): a silent fallback to another backend must not pass.
 check_backend() {

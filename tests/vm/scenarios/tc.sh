@@ -3,12 +3,13 @@
 # A TC ingress program (vm_tc_drop, shipped as tc_drop.bpf.o) drops TCP to
 # port 80 on the receiver's veth; with --filter-trace-tc pwru must show the
 # program by name on the SYN's path and the drop after it.
-# Env: BACKEND (default fentry; --filter-trace-tc needs fentry)
+# Env: BACKEND (default fentry; --filter-trace-tc needs fentry),
+#      NO_DROP_REASONS=1 (5.10: the drop is kfree_skb without a reason)
 set -eu
 . scenario-lib.sh
 
 BACKEND=${BACKEND:-fentry}
-FUNCS='^(ip_local_out|__ip_local_out|ip_output|ip_finish_output2|__dev_queue_xmit|veth_xmit|__netif_rx|netif_rx|__netif_receive_skb|__netif_receive_skb_core|__netif_receive_skb_one_core|tcf_classify|ip_rcv|kfree_skb_reason|sk_skb_reason_drop)$'
+FUNCS='^(ip_local_out|__ip_local_out|ip_output|ip_finish_output2|__dev_queue_xmit|veth_xmit|__netif_rx|netif_rx|__netif_receive_skb|__netif_receive_skb_core|__netif_receive_skb_one_core|tcf_classify|ip_rcv|kfree_skb_reason|sk_skb_reason_drop|kfree_skb)$'
 
 netns_pair
 obj=$(command -v tc_drop.bpf.o)
@@ -27,7 +28,7 @@ pwru_stop
 check_backend
 events=$(grep -c . "$PWRU_EVENTS" || true)
 prog_line=$(first_line 'vm_tc_drop')
-drop_line=$(first_line '\(SKB_DROP_REASON_[A-Z_]+\)')
+drop_line=$(first_line "$(drop_re 'SKB_DROP_REASON_[A-Z_]+')")
 check tc-prog-traced "an event naming vm_tc_drop" "none in $events events" [ "$prog_line" -gt 0 ]
 check drop-after-prog "a drop reason after vm_tc_drop" "drop at line $drop_line, program at $prog_line" \
 	[ "$prog_line" -gt 0 -a "$drop_line" -gt "$prog_line" ]
