@@ -167,45 +167,44 @@ void put_ipv6(struct obuf *b, const uint8_t *a);
 
 /*
  * The streaming JSON writer (bpftool's json_writer is the model): values go
- * straight into the buffer, commas are placed by nesting depth, and strings
+ * straight into the buffer, commas are placed by one flag, and strings
  * are escaped as they are copied. Keys are the caller's literals and are not
  * escaped.
  */
-#define JW_MAX_DEPTH 8
-
+/*
+ * One flag is the whole state: after '{', '[' or a key the next item takes
+ * no comma; after any value, a closed container included, it does. So
+ * nesting needs no stack.
+ */
 struct jw {
 	struct obuf *b;
-	int depth;
-	bool first[JW_MAX_DEPTH];
+	bool first;
 };
 
 static inline void jw_init(struct jw *w, struct obuf *b)
 {
 	w->b = b;
-	w->depth = 0;
-	w->first[0] = true;
+	w->first = true;
 }
 
 static inline void jw_sep(struct jw *w)
 {
-	if (!w->first[w->depth])
+	if (!w->first)
 		put_char(w->b, ',');
-	w->first[w->depth] = false;
+	w->first = false;
 }
 
 static inline void jw_open(struct jw *w, char c)
 {
 	jw_sep(w);
 	put_char(w->b, c);
-	if (w->depth < JW_MAX_DEPTH - 1)
-		w->first[++w->depth] = true;
+	w->first = true;
 }
 
 static inline void jw_close(struct jw *w, char c)
 {
-	if (w->depth > 0)
-		w->depth--;
 	put_char(w->b, c);
+	w->first = false;
 }
 
 #define jw_obj_open(w) jw_open((w), '{')
@@ -225,7 +224,7 @@ static inline __attribute__((always_inline)) void jw_key_raw(struct jw *w, const
 {
 	jw_sep(w);
 	put_mem(w->b, quoted, n);
-	w->first[w->depth] = true;
+	w->first = true;
 }
 
 /* A JSON string from n bytes that may be anything: invalid UTF-8 becomes U+FFFD. */

@@ -93,7 +93,7 @@ static void add_metadata(struct jw *w, const struct record *r)
 		/* a name known only at run time: the key by hand */
 		jw_str(w, r->meta[i].name);
 		put_char(w->b, ':');
-		w->first[w->depth] = true;
+		w->first = true;
 		if (r->meta[i].number) {
 			jw_sep(w);
 			put_str(w->b, r->meta[i].value);

@@ -93,7 +93,7 @@ expect() {
 netns_pair_up
 
 why=$(trace "$NS_A") || { result control "$why"; exit 1; }
-for check in 'e["len"] < 1000:-ge:3:small packets' 'e["len"] > 1000:-ge:3:big packets' \
+for check in 'e.get("len", 0) < 1000:-ge:3:small packets' 'e.get("len", 0) > 1000:-ge:3:big packets' \
 	'e.get("mark", 0) == 298:-ge:3:packets marked 298' 'e.get("mark", 0) == 43:-ge:3:packets marked 43' \
 	'e.get("proto") == 0x86dd:-ge:3:IPv6 packets'; do
 	IFS=: read -r py op n what <<<"$check"
@@ -104,8 +104,8 @@ done
 
 why=$(trace "$NS_B" --filter-skb-expr 'skb->len > 1000' icmp) || why="$why"
 if [ -z "$why" ]; then
-	r1=$(expect len 'e["len"] <= 1000' -eq 0 "no packet of 1000 bytes or less")
-	r2=$(expect len 'e["len"] > 1000 and e["func"] == "net:netif_receive_skb"' -ge 3 \
+	r1=$(expect len 'e.get("len", 0) <= 1000' -eq 0 "no packet of 1000 bytes or less")
+	r2=$(expect len 'e.get("len", 0) > 1000 and e["func"] == "net:netif_receive_skb"' -ge 3 \
 		"the 3 big echo requests received")
 	[ "$r1" = ok ] || why=$r1
 	[ "$r2" = ok ] || why="$why $r2"
