@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errmsg.h"
 #include "kubectl/kube.h"
 #include "kubectl/session.h"
 #include "kubectl/target.h"
@@ -35,8 +36,10 @@ static struct {
 	const char *namespace;
 	const char *tracer_namespace;
 	const char *image;
+	const char *selector;
 	long long active_deadline;
 	long long running_timeout;
+	long long grace_period;
 	bool dry_run;
 	bool verbose;
 	struct kube kube;
@@ -44,6 +47,7 @@ static struct {
 	.image = KUBECTL_PWRU_IMAGE,
 	.active_deadline = 3600,
 	.running_timeout = 120,
+	.grace_period = 10,
 	.kube = { .kubectl = "kubectl", .request_timeout = "30s" },
 };
 
@@ -54,6 +58,7 @@ enum {
 	OPT_TRACER_NS,
 	OPT_DEADLINE,
 	OPT_RUNNING_TIMEOUT,
+	OPT_GRACE_PERIOD,
 	OPT_DRY_RUN,
 	OPT_KUBECTL,
 	OPT_VERSION,
@@ -68,6 +73,9 @@ static const struct option_doc {
 	{ { "namespace", required_argument, NULL, 'n' },
 	  "NS",
 	  "namespace of the pods named (default: the context's)" },
+	{ { "selector", required_argument, NULL, 'l' },
+	  "SELECTOR",
+	  "trace the pods this label selector picks (as kubectl's -l)" },
 	{ { "context", required_argument, NULL, OPT_CONTEXT },
 	  "NAME",
 	  "kubeconfig context to use" },
@@ -86,6 +94,9 @@ static const struct option_doc {
 	{ { "pod-running-timeout", required_argument, NULL, OPT_RUNNING_TIMEOUT },
 	  "SECONDS",
 	  "give up if a tracer pod is not running after this long (default 120)" },
+	{ { "grace-period", required_argument, NULL, OPT_GRACE_PERIOD },
+	  "SECONDS",
+	  "on Ctrl-C, wait this long for pwru's summary (default 10; again: at once)" },
 	{ { "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	  NULL,
 	  "print the tracer pod(s) as JSON instead of creating them" },
@@ -102,14 +113,18 @@ static const struct option_doc {
 static int do_help(int argc, char **argv)
 {
 	printf("Usage: kubectl pwru [OPTIONS] TARGET... [-- PWRU-ARGS...]\n"
+	       "       kubectl pwru [OPTIONS] -l SELECTOR [TARGET...] [-- PWRU-ARGS...]\n"
 	       "       kubectl pwru { help | version }\n"
 	       "\n"
-	       "TARGET := { pod/NAME | node/NAME }   (also pods/, po/, nodes/, no/)\n"
+	       "TARGET := { pod/NAME | NAME | node/NAME | deployment/NAME | svc/NAME }\n"
+	       "          (also pods/, po/, nodes/, no/, deploy/, service/, services/)\n"
 	       "\n"
 	       "Runs pwru in a privileged one-shot pod on each node involved, with\n"
-	       "--filter-pod NS/NAME for each pod named there, streams its output and\n"
-	       "deletes the pod on exit or Ctrl-C. With several nodes, each line starts\n"
-	       "with its node ([node] text, or a \"node\" member in --output-json).\n"
+	       "--filter-pod NS/NAME for each pod named there (a deployment's pods, the\n"
+	       "pods behind a service's endpoints), streams its output and deletes the\n"
+	       "pod when pwru ends. Ctrl-C stops pwru first and shows its summary.\n"
+	       "With several nodes, each line starts with its node ([node] text, or a\n"
+	       "\"node\" member in --output-json).\n"
 	       "\n"
 	       "Options:\n");
 	for (size_t i = 0; i < N_OPTIONS; i++) {
@@ -128,6 +143,8 @@ static int do_help(int argc, char **argv)
 	       "  kubectl pwru pod/frontend -n shop -- 'tcp port 80'\n"
 	       "  kubectl pwru pod/a pod/b -- --output-json --duration 30 icmp\n"
 	       "  kubectl pwru node/worker-1 -- --output-limit-lines 100 'host 10.0.0.7'\n"
+	       "  kubectl pwru deployment/web svc/api -n shop -- --duration 30 'tcp'\n"
+	       "  kubectl pwru -l app=web -n shop -- icmp\n"
 	       "  kubectl pwru pod/frontend --dry-run -- 'tcp port 80' > tracer.json\n");
 	return 0;
 }
@@ -169,6 +186,9 @@ static int parse_option(int c, const char *arg)
 	case 'n':
 		opts.namespace = arg;
 		return 0;
+	case 'l':
+		opts.selector = arg;
+		return 0;
 	case OPT_CONTEXT:
 		opts.kube.context = arg;
 		return 0;
@@ -185,6 +205,8 @@ static int parse_option(int c, const char *arg)
 		return parse_seconds(arg, "active-deadline", &opts.active_deadline);
 	case OPT_RUNNING_TIMEOUT:
 		return parse_seconds(arg, "pod-running-timeout", &opts.running_timeout);
+	case OPT_GRACE_PERIOD:
+		return parse_seconds(arg, "grace-period", &opts.grace_period);
 	case OPT_DRY_RUN:
 		opts.dry_run = true;
 		return 0;
@@ -212,7 +234,7 @@ static int parse_options(int argc, char **argv)
 	for (size_t i = 0; i < N_OPTIONS; i++)
 		longopts[i] = option_docs[i].opt;
 	memset(&longopts[N_OPTIONS], 0, sizeof(longopts[0]));
-	while ((c = getopt_long(argc, argv, "n:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:l:vh", longopts, NULL)) != -1) {
 		ret = parse_option(c, optarg);
 		if (ret)
 			return ret;
@@ -220,30 +242,45 @@ static int parse_options(int argc, char **argv)
 	return 0;
 }
 
+static int resolve_target(struct target *t, const char *word)
+{
+	char err[1024] = "", what[600];
+	int ret = target_resolve(&opts.kube, t, err, sizeof(err));
+
+	if (ret) {
+		target_describe(t, what, sizeof(what));
+		fprintf(stderr, "kubectl-pwru: %s: %s\n", what, err[0] ? err : strerror(-ret));
+	}
+	return ret;
+}
+
 static int resolve_targets(char **words, int n, const char *ns, struct target *targets)
 {
 	for (int i = 0; i < n; i++) {
-		char *err = NULL, *what;
 		int ret = target_parse(words[i], ns, &targets[i]);
 
+		if (ret == -ENOMEM) {
+			fprintf(stderr, "kubectl-pwru: out of memory\n");
+			return ret;
+		}
 		if (ret) {
 			fprintf(stderr,
-				"kubectl-pwru: '%s': expected pod/NAME or node/NAME "
-				"(pwru's own arguments go after --)\n",
+				"kubectl-pwru: '%s': expected NAME, pod/NAME, node/NAME, "
+				"deployment/NAME or svc/NAME (pwru's own arguments go after --)\n",
 				words[i]);
 			return ret;
 		}
-		ret = target_resolve(&opts.kube, &targets[i], &err);
-		if (ret) {
-			what = target_describe(&targets[i]);
-			fprintf(stderr, "kubectl-pwru: %s: %s\n", what ? what : words[i],
-				err ? err : strerror(-ret));
-			free(what);
-			free(err);
+		ret = resolve_target(&targets[i], words[i]);
+		if (ret)
 			return ret;
-		}
 	}
-	return 0;
+	if (!opts.selector)
+		return 0;
+	if (target_selector(opts.selector, ns, &targets[n])) {
+		fprintf(stderr, "kubectl-pwru: -l: expected a label selector\n");
+		return -EINVAL;
+	}
+	return resolve_target(&targets[n], opts.selector);
 }
 
 static int check_namespace(const char *ns)
@@ -293,20 +330,22 @@ static int run_session(struct tracer *tracers, size_t n, const struct tracer_opt
 		.kube = &opts.kube,
 		.tracer_opts = to,
 		.running_timeout_s = opts.running_timeout,
+		.grace_period_s = opts.grace_period,
 		.verbose = opts.verbose,
 		.tracers = tracers,
 		.n_tracers = n,
 		.signal_fd = -1,
 	};
+	char err[1024] = "";
 	int ret = session_open(&s);
 
 	if (ret) {
 		fprintf(stderr, "kubectl-pwru: signal set-up: %s\n", strerror(-ret));
 		return 1;
 	}
-	ret = session_run(&s);
+	ret = session_run(&s, err, sizeof(err));
 	if (ret < 0) {
-		fprintf(stderr, "kubectl-pwru: %s\n", s.error ? s.error : strerror(-ret));
+		fprintf(stderr, "kubectl-pwru: %s\n", err[0] ? err : strerror(-ret));
 		ret = 1;
 	}
 	session_close(&s);
@@ -315,22 +354,22 @@ static int run_session(struct tracer *tracers, size_t n, const struct tracer_opt
 
 static int trace(char **words, int n_words, char **pwru_args, int n_pwru_args)
 {
-	struct target *targets = calloc(n_words, sizeof(*targets));
+	int n_targets = n_words + (opts.selector ? 1 : 0);
+	struct target *targets = calloc(n_targets, sizeof(*targets));
 	struct tracer *tracers = NULL;
-	char *default_ns = NULL, *err = NULL;
+	char *default_ns = NULL, err[1024] = "";
 	size_t n_tracers = 0;
 	int ret = 1;
 
 	if (!targets || check_namespace(opts.namespace) || check_namespace(opts.tracer_namespace))
 		goto cleanup;
-	if (!opts.namespace && kube_default_namespace(&opts.kube, &default_ns, &err)) {
-		fprintf(stderr, "kubectl-pwru: reading the kubeconfig: %s\n",
-			err ? err : "kubectl failed");
+	if (!opts.namespace && kube_default_namespace(&opts.kube, &default_ns, err, sizeof(err))) {
+		fprintf(stderr, "kubectl-pwru: reading the kubeconfig: %s\n", err);
 		goto cleanup;
 	}
 	if (resolve_targets(words, n_words, opts.namespace ?: default_ns, targets))
 		goto cleanup;
-	if (tracers_plan(targets, n_words, &tracers, &n_tracers)) {
+	if (tracers_plan(targets, n_targets, &tracers, &n_tracers)) {
 		fprintf(stderr, "kubectl-pwru: out of memory\n");
 		goto cleanup;
 	}
@@ -349,11 +388,10 @@ static int trace(char **words, int n_words, char **pwru_args, int n_pwru_args)
 		ret = run_session(tracers, n_tracers, &to);
 cleanup:
 	tracers_free(tracers, n_tracers);
-	for (int i = 0; targets && i < n_words; i++)
+	for (int i = 0; targets && i < n_targets; i++)
 		target_free(&targets[i]);
 	free(targets);
 	free(default_ns);
-	free(err);
 	return ret;
 }
 
@@ -373,11 +411,11 @@ int main(int argc, char **argv)
 	if (parse_options(dashdash, argv))
 		return 2;
 	n_words = dashdash - optind;
-	if (n_words <= 0) {
+	if (n_words <= 0 && !opts.selector) {
 		do_help(0, NULL);
 		return 2;
 	}
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (size_t i = 0; n_words > 0 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[optind], cmds[i].name))
 			return cmds[i].func(n_words - 1, argv + optind + 1);
 	return trace(argv + optind, n_words, argv + (dashdash < argc ? dashdash + 1 : argc),

@@ -3,7 +3,9 @@
 # The plugin needs neither libbpf nor the BPF skeleton: it links cJSON only.
 K8S_TEST_OUT := $(OUT)/tests/k8s
 
-KUBECTL_PWRU_SRCS := cmd/kubectl-pwru.c $(wildcard src/kubectl/*.c)
+# The tree's error-message and growable-array helpers come along: they
+# depend on nothing else.
+KUBECTL_PWRU_SRCS := cmd/kubectl-pwru.c $(wildcard src/kubectl/*.c) src/errmsg.c src/array.c
 KUBECTL_PWRU_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(KUBECTL_PWRU_SRCS))
 
 BINS        += $(OUT)/kubectl-pwru
@@ -13,6 +15,11 @@ TEST_SUITES += tests/k8s/unit.sh tests/k8s/lint.sh tests/k8s/krew.sh tests/k8s/m
 # More specific than the generic object rule, so these objects do not wait
 # for the BPF skeleton.
 $(OUT)/obj/src/kubectl/%.o: src/kubectl/%.c $(wildcard src/kubectl/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/obj/src/errmsg.o $(OUT)/obj/src/array.o: $(OUT)/obj/%.o: %.c src/errmsg.h src/array.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@

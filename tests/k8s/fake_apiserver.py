@@ -13,6 +13,7 @@ The scenario comes from a JSON file:
   {"pods": {"NS/NAME": "NODE", ...}, "nodes": ["NODE", ...],
    "log_lines": 3,          lines each tracer pod prints
    "hold_logs": false,      keep log streams open until the pod is deleted
+   "cut_follow": false,     a followed log ends before the summary line
    "json_logs": false,      log lines are pwru --output-json events
    "pending_polls": 1,      status polls answered Pending before Running
    "waiting_reason": null,  e.g. "ImagePullBackOff": the pod never runs
@@ -274,6 +275,11 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(LINE_GAP_S)
             self.wfile.write(self.event_line(i, node).encode())
             self.wfile.flush()
+        if st.scenario.get("cut_follow") and "follow" in q:
+            # The stream ends before the last line, as a real one can.
+            with st.lock:
+                st.finished.add(key)
+            return
         if st.scenario.get("hold_logs") and "follow" in q:
             deadline = time.monotonic() + HOLD_LIMIT_S
             while key not in st.deleted and time.monotonic() < deadline:

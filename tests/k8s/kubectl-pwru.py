@@ -187,11 +187,30 @@ def test_one_pod():
               r.stdout.splitlines() == want, want, r.stdout.splitlines())
         logs = [q for q in s.requests("GET") if q["path"].endswith("/log")]
         check("one pod: follows the log of the pwru container",
-              len(logs) == 1 and logs[0]["query"].get("follow") == ["true"]
+              logs and logs[0]["query"].get("follow") == ["true"]
               and logs[0]["query"].get("container") == ["pwru"],
               "follow=true&container=pwru", logs)
+        check("one pod: reads the log once more after pwru ended",
+              len(logs) == 2 and "follow" not in logs[1]["query"]
+              and logs[1]["query"].get("container") == ["pwru"],
+              "a second read without follow", logs)
         check("one pod: tracer pod deleted on normal exit",
               made and not s.left_behind(), "none left", s.left_behind())
+    finally:
+        s.close()
+
+
+def test_follow_cut_short():
+    """A followed log that ends before the container's last lines reach it
+    (seen on a real kubelet) is completed from a re-read: the summary."""
+    s = StandIn(cut_follow=True)
+    try:
+        r = s.run("pod/frontend", "-n", "shop")
+        out = r.stdout.splitlines()
+        check("followed log cut short: the summary still reaches stdout, once",
+              r.returncode == 0 and out.count("3 events, 0 lost") == 1
+              and out[-1] == "3 events, 0 lost" and out.count("event 2 from node-a") == 1,
+              "exit 0 and each line once, the summary last", (r.returncode, out, r.stderr))
     finally:
         s.close()
 
@@ -432,10 +451,18 @@ def test_errors():
               'exit 1, pods "nope" not found', (r.returncode, r.stderr))
         check("unknown pod: creates nothing", not s.requests("POST"),
               "no POST", s.requests("POST"))
+        r = s.run("rs/frontend")
+        check("unknown kind: usage error naming the expected forms",
+              r.returncode != 0 and "pod/NAME" in r.stderr
+              and "deployment/NAME" in r.stderr,
+              "pod/NAME and deployment/NAME in the message", r.stderr)
+        posts = len(s.requests("POST"))
         r = s.run("frontend")
-        check("bare name: usage error naming the expected form",
-              r.returncode != 0 and "pod/NAME" in r.stderr,
-              "pod/NAME in the message", r.stderr)
+        made = s.created()[posts:]
+        args = made[0]["spec"]["containers"][0]["args"] if made else []
+        check("bare name: traced as a pod, as kubectl logs NAME takes it",
+              r.returncode == 0 and "shop/frontend" in args,
+              "exit 0 and --filter-pod shop/frontend", (r.returncode, args, r.stderr))
         r = s.run("-n", "../kube-system", "pod/frontend")
         check("bad namespace rejected before any request",
               r.returncode == 1 and "not a namespace name" in r.stderr
@@ -492,6 +519,7 @@ def main():
               "(scripts/install-deps.sh installs kubernetes-client)")
         return 0
     test_one_pod()
+    test_follow_cut_short()
     test_as_kubectl_plugin()
     test_namespace_and_context()
     test_several_pods()
