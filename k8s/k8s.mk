@@ -11,6 +11,8 @@ KUBECTL_PWRU_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(KUBECTL_PWRU_SRCS))
 BINS        += $(OUT)/kubectl-pwru
 TEST_DEPS   += $(OUT)/kubectl-pwru $(K8S_TEST_OUT)/plugin-unit $(OUT)/tests/k8s/cri-pod-run $(OUT)/tests/cri/cri-tool
 TEST_SUITES += tests/k8s/unit.sh tests/k8s/lint.sh tests/k8s/krew.sh tests/k8s/manifests.py tests/k8s/kubectl-pwru.py tests/k8s/image.sh tests/k8s/image-in-containerd.sh
+# kubectl pwru against a real kube-apiserver and kubelet (tests/k8s/realk8s/)
+TEST_SUITES += tests/k8s/realk8s.sh
 
 # More specific than the generic object rule, so these objects do not wait
 # for the BPF skeleton.

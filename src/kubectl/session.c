@@ -108,12 +108,74 @@ static void pod_path(char *buf, size_t size, const struct session *s, const stru
 		 t->pod_name, sub);
 }
 
+static const char *json_string(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 static const char *hint_for(const char *err)
 {
 	if (strstr(err, "PodSecurity"))
 		return " (the namespace's Pod Security level forbids privileged pods: "
 		       "kubectl apply -f k8s/namespace.yaml and pass --tracer-namespace pwru)";
 	return "";
+}
+
+/* What a session needs the user to be allowed in the tracer namespace. */
+static const struct access {
+	const char *verb, *resource, *subresource, *why;
+} needed_access[] = {
+	{ "create", "pods", NULL, "the tracer pod could not be started" },
+	{ "get", "pods", "log", "pwru's output could not reach you" },
+	{ "delete", "pods", NULL, "the tracer pod could not be removed afterwards" },
+};
+
+/* Asks the API server (SelfSubjectAccessReview) whether the user may do
+ * what the session needs, before a privileged pod exists. A server that
+ * cannot answer is not a reason to refuse: the calls themselves will tell. */
+static int check_access(struct session *s)
+{
+	for (size_t i = 0; i < sizeof(needed_access) / sizeof(needed_access[0]); i++) {
+		const struct access *a = &needed_access[i];
+		cJSON *review = cJSON_CreateObject(), *reply = NULL, *attrs;
+		const cJSON *status;
+		char kerr[1024] = "";
+		int ret;
+
+		attrs = cJSON_AddObjectToObject(cJSON_AddObjectToObject(review, "spec"),
+						"resourceAttributes");
+		cJSON_AddStringToObject(review, "apiVersion", "authorization.k8s.io/v1");
+		cJSON_AddStringToObject(review, "kind", "SelfSubjectAccessReview");
+		cJSON_AddStringToObject(attrs, "namespace", s->tracer_opts->namespace);
+		cJSON_AddStringToObject(attrs, "verb", a->verb);
+		cJSON_AddStringToObject(attrs, "resource", a->resource);
+		if (a->subresource)
+			cJSON_AddStringToObject(attrs, "subresource", a->subresource);
+		ret = kube_create(s->kube, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+				  review, &reply, kerr, sizeof(kerr));
+		cJSON_Delete(review);
+		if (ret) {
+			note(s, "cannot ask the API server what you may do (%s)", kerr);
+			return 0;
+		}
+		status = cJSON_GetObjectItemCaseSensitive(reply, "status");
+		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(status, "allowed"))) {
+			const char *reason = json_string(status, "reason");
+
+			ret = set_err(s->err, s->errlen, -EACCES,
+				      "you may not %s %s%s%s in namespace %s, so %s%s%s%s", a->verb,
+				      a->resource, a->subresource ? "/" : "",
+				      a->subresource ? a->subresource : "",
+				      s->tracer_opts->namespace, a->why, reason ? " (" : "",
+				      reason ? reason : "", reason ? ")" : "");
+		}
+		cJSON_Delete(reply);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static int create_tracer(struct session *s, struct tracer *t)
@@ -152,13 +214,6 @@ static const cJSON *container_state(const cJSON *pod)
 			return cJSON_GetObjectItemCaseSensitive(cs, "state");
 	}
 	return NULL;
-}
-
-static const char *json_string(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 /* "Phase: reason: message" from the most telling place: the container's
@@ -482,6 +537,7 @@ int session_run(struct session *s, char *err, size_t errlen)
 
 	s->err = err;
 	s->errlen = errlen;
+	ret = check_access(s);
 	for (size_t i = 0; i < s->n_tracers && !ret; i++)
 		ret = create_tracer(s, &s->tracers[i]) ?: wait_for_signal(s, 0);
 	if (!ret)

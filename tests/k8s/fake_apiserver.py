@@ -19,6 +19,8 @@ The scenario comes from a JSON file:
    "waiting_reason": null,  e.g. "ImagePullBackOff": the pod never runs
    "exit_code": 0,          pwru's exit status once its log has ended
    "create_error": null,    e.g. {"code": 403, "message": "..."}
+   "log_error": null,       the same for reading a pod's log
+   "denied": [],            what SelfSubjectAccessReviews deny: "get pods/log"
    "cri": null}             run created pods for real, see CriNode
 """
 import argparse
@@ -208,6 +210,10 @@ class Handler(BaseHTTPRequestHandler):
             if len(p) == 6:
                 return self.get_pod(p[3], p[5], key)
             if len(p) == 7 and p[6] == "log":
+                err = self.state.scenario.get("log_error")
+                if err:
+                    return self.send_json(err["code"], status_obj(
+                        err["code"], "Forbidden", err["message"]))
                 return self.stream_log(key, q)
         self.not_found(self.path)
 
@@ -302,6 +308,9 @@ class Handler(BaseHTTPRequestHandler):
         body = self.read_body()
         self.state.record({"method": "POST", "path": "/" + "/".join(p),
                            "query": q, "body": body})
+        if p == ["apis", "authorization.k8s.io", "v1",
+                 "selfsubjectaccessreviews"] and isinstance(body, dict):
+            return self.access_review(body)
         if not (len(p) == 5 and p[:3] == ["api", "v1", "namespaces"]
                 and p[4] == "pods" and isinstance(body, dict)):
             return self.not_found(self.path)
@@ -321,6 +330,16 @@ class Handler(BaseHTTPRequestHandler):
                     500, "InternalError", "cri-pod-run: " + err))
         with self.state.lock:
             self.state.created[key] = body
+        self.send_json(201, body)
+
+    def access_review(self, body):
+        a = body.get("spec", {}).get("resourceAttributes", {})
+        what = "%s %s%s" % (a.get("verb"), a.get("resource"),
+                            "/" + a["subresource"] if a.get("subresource") else "")
+        allowed = what not in self.state.scenario.get("denied", [])
+        body["status"] = {"allowed": allowed}
+        if not allowed:
+            body["status"]["reason"] = "stand-in denies " + what
         self.send_json(201, body)
 
     def do_DELETE(self):
