@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "errmsg.h"
 #include "kubectl/kube.h"
 #include "kubectl/session.h"
@@ -42,6 +43,8 @@ static struct {
 	long long grace_period;
 	bool dry_run;
 	bool verbose;
+	char **kubectl_flags; /* kubectl's global flags, for every call */
+	size_t n_kubectl_flags, cap_kubectl_flags;
 	struct kube kube;
 } opts = {
 	.image = KUBECTL_PWRU_IMAGE,
@@ -62,9 +65,12 @@ enum {
 	OPT_DRY_RUN,
 	OPT_KUBECTL,
 	OPT_VERSION,
+	OPT_REQUEST_TIMEOUT,
+	OPT_KUBECTL_FLAG,
 };
 
-/* One table for getopt_long and for --help, so the help cannot go stale. */
+/* One table for getopt_long and for --help, so the help cannot go stale.
+ * OPT_KUBECTL_FLAG marks kubectl's own global flags: passed on to kubectl. */
 static const struct option_doc {
 	struct option opt;
 	const char *arg;
@@ -100,9 +106,51 @@ static const struct option_doc {
 	{ { "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	  NULL,
 	  "print the tracer pod(s) as JSON instead of creating them" },
+	{ { "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
+	  "DURATION",
+	  "kubectl: bound of each API call but the log stream (default 30s)" },
 	{ { "kubectl", required_argument, NULL, OPT_KUBECTL },
 	  "PATH",
 	  "kubectl command to run (default kubectl)" },
+	{ { "as", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "USER",
+	  "kubectl: impersonate this user" },
+	{ { "as-group", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "GROUP",
+	  "kubectl: impersonate this group (repeatable)" },
+	{ { "user", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "NAME",
+	  "kubectl: kubeconfig user to use" },
+	{ { "cluster", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "NAME",
+	  "kubectl: kubeconfig cluster to use" },
+	{ { "server", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "URL",
+	  "kubectl: the API server's address (also -s)" },
+	{ { "token", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "TOKEN",
+	  "kubectl: bearer token" },
+	{ { "certificate-authority", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "FILE",
+	  "kubectl: CA certificate file" },
+	{ { "client-certificate", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "FILE",
+	  "kubectl: client certificate file" },
+	{ { "client-key", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "FILE",
+	  "kubectl: client key file" },
+	{ { "tls-server-name", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "NAME",
+	  "kubectl: server name for the certificate check" },
+	{ { "insecure-skip-tls-verify", no_argument, NULL, OPT_KUBECTL_FLAG },
+	  NULL,
+	  "kubectl: do not check the server's certificate" },
+	{ { "cache-dir", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "DIR",
+	  "kubectl: its cache directory" },
+	{ { "v", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "N",
+	  "kubectl: its log level (-v alone is this plugin's --verbose)" },
 	{ { "verbose", no_argument, NULL, 'v' }, NULL, "say which pods are created and deleted" },
 	{ { "version", no_argument, NULL, OPT_VERSION }, NULL, "print the version" },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "this help" },
@@ -180,9 +228,32 @@ static int parse_seconds(const char *arg, const char *name, long long *out)
 	return 0;
 }
 
-static int parse_option(int c, const char *arg)
+/* "--NAME=VALUE" (or "--NAME=true" for a switch), kept for every kubectl call. */
+static int add_kubectl_flag(const char *name, const char *arg)
+{
+	char *flag;
+
+	if (array_reserve(opts.kubectl_flags, opts.cap_kubectl_flags, opts.n_kubectl_flags + 1) ||
+	    asprintf(&flag, "--%s=%s", name, arg ? arg : "true") < 0) {
+		fprintf(stderr, "kubectl-pwru: out of memory\n");
+		return -ENOMEM;
+	}
+	opts.kubectl_flags[opts.n_kubectl_flags++] = flag;
+	opts.kube.global_flags = opts.kubectl_flags;
+	opts.kube.n_global_flags = opts.n_kubectl_flags;
+	return 0;
+}
+
+static int parse_option(int c, const char *name, const char *arg)
 {
 	switch (c) {
+	case OPT_KUBECTL_FLAG:
+		return add_kubectl_flag(name, arg);
+	case 's':
+		return add_kubectl_flag("server", arg);
+	case OPT_REQUEST_TIMEOUT:
+		opts.kube.request_timeout = arg;
+		return 0;
 	case 'n':
 		opts.namespace = arg;
 		return 0;
@@ -234,8 +305,11 @@ static int parse_options(int argc, char **argv)
 	for (size_t i = 0; i < N_OPTIONS; i++)
 		longopts[i] = option_docs[i].opt;
 	memset(&longopts[N_OPTIONS], 0, sizeof(longopts[0]));
-	while ((c = getopt_long(argc, argv, "n:l:vh", longopts, NULL)) != -1) {
-		ret = parse_option(c, optarg);
+	int index = -1;
+
+	while ((c = getopt_long(argc, argv, "n:l:s:vh", longopts, &index)) != -1) {
+		ret = parse_option(c, index >= 0 ? longopts[index].name : NULL, optarg);
+		index = -1;
 		if (ret)
 			return ret;
 	}

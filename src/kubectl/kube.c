@@ -12,7 +12,7 @@
 #include "kubectl/kube.h"
 #include "kubectl/proc.h"
 
-#define KUBE_ARGV_MAX 32
+#define KUBE_ARGV_MAX 64
 
 /* kubectl's global flags, then the verb's words, then NULL. */
 static int build_argv(const struct kube *k, bool bounded, const char *const words[],
@@ -28,6 +28,11 @@ static int build_argv(const struct kube *k, bool bounded, const char *const word
 	if (k->context) {
 		snprintf(flags[f], sizeof(flags[f]), "--context=%s", k->context);
 		argv[n++] = flags[f++];
+	}
+	for (size_t i = 0; i < k->n_global_flags; i++) {
+		if (n >= KUBE_ARGV_MAX / 2)
+			return -E2BIG;
+		argv[n++] = k->global_flags[i];
 	}
 	if (bounded && k->request_timeout) {
 		snprintf(flags[f], sizeof(flags[f]), "--request-timeout=%s", k->request_timeout);

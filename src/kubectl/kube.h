@@ -17,6 +17,10 @@ struct kube {
 	const char *kubeconfig;	     /* NULL: kubectl's own default */
 	const char *context;	     /* NULL: the current context */
 	const char *request_timeout; /* e.g. "30s", bounds every non-streaming call */
+	/* kubectl's other global flags as the user gave them ("--as=alice"),
+	 * passed on to every call */
+	char *const *global_flags;
+	size_t n_global_flags;
 };
 
 /* Each call returns 0 or a negative errno with kubectl's message (its last

@@ -451,6 +451,7 @@ static int stream_logs(struct session *s)
 		if (deadline)
 			return ret;
 		note(s, "stopping pwru (again to skip its summary)");
+		s->stopping = true;
 		stop_tracers(s);
 		deadline = now_ms() + s->grace_period_s * 1000LL;
 	}
@@ -546,7 +547,7 @@ int session_run(struct session *s, char *err, size_t errlen)
 		ret = stream_logs(s);
 	/* Stopped by a signal, pwru has ended too: its exit status and the
 	 * rest of its log are still wanted. With stdout gone nobody reads. */
-	if ((!ret || (ret == -EINTR && s->signal)) && !ferror(stdout)) {
+	if ((!ret || (ret == -EINTR && s->stopping)) && !ferror(stdout)) {
 		int r = 0;
 
 		for (size_t i = 0; i < s->n_tracers && !r; i++)

@@ -244,6 +244,31 @@ def test_access():
         s.close()
 
 
+def test_kubectl_flags():
+    """kubectl's global flags reach every kubectl call the plugin makes."""
+    with tempfile.TemporaryDirectory(prefix="kubectl-pwru-flags.") as d:
+        fake = os.path.join(d, "kubectl")
+        calls = os.path.join(d, "calls")
+        with open(fake, "w") as f:
+            f.write('#!/bin/sh\necho "$*" >> %s\n'
+                    'echo \'{"spec": {"nodeName": "n1"}}\'\n' % calls)
+        os.chmod(fake, 0o755)
+        r = subprocess.run([PLUGIN, "--kubectl", fake, "--as", "alice",
+                            "--as-group", "g1", "--as-group", "g2", "-s",
+                            "https://127.0.0.1:1", "--token", "t0k",
+                            "--v", "6", "--request-timeout", "5s",
+                            "--dry-run", "pod/a"],
+                           capture_output=True, text=True, timeout=RUN_LIMIT_S)
+        lines = open(calls).read().splitlines() if os.path.exists(calls) else []
+        want = ["--as=alice", "--as-group=g1", "--as-group=g2",
+                "--server=https://127.0.0.1:1", "--token=t0k", "--v=6"]
+        check("kubectl global flags: on every kubectl call",
+              r.returncode == 0 and len(lines) >= 2
+              and all(all(w in l.split() for w in want) for l in lines)
+              and "--request-timeout=5s" in lines[-1].split(),
+              "each call with %s" % want, (r.returncode, lines, r.stderr))
+
+
 def test_as_kubectl_plugin():
     """`kubectl pwru ...`: kubectl finds kubectl-pwru on PATH and passes
     every argument on, "--" and what follows included."""
@@ -550,6 +575,7 @@ def main():
     test_one_pod()
     test_follow_cut_short()
     test_access()
+    test_kubectl_flags()
     test_as_kubectl_plugin()
     test_namespace_and_context()
     test_several_pods()

@@ -288,5 +288,45 @@ lines=$(grep -c . "$err" || true)
 	fail "no pods/log right: exit 1 and one line" "exit 1, one line naming pods/log, saw exit $rc: $(N=5 tails "$err")"
 [ "$(tracers_left)" = 0 ] && pass "no pods/log right: tracer pod deleted" || fail "no pods/log right: tracer pod deleted" "none left"
 
+# k8s/ applied for real: the namespace and the DaemonSet, whose pod the
+# scheduler places on the node; pwru traces pod a for a few seconds, then
+# the pod idles with its log readable. Only the arguments are the test's.
+python3 - "$root/k8s/daemonset.yaml" "${pwru_args[@]}" > "$work/ds.json" <<'PY' ||
+import json, sys, yaml
+ds = yaml.safe_load(open(sys.argv[1]))
+c = ds["spec"]["template"]["spec"]["containers"][0]
+c["args"] = ["--host-root", "/host"] + sys.argv[2:] + [
+    "--filter-pod", "shop/a", "--duration", "20", "--output-limit-lines", "6", "icmp"]
+json.dump(ds, sys.stdout)
+PY
+	fail "k8s/daemonset.yaml read" "a DaemonSet"
+ds_logs() { kc logs -n pwru -l app.kubernetes.io/name=pwru --tail=-1 2>/dev/null; }
+t0=$(date +%s)
+if kc apply -f "$root/k8s/namespace.yaml" > "$work/ds-apply.log" 2>&1 &&
+	kc apply -f "$work/ds.json" >> "$work/ds-apply.log" 2>&1; then
+	for i in $(seq 1 300); do
+		ds_logs | grep -q "Listening for events" && break
+		sleep 0.2
+	done
+	ping_from_a "$ipb"
+	for i in $(seq 1 150); do
+		ds_logs | grep -q "idle until the DaemonSet is deleted" && break
+		sleep 0.2
+	done
+	ds_logs > "$work/ds.log"
+	echo "# k8s/ DaemonSet run: $(($(date +%s) - t0)) s"
+	n=$(events_of "$work/ds.log")
+	named=$(grep '^0x' "$work/ds.log" | grep -c ' shop/a ' || true)
+	[ "$n" -ge 6 ] && [ "$named" -eq "$n" ] &&
+		pass "k8s/ applied: the DaemonSet's pod traced pod a on the node ($n events, each named shop/a)" ||
+		fail "k8s/ applied: the DaemonSet's pod traced pod a" ">= 6 events named shop/a, saw $named of $n: $(tails "$work/ds.log")"
+	grep -Eq '^[0-9]+ events, [0-9]+ lost' "$work/ds.log" && grep -q "status 0; idle" "$work/ds.log" &&
+		pass "k8s/ applied: pwru's summary, then the pod idles" ||
+		fail "k8s/ applied: pwru's summary, then the pod idles" "summary and 'status 0; idle', saw: $(tails "$work/ds.log")"
+	kc delete -f "$work/ds.json" --wait=true --timeout=60s > /dev/null 2>&1
+else
+	fail "k8s/ applied" "the namespace and DaemonSet accepted, saw: $(tails "$work/ds-apply.log")"
+fi
+
 echo "# real-cluster suite: $(($(date +%s) - suite_start)) s"
 exit $failed
