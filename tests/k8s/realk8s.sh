@@ -131,11 +131,13 @@ web_ips=$(kc get pods -n shop -l app=web -o jsonpath='{.items[*].status.podIP}')
 
 # Pings from pod a (kubectl exec, through the API server and the kubelet).
 ping_from_a() {
-	local ip
+	local ip pids=()
 	for ip in "$@"; do
 		timeout 15 kubectl exec -n shop a -- ping -c 3 -W 1 "$ip" > /dev/null 2>&1 &
+		pids+=($!)
 	done
-	wait
+	# Only these: the daemons of the cluster are this shell's children too.
+	wait "${pids[@]}"
 }
 
 # Starts `kubectl pwru ARGS...` in the background with SIGINT at its default
