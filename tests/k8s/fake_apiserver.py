@@ -21,6 +21,9 @@ The scenario comes from a JSON file:
    "create_error": null,    e.g. {"code": 403, "message": "..."}
    "log_error": null,       the same for reading a pod's log
    "denied": [],            what SelfSubjectAccessReviews deny: "get pods/log"
+   "labels": {"NS/NAME": {"app": "web"}},      the pods' labels
+   "deployments": {"NS/NAME": {"app": "web"}}, each one's matchLabels
+   "endpoints": {"NS/NAME": ["NS/POD", ...]},  each service's ready pods
    "cri": null}             run created pods for real, see CriNode
 """
 import argparse
@@ -138,11 +141,22 @@ def status_obj(code, reason, message):
             "message": message, "reason": reason, "code": code}
 
 
-def target_pod(ns, name, node):
+def target_pod(ns, name, node, labels=None):
     return {"kind": "Pod", "apiVersion": "v1",
-            "metadata": {"name": name, "namespace": ns, "uid": "uid-" + name},
+            "metadata": {"name": name, "namespace": ns, "uid": "uid-" + name,
+                         "labels": labels or {}},
             "spec": {"nodeName": node, "containers": [{"name": "app"}]},
             "status": {"phase": "Running"}}
+
+
+def selector_matches(selector, labels):
+    """kubectl's -l syntax, equality terms only (what the plugin sends for
+    matchLabels)."""
+    for term in filter(None, selector.split(",")):
+        key, _, value = term.partition("=")
+        if labels.get(key) != value:
+            return False
+    return True
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -204,6 +218,36 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(200, {"kind": "Node", "apiVersion": "v1",
                                             "metadata": {"name": p[3]}})
             return self.not_found('nodes "%s"' % p[3])
+        sc = self.state.scenario
+        if len(p) == 7 and p[:4] == ["apis", "apps", "v1", "namespaces"] \
+                and p[5] == "deployments":
+            sel = sc.get("deployments", {}).get(p[4] + "/" + p[6])
+            if sel is None:
+                return self.not_found('deployments.apps "%s"' % p[6])
+            return self.send_json(200, {
+                "kind": "Deployment", "metadata": {"name": p[6], "namespace": p[4]},
+                "spec": {"selector": {"matchLabels": sel}}})
+        if len(p) == 6 and p[:3] == ["api", "v1", "namespaces"] \
+                and p[4] == "endpoints":
+            pods = sc.get("endpoints", {}).get(p[3] + "/" + p[5])
+            if pods is None:
+                return self.not_found('endpoints "%s"' % p[5])
+            addrs = [{"ip": "198.18.0.%d" % (i + 10),
+                      "nodeName": sc["pods"][k],
+                      "targetRef": {"kind": "Pod", "namespace": k.split("/")[0],
+                                    "name": k.split("/")[1]}}
+                     for i, k in enumerate(pods)]
+            return self.send_json(200, {"kind": "Endpoints",
+                                        "subsets": [{"addresses": addrs}] if addrs else []})
+        if len(p) == 5 and p[:3] == ["api", "v1", "namespaces"] \
+                and p[4] == "pods":
+            sel = q.get("labelSelector", [""])[0]
+            items = [target_pod(k.split("/")[0], k.split("/")[1], node,
+                                sc.get("labels", {}).get(k))
+                     for k, node in sc.get("pods", {}).items()
+                     if k.split("/")[0] == p[3]
+                     and selector_matches(sel, sc.get("labels", {}).get(k, {}))]
+            return self.send_json(200, {"kind": "PodList", "items": items})
         if len(p) >= 6 and p[:3] == ["api", "v1", "namespaces"] \
                 and p[4] == "pods":
             key = p[3] + "/" + p[5]

@@ -354,6 +354,62 @@ def test_several_pods():
         s.close()
 
 
+def test_pod_sets():
+    """deployment/, svc/ and -l stand for pods: one tracer per node they
+    run on, each filtering the pods there."""
+    pods = dict(PODS)
+    pods.update({"shop/web-1": "node-a", "shop/web-2": "node-b",
+                 "shop/web-3": "node-a", "shop/db-1": "node-c"})
+    labels = {"shop/web-1": {"app": "web"}, "shop/web-2": {"app": "web"},
+              "shop/web-3": {"app": "web"}, "shop/db-1": {"app": "db"}}
+    s = StandIn(pods=pods, labels=labels, deployments={"shop/web": {"app": "web"}},
+                endpoints={"shop/web": ["shop/web-2"], "shop/none": []})
+    try:
+        def plan(*args):
+            before = len(s.created())
+            r = s.run("-n", "shop", *args, "--", "icmp")
+            made = s.created()[before:]
+            return r, {p["spec"]["nodeName"]: [a for a in p["spec"]["containers"][0]["args"]
+                                              if a.startswith("shop/")] for p in made}
+        web = {"node-a": ["shop/web-1", "shop/web-3"], "node-b": ["shop/web-2"]}
+        r, made = plan("deployment/web")
+        check("deployment/web: a tracer on each of its nodes with its pods there",
+              r.returncode == 0 and made == web, web, (r.returncode, made, r.stderr))
+        check("deployment/web: the nodes' lines merged, each labelled",
+              "[node-a] 3 events, 0 lost" in r.stdout.splitlines()
+              and "[node-b] 3 events, 0 lost" in r.stdout.splitlines(),
+              "both nodes' summaries", r.stdout)
+        r, made = plan("-l", "app=web")
+        check("-l app=web: the same pods as the deployment",
+              r.returncode == 0 and made == web, web, (r.returncode, made, r.stderr))
+        r, made = plan("svc/web")
+        check("svc/web: its endpoints' pod on its node",
+              r.returncode == 0 and made == {"node-b": ["shop/web-2"]},
+              {"node-b": ["shop/web-2"]}, (r.returncode, made, r.stderr))
+        r, made = plan("svc/web", "pod/db-1")
+        check("svc/web pod/db-1: targets of several kinds together",
+              r.returncode == 0 and made == {"node-b": ["shop/web-2"],
+                                             "node-c": ["shop/db-1"]},
+              "node-b and node-c", (r.returncode, made, r.stderr))
+        r, made = plan("svc/none")
+        check("a service without ready pods: exit 1, one line, nothing created",
+              r.returncode == 1 and not made and len(r.stderr.splitlines()) == 1
+              and "no ready pod" in r.stderr, "exit 1 and a reason",
+              (r.returncode, made, r.stderr))
+        r, made = plan("-l", "app=nothing")
+        check("a selector that matches nothing: exit 1, one line",
+              r.returncode == 1 and not made and "app=nothing" in r.stderr,
+              "exit 1 naming the selector", (r.returncode, made, r.stderr))
+        r, made = plan("deployment/nope")
+        check("an unknown deployment: exit 1 with the server's reason",
+              r.returncode == 1 and not made and "not found" in r.stderr,
+              "exit 1, NotFound", (r.returncode, r.stderr))
+        check("pod sets: tracer pods deleted", not s.left_behind(), "none left",
+              s.left_behind())
+    finally:
+        s.close()
+
+
 def test_json_merge():
     s = StandIn(log_lines=2, json_logs=True)
     try:
@@ -575,6 +631,7 @@ def main():
     test_one_pod()
     test_follow_cut_short()
     test_access()
+    test_pod_sets()
     test_kubectl_flags()
     test_as_kubectl_plugin()
     test_namespace_and_context()

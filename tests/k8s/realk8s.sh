@@ -164,8 +164,16 @@ wait_listening() {
 finish_plugin() { wait "$plugin_pid"; rc=$?; }
 events_of() { grep -c '^0x' "$1" || true; }
 summary_last() { tail -n 3 "$1" | grep -Eq '^[0-9]+ events, [0-9]+ lost'; }
+# Tracer pods still there. The plugin's DELETE returns at once; the pod is
+# gone when the kubelet has confirmed its end, a second or two later.
 tracers_left() {
-	kc get pods -A -l app.kubernetes.io/managed-by=kubectl-pwru -o name 2>/dev/null | wc -l
+	local i n
+	for i in $(seq 1 60); do
+		n=$(kc get pods -A -l app.kubernetes.io/managed-by=kubectl-pwru -o name 2>/dev/null | wc -l)
+		[ "$n" = 0 ] && break
+		sleep 0.5
+	done
+	echo "$n"
 }
 
 # Checks a traced run: exit 0, >= $2 events all named by the pattern $3,
@@ -178,6 +186,10 @@ check_run() {
 		pass "$what: $n events, each named $pattern, exit 0" ||
 		fail "$what: events named $pattern, exit 0" \
 			"exit 0 and >= $min events all named, saw exit $rc, $named of $n: $(N=4 tails "$out" "$err")"
+	for p in ${every:-}; do
+		grep '^0x' "$out" | grep -q " $p " && pass "$what: events of $p" ||
+			fail "$what: events of $p" "at least one event named $p, saw names: $(grep '^0x' "$out" | grep -o ' shop/[a-z0-9-]* ' | sort | uniq -c | tr '\n' ' ')"
+	done
 	summary_last "$out" && pass "$what: ends with pwru's summary ($(grep -E '^[0-9]+ events, ' "$out" | tail -n1))" ||
 		fail "$what: ends with pwru's summary" "'N events, M lost' last, saw: $(tails "$out")"
 	[ "$(tracers_left)" = 0 ] && pass "$what: tracer pod deleted" ||
@@ -205,14 +217,22 @@ traced_run "kubectl pwru pod/a" 6 "shop/a" \
 	pod/a -n shop -- "${pwru_args[@]}" --output-limit-lines 6 icmp
 traced_run "kubectl pwru a (a bare pod name)" 6 "shop/a" \
 	a -n shop -- "${pwru_args[@]}" --output-limit-lines 6 icmp
+# Several pods: a fixed time (pings to each pod take 2 s), so that every
+# pod's events are in, whatever order the pings run in.
+ping_to=$ipb
+every="shop/a shop/b"
+traced_run "kubectl pwru pod/a pod/b" 6 "shop/a|shop/b" \
+	pod/a pod/b -n shop -- "${pwru_args[@]}" --duration 10 icmp
 ping_to=$web_ips
-web_re=$(echo "$web_pods" | sed 's/\([^ ]*\)/shop\/\1/g; s/ /|/g')
+every=$(echo "$web_pods" | sed 's/\([^ ]*\)/shop\/\1/g')
+web_re=$(echo "$every" | sed 's/ /|/g')
 traced_run "kubectl pwru deployment/web" 6 "$web_re" \
-	deployment/web -n shop -- "${pwru_args[@]}" --output-limit-lines 6 icmp
+	deployment/web -n shop -- "${pwru_args[@]}" --duration 10 icmp
 traced_run "kubectl pwru svc/web (its endpoints' pods)" 6 "$web_re" \
-	svc/web -n shop -- "${pwru_args[@]}" --output-limit-lines 6 icmp
+	svc/web -n shop -- "${pwru_args[@]}" --duration 10 icmp
 traced_run "kubectl pwru -l app=web" 6 "$web_re" \
-	-l app=web -n shop -- "${pwru_args[@]}" --output-limit-lines 6 icmp
+	-l app=web -n shop -- "${pwru_args[@]}" --duration 10 icmp
+every=""
 
 # node/: the whole node; events of pods carry their names, others none.
 ping_to=$ipb
