@@ -469,13 +469,10 @@ cleanup:
 	return ret;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	int dashdash = argc, n_words;
 
-	/* Writes to a closed pipe (`kubectl pwru ... | head`) fail with EPIPE,
-	 * which the session handles by cleaning up, instead of killing us. */
-	signal(SIGPIPE, SIG_IGN);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {
 			dashdash = i;
@@ -494,4 +491,18 @@ int main(int argc, char **argv)
 			return cmds[i].func(n_words - 1, argv + optind + 1);
 	return trace(argv + optind, n_words, argv + (dashdash < argc ? dashdash + 1 : argc),
 		     dashdash < argc ? argc - dashdash - 1 : 0);
+}
+
+int main(int argc, char **argv)
+{
+	int ret;
+
+	/* Writes to a closed pipe (`kubectl pwru ... | head`) fail with EPIPE,
+	 * which the session handles by cleaning up, instead of killing us. */
+	signal(SIGPIPE, SIG_IGN);
+	ret = run(argc, argv);
+	for (size_t i = 0; i < opts.n_kubectl_flags; i++)
+		free(opts.kubectl_flags[i]);
+	free(opts.kubectl_flags);
+	return ret;
 }
