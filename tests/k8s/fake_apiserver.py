@@ -20,6 +20,8 @@ The scenario comes from a JSON file:
    "exit_code": 0,          pwru's exit status once its log has ended
    "create_error": null,    e.g. {"code": 403, "message": "..."}
    "log_error": null,       the same for reading a pod's log
+   "pod_failed": null,      {"reason": "OutOfcpu", "message": "..."}: the
+                            kubelet rejects the tracer pod
    "denied": [],            what SelfSubjectAccessReviews deny: "get pods/log"
    "labels": {"NS/NAME": {"app": "web"}},      the pods' labels
    "deployments": {"NS/NAME": {"app": "web"}}, each one's matchLabels
@@ -285,6 +287,11 @@ class Handler(BaseHTTPRequestHandler):
             return {"phase": "Failed" if code else "Succeeded",
                     "containerStatuses": [{"name": "pwru", "state": {
                         "terminated": {"exitCode": code}}}]}
+        failed = st.scenario.get("pod_failed")
+        if failed:
+            # As a kubelet rejects a pod at admission: no container status.
+            return {"phase": "Failed", "reason": failed["reason"],
+                    "message": failed["message"]}
         reason = st.scenario.get("waiting_reason")
         if reason or st.polls[key] <= st.scenario.get("pending_polls", 1):
             return {"phase": "Pending", "containerStatuses": [{

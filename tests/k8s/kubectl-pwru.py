@@ -244,6 +244,35 @@ def test_access():
         s.close()
 
 
+def test_tracer_never_runs():
+    """A tracer the kubelet rejects, or one that stays Pending: exit 1 with
+    the pod's own reason, and the pod deleted."""
+    s = StandIn(pod_failed={"reason": "OutOfcpu",
+                            "message": "Pod Node didn't have enough resource: cpu"})
+    try:
+        r = s.run("pod/frontend", "-n", "shop")
+        err = r.stderr.strip().splitlines()
+        check("rejected by the kubelet: exit 1, one line with the reason",
+              r.returncode == 1 and len(err) == 1 and "OutOfcpu" in err[0]
+              and "enough resource: cpu" in err[0] and not s.left_behind(),
+              "exit 1, OutOfcpu and its message, no pod left",
+              (r.returncode, err, s.left_behind()))
+    finally:
+        s.close()
+    s = StandIn(pending_polls=1000)
+    try:
+        r = s.run("pod/frontend", "-n", "shop", "--pod-running-timeout", "2")
+        err = r.stderr.strip().splitlines()
+        check("still Pending at --pod-running-timeout: exit 1 with the pod's state",
+              r.returncode == 1 and len(err) == 1 and "within 2 s" in err[0]
+              and "ContainerCreating" in err[0] and "describe" not in err[0]
+              and not s.left_behind(),
+              "exit 1, one line with Pending: ContainerCreating, no pod left",
+              (r.returncode, err, s.left_behind()))
+    finally:
+        s.close()
+
+
 def test_kubectl_flags():
     """kubectl's global flags reach every kubectl call the plugin makes."""
     with tempfile.TemporaryDirectory(prefix="kubectl-pwru-flags.") as d:
@@ -633,6 +662,7 @@ def main():
     test_access()
     test_pod_sets()
     test_kubectl_flags()
+    test_tracer_never_runs()
     test_as_kubectl_plugin()
     test_namespace_and_context()
     test_several_pods()
