@@ -15,10 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "array.h"
 #include "errmsg.h"
 #include "kubectl/kube.h"
+#include "kubectl/namespace.h"
 #include "kubectl/session.h"
 #include "kubectl/target.h"
 #include "kubectl/tracer.h"
@@ -42,6 +44,7 @@ static struct {
 	long long running_timeout;
 	long long grace_period;
 	bool dry_run;
+	bool yes;
 	bool verbose;
 	char **kubectl_flags; /* kubectl's global flags, for every call */
 	size_t n_kubectl_flags, cap_kubectl_flags;
@@ -63,6 +66,7 @@ enum {
 	OPT_RUNNING_TIMEOUT,
 	OPT_GRACE_PERIOD,
 	OPT_DRY_RUN,
+	OPT_YES,
 	OPT_KUBECTL,
 	OPT_VERSION,
 	OPT_REQUEST_TIMEOUT,
@@ -93,7 +97,11 @@ static const struct option_doc {
 	  "pwru image for the tracer pods (default " KUBECTL_PWRU_IMAGE ")" },
 	{ { "tracer-namespace", required_argument, NULL, OPT_TRACER_NS },
 	  "NS",
-	  "namespace for the tracer pods (default: the pods' namespace)" },
+	  "namespace for the tracer pods (default " TRACER_NAMESPACE_DEFAULT
+	  ", made on first use)" },
+	{ { "yes", no_argument, NULL, OPT_YES },
+	  NULL,
+	  "create namespace " TRACER_NAMESPACE_DEFAULT " without asking" },
 	{ { "active-deadline", required_argument, NULL, OPT_DEADLINE },
 	  "SECONDS",
 	  "tracer pods end after this long even if abandoned (default 3600)" },
@@ -281,6 +289,9 @@ static int parse_option(int c, const char *name, const char *arg)
 	case OPT_DRY_RUN:
 		opts.dry_run = true;
 		return 0;
+	case OPT_YES:
+		opts.yes = true;
+		return 0;
 	case OPT_KUBECTL:
 		opts.kube.kubectl = arg;
 		return 0;
@@ -398,6 +409,46 @@ static int print_dry_run(struct tracer *tracers, size_t n, const struct tracer_o
 	return 0;
 }
 
+/* The default tracer namespace is made on first use, after asking (a
+ * namespace that admits privileged pods is not made behind anyone's back):
+ * --yes says yes; without a terminal to ask on, the answer is no. */
+static int prepare_tracer_namespace(const char *ns)
+{
+	char err[1024] = "", answer[16] = "";
+	bool missing;
+
+	if (opts.tracer_namespace)
+		return 0;
+	if (tracer_namespace_check(&opts.kube, ns, &missing, err, sizeof(err))) {
+		fprintf(stderr, "kubectl-pwru: %s\n", err);
+		return -EIO;
+	}
+	if (!missing)
+		return 0;
+	if (!opts.yes && isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
+		fprintf(stderr,
+			"kubectl-pwru: create namespace %s for tracer pods, labelled so that "
+			"Pod Security admits privileged pods there? [y/N] ",
+			ns);
+		if (!fgets(answer, sizeof(answer), stdin))
+			answer[0] = '\0';
+	}
+	if (!opts.yes && answer[0] != 'y' && answer[0] != 'Y') {
+		fprintf(stderr,
+			"kubectl-pwru: namespace %s does not exist: pass --yes to create it "
+			"(labelled for privileged pods), or --tracer-namespace NS\n",
+			ns);
+		return -ENOENT;
+	}
+	if (tracer_namespace_create(&opts.kube, ns, err, sizeof(err))) {
+		fprintf(stderr, "kubectl-pwru: %s\n", err);
+		return -EIO;
+	}
+	if (opts.verbose)
+		fprintf(stderr, "kubectl-pwru: created namespace %s\n", ns);
+	return 0;
+}
+
 static int run_session(struct tracer *tracers, size_t n, const struct tracer_opts *to)
 {
 	struct session s = {
@@ -448,9 +499,7 @@ static int trace(char **words, int n_words, char **pwru_args, int n_pwru_args)
 		goto cleanup;
 	}
 	struct tracer_opts to = {
-		.namespace = opts.tracer_namespace  ?:
-				     opts.namespace ?:
-						      default_ns,
+		.namespace = opts.tracer_namespace ?: TRACER_NAMESPACE_DEFAULT,
 		.image = opts.image,
 		.active_deadline_seconds = opts.active_deadline,
 		.pwru_args = pwru_args,
@@ -458,6 +507,8 @@ static int trace(char **words, int n_words, char **pwru_args, int n_pwru_args)
 	};
 	if (opts.dry_run)
 		ret = print_dry_run(tracers, n_tracers, &to) ? 1 : 0;
+	else if (prepare_tracer_namespace(to.namespace))
+		ret = 1;
 	else
 		ret = run_session(tracers, n_tracers, &to);
 cleanup:

@@ -118,8 +118,9 @@ static const char *json_string(const cJSON *obj, const char *key)
 static const char *hint_for(const char *err)
 {
 	if (strstr(err, "PodSecurity"))
-		return " (the namespace's Pod Security level forbids privileged pods: "
-		       "kubectl apply -f k8s/namespace.yaml and pass --tracer-namespace pwru)";
+		return " (the namespace's Pod Security level forbids privileged pods: label it "
+		       "pod-security.kubernetes.io/enforce=privileged, or pass --tracer-namespace "
+		       "with one that allows them)";
 	return "";
 }
 

@@ -23,6 +23,7 @@ The scenario comes from a JSON file:
    "pod_failed": null,      {"reason": "OutOfcpu", "message": "..."}: the
                             kubelet rejects the tracer pod
    "denied": [],            what SelfSubjectAccessReviews deny: "get pods/log"
+   "namespaces": ["shop", "team", "pwru-system"],  the namespaces there are
    "labels": {"NS/NAME": {"app": "web"}},      the pods' labels
    "deployments": {"NS/NAME": {"app": "web"}}, each one's matchLabels
    "endpoints": {"NS/NAME": ["NS/POD", ...]},  each service's ready pods
@@ -131,6 +132,8 @@ class State:
         self.polls = {}     # "ns/name" -> status polls so far
         self.deleted = set()
         self.finished = set()  # tracer pods whose log stream ended
+        self.namespaces = set(scenario.get("namespaces",
+                                           ["shop", "team", "pwru-system"]))
         self.cri = CriNode(scenario["cri"]) if scenario.get("cri") else None
 
     def record(self, entry):
@@ -221,6 +224,15 @@ class Handler(BaseHTTPRequestHandler):
                                             "metadata": {"name": p[3]}})
             return self.not_found('nodes "%s"' % p[3])
         sc = self.state.scenario
+        if len(p) == 4 and p[:3] == ["api", "v1", "namespaces"]:
+            if p[3] in self.state.namespaces:
+                return self.send_json(200, {"kind": "Namespace",
+                                            "metadata": {"name": p[3]}})
+            return self.not_found('namespaces "%s"' % p[3])
+        if p[:3] == ["api", "v1", "namespaces"] and p[4:] == [
+                "serviceaccounts", "default"] and p[3] in self.state.namespaces:
+            return self.send_json(200, {"kind": "ServiceAccount",
+                                        "metadata": {"name": "default"}})
         if len(p) == 7 and p[:4] == ["apis", "apps", "v1", "namespaces"] \
                 and p[5] == "deployments":
             sel = sc.get("deployments", {}).get(p[4] + "/" + p[6])
@@ -359,6 +371,11 @@ class Handler(BaseHTTPRequestHandler):
         body = self.read_body()
         self.state.record({"method": "POST", "path": "/" + "/".join(p),
                            "query": q, "body": body})
+        if p == ["api", "v1", "namespaces"] and isinstance(body, dict):
+            name = body.get("metadata", {}).get("name")
+            with self.state.lock:
+                self.state.namespaces.add(name)
+            return self.send_json(201, body)
         if p == ["apis", "authorization.k8s.io", "v1",
                  "selfsubjectaccessreviews"] and isinstance(body, dict):
             return self.access_review(body)

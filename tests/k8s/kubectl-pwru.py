@@ -114,7 +114,9 @@ class StandIn:
         return [r for r in reqs if method is None or r["method"] == method]
 
     def created(self):
-        return [r["body"] for r in self.requests("POST")]
+        """The pods created (not namespaces)."""
+        return [r["body"] for r in self.requests("POST")
+                if r["path"].endswith("/pods")]
 
     def left_behind(self):
         """Tracer pods created and never deleted."""
@@ -179,9 +181,9 @@ def test_one_pod():
                              ["--host-root", "/host", "--filter-pod",
                               "shop/frontend", "--output-tuple",
                               "tcp port 80"])
-            check("one pod: tracer pod in the pod's namespace",
-                  s.requests("POST")[0]["path"] == "/api/v1/namespaces/shop/pods",
-                  "/api/v1/namespaces/shop/pods", s.requests("POST")[0]["path"])
+            check("one pod: tracer pod in namespace pwru-system",
+                  s.requests("POST")[0]["path"] == "/api/v1/namespaces/pwru-system/pods",
+                  "/api/v1/namespaces/pwru-system/pods", s.requests("POST")[0]["path"])
         want = ["Listening for events...", "event 0 from node-a",
                 "event 1 from node-a", "event 2 from node-a",
                 "3 events, 0 lost"]
@@ -273,6 +275,36 @@ def test_tracer_never_runs():
         s.close()
 
 
+def test_tracer_namespace():
+    """pwru-system is made on first use only when the user says yes."""
+    s = StandIn(namespaces=["shop"])
+    try:
+        r = s.run("pod/frontend", "-n", "shop")
+        err = r.stderr.strip().splitlines()
+        check("no pwru-system, no --yes, no terminal: exit 1, one line, nothing made",
+              r.returncode == 1 and len(err) == 1 and "--yes" in err[0]
+              and not s.requests("POST"), "exit 1 naming --yes",
+              (r.returncode, err, s.requests("POST")))
+        r = s.run("pod/frontend", "-n", "shop", "--yes")
+        posts = s.requests("POST")
+        ns = [p["body"] for p in posts if p["path"] == "/api/v1/namespaces"]
+        labels = ns[0]["metadata"].get("labels", {}) if ns else {}
+        check("--yes: pwru-system made, labelled for privileged pods, tracer there",
+              r.returncode == 0 and len(ns) == 1 and ns[0]["metadata"]["name"] == "pwru-system"
+              and labels.get("pod-security.kubernetes.io/enforce") == "privileged"
+              and any(p["path"] == "/api/v1/namespaces/pwru-system/pods" for p in posts),
+              "a labelled namespace and the pod in it", (r.returncode, ns, r.stderr))
+        r = s.run("pod/frontend", "-n", "shop", "--tracer-namespace", "shop")
+        check("--tracer-namespace: used as it is, nothing made",
+              r.returncode == 0 and s.requests("POST")[-1]["path"]
+              == "/api/v1/namespaces/shop/pods"
+              and len([p for p in s.requests("POST")
+                       if p["path"] == "/api/v1/namespaces"]) == 1,
+              "the tracer in shop", (r.returncode, s.requests("POST")[-1]["path"]))
+    finally:
+        s.close()
+
+
 def test_kubectl_flags():
     """kubectl's global flags reach every kubectl call the plugin makes."""
     with tempfile.TemporaryDirectory(prefix="kubectl-pwru-flags.") as d:
@@ -336,8 +368,8 @@ def test_namespace_and_context():
         check("--context other: its namespace and the pod's node",
               r.returncode == 0 and made
               and made[0]["spec"]["nodeName"] == "node-c"
-              and made[0]["metadata"]["namespace"] == "team",
-              "team/x on node-c", made and (made[0]["metadata"],
+              and "team/x" in made[0]["spec"]["containers"][0]["args"],
+              "team/x on node-c", made and (made[0]["spec"]["containers"][0]["args"],
                                             made[0]["spec"]["nodeName"]))
         check("--context: tracer pods deleted", not s.left_behind(),
               "none left", s.left_behind())
@@ -662,6 +694,7 @@ def main():
     test_access()
     test_pod_sets()
     test_kubectl_flags()
+    test_tracer_namespace()
     test_tracer_never_runs()
     test_as_kubectl_plugin()
     test_namespace_and_context()

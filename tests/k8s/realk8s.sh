@@ -212,9 +212,20 @@ traced_run() {
 # shellcheck disable=SC2206 # pwru's words, split on purpose
 pwru_args=($K8S_PWRU_ARGS)
 
+# Tracers run in namespace pwru-system, made on first use when the user
+# says so (--yes; no terminal here to ask on).
+start_plugin pod/a -n shop -- "${pwru_args[@]}" icmp
+finish_plugin
+[ "$rc" = 1 ] && [ "$(grep -c . "$err")" = 1 ] && grep -q -- "--yes" "$err" &&
+	! kc get namespace pwru-system > /dev/null 2>&1 &&
+	pass "no pwru-system and no --yes: exit 1, one line, nothing made" ||
+	fail "no pwru-system and no --yes: exit 1, one line" "exit 1 naming --yes, saw exit $rc: $(tails "$err")"
 ping_to=$ipb
-traced_run "kubectl pwru pod/a" 6 "shop/a" \
-	pod/a -n shop -- "${pwru_args[@]}" --output-limit-lines 6 icmp
+traced_run "kubectl pwru pod/a --yes" 6 "shop/a" \
+	pod/a -n shop --yes -- "${pwru_args[@]}" --output-limit-lines 6 icmp
+[ "$(kc get namespace pwru-system -o 'jsonpath={.metadata.labels.pod-security\.kubernetes\.io/enforce}')" = privileged ] &&
+	pass "--yes: namespace pwru-system made, labelled for privileged pods" ||
+	fail "--yes: namespace pwru-system made" "label enforce=privileged, saw: $(kc get namespace pwru-system --show-labels 2>&1 | tr '\n' ' ')"
 traced_run "kubectl pwru a (a bare pod name)" 6 "shop/a" \
 	a -n shop -- "${pwru_args[@]}" --output-limit-lines 6 icmp
 # Several pods: a fixed time (pings to each pod take 2 s), so that every
