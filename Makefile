@@ -43,7 +43,7 @@ BENCH_TARGETS :=
 TEST_DEPS    :=
 BINS         := $(OUT)/pwru
 
--include src/pcap/pcap.mk cri/cri.mk tests/unit/unit.mk tests/e2e/e2e.mk tests/bench/bench.mk tests/vm/vm.mk k8s/k8s.mk
+-include src/pcap/pcap.mk src/expr/expr.mk cri/cri.mk tests/unit/unit.mk tests/e2e/e2e.mk tests/bench/bench.mk tests/vm/vm.mk k8s/k8s.mk
 
 # Under the sanitizers every suite runs but two: the qemu matrix (its
 # guests are sized for the shipped binary, and it doubles make test's
@@ -55,10 +55,11 @@ TEST_SUITES := $(filter-out tests/vm/suite tests/k8s/image.sh,$(TEST_SUITES))
 endif
 
 LIB_OBJS  = $(patsubst %.c,$(OUT)/obj/%.o,$(LIB_SRCS))
+-include $(shell find $(OUT)/obj -name '*.d' 2>/dev/null)
 SKELS     = $(patsubst %,$(OUT)/%.skel.h,$(BPF_PROGS))
 
 .SECONDARY:
-.PHONY: all deps clean test test-asan bench demo install format format-check
+.PHONY: all deps clean test test-build test-asan bench demo install format format-check
 # The default build also leaves ./pwru at the top, where the README runs it.
 all: $(BINS) $(if $(SAN),,pwru)
 
@@ -91,10 +92,16 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
 
-$(OUT)/obj/%.o: %.c $(SKELS) $(GEN_HDRS) $(wildcard src/*.h bpf/*.h src/*/*.h cri/*.h)
+# Every C object of the tree (src/, cri/, cmd/, tests/) is compiled here and
+# only here; -MMD -MP records the headers each one read, so a header change
+# rebuilds exactly its users. Only what includes a skeleton or a generated
+# header waits for it (the order-only lines below and in the fragments).
+$(OUT)/obj/%.o: %.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUT)/obj/src/loader.o: | $(SKELS)
 
 $(OUT)/libpwru.a: $(LIB_OBJS)
 	$(call msg,AR,$@)
@@ -110,6 +117,9 @@ $(OUT)/pwru: $(OUT)/obj/cmd/pwru.o $(OUT)/libpwru.a
 # binaries through $$OUT and $$PWRU.
 export OUT
 export PWRU = $(abspath $(OUT)/pwru)
+# test-build: everything the suites run, without running them.
+test-build: all $(TEST_DEPS)
+
 test: all $(TEST_DEPS)
 	$(Q)tests/lib/run-suites.sh $(TEST_SUITES)
 

@@ -61,6 +61,7 @@ static __always_inline int skb_pcap_match(struct sk_buff *skb)
 	return 1;
 }
 #endif
+#include "expr_filter.h"
 
 /* Replaced per loaded clone by user space with the probe's table index. */
 static __always_inline __u32 probe_id(void)
@@ -124,6 +125,8 @@ static __always_inline int skb_matches(struct sk_buff *skb)
 	if (CFG.filter_ifindex && RD(skb, dev, ifindex) != CFG.filter_ifindex)
 		return 0;
 	if (CFG.filter_netns && !netns_wanted(skb_netns(skb)))
+		return 0;
+	if (CFG.has_skb_expr && !expr_filter_skb(skb))
 		return 0;
 	if (CFG.has_pcap_filter && !skb_pcap_match(skb))
 		return 0;
@@ -248,6 +251,10 @@ static __always_inline void fill_event(struct pwru_event *e, struct probe_ctx *p
 	e->stack_id = -1;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	fill_meta(e, pc->skb);
+	if (CFG.has_skb_meta) {
+		expr_meta_skb(pc->skb, e->meta);
+		e->flags |= PWRU_EV_META;
+	}
 	if (CFG.output_tuple && fill_tuple(&e->tuple, pc->skb))
 		e->flags |= PWRU_EV_TUPLE;
 	if (CFG.output_stack) {
@@ -403,16 +410,40 @@ int pwru_raw_consume(struct bpf_raw_tracepoint_args *ctx)
 
 /*
  * kprobe and kprobe-multi: one loaded program per skb position serves every
- * function; the attach cookie says which probe fired. The return address
- * sits at the top of the stack on entry (x86-64), which is the caller.
+ * function; the attach cookie says which probe fired.
+ *
+ * At a function's entry its return address (a place in the caller) is where
+ * the call left it: on x86-64 the call pushed it on the stack, on arm64 it is
+ * still in the link register.
  */
-static __always_inline void kprobe_caller(struct probe_ctx *pc, struct pt_regs *regs)
+static __always_inline __u64 kprobe_return_address(struct pt_regs *regs)
 {
 	__u64 ret = 0;
 
+#if defined(__TARGET_ARCH_x86)
+	bpf_probe_read_kernel(&ret, sizeof(ret), (void *)PT_REGS_SP(regs));
+#elif defined(__TARGET_ARCH_arm64)
+	ret = PT_REGS_RET_CORE(regs);
+	/*
+	 * With pointer authentication the link register may carry a signature
+	 * in its top bits: kernel text addresses have them all set (48-bit VA).
+	 */
+	if (ret >> 55 & 1)
+		ret |= 0xffffULL << 48;
+#else
+#error "kprobe_return_address: add this architecture's return address register"
+#endif
+	return ret;
+}
+
+static __always_inline void kprobe_caller(struct probe_ctx *pc, struct pt_regs *regs)
+{
+	__u64 ret;
+
 	if (!CFG.output_caller)
 		return;
-	if (!bpf_probe_read_kernel(&ret, sizeof(ret), (void *)PT_REGS_SP(regs))) {
+	ret = kprobe_return_address(regs);
+	if (ret) {
 		pc->caller = ret;
 		pc->flags |= PWRU_EV_CALLER;
 	}
@@ -442,13 +473,18 @@ static __always_inline int kprobe_drop(struct pt_regs *regs, struct sk_buff *skb
 		.probe_id = (__u32)bpf_get_attach_cookie(regs),
 		.has_id = 1,
 	};
-	__u64 ret = 0;
-
 	/* The drop site is whoever called the drop function. */
-	if (!bpf_probe_read_kernel(&ret, sizeof(ret), (void *)PT_REGS_SP(regs)))
-		pc.drop_location = ret;
+	pc.drop_location = kprobe_return_address(regs);
 	kprobe_caller(&pc, regs);
 	handle_skb(&pc);
+	untrack_skb(skb);
+	return 0;
+}
+
+/* kfree_skbmem(skb): every freed skb passes here; its address may be reused. */
+static __always_inline int kprobe_free(struct pt_regs *regs, struct sk_buff *skb)
+{
+	kprobe_skb(regs, skb);
 	untrack_skb(skb);
 	return 0;
 }
@@ -460,23 +496,28 @@ static __always_inline int kprobe_drop(struct pt_regs *regs, struct sk_buff *skb
 		return kprobe_skb(ctx, (struct sk_buff *)PT_REGS_PARM##parm(ctx)); \
 	}
 
-#define KPROBE_KIND(kind, sec)                                                \
-	KPROBE_SKB(kind, sec, 0, 1)                                           \
-	KPROBE_SKB(kind, sec, 1, 2)                                           \
-	KPROBE_SKB(kind, sec, 2, 3)                                           \
-	KPROBE_SKB(kind, sec, 3, 4)                                           \
-	KPROBE_SKB(kind, sec, 4, 5)                                           \
-	SEC(sec)                                                              \
-	int pwru_##kind##_kfree_reason(struct pt_regs *ctx)                   \
-	{                                                                     \
-		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx), \
-				   (__u32)PT_REGS_PARM2(ctx));                \
-	}                                                                     \
-	SEC(sec)                                                              \
-	int pwru_##kind##_sk_drop(struct pt_regs *ctx)                        \
-	{                                                                     \
-		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx), \
-				   (__u32)PT_REGS_PARM3(ctx));                \
+#define KPROBE_KIND(kind, sec)                                                 \
+	KPROBE_SKB(kind, sec, 0, 1)                                            \
+	KPROBE_SKB(kind, sec, 1, 2)                                            \
+	KPROBE_SKB(kind, sec, 2, 3)                                            \
+	KPROBE_SKB(kind, sec, 3, 4)                                            \
+	KPROBE_SKB(kind, sec, 4, 5)                                            \
+	SEC(sec)                                                               \
+	int pwru_##kind##_kfree_reason(struct pt_regs *ctx)                    \
+	{                                                                      \
+		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx),  \
+				   (__u32)PT_REGS_PARM2(ctx));                 \
+	}                                                                      \
+	SEC(sec)                                                               \
+	int pwru_##kind##_sk_drop(struct pt_regs *ctx)                         \
+	{                                                                      \
+		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx),  \
+				   (__u32)PT_REGS_PARM3(ctx));                 \
+	}                                                                      \
+	SEC(sec)                                                               \
+	int pwru_##kind##_free(struct pt_regs *ctx)                            \
+	{                                                                      \
+		return kprobe_free(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx)); \
 	}
 
 KPROBE_KIND(kp, "pwru_kprobe")
@@ -509,7 +550,45 @@ int pwru_kpm_all(struct pt_regs *ctx)
 	case PWRU_KPM_SK_DROP:
 		return kprobe_drop(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx),
 				   (__u32)PT_REGS_PARM3(ctx));
+	case PWRU_KPM_SKB_FREE:
+		return kprobe_free(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx));
 	}
+	return 0;
+}
+
+/*
+ * --filter-track-skb across copies where fexit is refused: a kprobe on the
+ * copy function notes which tracked skb this task is copying, and a
+ * kretprobe tracks the copy it returns.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);   /* pid_tgid */
+	__type(value, __u64); /* the tracked skb being copied */
+} copying SEC(".maps");
+
+SEC("pwru_kprobe")
+int pwru_kp_copy_entry(struct pt_regs *ctx)
+{
+	__u64 skb = (__u64)PT_REGS_PARM1(ctx), task = bpf_get_current_pid_tgid();
+
+	if (CFG.track_skb && bpf_map_lookup_elem(&tracked_skbs, &skb))
+		bpf_map_update_elem(&copying, &task, &skb, BPF_ANY);
+	return 0;
+}
+
+SEC("pwru_kprobe")
+int pwru_kp_copy_return(struct pt_regs *ctx)
+{
+	__u64 task = bpf_get_current_pid_tgid(), copy = (__u64)PT_REGS_RC(ctx);
+	__u8 one = 1;
+
+	if (!bpf_map_lookup_elem(&copying, &task))
+		return 0;
+	bpf_map_delete_elem(&copying, &task);
+	if (copy)
+		bpf_map_update_elem(&tracked_skbs, &copy, &one, BPF_ANY);
 	return 0;
 }
 
@@ -520,13 +599,16 @@ int pwru_kpm_all(struct pt_regs *ctx)
  * Ethernet frame. It lives in the probe_read object because xdp->data is an
  * untyped pointer the verifier only lets us read through a helper.
  */
-static __always_inline int xdp_matches(struct net_device *dev, void *data, void *end)
+static __always_inline int xdp_matches(struct xdp_buff *xdp, struct net_device *dev, void *data,
+				       void *end)
 {
 	if (CFG.filter_mark)
 		return 0; /* no skb, no mark */
 	if (CFG.filter_ifindex && RD(dev, ifindex) != CFG.filter_ifindex)
 		return 0;
 	if (CFG.filter_netns && !netns_wanted(RD(dev, nd_net.net, ns.inum)))
+		return 0;
+	if (CFG.has_xdp_expr && !expr_filter_xdp(xdp))
 		return 0;
 	if (CFG.has_pcap_filter && !pcap_filter_l2(data, end, end - data))
 		return 0;
@@ -543,7 +625,7 @@ int pwru_fe_xdp(__u64 *ctx)
 	struct pwru_event *e;
 	__u16 proto = 0;
 
-	if (!xdp_matches(dev, data, end))
+	if (!xdp_matches(xdp, dev, data, end))
 		return 0;
 	count(PWRU_CNT_MATCHED);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -564,6 +646,10 @@ int pwru_fe_xdp(__u64 *ctx)
 	e->len = end - data;
 	bpf_probe_read_kernel(&proto, sizeof(proto), data + 12);
 	e->proto = bpf_ntohs(proto);
+	if (CFG.has_xdp_meta) {
+		expr_meta_xdp(xdp, e->meta);
+		e->flags |= PWRU_EV_META_XDP;
+	}
 	if (CFG.output_tuple && (e->proto == 0x0800 || e->proto == 0x86dd)) {
 		if (fill_tuple_at(&e->tuple, data + 14))
 			e->flags |= PWRU_EV_TUPLE;
@@ -610,6 +696,17 @@ SEC("pwru_fentry")
 int pwru_fe_sk_drop(__u64 *ctx)
 {
 	return fentry_drop(ctx, (struct sk_buff *)ctx[1], (__u32)ctx[2]);
+}
+
+/* kfree_skbmem(skb): the skb's memory goes back; its address may be reused. */
+SEC("pwru_fentry")
+int pwru_fe_free(__u64 *ctx)
+{
+	struct probe_ctx pc = { .ctx = ctx, .skb = (struct sk_buff *)ctx[0] };
+
+	handle_skb(&pc);
+	untrack_skb(pc.skb);
+	return 0;
 }
 
 /*

@@ -18,6 +18,7 @@
 #define PWRU_NETNS_INLINE 8
 #define PWRU_TRACK_SKB_MAX 16384
 #define PWRU_STACK_MAX 8192
+#define PWRU_META_MAX 4 /* --output-skb-metadata fields */
 
 /*
  * Each loaded program instance learns which probe it serves from a 64-bit
@@ -30,6 +31,7 @@
 /* kprobe-multi cookie, high half: 0..4 skb argument index, or one of these. */
 #define PWRU_KPM_KFREE_REASON 5 /* kfree_skb_reason(skb, reason) */
 #define PWRU_KPM_SK_DROP 6	/* sk_skb_reason_drop(sk, skb, reason) */
+#define PWRU_KPM_SKB_FREE 7	/* kfree_skbmem(skb): the skb's memory goes back */
 
 /* Per-CPU counters, indexes into the "counters" map. */
 enum pwru_counter {
@@ -47,6 +49,10 @@ enum pwru_event_flags {
 	PWRU_EV_SKB_STR = 1 << 4, /* a struct pwru_event_skb follows */
 	PWRU_EV_TRACKED = 1 << 5, /* matched through --filter-track-skb */
 	PWRU_EV_NO_MAC = 1 << 6,  /* no link-layer header in the buffer */
+
+	/* meta[] holds the values of --output-skb-metadata, or of --output-xdp-metadata */
+	PWRU_EV_META = 1 << 7,
+	PWRU_EV_META_XDP = 1 << 8,
 };
 
 struct pwru_tuple {
@@ -81,6 +87,7 @@ struct pwru_event {
 	__u32 pad;
 	char comm[PWRU_COMM_LEN];
 	struct pwru_tuple tuple;
+	__u64 meta[PWRU_META_MAX]; /* in the order of the command line */
 };
 
 /* With --output-skb the event is followed by the bpf_snprintf_btf() text. */
@@ -103,6 +110,10 @@ struct pwru_config {
 	__u32 output_caller;
 	__u32 output_skb;
 	__u32 has_pcap_filter; /* 0: skip the pcap subprograms altogether */
+	__u32 has_skb_expr;    /* --filter-skb-expr: call expr_filter_skb */
+	__u32 has_xdp_expr;    /* --filter-xdp-expr: call expr_filter_xdp */
+	__u32 has_skb_meta;    /* --output-skb-metadata: call expr_meta_skb */
+	__u32 has_xdp_meta;    /* --output-xdp-metadata: call expr_meta_xdp */
 	/*
 	 * Up to PWRU_NETNS_INLINE inodes are compared in the program itself:
 	 * unrolled compares cost less than a hash lookup on every hit.
@@ -114,8 +125,8 @@ struct pwru_config {
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct pwru_tuple) == 40, "pwru_tuple layout");
-_Static_assert(sizeof(struct pwru_event) == 144, "pwru_event layout");
-_Static_assert(sizeof(struct pwru_config) == 84, "pwru_config layout");
+_Static_assert(sizeof(struct pwru_event) == 176, "pwru_event layout");
+_Static_assert(sizeof(struct pwru_config) == 100, "pwru_config layout");
 #endif
 
 #endif /* PWRU_SHARED_H */

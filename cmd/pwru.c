@@ -18,8 +18,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pwru: %s (see --help)\n", err);
 		return 2;
 	}
-	if (ret > 0)
+	/* As with pflag, --help wins over --version, and either only after a clean parse. */
+	if (opts.show_help || opts.show_version) {
+		if (opts.show_help)
+			options_print_help(stdout, argv[0]);
+		else
+			printf("pwru %s\n", PWRU_VERSION);
+		free((char *)opts.pcap_filter);
 		return 0;
+	}
 	opts.progress_tty = isatty(STDERR_FILENO);
 	ret = run_trace(&opts);
 	free((char *)opts.pcap_filter);

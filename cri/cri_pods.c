@@ -4,6 +4,8 @@
 #include "cri/pod_source.h"
 #include "cri/info_json.h"
 #include "cri/runtime.h"
+#include "errmsg.h"
+#include "hostns.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +24,16 @@ static const struct pod_info *find_prev(const struct pod_list *prev, const char 
 	return NULL;
 }
 
+void pod_add_label(struct pod_info *p, const char *key, const char *value)
+{
+	size_t used = strlen(p->labels);
+	size_t need = strlen(key) + strlen(value) + 2;
+
+	if (strchr(key, '\n') || strchr(value, '\n') || used + need >= sizeof(p->labels))
+		return;
+	snprintf(p->labels + used, sizeof(p->labels) - used, "%s=%s\n", key, value);
+}
+
 static void fill_from_sandbox(struct pod_info *p, const Runtime__V1__PodSandbox *sb)
 {
 	const Runtime__V1__PodSandboxMetadata *md = sb->metadata;
@@ -38,8 +50,16 @@ static void fill_from_sandbox(struct pod_info *p, const Runtime__V1__PodSandbox 
 		pod_add_label(p, sb->labels[i]->key, sb->labels[i]->value);
 }
 
+static bool status_says_node_network(const Runtime__V1__PodSandboxStatusResponse *st)
+{
+	const Runtime__V1__PodSandboxStatus *s = st->status;
+
+	return s && s->linux && s->linux->namespaces && s->linux->namespaces->options &&
+	       s->linux->namespaces->options->network == RUNTIME__V1__NAMESPACE_MODE__NODE;
+}
+
 /* Asks the runtime for the sandbox's pid and turns it into a netns inode. */
-static int resolve_netns(struct cri_client *c, const char *host_root, uint32_t host_ino,
+static int resolve_netns(struct cri_client *c, const char *host_root, uint32_t host_netns,
 			 struct pod_info *p, char *err, size_t errlen)
 {
 	Runtime__V1__PodSandboxStatusResponse *st = NULL;
@@ -49,24 +69,20 @@ static int resolve_netns(struct cri_client *c, const char *host_root, uint32_t h
 	ret = cri_pod_sandbox_status(c, p->sandbox_id, &st, err, errlen);
 	if (ret < 0)
 		return ret;
-	if (st->status && st->status->linux && st->status->linux->namespaces &&
-	    st->status->linux->namespaces->options &&
-	    st->status->linux->namespaces->options->network == RUNTIME__V1__NAMESPACE_MODE__NODE)
-		p->host_network = 1;
+	p->host_network = status_says_node_network(st);
 	ret = cri_info_parse((void *const *)st->info, st->n_info, &info, err, errlen);
 	if (ret < 0)
 		goto cleanup;
 	p->pid = info.pid;
-	p->netns_inode = netns_inode_of_pid(host_root, info.pid);
-	/* A pinned netns outlives its pause process (CRI-O): use the path. */
-	if (!p->netns_inode && info.netns_path[0])
-		p->netns_inode = netns_inode_of_path(host_root, info.netns_path);
+	/* A pinned netns outlives its pause process (CRI-O): then the path. */
+	if (netns_inode_of_pid(host_root, info.pid, &p->netns_inode) < 0 && info.netns_path[0])
+		netns_inode_of_path(host_root, info.netns_path, &p->netns_inode);
 	if (!p->netns_inode)
 		snprintf(p->problem, sizeof(p->problem),
 			 "neither /proc/%ld/ns/net nor '%.80s' is readable under '%.80s'", info.pid,
 			 info.netns_path, host_root);
-	if (p->netns_inode && p->netns_inode == host_ino)
-		p->host_network = 1;
+	if (p->netns_inode && p->netns_inode == host_netns)
+		p->host_network = true;
 cleanup:
 	cri_free(st);
 	return ret;
@@ -95,7 +111,7 @@ static void add_containers(struct pod_list *out, const Runtime__V1__ListContaine
 	}
 }
 
-static int add_sandbox(struct cri_client *c, const char *host_root, uint32_t host_ino,
+static int add_sandbox(struct cri_client *c, const char *host_root, uint32_t host_netns,
 		       const struct pod_list *prev, const Runtime__V1__PodSandbox *sb,
 		       struct pod_list *out, char *err, size_t errlen)
 {
@@ -103,10 +119,8 @@ static int add_sandbox(struct cri_client *c, const char *host_root, uint32_t hos
 	struct pod_info *p = pod_list_push(out);
 	char why[256];
 
-	if (!p) {
-		snprintf(err, errlen, "out of memory for the pod list");
-		return -ENOMEM;
-	}
+	if (!p)
+		return set_err(err, errlen, -ENOMEM, "out of memory for the pod list");
 	fill_from_sandbox(p, sb);
 	if (!p->ready)
 		return 0;
@@ -118,21 +132,20 @@ static int add_sandbox(struct cri_client *c, const char *host_root, uint32_t hos
 	}
 	/* A sandbox that vanished between list and status is just not ready;
 	 * any other failure is kept to explain a missing netns. */
-	if (resolve_netns(c, host_root, host_ino, p, why, sizeof(why)) < 0) {
+	if (resolve_netns(c, host_root, host_netns, p, why, sizeof(why)) < 0) {
 		if (strstr(why, "NOT_FOUND"))
-			p->ready = 0;
+			p->ready = false;
 		else
 			snprintf(p->problem, sizeof(p->problem), "%s", why);
 	}
 	return 0;
 }
 
-int cri_pods_list(struct cri_client *c, const char *host_root, const struct pod_list *prev,
-		  struct pod_list *out, char *err, size_t errlen)
+int cri_pods_list(struct cri_client *c, const char *host_root, uint32_t host_netns,
+		  const struct pod_list *prev, struct pod_list *out, char *err, size_t errlen)
 {
 	Runtime__V1__ListPodSandboxResponse *sl = NULL;
 	Runtime__V1__ListContainersResponse *cl = NULL;
-	uint32_t host_ino = host_netns_inode(host_root);
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -143,7 +156,7 @@ int cri_pods_list(struct cri_client *c, const char *host_root, const struct pod_
 	if (ret < 0)
 		goto cleanup;
 	for (size_t i = 0; i < sl->n_items; i++) {
-		ret = add_sandbox(c, host_root, host_ino, prev, sl->items[i], out, err, errlen);
+		ret = add_sandbox(c, host_root, host_netns, prev, sl->items[i], out, err, errlen);
 		if (ret < 0)
 			goto cleanup;
 	}
@@ -156,29 +169,35 @@ cleanup:
 	return ret;
 }
 
+static const char *running_container_id(const Runtime__V1__ListContainersResponse *cl,
+					const char *pod_id, const char *name)
+{
+	for (size_t i = 0; i < cl->n_containers; i++) {
+		const Runtime__V1__Container *ct = cl->containers[i];
+
+		if (strcmp(ct->pod_sandbox_id, pod_id) == 0 && ct->metadata &&
+		    strcmp(ct->metadata->name, name) == 0 &&
+		    ct->state == RUNTIME__V1__CONTAINER_STATE__CONTAINER_RUNNING)
+			return ct->id;
+	}
+	return NULL;
+}
+
 int cri_container_netns(struct cri_client *c, const char *host_root, const char *pod_id,
 			const char *name, uint32_t *inode, char *err, size_t errlen)
 {
 	Runtime__V1__ListContainersResponse *cl = NULL;
 	Runtime__V1__ContainerStatusResponse *st = NULL;
-	const char *cid = NULL;
+	const char *cid;
 	struct cri_info info;
 	int ret;
 
 	ret = cri_list_containers(c, &cl, err, errlen);
 	if (ret < 0)
 		return ret;
-	for (size_t i = 0; i < cl->n_containers && !cid; i++) {
-		const Runtime__V1__Container *ct = cl->containers[i];
-
-		if (strcmp(ct->pod_sandbox_id, pod_id) == 0 && ct->metadata &&
-		    strcmp(ct->metadata->name, name) == 0 &&
-		    ct->state == RUNTIME__V1__CONTAINER_STATE__CONTAINER_RUNNING)
-			cid = ct->id;
-	}
+	cid = running_container_id(cl, pod_id, name);
 	if (!cid) {
-		snprintf(err, errlen, "no running container named %s", name);
-		ret = -ENOENT;
+		ret = set_err(err, errlen, -ENOENT, "no running container named %s", name);
 		goto cleanup;
 	}
 	ret = cri_container_status(c, cid, &st, err, errlen);
@@ -187,12 +206,10 @@ int cri_container_netns(struct cri_client *c, const char *host_root, const char 
 	ret = cri_info_parse((void *const *)st->info, st->n_info, &info, err, errlen);
 	if (ret < 0)
 		goto cleanup;
-	*inode = netns_inode_of_pid(host_root, info.pid);
-	if (!*inode) {
-		snprintf(err, errlen, "container %s: process %ld has no readable /proc/%ld/ns/net",
-			 name, info.pid, info.pid);
-		ret = -ESRCH;
-	}
+	if (netns_inode_of_pid(host_root, info.pid, inode) < 0)
+		ret = set_err(err, errlen, -ESRCH,
+			      "container %s: process %ld has no readable /proc/%ld/ns/net", name,
+			      info.pid, info.pid);
 cleanup:
 	cri_free(cl);
 	cri_free(st);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* CRI endpoint discovery: the given socket, else the well-known ones. */
 #include "cri/endpoint.h"
-#include "cri/pod_source.h"
 #include "cri/runtime.h"
+#include "errmsg.h"
+#include "hostns.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,15 +29,10 @@ static int try_socket(const char *path, int timeout_ms, struct cri_client **out,
 	struct stat st;
 	int ret;
 
-	if (stat(path, &st) < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return ret;
-	}
-	if (!S_ISSOCK(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a unix socket", path);
-		return -ENOTSOCK;
-	}
+	if (stat(path, &st) < 0)
+		return set_err(err, errlen, -errno, "%s: %s", path, strerror(errno));
+	if (!S_ISSOCK(st.st_mode))
+		return set_err(err, errlen, -ENOTSOCK, "%s: not a unix socket", path);
 	snprintf(ep, sizeof(ep), "unix://%s", path);
 	ret = cri_client_new(ep, timeout_ms, &c, err, errlen);
 	if (ret < 0)
@@ -60,32 +57,30 @@ static int open_given(const char *given, const char *host_root, int timeout_ms,
 	char full[4096], why[512];
 	int ret;
 
-	if (strstr(given, "://") && path == given) {
-		snprintf(err, errlen, "CRI endpoint %s: only unix:// sockets are supported", given);
-		return -EINVAL;
-	}
-	if (host_path(full, sizeof(full), host_root, path) < 0) {
-		snprintf(err, errlen, "CRI endpoint %s: path too long", given);
-		return -ENAMETOOLONG;
-	}
+	if (strstr(given, "://") && path == given)
+		return set_err(err, errlen, -EINVAL,
+			       "CRI endpoint %s: only unix:// sockets are supported", given);
+	ret = host_path(full, sizeof(full), host_root, path);
+	if (ret < 0)
+		return set_err(err, errlen, ret, "CRI endpoint %s: path too long", given);
 	ret = try_socket(full, timeout_ms, out, runtime, runtimelen, why, sizeof(why));
 	if (ret < 0)
-		snprintf(err, errlen, "CRI endpoint %s: %s", given, why);
-	return ret;
+		return set_err(err, errlen, ret, "CRI endpoint %s: %s", given, why);
+	return 0;
 }
 
 int cri_endpoint_open(const char *given, const char *host_root, int timeout_ms,
 		      struct cri_client **out, char *runtime, size_t runtimelen, char *err,
 		      size_t errlen)
 {
-	char full[4096], why[512];
+	char full[4096], why[512], tried[2048] = "";
+	bool found_any = false;
 	size_t used = 0;
-	int ret = -ENOENT, found_any = 0;
+	int ret = -ENOENT;
 
 	if (given && given[0])
 		return open_given(given, host_root, timeout_ms, out, runtime, runtimelen, err,
 				  errlen);
-	snprintf(err, errlen, "no CRI runtime answered:");
 	for (const char *const *s = cri_default_sockets; *s; s++) {
 		int r;
 
@@ -95,12 +90,11 @@ int cri_endpoint_open(const char *given, const char *host_root, int timeout_ms,
 		if (r == 0)
 			return 0;
 		if (r != -ENOENT) {
-			found_any = 1;
+			found_any = true;
 			ret = r;
 		}
-		used = strlen(err);
-		if (used < errlen)
-			snprintf(err + used, errlen - used, " %s;", why);
+		if (used < sizeof(tried))
+			used += snprintf(tried + used, sizeof(tried) - used, " %s;", why);
 	}
-	return found_any ? ret : -ENOENT;
+	return set_err(err, errlen, found_any ? ret : -ENOENT, "no CRI runtime answered:%s", tried);
 }

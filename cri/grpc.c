@@ -3,6 +3,7 @@
  * 5-byte message framing, grpc-status trailers turned into errors. */
 #include "cri/grpc.h"
 #include "cri/grpc_frame.h"
+#include "errmsg.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -26,10 +27,8 @@ int grpc_client_new(const char *socket_path, struct grpc_client **out, char *err
 {
 	struct grpc_client *c;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		snprintf(err, errlen, "libcurl failed to initialise");
-		return -ENOMEM;
-	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return set_err(err, errlen, -ENOMEM, "libcurl failed to initialise");
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		goto nomem;
@@ -41,8 +40,7 @@ int grpc_client_new(const char *socket_path, struct grpc_client **out, char *err
 	return 0;
 nomem:
 	grpc_client_free(c);
-	snprintf(err, errlen, "out of memory for a gRPC client");
-	return -ENOMEM;
+	return set_err(err, errlen, -ENOMEM, "out of memory for a gRPC client");
 }
 
 void grpc_client_free(struct grpc_client *c)
@@ -76,6 +74,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* 0, or -EINVAL when libcurl refuses an option. */
 static int configure(struct grpc_client *c, const char *method, const uint8_t *body,
 		     size_t body_len, int timeout_ms, struct curl_slist *hdrs,
 		     struct call_state *st, char *curl_err)
@@ -86,28 +85,29 @@ static int configure(struct grpc_client *c, const char *method, const uint8_t *b
 	/* The host part is never resolved: the unix socket is the transport. */
 	snprintf(url, sizeof(url), "http://localhost%s", method);
 	curl_easy_reset(h);
-	return curl_easy_setopt(h, CURLOPT_URL, url) ||
-	       curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->socket_path) ||
-	       curl_easy_setopt(h, CURLOPT_HTTP_VERSION,
-				(long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE) ||
-	       curl_easy_setopt(h, CURLOPT_POST, 1L) ||
-	       curl_easy_setopt(h, CURLOPT_POSTFIELDS, body) ||
-	       curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len) ||
-	       curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) ||
-	       curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms) ||
-	       curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms) ||
-	       curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) ||
-	       /* libcurl 7.88 (Debian 12) never completes a second request on a
+	if (curl_easy_setopt(h, CURLOPT_URL, url) ||
+	    curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->socket_path) ||
+	    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE) ||
+	    curl_easy_setopt(h, CURLOPT_POST, 1L) ||
+	    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body) ||
+	    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len) ||
+	    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) ||
+	    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms) ||
+	    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms) ||
+	    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) ||
+	    /* libcurl 7.88 (Debian 12) never completes a second request on a
 	        * reused HTTP/2 unix-socket connection after a reply with
 	        * trailers; a unix connect costs far less than a lost call. */
-	       curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L) ||
-	       curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L) ||
-	       curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) ||
-	       curl_easy_setopt(h, CURLOPT_WRITEDATA, st) ||
-	       curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) ||
-	       curl_easy_setopt(h, CURLOPT_HEADERDATA, st) ||
-	       curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err) ||
-	       curl_easy_setopt(h, CURLOPT_USERAGENT, "pwru-cri/1");
+	    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L) ||
+	    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L) ||
+	    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) ||
+	    curl_easy_setopt(h, CURLOPT_WRITEDATA, st) ||
+	    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) ||
+	    curl_easy_setopt(h, CURLOPT_HEADERDATA, st) ||
+	    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err) ||
+	    curl_easy_setopt(h, CURLOPT_USERAGENT, "pwru-cri/1"))
+		return -EINVAL;
+	return 0;
 }
 
 static struct curl_slist *grpc_headers(int timeout_ms)
@@ -139,23 +139,22 @@ static int transport_error(CURLcode rc, const char *curl_err, const char *socket
 
 	switch (rc) {
 	case CURLE_OPERATION_TIMEDOUT:
-		snprintf(err, errlen, "no reply within %d ms", timeout_ms);
-		return -ETIMEDOUT;
+		return set_err(err, errlen, -ETIMEDOUT, "no reply within %d ms", timeout_ms);
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
 	case CURLE_PARTIAL_FILE:
 	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:
 	case CURLE_GOT_NOTHING:
-		snprintf(err, errlen, "%s closed the connection before the reply was complete (%s)",
-			 socket_path, why);
-		return -EPROTO;
+		return set_err(err, errlen, -EPROTO,
+			       "%s closed the connection before the reply was complete (%s)",
+			       socket_path, why);
 	case CURLE_COULDNT_CONNECT:
-		snprintf(err, errlen, "cannot connect to %s: %s", socket_path, why);
-		return -ECONNREFUSED;
+		return set_err(err, errlen, -ECONNREFUSED, "cannot connect to %s: %s", socket_path,
+			       why);
 	default:
-		snprintf(err, errlen, "connection to %s failed: %s", socket_path, why);
-		return -EPROTO;
+		return set_err(err, errlen, -EPROTO, "connection to %s failed: %s", socket_path,
+			       why);
 	}
 }
 
@@ -165,22 +164,16 @@ static int call_result(struct call_state *st, uint8_t **reply, size_t *reply_len
 {
 	struct grpc_status *s = &st->status;
 
-	if (s->have_grpc_status && s->grpc_status != 0) {
-		snprintf(err, errlen, "runtime returned %s (%d): %s",
-			 grpc_code_name(s->grpc_status), s->grpc_status,
-			 s->grpc_message[0] ? s->grpc_message : "no message");
-		return -EREMOTEIO;
-	}
-	if (s->http_status != 200) {
-		snprintf(err, errlen, "runtime answered HTTP status %d, not a gRPC reply",
-			 s->http_status);
-		return -EPROTO;
-	}
-	if (!s->have_grpc_status) {
-		snprintf(err, errlen,
-			 "reply ended without a grpc-status trailer (stream closed early)");
-		return -EPROTO;
-	}
+	if (s->have_grpc_status && s->grpc_status != 0)
+		return set_err(err, errlen, -EREMOTEIO, "runtime returned %s (%d): %s",
+			       grpc_code_name(s->grpc_status), s->grpc_status,
+			       s->grpc_message[0] ? s->grpc_message : "no message");
+	if (s->http_status != 200)
+		return set_err(err, errlen, -EPROTO,
+			       "runtime answered HTTP status %d, not a gRPC reply", s->http_status);
+	if (!s->have_grpc_status)
+		return set_err(err, errlen, -EPROTO,
+			       "reply ended without a grpc-status trailer (stream closed early)");
 	return grpc_reader_finish(&st->reader, reply, reply_len, err, errlen);
 }
 
@@ -202,19 +195,17 @@ int grpc_call(struct grpc_client *c, const char *method, const void *req, size_t
 	st.reader_msg[0] = '\0';
 	ret = grpc_frame_encode(req, req_len, &body, &body_len);
 	if (ret < 0) {
-		snprintf(err, errlen, "cannot frame a %zu-byte request", req_len);
+		set_err(err, errlen, ret, "cannot frame a %zu-byte request", req_len);
 		goto cleanup;
 	}
 	hdrs = grpc_headers(timeout_ms);
-	if (!hdrs || configure(c, method, body, body_len, timeout_ms, hdrs, &st, curl_err)) {
-		snprintf(err, errlen, "cannot set up the HTTP/2 request");
-		ret = -ENOMEM;
+	if (!hdrs || configure(c, method, body, body_len, timeout_ms, hdrs, &st, curl_err) < 0) {
+		ret = set_err(err, errlen, -ENOMEM, "cannot set up the HTTP/2 request");
 		goto cleanup;
 	}
 	rc = curl_easy_perform(c->curl);
 	if (st.reader_err) {
-		snprintf(err, errlen, "%s", st.reader_msg);
-		ret = st.reader_err;
+		ret = set_err(err, errlen, st.reader_err, "%s", st.reader_msg);
 	} else if (rc != CURLE_OK) {
 		ret = transport_error(rc, curl_err, c->socket_path, timeout_ms, err, errlen);
 	} else {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* gRPC length-prefixed messages and status trailers (see grpc_frame.h). */
 #include "cri/grpc_frame.h"
+#include "errmsg.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -21,25 +22,22 @@ static int prefix_done(struct grpc_reader *r, char *err, size_t errlen)
 
 	/* We never send grpc-accept-encoding, so a compressed reply is a
 	 * server bug rather than something to decode. */
-	if (p[0] != 0) {
-		snprintf(err, errlen,
-			 "gRPC message has flag byte 0x%02x: compressed replies are not supported",
-			 p[0]);
-		return -EPROTO;
-	}
+	if (p[0] != 0)
+		return set_err(
+			err, errlen, -EPROTO,
+			"gRPC message has flag byte 0x%02x: compressed replies are not supported",
+			p[0]);
 	r->msg_len = (size_t)p[1] << 24 | (size_t)p[2] << 16 | (size_t)p[3] << 8 | p[4];
-	if (r->msg_len > r->max_len) {
-		snprintf(err, errlen, "gRPC message of %zu bytes is over the limit of %zu",
-			 r->msg_len, r->max_len);
-		return -EMSGSIZE;
-	}
+	if (r->msg_len > r->max_len)
+		return set_err(err, errlen, -EMSGSIZE,
+			       "gRPC message of %zu bytes is over the limit of %zu", r->msg_len,
+			       r->max_len);
 	r->msg = malloc(r->msg_len ? r->msg_len : 1);
-	if (!r->msg) {
-		snprintf(err, errlen, "out of memory for a %zu-byte gRPC message", r->msg_len);
-		return -ENOMEM;
-	}
+	if (!r->msg)
+		return set_err(err, errlen, -ENOMEM, "out of memory for a %zu-byte gRPC message",
+			       r->msg_len);
 	if (r->msg_len == 0)
-		r->complete = 1;
+		r->complete = true;
 	return 0;
 }
 
@@ -49,11 +47,9 @@ int grpc_reader_feed(struct grpc_reader *r, const void *data, size_t len, char *
 	int ret;
 
 	while (len > 0) {
-		if (r->complete) {
-			snprintf(err, errlen,
-				 "unary gRPC reply carries %zu bytes after its message", len);
-			return -EPROTO;
-		}
+		if (r->complete)
+			return set_err(err, errlen, -EPROTO,
+				       "unary gRPC reply carries %zu bytes after its message", len);
 		if (r->prefix_have < GRPC_PREFIX_LEN) {
 			size_t take = GRPC_PREFIX_LEN - r->prefix_have;
 
@@ -77,22 +73,21 @@ int grpc_reader_feed(struct grpc_reader *r, const void *data, size_t len, char *
 		p += take;
 		len -= take;
 		if (r->msg_have == r->msg_len)
-			r->complete = 1;
+			r->complete = true;
 	}
 	return 0;
 }
 
 int grpc_reader_finish(struct grpc_reader *r, uint8_t **msg, size_t *len, char *err, size_t errlen)
 {
-	if (!r->complete) {
-		if (r->prefix_have < GRPC_PREFIX_LEN)
-			snprintf(err, errlen, "gRPC reply ended after %zu of %d prefix bytes",
-				 r->prefix_have, GRPC_PREFIX_LEN);
-		else
-			snprintf(err, errlen, "gRPC reply truncated: message of %zu bytes, got %zu",
-				 r->msg_len, r->msg_have);
-		return -EPROTO;
-	}
+	if (!r->complete && r->prefix_have < GRPC_PREFIX_LEN)
+		return set_err(err, errlen, -EPROTO,
+			       "gRPC reply ended after %zu of %d prefix bytes", r->prefix_have,
+			       GRPC_PREFIX_LEN);
+	if (!r->complete)
+		return set_err(err, errlen, -EPROTO,
+			       "gRPC reply truncated: message of %zu bytes, got %zu", r->msg_len,
+			       r->msg_have);
 	*msg = r->msg;
 	*len = r->msg_len;
 	r->msg = NULL;
@@ -203,7 +198,7 @@ void grpc_status_header(struct grpc_status *s, const char *line, size_t len)
 
 		copy_trimmed(num, sizeof(num), v, vlen);
 		code = strtol(num, &end, 10);
-		s->have_grpc_status = 1;
+		s->have_grpc_status = true;
 		s->grpc_status =
 			(end != num && *end == '\0' && code >= 0 && code < 1000) ? (int)code : 2;
 	} else if (nlen == 12 && strncasecmp(line, "grpc-message", 12) == 0) {

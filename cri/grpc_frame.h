@@ -5,6 +5,7 @@
 #ifndef PWRU_CRI_GRPC_FRAME_H
 #define PWRU_CRI_GRPC_FRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,7 +20,7 @@ struct grpc_reader {
 	size_t msg_len; /* from the prefix */
 	size_t msg_have;
 	size_t max_len; /* refuse larger messages before allocating */
-	int complete;	/* one whole message has arrived */
+	bool complete;	/* one whole message has arrived */
 };
 
 void grpc_reader_init(struct grpc_reader *r, size_t max_len);
@@ -36,7 +37,7 @@ int grpc_frame_encode(const void *msg, size_t len, uint8_t **out, size_t *outlen
 /* What the response headers and trailers said. */
 struct grpc_status {
 	int http_status; /* from the ":status"/"HTTP/2 NNN" line, 0 if none */
-	int have_grpc_status;
+	bool have_grpc_status;
 	int grpc_status;	/* 0 = OK */
 	char grpc_message[256]; /* percent-decoded */
 	char content_type[64];

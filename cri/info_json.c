@@ -2,6 +2,7 @@
 /* Reads the pid and netns path out of a CRI verbose info map (cJSON). */
 #include "cri/info_json.h"
 #include "cri/runtime.h"
+#include "errmsg.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -54,14 +55,13 @@ int cri_info_parse_json(const char *json, struct cri_info *out, char *err, size_
 
 	memset(out, 0, sizeof(*out));
 	if (!cJSON_IsObject(root)) {
-		snprintf(err, errlen, "verbose info is not a JSON object");
-		ret = -EBADMSG;
+		ret = set_err(err, errlen, -EBADMSG, "verbose info is not a JSON object");
 		goto cleanup;
 	}
 	pid = cJSON_GetObjectItemCaseSensitive(root, "pid");
 	if (pid && pid_from_item(pid, &out->pid) < 0) {
-		snprintf(err, errlen, "verbose info has a pid that is not a process id");
-		ret = -EBADMSG;
+		ret = set_err(err, errlen, -EBADMSG,
+			      "verbose info has a pid that is not a process id");
 		goto cleanup;
 	}
 	netns_path_from_spec(root, out->netns_path, sizeof(out->netns_path));
@@ -80,14 +80,13 @@ int cri_info_parse(void *const *entries, size_t n, struct cri_info *out, char *e
 	memset(out, 0, sizeof(*out));
 	if (info)
 		return cri_info_parse_json(info, out, err, errlen);
-	if (!legacy) {
-		snprintf(err, errlen, "verbose info has neither an 'info' nor a 'pid' key");
-		return -ENOENT;
-	}
+	if (!legacy)
+		return set_err(err, errlen, -ENOENT,
+			       "verbose info has neither an 'info' nor a 'pid' key");
 	num = cJSON_Parse(legacy);
 	ret = num ? pid_from_item(num, &out->pid) : -EBADMSG;
 	cJSON_Delete(num);
 	if (ret < 0)
-		snprintf(err, errlen, "verbose info 'pid' value is not a process id");
-	return ret;
+		return set_err(err, errlen, ret, "verbose info 'pid' value is not a process id");
+	return 0;
 }

@@ -3,6 +3,8 @@
  * kubepods cgroup, take the pod UID from the cgroup path, the netns from
  * /proc/PID/ns/net, and the name from /var/log/pods/<ns>_<name>_<uid>. */
 #include "cri/pod_source.h"
+#include "errmsg.h"
+#include "hostns.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -16,36 +18,36 @@
 /* A pod UID in a cgroup path: "pod" + UUID, with '_' for '-' under the
  * systemd driver ("kubepods-besteffort-pod12ab_..slice") and '-' under
  * cgroupfs ("/kubepods/besteffort/pod12ab-.../"). */
-static int uid_at(const char *s, char *uid)
+static bool uid_at(const char *s, char *uid)
 {
 	for (int i = 0; i < UID_LEN; i++) {
 		int c = (unsigned char)s[i];
 
 		if (i == 8 || i == 13 || i == 18 || i == 23) {
 			if (c != '-' && c != '_')
-				return 0;
+				return false;
 			uid[i] = '-';
 		} else if (isxdigit(c)) {
 			uid[i] = (char)tolower(c);
 		} else {
-			return 0;
+			return false;
 		}
 	}
 	uid[UID_LEN] = '\0';
-	return 1;
+	return true;
 }
 
-int pod_uid_from_cgroup(const char *line, char *uid, size_t uidlen)
+bool pod_uid_from_cgroup(const char *line, char *uid, size_t uidlen)
 {
 	const char *k = strstr(line, "kubepods");
 
 	if (!k || uidlen <= UID_LEN)
-		return 0;
+		return false;
 	for (const char *p = strstr(k, "pod"); p; p = strstr(p + 1, "pod")) {
 		if ((p[-1] == '/' || p[-1] == '-') && uid_at(p + 3, uid))
-			return 1;
+			return true;
 	}
-	return 0;
+	return false;
 }
 
 static struct pod_info *find_uid(struct pod_list *l, const char *uid)
@@ -56,15 +58,15 @@ static struct pod_info *find_uid(struct pod_list *l, const char *uid)
 	return NULL;
 }
 
-static int read_pod_uid(const char *host_root, const char *pid, char *uid, size_t uidlen)
+static bool read_pod_uid(const char *host_root, const char *pid, char *uid, size_t uidlen)
 {
 	char rel[64], path[4096], line[1024];
+	bool found = false;
 	FILE *f;
-	int found = 0;
 
 	if (snprintf(rel, sizeof(rel), "/proc/%s/cgroup", pid) >= (int)sizeof(rel) ||
 	    host_path(path, sizeof(path), host_root, rel) < 0 || !(f = fopen(path, "re")))
-		return 0;
+		return false;
 	while (!found && fgets(line, sizeof(line), f))
 		found = pod_uid_from_cgroup(line, uid, uidlen);
 	fclose(f);
@@ -74,16 +76,14 @@ static int read_pod_uid(const char *host_root, const char *pid, char *uid, size_
 /* Records one process: the pod's netns is that of any process not in the
  * node's netns; only when all are there is it a host-network pod. */
 static int add_process(struct pod_list *l, const char *host_root, const char *pid,
-		       uint32_t host_ino)
+		       uint32_t host_netns)
 {
 	char uid[UID_LEN + 1];
 	struct pod_info *p;
 	uint32_t ino;
 
-	if (!read_pod_uid(host_root, pid, uid, sizeof(uid)))
-		return 0;
-	ino = netns_inode_of_pid(host_root, strtol(pid, NULL, 10));
-	if (!ino)
+	if (!read_pod_uid(host_root, pid, uid, sizeof(uid)) ||
+	    netns_inode_of_pid(host_root, strtol(pid, NULL, 10), &ino) < 0)
 		return 0;
 	p = find_uid(l, uid);
 	if (!p) {
@@ -91,36 +91,37 @@ static int add_process(struct pod_list *l, const char *host_root, const char *pi
 			return -ENOMEM;
 		snprintf(p->ref.uid, sizeof(p->ref.uid), "%s", uid);
 		snprintf(p->ref.name, sizeof(p->ref.name), "%s", uid);
-		p->ready = 1;
+		p->ready = true;
 	}
-	if (!p->netns_inode || (p->host_network && ino != host_ino)) {
+	if (!p->netns_inode || (p->host_network && ino != host_netns)) {
 		p->netns_inode = ino;
 		p->pid = strtol(pid, NULL, 10);
-		p->host_network = ino == host_ino;
+		p->host_network = ino == host_netns;
 	}
 	return 0;
 }
 
-static int scan_proc(struct pod_list *l, const char *host_root, char *err, size_t errlen)
+static int scan_proc(struct pod_list *l, const char *host_root, uint32_t host_netns, char *err,
+		     size_t errlen)
 {
 	char path[4096];
-	uint32_t host_ino = host_netns_inode(host_root);
 	struct dirent *de;
 	DIR *d;
-	int ret = 0;
+	int ret;
 
-	if (host_path(path, sizeof(path), host_root, "/proc") < 0 || !(d = opendir(path))) {
-		ret = errno ? -errno : -ENOENT;
-		snprintf(err, errlen, "cannot read %s: %s", path, strerror(-ret));
-		return ret;
-	}
+	ret = host_path(path, sizeof(path), host_root, "/proc");
+	if (ret < 0)
+		return set_err(err, errlen, ret, "%s/proc: path too long", host_root);
+	d = opendir(path);
+	if (!d)
+		return set_err(err, errlen, -errno, "cannot read %s: %s", path, strerror(errno));
 	while (ret == 0 && (de = readdir(d)))
 		if (isdigit((unsigned char)de->d_name[0]))
-			ret = add_process(l, host_root, de->d_name, host_ino);
+			ret = add_process(l, host_root, de->d_name, host_netns);
 	closedir(d);
 	if (ret < 0)
-		snprintf(err, errlen, "out of memory while scanning %s", path);
-	return ret;
+		return set_err(err, errlen, ret, "out of memory while scanning %s", path);
+	return 0;
 }
 
 static void add_container_dirs(struct pod_info *p, const char *dir)
@@ -179,12 +180,13 @@ static void scan_log_dirs(struct pod_list *l, const char *host_root)
 	closedir(d);
 }
 
-int proc_pods_list(const char *host_root, struct pod_list *out, char *err, size_t errlen)
+int proc_pods_list(const char *host_root, uint32_t host_netns, struct pod_list *out, char *err,
+		   size_t errlen)
 {
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	ret = scan_proc(out, host_root, err, errlen);
+	ret = scan_proc(out, host_root, host_netns, err, errlen);
 	if (ret < 0) {
 		pod_list_free(out);
 		return ret;

@@ -2,6 +2,7 @@
 /* CRI RuntimeService calls: protobuf-c encode, grpc_call, decode. */
 #include "cri/runtime.h"
 #include "cri/grpc.h"
+#include "errmsg.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -25,20 +26,15 @@ int cri_client_new(const char *endpoint, int timeout_ms, struct cri_client **out
 
 	if (strncmp(endpoint, "unix://", 7) == 0)
 		path = endpoint + 7;
-	else if (strstr(endpoint, "://")) {
-		snprintf(err, errlen, "CRI endpoint %s: only unix:// sockets are supported",
-			 endpoint);
-		return -EINVAL;
-	}
-	if (path[0] == '\0' || strlen(path) >= sizeof(c->socket)) {
-		snprintf(err, errlen, "CRI endpoint '%s' has no usable socket path", endpoint);
-		return -EINVAL;
-	}
+	else if (strstr(endpoint, "://"))
+		return set_err(err, errlen, -EINVAL,
+			       "CRI endpoint %s: only unix:// sockets are supported", endpoint);
+	if (path[0] == '\0' || strlen(path) >= sizeof(c->socket))
+		return set_err(err, errlen, -EINVAL, "CRI endpoint '%s' has no usable socket path",
+			       endpoint);
 	c = calloc(1, sizeof(*c));
-	if (!c) {
-		snprintf(err, errlen, "out of memory for a CRI client");
-		return -ENOMEM;
-	}
+	if (!c)
+		return set_err(err, errlen, -ENOMEM, "out of memory for a CRI client");
 	strcpy(c->socket, path);
 	c->timeout_ms = timeout_ms > 0 ? timeout_ms : 2000;
 	ret = grpc_client_new(c->socket, &c->grpc, err, errlen);
@@ -80,23 +76,19 @@ int cri_unary(struct cri_client *c, const char *method, const ProtobufCMessage *
 
 	req_len = protobuf_c_message_get_packed_size(req);
 	req_buf = malloc(req_len ? req_len : 1);
-	if (!req_buf) {
-		snprintf(err, errlen, "CRI %s: out of memory", method);
-		return -ENOMEM;
-	}
+	if (!req_buf)
+		return set_err(err, errlen, -ENOMEM, "CRI %s: out of memory", method);
 	protobuf_c_message_pack(req, req_buf);
 	ret = grpc_call(c->grpc, method, req_buf, req_len, c->timeout_ms, CRI_MAX_REPLY, &rep_buf,
 			&rep_len, why, sizeof(why));
 	if (ret < 0) {
-		snprintf(err, errlen, "CRI %s: %s", method + strlen(SERVICE), why);
+		set_err(err, errlen, ret, "CRI %s: %s", method + strlen(SERVICE), why);
 		goto cleanup;
 	}
 	*reply = protobuf_c_message_unpack(reply_desc, NULL, rep_len, rep_buf);
-	if (!*reply) {
-		snprintf(err, errlen, "CRI %s: reply of %zu bytes is not a valid %s",
-			 method + strlen(SERVICE), rep_len, reply_desc->short_name);
-		ret = -EBADMSG;
-	}
+	if (!*reply)
+		ret = set_err(err, errlen, -EBADMSG, "CRI %s: reply of %zu bytes is not a valid %s",
+			      method + strlen(SERVICE), rep_len, reply_desc->short_name);
 cleanup:
 	free(req_buf);
 	free(rep_buf);
@@ -158,10 +150,8 @@ int cri_container_status(struct cri_client *c, const char *id,
 static int copy_id(const char *src, char *id, size_t idlen, const char *what, char *err,
 		   size_t errlen)
 {
-	if (!src || !src[0] || strlen(src) >= idlen) {
-		snprintf(err, errlen, "CRI %s: reply has no usable id", what);
-		return -EBADMSG;
-	}
+	if (!src || !src[0] || strlen(src) >= idlen)
+		return set_err(err, errlen, -EBADMSG, "CRI %s: reply has no usable id", what);
 	strcpy(id, src);
 	return 0;
 }

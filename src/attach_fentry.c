@@ -1,27 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The fentry backend: BTF-typed arguments and a trampoline instead of a
- * trap per hit. fentry programs are verified against their target, so
- * each function gets its own clone of the template, loaded by parallel
- * workers; functions the verifier refuses are counted as ignored.
+ * fentry: BTF-typed arguments and a trampoline instead of a trap per hit.
+ * fentry programs are verified against their target, so each function (or
+ * TC/XDP program, for --filter-trace-tc/-xdp) gets its own clone of the
+ * template; functions the verifier refuses are counted as ignored. fexit on
+ * the skb copy functions (copy tracking) is the same mechanism.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
-#include "backend.h"
-#include "kernel_features.h"
-#include "loader.h"
-#include "parallel.h"
-#include "progress.h"
-
-/* Module functions need their BTF object's fd at load: not resolved yet. */
-static bool in_vmlinux(const struct probe *p)
-{
-	return !strcmp(p->group, "vmlinux");
-}
+#include "attach_strategy.h"
 
 /* Verify templates against a function every kernel has when the list has none. */
 #define FALLBACK_SKB0_TARGET "netif_receive_skb"
@@ -31,144 +21,118 @@ static bool is_xdp(const struct probe *p)
 	return p->kind == PROBE_BPF_PROG && !strcmp(p->group, "xdp");
 }
 
-/*
- * TC programs take the skb as their only argument: the ordinary template.
- * XDP programs get their own, verified against the first XDP program.
- */
-static int want_prog_template(struct loader *l, const struct probe *p)
+static enum tmpl_id fe_template(const struct probe *p)
 {
+	if (p->kind == PROBE_BPF_PROG)
+		/* TC programs take the skb as their only argument: the ordinary template */
+		return is_xdp(p) ? TMPL_FE_XDP : TMPL_FE_SKB0;
+	static const struct func_templates t = {
+		TMPL_FE_SKB0,
+		TMPL_FE_KFREE_REASON,
+		TMPL_FE_SK_DROP,
+		TMPL_FE_FREE,
+	};
+
+	return tmpl_for_func(p, &t);
+}
+
+static int fe_prepare(struct loader *l, const struct probe *p, const struct attach_env *env)
+{
+	char target[128];
 	int fd, ret;
 
+	if (p->kind == PROBE_FUNC && !p->btf_obj_fd)
+		/* the template is verified against the first function of its layout */
+		return loader_want(l, fe_template(p), p->name);
+	if (p->kind == PROBE_FUNC) {
+		/*
+		 * Templates load against vmlinux; a module function's own clone
+		 * then names the module's BTF object.
+		 */
+		ret = btf_find_skb_func(loader_vmlinux(l), p->skb_pos, target, sizeof(target));
+		return ret ? ret : loader_want(l, fe_template(p), target);
+	}
 	if (!is_xdp(p))
-		return loader_want(l, "pwru_fe_skb0", FALLBACK_SKB0_TARGET);
+		return loader_want(l, TMPL_FE_SKB0, FALLBACK_SKB0_TARGET);
+	/* XDP programs get their own template, verified against the first one */
 	fd = bpf_prog_get_fd_by_id(p->prog_id);
 	if (fd < 0)
 		return -errno;
-	ret = loader_want_prog(l, "pwru_fe_xdp", fd, p->prog_func);
+	ret = loader_want_prog(l, TMPL_FE_XDP, fd, p->prog_func);
 	close(fd);
 	return ret;
 }
 
-static int fe_prepare(struct loader *l, struct probe_list *pl)
+static int open_tracing(const struct attach_env *env, enum tmpl_id tmpl, uint32_t id,
+			const struct clone_target *target, struct attach_result *r)
 {
-	char tmpl[64];
+	int prog = loader_clone(env->loader, tmpl, id, target, NULL, 0), link;
 
-	for (size_t i = 0; i < pl->n; i++) {
-		const struct probe *p = &pl->v[i];
-
-		if (p->kind != PROBE_FUNC || !in_vmlinux(p))
-			continue;
-		/* the template is verified against the first function of its layout */
-		if (loader_want(l, func_template(p, "fe", tmpl, sizeof(tmpl)), p->name))
-			return -ENOENT;
+	if (prog < 0)
+		return prog;
+	link = bpf_raw_tracepoint_open(NULL, prog);
+	if (link < 0) {
+		link = -errno;
+		close(prog);
+		return link;
 	}
-	for (size_t i = 0; i < pl->n; i++) {
-		if (pl->v[i].kind == PROBE_BPF_PROG && want_prog_template(l, &pl->v[i]))
-			return -ENOENT;
-	}
-	return tracepoints_prepare(l, pl);
+	r->prog_fd = prog;
+	r->link_fd = link;
+	return 0;
 }
 
-struct fe_job {
-	struct loader *l;
-	struct probe_list *pl;
-	size_t *funcs;
-	int *prog, *link, *err;
-};
-
-static void fe_attach_one(void *arg, size_t k)
+static void fe_attach_one(const struct attach_env *env, struct attach_item *it)
 {
-	struct fe_job *j = arg;
-	size_t i = j->funcs[k];
-	struct probe *p = &j->pl->v[i];
-	struct clone_target target = {};
-	char tmpl[64];
-	int prog, link;
+	const struct probe *p = it->p;
+	struct clone_target target = { .btf_id = p->btf_id, .btf_obj_fd = p->btf_obj_fd };
 
-	j->prog[i] = j->link[i] = -1;
 	if (p->kind == PROBE_BPF_PROG) {
 		target.prog_fd = bpf_prog_get_fd_by_id(p->prog_id);
 		if (target.prog_fd < 0) {
-			j->err[i] = -errno;
+			it->r->err = -errno;
 			return;
 		}
-	} else if (!in_vmlinux(p)) {
-		j->err[i] = -EOPNOTSUPP;
-		return;
 	}
-	target.btf_id = p->btf_id;
-	target.btf_obj_fd = p->btf_obj_fd;
-	if (is_xdp(p))
-		snprintf(tmpl, sizeof(tmpl), "pwru_fe_xdp");
-	else
-		func_template(p, "fe", tmpl, sizeof(tmpl));
-	prog = loader_clone(j->l, tmpl, (uint32_t)i, &target, NULL, 0);
+	it->r->err = open_tracing(env, fe_template(p), it->id, &target, it->r);
 	if (target.prog_fd > 0)
 		close(target.prog_fd); /* the clone holds its own reference */
-	if (prog < 0) {
-		j->err[i] = prog;
-		return;
-	}
-	link = bpf_raw_tracepoint_open(NULL, prog);
-	if (link < 0) {
-		j->err[i] = -errno;
-		close(prog);
-		return;
-	}
-	j->prog[i] = prog;
-	j->link[i] = link;
-	j->err[i] = 0;
 }
 
-/* Kernel functions and BPF programs: everything but tracepoints. */
-static size_t fentry_probes(const struct probe_list *pl, size_t *idx)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < pl->n; i++) {
-		if (pl->v[i].kind != PROBE_TP)
-			idx[n++] = i;
-	}
-	return n;
-}
-
-static int fe_attach(struct loader *l, struct probe_list *pl, struct attach_set *s,
-		     struct progress *pr)
-{
-	struct fe_job j = { .l = l, .pl = pl };
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int ret = tracepoints_attach(l, pl, s, pr);
-	size_t n;
-
-	if (ret)
-		return ret;
-	j.prog = calloc(pl->n, sizeof(int));
-	j.link = calloc(pl->n, sizeof(int));
-	j.err = calloc(pl->n, sizeof(int));
-	j.funcs = calloc(pl->n, sizeof(size_t));
-	if (!j.prog || !j.link || !j.err || !j.funcs) {
-		ret = -ENOMEM;
-		goto cleanup;
-	}
-	/* Verification is CPU-bound: one worker per CPU. */
-	n = fentry_probes(pl, j.funcs);
-	parallel_for(n, ncpu > 0 ? (int)ncpu : 1, fe_attach_one, &j, pr);
-	attach_results_apply(pl, s, j.funcs, n, j.prog, j.link, j.err);
-	/* unlinking a trampoline waits for RCU-tasks grace periods: overlap them */
-	s->detach_threads = 32;
-cleanup:
-	free(j.funcs);
-	free(j.prog);
-	free(j.link);
-	free(j.err);
-	return ret;
-}
-
-const struct backend backend_fentry = {
+const struct attach_strategy strategy_fentry = {
 	.name = "fentry",
-	.wants_funcs = true,
-	.wants_tracepoints = true,
-	.probe_kernel = kf_fentry,
+	.feature = KF_FENTRY,
+	.attach_workers = WORKERS_PER_CPU, /* verification is CPU-bound */
+	/* unlinking a trampoline waits for RCU-tasks grace periods: overlap them */
+	.detach_workers = WORKERS_MANY,
+	.copies = &strategy_fexit_copy,
 	.prepare = fe_prepare,
-	.attach = fe_attach,
+	.attach_one = fe_attach_one,
+};
+
+/* Copy tracking: the result sits after 2 or 4 arguments (probes.h). */
+static enum tmpl_id fx_template(const struct probe *p)
+{
+	return p->special == SPECIAL_COPY_RESULT4 ? TMPL_FX_COPY4 : TMPL_FX_COPY2;
+}
+
+static int fx_prepare(struct loader *l, const struct probe *p, const struct attach_env *env)
+{
+	return loader_want(l, fx_template(p), p->name);
+}
+
+static void fx_attach_one(const struct attach_env *env, struct attach_item *it)
+{
+	struct clone_target target = { .btf_id = it->p->btf_id };
+
+	/* not a probe: it emits nothing, so its id is never read */
+	it->r->err = open_tracing(env, fx_template(it->p), 0, &target, it->r);
+}
+
+const struct attach_strategy strategy_fexit_copy = {
+	.name = "fexit",
+	.feature = KF_FENTRY, /* fexit shares fentry's fate */
+	.attach_workers = WORKERS_ONE,
+	.detach_workers = WORKERS_ONE,
+	.prepare = fx_prepare,
+	.attach_one = fx_attach_one,
 };

@@ -1,68 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kprobe backend: one perf kprobe per function, all sharing one loaded
- * program per skb position, told apart by the attach cookie. Attaching and
- * detaching wait on the kernel (ftrace updates, RCU grace periods), so many
- * workers overlap those waits: this is where cilium/pwru users wait minutes.
+ * kprobes: one perf kprobe per function, all sharing one loaded program per
+ * skb position, told apart by the attach cookie. Attaching and detaching wait
+ * on the kernel (kprobe_mutex, RCU grace periods), so many workers overlap
+ * those waits: this is where cilium/pwru users wait minutes.
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stdint.h>
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <linux/perf_event.h>
 #include <bpf/bpf.h>
 
-#include "backend.h"
-#include "kernel_features.h"
-#include "loader.h"
-#include "parallel.h"
-#include "progress.h"
+#include "attach_strategy.h"
 
-#define KPROBE_WORKERS 16
-/* Detaching waits in synchronize_rcu outside the kprobe mutex: overlap more. */
-#define KPROBE_DETACH_WORKERS 64
-
-static int kprobe_pmu_type(void)
+static enum tmpl_id kp_template(const struct probe *p)
 {
-	FILE *f = fopen("/sys/bus/event_source/devices/kprobe/type", "r");
-	int type = -ENOENT;
+	static const struct func_templates t = {
+		TMPL_KP_SKB0,
+		TMPL_KP_KFREE_REASON,
+		TMPL_KP_SK_DROP,
+		TMPL_KP_FREE,
+	};
 
-	if (f) {
-		if (fscanf(f, "%d", &type) != 1)
-			type = -EINVAL;
-		fclose(f);
-	}
-	return type;
+	return tmpl_for_func(p, &t);
 }
 
-static int kp_prepare(struct loader *l, struct probe_list *pl)
+static int kp_prepare(struct loader *l, const struct probe *p, const struct attach_env *env)
 {
-	char tmpl[64];
-
-	for (size_t i = 0; i < pl->n; i++) {
-		if (pl->v[i].kind != PROBE_FUNC)
-			continue;
-		if (loader_want(l, func_template(&pl->v[i], "kp", tmpl, sizeof(tmpl)), NULL))
-			return -ENOENT;
-	}
-	return tracepoints_prepare(l, pl);
+	return loader_want(l, kp_template(p), NULL);
 }
 
-struct kp_job {
-	struct loader *l;
-	struct probe_list *pl;
-	size_t *funcs; /* indexes of the function probes in pl */
-	int pmu;
-	int *link, *pfd, *err;
-};
-
-static int kprobe_open(int pmu, const char *func)
+static int kprobe_open(int pmu, const char *func, uint64_t config)
 {
 	struct perf_event_attr a = {
 		.size = sizeof(a),
 		.type = pmu,
+		.config = config,
 		.config1 = (uint64_t)(uintptr_t)func,
 		.sample_period = 1,
 		.wakeup_events = 1,
@@ -72,76 +47,83 @@ static int kprobe_open(int pmu, const char *func)
 	return fd < 0 ? -errno : fd;
 }
 
-static void kp_attach_one(void *arg, size_t k)
+/* One kprobe (or kretprobe: config has the PMU's retprobe bit) running tmpl. */
+static void attach_kprobe(const struct attach_env *env, struct attach_item *it, enum tmpl_id tmpl,
+			  uint64_t config)
 {
-	struct kp_job *j = arg;
-	size_t i = j->funcs[k];
-	struct probe *p = &j->pl->v[i];
-	char tmpl[64];
-	int prog, pfd, link;
+	int prog = loader_prog_fd(env->loader, tmpl);
+	int pfd, link;
 
-	j->link[i] = j->pfd[i] = -1;
-	prog = loader_prog_fd(j->l, func_template(p, "kp", tmpl, sizeof(tmpl)));
-	pfd = prog < 0 ? prog : kprobe_open(j->pmu, p->name);
+	pfd = prog < 0 ? prog : kprobe_open(env->kprobe_pmu, it->p->name, config);
 	if (pfd < 0) {
-		j->err[i] = pfd;
+		it->r->err = pfd;
 		return;
 	}
-	LIBBPF_OPTS(bpf_link_create_opts, lo, .perf_event.bpf_cookie = i);
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .perf_event.bpf_cookie = it->id);
 	link = bpf_link_create(prog, pfd, BPF_PERF_EVENT, &lo);
 	if (link < 0) {
-		j->err[i] = -errno;
+		it->r->err = -errno;
 		close(pfd);
 		return;
 	}
-	j->link[i] = link;
-	j->pfd[i] = pfd;
-	j->err[i] = 0;
+	it->r->link_fd = link;
+	it->r->perf_fd = pfd;
+	it->r->err = 0;
 }
 
-static int kp_attach(struct loader *l, struct probe_list *pl, struct attach_set *s,
-		     struct progress *pr)
+static void kp_attach_one(const struct attach_env *env, struct attach_item *it)
 {
-	struct kp_job j = { .l = l, .pl = pl, .pmu = kprobe_pmu_type() };
-	int ret = tracepoints_attach(l, pl, s, pr);
-
-	if (ret)
-		return ret;
-	if (j.pmu < 0)
-		return j.pmu;
-	j.link = calloc(pl->n, sizeof(int));
-	j.pfd = calloc(pl->n, sizeof(int));
-	j.err = calloc(pl->n, sizeof(int));
-	j.funcs = calloc(pl->n, sizeof(size_t));
-	if (!j.link || !j.pfd || !j.err || !j.funcs) {
-		ret = -ENOMEM;
-		goto cleanup;
-	}
-	parallel_for(probes_of_kind(pl, PROBE_FUNC, j.funcs), KPROBE_WORKERS, kp_attach_one, &j,
-		     pr);
-	for (size_t i = 0; i < pl->n; i++) {
-		if (pl->v[i].kind != PROBE_FUNC)
-			continue;
-		probe_set_result(&pl->v[i], s, j.err[i]);
-		if (j.err[i])
-			continue;
-		attach_set_add_link(s, j.link[i]);
-		attach_set_add_link(s, j.pfd[i]);
-	}
-	s->detach_threads = KPROBE_DETACH_WORKERS;
-cleanup:
-	free(j.funcs);
-	free(j.link);
-	free(j.pfd);
-	free(j.err);
-	return ret;
+	attach_kprobe(env, it, kp_template(it->p), 0);
 }
 
-const struct backend backend_kprobe = {
+const struct attach_strategy strategy_kprobe = {
 	.name = "kprobe",
-	.wants_funcs = true,
-	.wants_tracepoints = true,
-	.probe_kernel = kf_kprobe,
+	.feature = KF_KPROBE,
+	.needs = NEEDS_KPROBE_PMU,
+	.attach_workers = WORKERS_KPROBE_BATCH,
+	/* closing a kprobe waits in synchronize_rcu outside the kprobe mutex */
+	.detach_workers = WORKERS_KPROBE_BATCH,
+	.copies = &strategy_kretprobe_copy,
 	.prepare = kp_prepare,
-	.attach = kp_attach,
+	.attach_one = kp_attach_one,
+};
+
+/* The kprobe PMU's retprobe bit ("config:0" in its format directory). */
+static int kretprobe_bit(void)
+{
+	FILE *f = fopen("/sys/bus/event_source/devices/kprobe/format/retprobe", "r");
+	int bit = 0;
+
+	if (f) {
+		if (fscanf(f, "config:%d", &bit) != 1)
+			bit = 0;
+		fclose(f);
+	}
+	return bit;
+}
+
+static int copy_prepare(struct loader *l, const struct probe *p, const struct attach_env *env)
+{
+	return loader_want(
+		l, p->special == SPECIAL_COPY_RETURN ? TMPL_KP_COPY_RETURN : TMPL_KP_COPY_ENTRY,
+		NULL);
+}
+
+static void copy_attach_one(const struct attach_env *env, struct attach_item *it)
+{
+	if (it->p->special == SPECIAL_COPY_RETURN)
+		attach_kprobe(env, it, TMPL_KP_COPY_RETURN, 1ULL << kretprobe_bit());
+	else
+		attach_kprobe(env, it, TMPL_KP_COPY_ENTRY, 0);
+}
+
+const struct attach_strategy strategy_kretprobe_copy = {
+	.name = "kretprobe",
+	.feature = KF_KPROBE,
+	.entry_and_return = true,
+	.needs = NEEDS_KPROBE_PMU,
+	.attach_workers = WORKERS_ONE,
+	.detach_workers = WORKERS_MANY,
+	.prepare = copy_prepare,
+	.attach_one = copy_attach_one,
 };

@@ -8,6 +8,7 @@
 #include <bpf/btf.h>
 
 #include "bpf_progs.h"
+#include "errmsg.h"
 
 /* The BTF id of the program's entry function: func_info's first record. */
 static int prog_main_func(int fd, struct bpf_prog_info *info, uint32_t *type_id)
@@ -72,8 +73,8 @@ static int discover(struct probe_list *pl, enum bpf_prog_type type, const char *
 	while (!ret && !bpf_prog_get_next_id(id, &id))
 		ret = add_prog(pl, id, type, group);
 	if (!ret && pl->n == before) {
-		snprintf(err, errlen, "%s: no %s program with BTF is loaded", flag, group);
-		return -ENOENT;
+		return set_err(err, errlen, -ENOENT, "%s: no %s program with BTF is loaded", flag,
+			       group);
 	}
 	return ret;
 }

@@ -12,6 +12,7 @@
 #include "drop_reasons.h"
 #include "ifnames.h"
 #include "pods.h"
+#include "expr/expr_filters.h"
 
 static int64_t clock_ns(clockid_t id)
 {
@@ -34,7 +35,8 @@ static int func_names_build(struct enricher *en)
 		if (p->kind == PROBE_TP)
 			snprintf(en->func_names[i], sizeof(en->func_names[i]), "%.64s:%.128s",
 				 p->group, p->name);
-		else if (p->kind == PROBE_BPF_PROG)
+		else if (p->kind == PROBE_BPF_PROG || strcmp(p->group, "vmlinux"))
+			/* a module's function as kallsyms and cilium/pwru name it: fn[mod] */
 			snprintf(en->func_names[i], sizeof(en->func_names[i]), "%.128s[%.64s]",
 				 p->name, p->group);
 		else
@@ -122,6 +124,22 @@ static void fill_timestamp(struct enricher *en, struct record *r)
 	}
 }
 
+static void fill_metadata(struct enricher *en, struct record *r)
+{
+	bool xdp = r->ev->flags & PWRU_EV_META_XDP;
+	size_t n = r->ev->flags & (PWRU_EV_META | PWRU_EV_META_XDP) ?
+			   expr_filters_meta_count(en->expr, xdp) :
+			   0;
+
+	r->n_meta = 0;
+	for (size_t i = 0; i < n && i < PWRU_META_MAX; i++) {
+		struct record_meta *m = &r->meta[r->n_meta++];
+
+		m->number = expr_filters_meta_format(en->expr, xdp, i, r->ev->meta[i], &m->name,
+						     m->value, sizeof(m->value));
+	}
+}
+
 int enrich_record(struct enricher *en, const void *data, size_t size, struct record *r)
 {
 	const struct pwru_event *e = data;
@@ -149,5 +167,6 @@ int enrich_record(struct enricher *en, const void *data, size_t size, struct rec
 	if (e->flags & PWRU_EV_STACK)
 		fill_stack(en, r);
 	fill_timestamp(en, r);
+	fill_metadata(en, r);
 	return 0;
 }

@@ -13,6 +13,7 @@ struct ksyms;
 struct drop_reasons;
 struct ifnames;
 struct pods;
+struct expr_filters;
 
 /* Everything that turns numbers into names; lives off the BPF event path. */
 struct enricher {
@@ -21,7 +22,8 @@ struct enricher {
 	struct ksyms *ksyms;
 	struct drop_reasons *reasons;
 	struct ifnames *ifnames;
-	struct pods *pods; /* NULL without pod support */
+	struct pods *pods;		 /* NULL without pod support */
+	const struct expr_filters *expr; /* formats --output-*-metadata values */
 	int stacks_fd;
 	const struct output_cfg *cfg;
 	int64_t mono_to_real_ns; /* for --timestamp absolute */

@@ -8,25 +8,24 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "array.h"
 #include "filters.h"
 #include "netns.h"
 #include "pods.h"
+#include "expr/expr_filters.h"
 #include "pcap/pcap_filters.h"
+#include "errmsg.h"
 
 static int netns_add(struct filter_set *f, uint32_t inode)
 {
-	uint32_t *v;
-
 	for (size_t i = 0; i < f->n_netns; i++) {
 		if (f->netns[i] == inode)
 			return 0;
 	}
 	if (f->n_netns >= PWRU_NETNS_MAX)
 		return -E2BIG;
-	v = realloc(f->netns, (f->n_netns + 1) * sizeof(*v));
-	if (!v)
+	if (array_reserve(f->netns, f->netns_cap, f->n_netns + 1))
 		return -ENOMEM;
-	f->netns = v;
 	f->netns[f->n_netns++] = inode;
 	return 0;
 }
@@ -64,13 +63,9 @@ static int open_pods(struct filter_set *f, const struct options *o, char *err, s
 	if (!pods_wanted(o)) {
 		if (pods_open(&po, &f->pods, ignored, sizeof(ignored)))
 			f->pods = NULL;
-		else
-			fprintf(stderr, "Naming pods from %s\n", pods_source(f->pods));
 		return 0;
 	}
 	ret = pods_open(&po, &f->pods, err, len);
-	if (!ret)
-		fprintf(stderr, "Resolving pods through %s\n", pods_source(f->pods));
 	return ret;
 }
 
@@ -145,11 +140,36 @@ static int resolve_pcap(struct filter_set *f, const struct options *o, char *err
 	return 0;
 }
 
-/* libbpf's load hook: splice the filter into each program as it loads. */
+/* libbpf's load hook: splice the filters into each program as it loads. */
 static int splice_filter(void *arg, struct bpf_program *prog, struct bpf_prog_load_opts *opts,
 			 int direct)
 {
-	return pcap_filters_splice(arg, prog, opts, direct);
+	struct filter_set *f = arg;
+	int ret = pcap_filters_splice(f->pcap, prog, opts, direct);
+
+	return ret ? ret : expr_filters_splice(f->expr, prog, opts, direct);
+}
+
+int filters_compile_exprs(struct filter_set *f, const struct options *o, const struct btf *vmlinux,
+			  char *err, size_t errlen)
+{
+	struct expr_filters_opts eo = {
+		.skb_expr = o->filter_skb_expr,
+		.xdp_expr = o->filter_xdp_expr,
+		.skb_meta = o->output_skb_metadata.items,
+		.n_skb_meta = (size_t)o->output_skb_metadata.n,
+		.xdp_meta = o->output_xdp_metadata.items,
+		.n_xdp_meta = (size_t)o->output_xdp_metadata.n,
+	};
+
+	int ret = expr_filters_compile(&eo, vmlinux, &f->expr, err, errlen);
+
+	if (!ret && o->verbose && expr_filters_direct(f->expr) >= 0)
+		fprintf(stderr, "skb expressions: %s in tp_btf and fentry programs\n",
+			expr_filters_direct(f->expr) ?
+				"direct loads" :
+				"probe reads (the kernel refused direct loads)");
+	return ret;
 }
 
 int filters_resolve(struct filter_set *f, const struct options *o, char *err, size_t errlen)
@@ -187,27 +207,30 @@ void filters_to_config(const struct filter_set *f, const struct options *o, stru
 	cfg->output_caller = o->output_caller;
 	cfg->output_skb = o->output_skb;
 	cfg->has_pcap_filter = f->pcap != NULL;
+	cfg->has_skb_expr = expr_filters_has_skb(f->expr);
+	cfg->has_xdp_expr = expr_filters_has_xdp(f->expr);
+	cfg->has_skb_meta = expr_filters_meta_count(f->expr, false) > 0;
+	cfg->has_xdp_meta = expr_filters_meta_count(f->expr, true) > 0;
 }
 
 void filters_loader_hooks(struct filter_set *f, struct loader_opts *lo)
 {
-	if (f->pcap) {
+	if (f->pcap || f->expr) {
 		lo->rewrite = splice_filter;
-		lo->rewrite_arg = f->pcap;
+		lo->rewrite_arg = f;
 	}
 }
 
 int filters_fill_maps(const struct filter_set *f, struct loader *l, char *err, size_t errlen)
 {
-	int fd = loader_map_fd(l, "netns_filter");
+	int fd = loader_map_fd(l, MAP_NETNS_FILTER);
 	uint8_t one = 1;
 
 	for (size_t i = 0; i < f->n_netns; i++) {
 		if (bpf_map_update_elem(fd, &f->netns[i], &one, BPF_ANY)) {
 			int ret = -errno;
 
-			snprintf(err, errlen, "netns filter map: %s", strerror(errno));
-			return ret;
+			return set_err(err, errlen, ret, "netns filter map: %s", strerror(errno));
 		}
 	}
 	return 0;
@@ -216,6 +239,7 @@ int filters_fill_maps(const struct filter_set *f, struct loader *l, char *err, s
 void filters_free(struct filter_set *f)
 {
 	pcap_filters_free(f->pcap);
+	expr_filters_free(f->expr);
 	if (f->pods)
 		pods_close(f->pods);
 	free(f->netns);

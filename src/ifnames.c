@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "ifnames.h"
 #include "netns.h"
 
@@ -67,20 +68,6 @@ void ifnames_free(struct ifnames *c)
 	free(c);
 }
 
-static int grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	void *nv;
-
-	if (n < *cap)
-		return 0;
-	nv = realloc(*v, (*cap ? *cap * 2 : 16) * size);
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	*cap = *cap ? *cap * 2 : 16;
-	return 0;
-}
-
 static int netns_sock_get(struct ifnames *c, uint32_t netns)
 {
 	struct netns_sock *s = NULL;
@@ -93,7 +80,7 @@ static int netns_sock_get(struct ifnames *c, uint32_t netns)
 	if (s && (s->fd >= 0 || now_ns() < s->retry_at))
 		return s->fd;
 	if (!s) {
-		if (grow((void **)&c->s, &c->scap, c->ns, sizeof(*c->s)))
+		if (array_reserve(c->s, c->scap, c->ns + 1))
 			return -ENOMEM;
 		s = &c->s[c->ns++];
 		s->netns = netns;
@@ -134,7 +121,7 @@ const char *ifnames_get(struct ifnames *c, uint32_t netns, uint32_t ifindex)
 		}
 	}
 	if (!e) {
-		if (grow((void **)&c->e, &c->cap, c->n, sizeof(*c->e)))
+		if (array_reserve(c->e, c->cap, c->n + 1))
 			return "";
 		e = &c->e[c->n++];
 		memset(e, 0, sizeof(*e));

@@ -38,7 +38,7 @@ static int verdict(int fd, const char *what, char *why, size_t len)
 	return fd;
 }
 
-int kf_tp_btf(const struct btf *btf, char *why, size_t len)
+static int kf_tp_btf(const struct btf *btf, char *why, size_t len)
 {
 	int id = btf_id_of(btf, "btf_trace_kfree_skb", BTF_KIND_TYPEDEF);
 
@@ -50,12 +50,12 @@ int kf_tp_btf(const struct btf *btf, char *why, size_t len)
 		       len);
 }
 
-int kf_raw_tp(const struct btf *btf, char *why, size_t len)
+static int kf_raw_tp(const struct btf *btf, char *why, size_t len)
 {
 	return verdict(load_trivial(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0), "refused", why, len);
 }
 
-int kf_fentry(const struct btf *btf, char *why, size_t len)
+static int kf_fentry(const struct btf *btf, char *why, size_t len)
 {
 	int id = btf_id_of(btf, "ip_rcv", BTF_KIND_FUNC);
 
@@ -72,7 +72,7 @@ static int has_kprobe_pmu(void)
 	return access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0;
 }
 
-int kf_kprobe(const struct btf *btf, char *why, size_t len)
+static int kf_kprobe(const struct btf *btf, char *why, size_t len)
 {
 	if (!has_kprobe_pmu()) {
 		snprintf(why, len, "not available (no kprobe support in this kernel)");
@@ -81,7 +81,7 @@ int kf_kprobe(const struct btf *btf, char *why, size_t len)
 	return verdict(load_trivial(BPF_PROG_TYPE_KPROBE, 0, 0), "refused", why, len);
 }
 
-int kf_kprobe_multi(const struct btf *btf, char *why, size_t len)
+static int kf_kprobe_multi(const struct btf *btf, char *why, size_t len)
 {
 	const char *syms[] = { "ip_rcv" };
 	LIBBPF_OPTS(bpf_link_create_opts, lo, .kprobe_multi.syms = syms, .kprobe_multi.cnt = 1, );
@@ -105,4 +105,46 @@ int kf_kprobe_multi(const struct btf *btf, char *why, size_t len)
 	}
 	close(link);
 	return 0;
+}
+
+int kfeature_probe_kernel(void *btf, enum kfeature f, char *why, size_t len)
+{
+	switch (f) {
+	case KF_TP_BTF:
+		return kf_tp_btf(btf, why, len);
+	case KF_RAW_TP:
+		return kf_raw_tp(btf, why, len);
+	case KF_FENTRY:
+		return kf_fentry(btf, why, len);
+	case KF_KPROBE:
+		return kf_kprobe(btf, why, len);
+	case KF_KPROBE_MULTI:
+		return kf_kprobe_multi(btf, why, len);
+	default:
+		snprintf(why, len, "unknown feature");
+		return -EINVAL;
+	}
+}
+
+void kfeatures_init(struct kfeatures *k, kfeature_probe_fn probe, void *ctx)
+{
+	memset(k, 0, sizeof(*k));
+	k->probe = probe;
+	k->ctx = ctx;
+}
+
+int kfeature_check(struct kfeatures *k, enum kfeature f)
+{
+	if ((unsigned)f >= KF_MAX)
+		return -EINVAL;
+	if (!k->probed[f]) {
+		k->verdict[f] = k->probe(k->ctx, f, k->why[f], sizeof(k->why[f]));
+		k->probed[f] = true;
+	}
+	return k->verdict[f];
+}
+
+const char *kfeature_why(const struct kfeatures *k, enum kfeature f)
+{
+	return (unsigned)f < KF_MAX && k->probed[f] && k->verdict[f] ? k->why[f] : "";
 }

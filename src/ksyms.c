@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "ksyms.h"
 
 struct ksym {
@@ -27,15 +28,9 @@ static int cmp_addr(const void *a, const void *b)
 
 static int ksyms_push(struct ksyms *k, uint64_t addr, const char *name)
 {
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 65536;
-		struct ksym *v = realloc(k->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		k->v = v;
-		k->cap = cap;
-	}
+	/* /proc/kallsyms holds about 200k symbols: start big. */
+	if (array_reserve(k->v, k->cap, k->n < 65536 ? 65536 : k->n + 1))
+		return -ENOMEM;
 	k->v[k->n].addr = addr;
 	k->v[k->n].name = strdup(name);
 	return k->v[k->n++].name ? 0 : -ENOMEM;

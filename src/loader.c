@@ -12,6 +12,7 @@
 #include "loader.h"
 #include "pwru_direct.skel.h"
 #include "pwru_probe.skel.h"
+#include "errmsg.h"
 
 enum obj_id { OBJ_DIRECT, OBJ_PROBE, OBJ_MAX };
 
@@ -30,13 +31,8 @@ static const struct sec_kind {
 };
 #define N_SEC_KINDS (sizeof(sec_kinds) / sizeof(sec_kinds[0]))
 
-static const char *const shared_maps[] = {
-	"events", "counters", "netns_filter", "tracked_skbs", "stacks",
-};
-
-struct template
-{
-	char name[64];
+struct tmpl {
+	struct bpf_program *prog; /* the skeleton's handle */
 	enum obj_id obj;
 	bool want;
 	char target[128];
@@ -53,12 +49,12 @@ struct template
 
 struct loader {
 	struct loader_opts o;
-	struct pwru_direct_bpf *direct;
-	struct pwru_probe_bpf *probe;
+	struct pwru_direct_bpf *skel_direct;
+	struct pwru_probe_bpf *skel_probe;
 	struct bpf_object *objs[OBJ_MAX];
 	bool obj_wanted[OBJ_MAX], obj_loaded[OBJ_MAX];
-	struct template *t;
-	size_t nt;
+	struct tmpl t[TMPL_MAX];
+	struct bpf_map *maps[OBJ_MAX][MAP_MAX];
 	int handler_ids[N_SEC_KINDS];
 };
 
@@ -81,13 +77,19 @@ int loader_patch_probe_id(struct bpf_insn *insns, size_t cnt, uint32_t probe_id)
 	return patched;
 }
 
-static struct template *template_find(struct loader *l, const char *name)
+/* libbpf's callbacks hand us a program: which template is it? */
+static struct tmpl *template_of(struct loader *l, const struct bpf_program *prog)
 {
-	for (size_t i = 0; i < l->nt; i++) {
-		if (!strcmp(l->t[i].name, name))
+	for (size_t i = 0; i < TMPL_MAX; i++) {
+		if (l->t[i].prog == prog)
 			return &l->t[i];
 	}
 	return NULL;
+}
+
+static struct tmpl *template_get(struct loader *l, enum tmpl_id id)
+{
+	return (unsigned)id < TMPL_MAX && l->t[id].prog ? &l->t[id] : NULL;
 }
 
 static void *memdup(const void *p, size_t n)
@@ -100,7 +102,7 @@ static void *memdup(const void *p, size_t n)
 }
 
 /* Keep what libbpf is about to hand the kernel, so clones need no libbpf. */
-static int template_capture(struct template *t, struct bpf_program *prog,
+static int template_capture(struct tmpl *t, struct bpf_program *prog,
 			    const struct bpf_prog_load_opts *opts)
 {
 	t->cnt = bpf_program__insn_cnt(prog);
@@ -123,7 +125,7 @@ static int template_capture(struct template *t, struct bpf_program *prog,
 static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
 {
 	struct loader *l = (struct loader *)cookie;
-	struct template *t = template_find(l, bpf_program__name(prog));
+	struct tmpl *t = template_of(l, prog);
 	int ret;
 
 	if (!t)
@@ -163,33 +165,66 @@ static int handlers_register(struct loader *l)
 	return 0;
 }
 
-static int templates_collect(struct loader *l)
+#define BIND_SKB5(l, first, obj, skel, prefix)                  \
+	do {                                                    \
+		bind(l, first + 0, obj, skel->progs.prefix##0); \
+		bind(l, first + 1, obj, skel->progs.prefix##1); \
+		bind(l, first + 2, obj, skel->progs.prefix##2); \
+		bind(l, first + 3, obj, skel->progs.prefix##3); \
+		bind(l, first + 4, obj, skel->progs.prefix##4); \
+	} while (0)
+
+static void bind(struct loader *l, enum tmpl_id id, enum obj_id obj, struct bpf_program *prog)
 {
-	struct bpf_program *prog;
-	size_t cap = 0;
+	l->t[id].prog = prog;
+	l->t[id].obj = obj;
+}
 
-	for (int o = 0; o < OBJ_MAX; o++) {
-		bpf_object__for_each_program(prog, l->objs[o]) {
-			if (l->nt == cap) {
-				struct template *nt;
-
-				cap = cap ? cap * 2 : 32;
-				nt = realloc(l->t, cap * sizeof(*nt));
-				if (!nt)
-					return -ENOMEM;
-				l->t = nt;
-			}
-			memset(&l->t[l->nt], 0, sizeof(l->t[0]));
-			snprintf(l->t[l->nt].name, sizeof(l->t[0].name), "%s",
-				 bpf_program__name(prog));
-			l->t[l->nt++].obj = o;
-		}
+/*
+ * Every template id to its skeleton handle: a BPF function renamed or moved
+ * between the two objects fails to compile here.
+ */
+static int templates_bind(struct loader *l)
+{
+	BIND_SKB5(l, TMPL_TP_SKB0, OBJ_DIRECT, l->skel_direct, pwru_tp_skb);
+	bind(l, TMPL_TP_KFREE, OBJ_DIRECT, l->skel_direct->progs.pwru_tp_kfree);
+	bind(l, TMPL_TP_CONSUME, OBJ_DIRECT, l->skel_direct->progs.pwru_tp_consume);
+	BIND_SKB5(l, TMPL_RAW_SKB0, OBJ_PROBE, l->skel_probe, pwru_raw_skb);
+	bind(l, TMPL_RAW_KFREE, OBJ_PROBE, l->skel_probe->progs.pwru_raw_kfree);
+	bind(l, TMPL_RAW_CONSUME, OBJ_PROBE, l->skel_probe->progs.pwru_raw_consume);
+	BIND_SKB5(l, TMPL_KP_SKB0, OBJ_PROBE, l->skel_probe, pwru_kp_skb);
+	bind(l, TMPL_KP_KFREE_REASON, OBJ_PROBE, l->skel_probe->progs.pwru_kp_kfree_reason);
+	bind(l, TMPL_KP_SK_DROP, OBJ_PROBE, l->skel_probe->progs.pwru_kp_sk_drop);
+	bind(l, TMPL_KP_FREE, OBJ_PROBE, l->skel_probe->progs.pwru_kp_free);
+	bind(l, TMPL_KP_COPY_ENTRY, OBJ_PROBE, l->skel_probe->progs.pwru_kp_copy_entry);
+	bind(l, TMPL_KP_COPY_RETURN, OBJ_PROBE, l->skel_probe->progs.pwru_kp_copy_return);
+	bind(l, TMPL_KPM_ALL, OBJ_PROBE, l->skel_probe->progs.pwru_kpm_all);
+	BIND_SKB5(l, TMPL_FE_SKB0, OBJ_DIRECT, l->skel_direct, pwru_fe_skb);
+	bind(l, TMPL_FE_KFREE_REASON, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_kfree_reason);
+	bind(l, TMPL_FE_SK_DROP, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_sk_drop);
+	bind(l, TMPL_FE_FREE, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_free);
+	bind(l, TMPL_FE_XDP, OBJ_PROBE, l->skel_probe->progs.pwru_fe_xdp);
+	bind(l, TMPL_FX_COPY2, OBJ_DIRECT, l->skel_direct->progs.pwru_fx_copy2);
+	bind(l, TMPL_FX_COPY4, OBJ_DIRECT, l->skel_direct->progs.pwru_fx_copy4);
+	for (size_t i = 0; i < TMPL_MAX; i++) {
+		if (!l->t[i].prog)
+			return -ENOENT; /* an id left unbound: a gap in the table above */
 	}
 	return 0;
 }
 
+#define BIND_MAPS(l, obj, skel)                                           \
+	do {                                                              \
+		l->maps[obj][MAP_EVENTS] = skel->maps.events;             \
+		l->maps[obj][MAP_COUNTERS] = skel->maps.counters;         \
+		l->maps[obj][MAP_NETNS_FILTER] = skel->maps.netns_filter; \
+		l->maps[obj][MAP_TRACKED_SKBS] = skel->maps.tracked_skbs; \
+		l->maps[obj][MAP_STACKS] = skel->maps.stacks;             \
+	} while (0)
+
 int loader_new(const struct loader_opts *o, struct loader **out)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_custom_path);
 	struct loader *l = calloc(1, sizeof(*l));
 	int ret;
 
@@ -199,15 +234,17 @@ int loader_new(const struct loader_opts *o, struct loader **out)
 	ret = handlers_register(l);
 	if (ret)
 		goto fail;
-	l->direct = pwru_direct_bpf__open();
-	l->probe = pwru_probe_bpf__open();
-	if (!l->direct || !l->probe) {
+	l->skel_direct = pwru_direct_bpf__open_opts(&oo);
+	l->skel_probe = pwru_probe_bpf__open_opts(&oo);
+	if (!l->skel_direct || !l->skel_probe) {
 		ret = -errno ? -errno : -EINVAL;
 		goto fail;
 	}
-	l->objs[OBJ_DIRECT] = l->direct->obj;
-	l->objs[OBJ_PROBE] = l->probe->obj;
-	ret = templates_collect(l);
+	l->objs[OBJ_DIRECT] = l->skel_direct->obj;
+	l->objs[OBJ_PROBE] = l->skel_probe->obj;
+	BIND_MAPS(l, OBJ_DIRECT, l->skel_direct);
+	BIND_MAPS(l, OBJ_PROBE, l->skel_probe);
+	ret = templates_bind(l);
 	if (ret)
 		goto fail;
 	*out = l;
@@ -217,9 +254,9 @@ fail:
 	return ret;
 }
 
-int loader_want_prog(struct loader *l, const char *tmpl, int prog_fd, const char *func)
+int loader_want_prog(struct loader *l, enum tmpl_id tmpl, int prog_fd, const char *func)
 {
-	struct template *t = template_find(l, tmpl);
+	struct tmpl *t = template_get(l, tmpl);
 	int ret;
 
 	if (!t)
@@ -234,9 +271,9 @@ int loader_want_prog(struct loader *l, const char *tmpl, int prog_fd, const char
 	return ret;
 }
 
-int loader_want(struct loader *l, const char *tmpl, const char *attach_target)
+int loader_want(struct loader *l, enum tmpl_id tmpl, const char *attach_target)
 {
-	struct template *t = template_find(l, tmpl);
+	struct tmpl *t = template_get(l, tmpl);
 
 	if (!t)
 		return -ENOENT;
@@ -255,17 +292,19 @@ static int object_configure(struct loader *l, enum obj_id o)
 	int ret;
 
 	if (o == OBJ_DIRECT)
-		l->direct->rodata->CFG = l->o.cfg;
+		l->skel_direct->rodata->CFG = l->o.cfg;
 	else
-		l->probe->rodata->CFG = l->o.cfg;
-	ret = bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "events"),
-				       l->o.ringbuf_size);
+		l->skel_probe->rodata->CFG = l->o.cfg;
+	ret = bpf_map__set_max_entries(l->maps[o][MAP_EVENTS], l->o.ringbuf_size);
 	if (ret)
 		return ret;
 	bpf_object__for_each_program(prog, obj) {
-		struct template *t = template_find(l, bpf_program__name(prog));
+		struct tmpl *t = template_of(l, prog);
 
-		bpf_program__set_autoload(prog, t->want);
+		/* a program no template id names is never loaded */
+		bpf_program__set_autoload(prog, t && t->want);
+		if (!t)
+			continue;
 		if (t->want && t->target[0]) {
 			ret = bpf_program__set_attach_target(prog, t->target_prog_fd, t->target);
 			if (ret)
@@ -278,10 +317,8 @@ static int object_configure(struct loader *l, enum obj_id o)
 /* The second object writes into the first one's maps: one ringbuf, one set of counters. */
 static int object_share_maps(struct loader *l, enum obj_id o, enum obj_id from)
 {
-	for (size_t i = 0; i < sizeof(shared_maps) / sizeof(shared_maps[0]); i++) {
-		struct bpf_map *src = bpf_object__find_map_by_name(l->objs[from], shared_maps[i]);
-		struct bpf_map *dst = bpf_object__find_map_by_name(l->objs[o], shared_maps[i]);
-		int ret = bpf_map__reuse_fd(dst, bpf_map__fd(src));
+	for (size_t i = 0; i < MAP_MAX; i++) {
+		int ret = bpf_map__reuse_fd(l->maps[o][i], bpf_map__fd(l->maps[from][i]));
 
 		if (ret)
 			return ret;
@@ -302,17 +339,15 @@ int loader_load(struct loader *l, char *err, size_t errlen)
 		if (!ret)
 			ret = bpf_object__load(l->objs[o]);
 		if (ret) {
-			snprintf(err, errlen, "loading BPF object %s: %s",
-				 bpf_object__name(l->objs[o]), strerror(-ret));
-			return ret;
+			return set_err(err, errlen, ret, "loading BPF object %s: %s",
+				       bpf_object__name(l->objs[o]), strerror(-ret));
 		}
 		l->obj_loaded[o] = true;
 		if (first < 0)
 			first = o;
 	}
 	if (first < 0) {
-		snprintf(err, errlen, "no BPF program was asked for");
-		return -EINVAL;
+		return set_err(err, errlen, -EINVAL, "no BPF program was asked for");
 	}
 	return 0;
 }
@@ -329,10 +364,10 @@ static void last_line(const char *buf, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)(end - start), start);
 }
 
-int loader_clone(struct loader *l, const char *tmpl, uint32_t probe_id,
+int loader_clone(struct loader *l, enum tmpl_id tmpl, uint32_t probe_id,
 		 const struct clone_target *target, char *log, size_t loglen)
 {
-	struct template *t = template_find(l, tmpl);
+	struct tmpl *t = template_get(l, tmpl);
 	struct bpf_insn *insns;
 	char *vlog = NULL;
 	int fd;
@@ -358,7 +393,7 @@ int loader_clone(struct loader *l, const char *tmpl, uint32_t probe_id,
 			po.log_size = vlog ? 1 << 20 : 0;
 			po.log_level = vlog ? 1 : 0;
 		}
-		fd = bpf_prog_load(t->type, tmpl, "GPL", insns, t->cnt, &po);
+		fd = bpf_prog_load(t->type, bpf_program__name(t->prog), "GPL", insns, t->cnt, &po);
 		fd = fd < 0 ? -errno : fd;
 		if (fd >= 0 || !log)
 			break;
@@ -370,11 +405,11 @@ int loader_clone(struct loader *l, const char *tmpl, uint32_t probe_id,
 	return fd;
 }
 
-int loader_map_fd(const struct loader *l, const char *map)
+int loader_map_fd(const struct loader *l, enum map_id map)
 {
 	for (int o = 0; o < OBJ_MAX; o++) {
-		if (l->obj_loaded[o])
-			return bpf_object__find_map_fd_by_name(l->objs[o], map);
+		if (l->obj_loaded[o] && (unsigned)map < MAP_MAX)
+			return bpf_map__fd(l->maps[o][map]);
 	}
 	return -ENOENT;
 }
@@ -384,34 +419,34 @@ const struct btf *loader_vmlinux(const struct loader *l)
 	return l->o.vmlinux;
 }
 
-int loader_prog_fd(const struct loader *l, const char *tmpl)
+int loader_prog_fd(const struct loader *l, enum tmpl_id tmpl)
 {
-	for (int o = 0; o < OBJ_MAX; o++) {
-		struct bpf_program *prog;
+	const struct tmpl *t = (unsigned)tmpl < TMPL_MAX ? &l->t[tmpl] : NULL;
 
-		if (!l->obj_loaded[o])
-			continue;
-		prog = bpf_object__find_program_by_name(l->objs[o], tmpl);
-		if (prog && bpf_program__fd(prog) >= 0)
-			return bpf_program__fd(prog);
-	}
-	return -ENOENT;
+	if (!t || !t->prog || !l->obj_loaded[t->obj] || bpf_program__fd(t->prog) < 0)
+		return -ENOENT;
+	return bpf_program__fd(t->prog);
+}
+
+const char *loader_tmpl_name(const struct loader *l, enum tmpl_id tmpl)
+{
+	return (unsigned)tmpl < TMPL_MAX && l->t[tmpl].prog ? bpf_program__name(l->t[tmpl].prog) :
+							      "?";
 }
 
 void loader_free(struct loader *l)
 {
 	if (!l)
 		return;
-	pwru_direct_bpf__destroy(l->direct);
-	pwru_probe_bpf__destroy(l->probe);
+	pwru_direct_bpf__destroy(l->skel_direct);
+	pwru_probe_bpf__destroy(l->skel_probe);
 	handlers_unregister(l);
-	for (size_t i = 0; i < l->nt; i++) {
+	for (size_t i = 0; i < TMPL_MAX; i++) {
 		if (l->t[i].target_prog_fd > 0)
 			close(l->t[i].target_prog_fd);
 		free(l->t[i].insns);
 		free(l->t[i].func_info);
 		free(l->t[i].line_info);
 	}
-	free(l->t);
 	free(l);
 }

@@ -17,6 +17,7 @@
 #include <sys/vfs.h>
 
 #include "netns.h"
+#include "errmsg.h"
 
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
@@ -32,8 +33,8 @@ int netns_resolve(const char *spec, uint32_t *inode, char *err, size_t errlen)
 		unsigned long v = strtoul(spec + 6, &end, 0);
 
 		if (!spec[6] || *end || v == 0 || v > UINT32_MAX) {
-			snprintf(err, errlen, "--filter-netns %s: not an inode number", spec);
-			return -EINVAL;
+			return set_err(err, errlen, -EINVAL,
+				       "--filter-netns %s: not an inode number", spec);
 		}
 		*inode = v;
 		return 0;
@@ -41,12 +42,11 @@ int netns_resolve(const char *spec, uint32_t *inode, char *err, size_t errlen)
 	if (stat(spec, &st) || statfs(spec, &sfs)) {
 		int ret = -errno;
 
-		snprintf(err, errlen, "--filter-netns %s: %s", spec, strerror(errno));
-		return ret;
+		return set_err(err, errlen, ret, "--filter-netns %s: %s", spec, strerror(errno));
 	}
 	if (sfs.f_type != NSFS_MAGIC) {
-		snprintf(err, errlen, "--filter-netns %s: not a network namespace file", spec);
-		return -EINVAL;
+		return set_err(err, errlen, -EINVAL,
+			       "--filter-netns %s: not a network namespace file", spec);
 	}
 	*inode = st.st_ino;
 	return 0;

@@ -1,338 +1,700 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Command line: one table drives both getopt_long and --help, so the help
- * cannot drift from what is parsed. Long names follow cilium/pwru's.
+ * Command line: one table drives both the parser and --help, so the help
+ * cannot drift from what is parsed. Names, defaults and help wording follow
+ * cilium/pwru's SetFlags; parsing follows its library, spf13/pflag, so a
+ * cilium/pwru command line means the same here: flags may follow the filter,
+ * "--" ends them, booleans take "=value" only, numbers use Go's base-0 rules.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "errmsg.h"
 #include "options.h"
 
-enum opt_kind { K_BOOL, K_STR, K_LIST, K_U32, K_U64, K_DOUBLE, K_SPECIAL };
+/*
+ * What a row's field is, and so how its value parses (pflag's type in
+ * brackets, shown in --help when the row names no argument):
+ *   K_BOOL   bool        [bool]    "--x" is true, "--x=VALUE" takes Go's ParseBool words
+ *   K_STR    const char* [string]  the last one given wins
+ *   K_LIST   str_list    [string]  repeatable: each one given is kept
+ *   K_CSV    str_list    [strings] comma-separated, repeatable (pflag's StringSlice)
+ *   K_U8, K_U32, K_U64   uint8_t, uint32_t, uint64_t [uint8, uint32, uint]
+ *   K_INT    int64_t     [int]     Go's ParseInt(s, 0, 64): a sign is allowed
+ *   K_DOUBLE double      [float]
+ *   K_SPECIAL            parsed by apply_special(), shown with the row's arg
+ */
+enum opt_kind { K_BOOL, K_STR, K_LIST, K_CSV, K_U8, K_U32, K_U64, K_INT, K_DOUBLE, K_SPECIAL };
 
-enum special_id { SP_MARK = 1, SP_TIMESTAMP, SP_HELP, SP_VERSION, SP_KMODS, SP_RINGBUF };
+enum special_id { SP_MARK = 1, SP_TIMESTAMP, SP_RINGBUF };
 
 struct opt_def {
 	const char *name;
 	enum opt_kind kind;
 	size_t off; /* offset into struct options */
 	int special;
-	const char *arg; /* argument name in help, NULL for booleans */
+	const char *arg; /* argument name in help; NULL: the kind's pflag type name */
 	const char *help;
+	char shorthand; /* -h, -v */
 };
 
 #define O(f) offsetof(struct options, f)
 
 static const struct opt_def opt_table[] = {
-	{ "filter-netns", K_LIST, O(filter_netns), 0, "PATH|inode:N",
-	  "trace only packets in this network namespace (repeatable)" },
-	{ "filter-mark", K_SPECIAL, 0, SP_MARK, "MARK[/MASK]",
-	  "trace only packets whose skb->mark & MASK equals MARK" },
-	{ "filter-ifname", K_STR, O(filter_ifname), 0, "NAME",
-	  "trace only packets on this interface (in --filter-netns, else this netns)" },
-	{ "filter-func", K_STR, O(filter_func), 0, "REGEX",
-	  "trace only kernel functions and tracepoints whose whole name matches" },
+	{ "help", K_BOOL, O(show_help), 0, NULL, "display this message and exit", 'h' },
+	{ "version", K_BOOL, O(show_version), 0, NULL, "show pwru version and exit" },
+	{ "kernel-btf", K_STR, O(kernel_btf), 0, NULL, "specify kernel BTF file" },
+	{ "kmods", K_CSV, O(kmods), 0, NULL, "list of kernel modules names to attach to" },
+	{ "all-kmods", K_BOOL, O(all_kmods), 0, NULL, "attach to all available kernel modules" },
+	{ "filter-func", K_STR, O(filter_func), 0, NULL,
+	  "filter kernel functions and tracepoints to be probed by name (exact match, supports "
+	  "POSIX extended regular expression)" },
+	{ "filter-netns", K_LIST, O(filter_netns), 0, NULL,
+	  "filter netns (\"/proc/<pid>/ns/net\", \"inode:<inode>\"), repeatable" },
+	{ "filter-mark", K_SPECIAL, O(filter_mark), SP_MARK, "mark[/mask]",
+	  "filter skb mark (format: mark[/mask], e.g., 0xa00/0xf00; default: 0/0; exact match if "
+	  "mask is omitted)" },
 	{ "filter-track-skb", K_BOOL, O(filter_track_skb), 0, NULL,
-	  "once an skb matched, follow it until it is freed, even if it changes" },
+	  "trace a packet even if it does not match given filters (e.g., after NAT or tunnel "
+	  "decapsulation)" },
 	{ "filter-trace-tc", K_BOOL, O(filter_trace_tc), 0, NULL,
-	  "trace TC BPF programs (fentry backend)" },
+	  "trace TC bpf progs (fentry on the programs, next to any backend)" },
 	{ "filter-trace-xdp", K_BOOL, O(filter_trace_xdp), 0, NULL,
-	  "trace XDP BPF programs (fentry backend)" },
-	{ "filter-kprobe-batch", K_U32, O(kprobe_batch), 0, "N",
-	  "kprobes attached or detached per batch (kprobe backend)" },
-	{ "filter-pod", K_LIST, O(filter_pod), 0, "NS/NAME",
-	  "trace only this pod's packets, found through the container runtime (repeatable)" },
-	{ "namespace", K_STR, O(pod_namespace), 0, "NS",
-	  "Kubernetes namespace for bare --filter-pod names (default: default)" },
-	{ "filter-pod-label", K_LIST, O(filter_pod_label), 0, "KEY=VALUE",
-	  "trace pods carrying this label (repeatable)" },
-	{ "filter-container", K_STR, O(filter_container), 0, "NAME",
+	  "trace XDP bpf progs (fentry on the programs, next to any backend)" },
+	{ "filter-skb-expr", K_STR, O(filter_skb_expr), 0, NULL,
+	  "filter skb with simple C expression, like 'skb->protocol == 0x0800'" },
+	{ "filter-xdp-expr", K_STR, O(filter_xdp_expr), 0, NULL,
+	  "filter xdp with simple C expression, like 'xdp->rxq->dev->ifindex == 9'" },
+	{ "filter-kprobe-batch", K_U64, O(kprobe_batch), 0, NULL,
+	  "batch size for kprobe attaching/detaching" },
+	{ "filter-ifname", K_STR, O(filter_ifname), 0, NULL,
+	  "filter skb ifname in --filter-netns (if not specified, use current netns)" },
+	{ "filter-pod", K_LIST, O(filter_pod), 0, NULL,
+	  "filter the packets of this pod (NS/NAME, or NAME in --namespace), found through the "
+	  "container runtime; repeatable" },
+	{ "namespace", K_STR, O(pod_namespace), 0, NULL,
+	  "Kubernetes namespace of --filter-pod names without one (default: default)" },
+	{ "filter-pod-label", K_LIST, O(filter_pod_label), 0, NULL,
+	  "filter the packets of pods carrying this label (KEY=VALUE); repeatable" },
+	{ "filter-container", K_STR, O(filter_container), 0, NULL,
 	  "with --filter-pod: name this container on events" },
-	{ "cri-endpoint", K_STR, O(cri_endpoint), 0, "unix:///PATH",
-	  "container runtime socket (default: containerd, CRI-O, cri-dockerd)" },
-	{ "host-root", K_STR, O(host_root), 0, "DIR",
-	  "where the host's / is mounted, for /proc and sockets (default: /)" },
+	{ "cri-endpoint", K_STR, O(cri_endpoint), 0, NULL,
+	  "container runtime socket, unix:///PATH (default: containerd, CRI-O, cri-dockerd)" },
+	{ "host-root", K_STR, O(host_root), 0, NULL,
+	  "where the host's / is mounted, for /proc and the runtime's socket" },
 	{ "allow-host-netns", K_BOOL, O(allow_host_netns), 0, NULL,
 	  "allow --filter-pod on host-network pods (matches the whole node)" },
-	{ "backend", K_STR, O(backend), 0, "NAME",
-	  "kprobe-multi, fentry, kprobe or tracepoint (default: best available)" },
-	{ "kmods", K_SPECIAL, 0, SP_KMODS, "A,B", "also probe functions of these kernel modules" },
-	{ "all-kmods", K_BOOL, O(all_kmods), 0, NULL,
-	  "also probe functions of every loaded kernel module" },
-	{ "ringbuf-size", K_SPECIAL, 0, SP_RINGBUF, "BYTES",
-	  "event ring buffer size, a power of two (default 4194304)" },
-	{ "output-meta", K_BOOL, O(output_meta), 0, NULL,
-	  "print netns, mark, interface, protocol, MTU and length (default true)" },
-	{ "output-tuple", K_BOOL, O(output_tuple), 0, NULL,
-	  "print the L3/L4 tuple (default true)" },
-	{ "output-stack", K_BOOL, O(output_stack), 0, NULL, "print the kernel stack" },
-	{ "output-caller", K_BOOL, O(output_caller), 0, NULL, "print the calling function" },
+	{ "timestamp", K_SPECIAL, O(timestamp), SP_TIMESTAMP, "string",
+	  "print timestamp per skb (\"current\", \"relative\", \"absolute\", \"none\")" },
+	{ "output-meta", K_BOOL, O(output_meta), 0, NULL, "print skb metadata" },
+	{ "output-tuple", K_BOOL, O(output_tuple), 0, NULL, "print L4 tuple" },
+	{ "output-skb-metadata", K_CSV, O(output_skb_metadata), 0, NULL,
+	  "print skb metadata (e.g., \"skb->mark\", \"skb->hash\"), 4 at most" },
+	{ "output-xdp-metadata", K_CSV, O(output_xdp_metadata), 0, NULL,
+	  "print xdp metadata (e.g., \"xdp->rxq->queue_index\"), 4 at most" },
+	{ "output-skb", K_BOOL, O(output_skb), 0, NULL, "print skb" },
+	{ "output-stack", K_BOOL, O(output_stack), 0, NULL, "print stack" },
+	{ "output-caller", K_BOOL, O(output_caller), 0, NULL, "print caller function name" },
+	{ "output-limit-lines", K_U64, O(output_limit_lines), 0, NULL,
+	  "exit the program after the number of events has been received/printed" },
 	{ "output-tcp-flags", K_BOOL, O(output_tcp_flags), 0, NULL, "print TCP flags" },
-	{ "output-skb", K_BOOL, O(output_skb), 0, NULL, "print the whole struct sk_buff" },
-	{ "output-json", K_BOOL, O(output_json), 0, NULL, "print one JSON object per line" },
-	{ "output-file", K_STR, O(output_file), 0, "FILE", "write events to FILE" },
-	{ "output-limit-lines", K_U64, O(output_limit_lines), 0, "N", "stop after N events" },
-	{ "timestamp", K_SPECIAL, 0, SP_TIMESTAMP, "MODE",
-	  "none, current, relative or absolute (default none)" },
-	{ "duration", K_DOUBLE, O(duration), 0, "SECONDS", "stop after this long" },
-	{ "no-summary", K_BOOL, O(no_summary), 0, NULL, "do not print the drop summary" },
+	{ "output-file", K_STR, O(output_file), 0, NULL, "write traces to file" },
+	{ "output-json", K_BOOL, O(output_json), 0, NULL, "output traces in JSON format" },
+	{ "ready-file", K_STR, O(ready_file), 0, NULL,
+	  "create file after all BPF progs are attached" },
+	{ "backend", K_STR, O(backend), 0, NULL,
+	  "Tracing backend('kprobe-multi', 'fentry', 'kprobe', 'tracepoint'). Will auto-detect if "
+	  "not specified." },
+	{ "ringbuf-size", K_SPECIAL, O(ringbuf_size), SP_RINGBUF, "uint32",
+	  "event ring buffer size in bytes, a power of two" },
+	{ "duration", K_DOUBLE, O(duration), 0, NULL, "exit the program after this many seconds" },
+	{ "no-summary", K_BOOL, O(no_summary), 0, NULL, "do not print the drop summary at exit" },
 	{ "list-probes", K_BOOL, O(list_probes), 0, NULL,
 	  "print the functions and tracepoints that would be probed, and exit" },
-	{ "verbose", K_BOOL, O(verbose), 0, NULL, "list probes that failed to attach, and more" },
-	{ "version", K_SPECIAL, 0, SP_VERSION, NULL, "print the version and exit" },
-	{ "help", K_SPECIAL, 0, SP_HELP, NULL, "print this help and exit" },
+	{ "debug", K_BOOL, O(debug), 0, NULL, "enable debug logging" },
+	{ "verbose", K_BOOL, O(verbose), 0, NULL, "list probes that failed to attach, and more",
+	  'v' },
 };
 
 #define N_OPTS (sizeof(opt_table) / sizeof(opt_table[0]))
+
+static const char *const timestamp_names[] = { "none", "current", "relative", "absolute" };
 
 static void options_defaults(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->output_meta = true;
+	o->kprobe_batch = 10;
 	o->output_tuple = true;
 	o->ringbuf_size = 4U << 20;
-	o->kprobe_batch = 10;
 	o->filter_mark_mask = 0xffffffff;
 	o->host_root = "/";
 }
 
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+static const struct opt_def *find_long(const char *name, size_t len)
 {
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	for (size_t i = 0; i < N_OPTS; i++) {
+		if (strlen(opt_table[i].name) == len && !strncmp(opt_table[i].name, name, len))
+			return &opt_table[i];
+	}
+	return NULL;
 }
 
+static const struct opt_def *find_short(char c)
+{
+	for (size_t i = 0; i < N_OPTS; i++) {
+		if (opt_table[i].shorthand == c)
+			return &opt_table[i];
+	}
+	return NULL;
+}
+
+/* Go's strconv.ParseBool: exactly these twelve words. */
 static int parse_bool(const char *s, bool *out)
 {
-	if (!s || !strcasecmp(s, "true") || !strcmp(s, "1")) {
-		*out = true;
-		return 0;
-	}
-	if (!strcasecmp(s, "false") || !strcmp(s, "0")) {
-		*out = false;
-		return 0;
-	}
-	return -EINVAL;
-}
+	static const char *const yes[] = { "1", "t", "T", "TRUE", "true", "True" };
+	static const char *const no[] = { "0", "f", "F", "FALSE", "false", "False" };
 
-static int parse_mark(struct options *o, const char *s)
-{
-	char buf[64], *slash;
-	uint64_t v;
-
-	if (strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (slash) {
-		*slash = '\0';
-		if (parse_u64(slash + 1, UINT32_MAX, &v))
-			return -EINVAL;
-		o->filter_mark_mask = v;
-	}
-	if (parse_u64(buf, UINT32_MAX, &v))
-		return -EINVAL;
-	o->filter_mark = v;
-	o->filter_mark_set = true;
-	return 0;
-}
-
-static int parse_timestamp(struct options *o, const char *s)
-{
-	static const char *names[] = { "none", "current", "relative", "absolute" };
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(s, names[i])) {
-			o->timestamp = (enum timestamp_mode)i;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcmp(s, yes[i]) || !strcmp(s, no[i])) {
+			*out = !strcmp(s, yes[i]);
 			return 0;
 		}
 	}
 	return -EINVAL;
 }
 
-static int list_push(struct str_list *l, const char *s)
+static int digit_value(char c)
 {
-	if (l->n >= OPT_LIST_MAX)
-		return -E2BIG;
-	l->items[l->n++] = s;
-	return 0;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 10;
+	return 99;
 }
 
-/* --kmods a,b: split in place; argv strings are ours to cut. */
-static int parse_kmods(struct options *o, char *s)
+static char lower(char c)
 {
-	for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) {
-		if (list_push(&o->kmods, tok))
-			return -E2BIG;
+	return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+/*
+ * Go's underscoreOK: with base 0, "_" may only separate digits (or follow
+ * the base prefix), never lead, trail or double.
+ */
+static bool underscores_ok(const char *s)
+{
+	char saw = '^';
+	bool hex = false;
+	size_t i = 0;
+
+	if (*s == '+' || *s == '-')
+		s++;
+	if (s[0] == '0' && s[1] && strchr("bBoOxX", s[1])) {
+		i = 2;
+		saw = '0';
+		hex = lower(s[1]) == 'x';
 	}
+	for (; s[i]; i++) {
+		if ((s[i] >= '0' && s[i] <= '9') || (hex && digit_value(s[i]) < 16)) {
+			saw = '0';
+			continue;
+		}
+		if (s[i] == '_') {
+			if (saw != '0')
+				return false;
+			saw = '_';
+			continue;
+		}
+		if (saw == '_')
+			return false;
+		saw = '!';
+	}
+	return saw != '_';
+}
+
+/*
+ * Go's strconv.ParseUint(s, base, 64) for base 0 (0x, 0o, 0b prefixes, a
+ * leading 0 means octal, "_" separators), 10 or 16. No sign is accepted.
+ * -EINVAL for bad syntax, -ERANGE above max.
+ */
+int go_parse_uint(const char *s, int base, uint64_t max, uint64_t *out)
+{
+	const char *s0 = s;
+	bool base0 = base == 0, underscores = false;
+	uint64_t v = 0;
+
+	if (!*s)
+		return -EINVAL;
+	if (base0) {
+		base = 10;
+		if (s[0] == '0') {
+			if (strlen(s) >= 3 && strchr("bBoOxX", s[1])) {
+				base = lower(s[1]) == 'b' ? 2 : lower(s[1]) == 'o' ? 8 : 16;
+				s += 2;
+			} else {
+				base = 8;
+				s += 1;
+			}
+		}
+	}
+	for (; *s; s++) {
+		int d;
+
+		if (*s == '_' && base0) {
+			underscores = true;
+			continue;
+		}
+		d = digit_value(*s);
+		if (d >= base)
+			return -EINVAL;
+		/* Go reports the range as soon as the digits exceed it. */
+		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+			return -ERANGE;
+		v = v * (uint64_t)base + (uint64_t)d;
+		if (v > max)
+			return -ERANGE;
+	}
+	if (underscores && !underscores_ok(s0))
+		return -EINVAL;
+	*out = v;
 	return 0;
 }
 
-static int parse_ringbuf(struct options *o, const char *s)
+/* Go's strconv.ParseInt(s, 0, 64). */
+int go_parse_int(const char *s, int64_t *out)
 {
+	bool neg = *s == '-';
+	uint64_t v;
+	int ret;
+
+	if (*s == '+' || *s == '-')
+		s++;
+	ret = go_parse_uint(s, 0, UINT64_MAX, &v);
+	if (ret)
+		return ret;
+	if (v > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
+		return -ERANGE;
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
+}
+
+static int number_err(char *err, size_t errlen, int ret, uint64_t max)
+{
+	if (ret == -ERANGE)
+		return set_err(err, errlen, -EINVAL, "value out of range (at most %llu)",
+			       (unsigned long long)max);
+	return set_err(err, errlen, -EINVAL,
+		       "not a number (decimal, 0x hex, 0o or leading-0 octal, 0b binary)");
+}
+
+/* cilium/pwru's own rule for marks: "0x" hex, else decimal (a leading 0 is not octal). */
+static int parse_mark_part(const char *s, const char *what, uint32_t *out, char *err, size_t errlen)
+{
+	int base = 10, ret;
 	uint64_t v;
 
-	if (parse_u64(s, 1U << 30, &v) || v < 4096 || (v & (v - 1)))
-		return -EINVAL;
+	if (s[0] == '0' && lower(s[1]) == 'x') {
+		s += 2;
+		base = 16;
+	}
+	ret = go_parse_uint(s, base, UINT32_MAX, &v);
+	if (ret == -ERANGE)
+		return set_err(err, errlen, -EINVAL, "invalid %s value: out of range (32 bits)",
+			       what);
+	if (ret)
+		return set_err(err, errlen, -EINVAL,
+			       "invalid %s value: expected decimal or 0x hexadecimal", what);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_mark(struct options *o, const char *s, char *err, size_t errlen)
+{
+	const char *slash = strchr(s, '/');
+	char mark[32];
+	uint32_t value, mask = 0xffffffff;
+	int ret;
+
+	if (slash && strchr(slash + 1, '/'))
+		return set_err(err, errlen, -EINVAL, "expected mark[/mask]");
+	if ((slash ? (size_t)(slash - s) : strlen(s)) >= sizeof(mark))
+		return set_err(err, errlen, -EINVAL, "invalid mark value: too long");
+	snprintf(mark, sizeof(mark), "%.*s", slash ? (int)(slash - s) : (int)strlen(s), s);
+	ret = parse_mark_part(mark, "mark", &value, err, errlen);
+	if (!ret && slash)
+		ret = parse_mark_part(slash + 1, "mask", &mask, err, errlen);
+	if (ret)
+		return ret;
+	o->filter_mark = value;
+	o->filter_mark_mask = mask;
+	o->filter_mark_set = true;
+	return 0;
+}
+
+static int parse_timestamp(struct options *o, const char *s, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(timestamp_names) / sizeof(timestamp_names[0]); i++) {
+		if (!strcmp(s, timestamp_names[i])) {
+			o->timestamp = (enum timestamp_mode)i;
+			return 0;
+		}
+	}
+	return set_err(err, errlen, -EINVAL, "expected none, current, relative or absolute");
+}
+
+static int parse_ringbuf(struct options *o, const char *s, char *err, size_t errlen)
+{
+	uint64_t v;
+	int ret = go_parse_uint(s, 0, 1U << 30, &v);
+
+	if (ret)
+		return number_err(err, errlen, ret, 1U << 30);
+	if (v < 4096 || (v & (v - 1)))
+		return set_err(err, errlen, -EINVAL, "expected a power of two, at least 4096");
 	o->ringbuf_size = v;
 	return 0;
 }
 
-static int apply_special(struct options *o, const struct opt_def *d, char *arg)
+static int list_push(struct str_list *l, const char *s, char *err, size_t errlen)
 {
-	switch (d->special) {
-	case SP_MARK:
-		return parse_mark(o, arg);
-	case SP_TIMESTAMP:
-		return parse_timestamp(o, arg);
-	case SP_KMODS:
-		return parse_kmods(o, arg);
-	case SP_RINGBUF:
-		return parse_ringbuf(o, arg);
-	case SP_HELP:
-		return 1;
-	case SP_VERSION:
-		return 2;
-	}
-	return -EINVAL;
+	if (l->n >= OPT_LIST_MAX)
+		return set_err(err, errlen, -E2BIG, "more than %d values", OPT_LIST_MAX);
+	l->items[l->n++] = s;
+	return 0;
 }
 
-static int apply_opt(struct options *o, const struct opt_def *d, char *arg)
+/* pflag's StringSlice: "a,b" is two values; the argv string is ours to cut. */
+static int csv_push(struct str_list *l, char *s, char *err, size_t errlen)
 {
-	void *field = (char *)o + d->off;
-	uint64_t v;
-	char *end;
+	/* Checked before cutting, so the error can quote the whole value. */
+	if (*s == ',' || strstr(s, ",,") || (*s && s[strlen(s) - 1] == ','))
+		return set_err(err, errlen, -EINVAL, "empty item in a comma-separated list");
+	for (char *item = s; item && *item;) {
+		char *comma = strchr(item, ',');
+		int ret;
 
-	switch (d->kind) {
-	case K_BOOL:
-		return parse_bool(arg, field);
-	case K_STR:
-		*(const char **)field = arg;
-		return 0;
-	case K_LIST:
-		return list_push(field, arg);
-	case K_U32:
-		if (parse_u64(arg, INT32_MAX, &v))
-			return -EINVAL;
-		*(int *)field = (int)v;
-		return 0;
-	case K_U64:
-		if (parse_u64(arg, UINT64_MAX, &v))
-			return -EINVAL;
-		*(uint64_t *)field = v;
-		return 0;
-	case K_DOUBLE:
-		*(double *)field = strtod(arg, &end);
-		return (*end || *(double *)field < 0) ? -EINVAL : 0;
-	case K_SPECIAL:
-		return apply_special(o, d, arg);
-	}
-	return -EINVAL;
-}
-
-static void build_longopts(struct option *lo)
-{
-	for (size_t i = 0; i < N_OPTS; i++) {
-		lo[i].name = opt_table[i].name;
-		lo[i].has_arg = opt_table[i].arg	    ? required_argument :
-				opt_table[i].kind == K_BOOL ? optional_argument :
-							      no_argument;
-		lo[i].flag = NULL;
-		lo[i].val = 256 + (int)i;
-	}
-	memset(&lo[N_OPTS], 0, sizeof(lo[N_OPTS]));
-}
-
-int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
-{
-	struct option lo[N_OPTS + 1];
-	int c, idx, ret;
-
-	options_defaults(o);
-	build_longopts(lo);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hv", lo, &idx)) != -1) {
-		const struct opt_def *d;
-
-		if (c == 'h')
-			return 1;
-		if (c == 'v') {
-			o->verbose = true;
-			continue;
-		}
-		if (c == '?' || c == ':') {
-			snprintf(err, errlen, "unknown option or missing argument: %s",
-				 argv[optind - 1]);
-			return -EINVAL;
-		}
-		d = &opt_table[c - 256];
-		ret = apply_opt(o, d, optarg);
-		if (ret == 1 || ret == 2) {
-			if (ret == 2)
-				printf("pwru %s\n", PWRU_VERSION);
-			else
-				options_print_help(stdout, argv[0]);
-			return 1;
-		}
-		if (ret < 0) {
-			snprintf(err, errlen, "--%s: invalid value '%s'", d->name,
-				 optarg ? optarg : "");
-			return -EINVAL;
-		}
-	}
-	if (optind < argc) {
-		/* Like tcpdump, the filter may come as several words. */
-		size_t len = 0;
-		char *expr;
-
-		for (int i = optind; i < argc; i++)
-			len += strlen(argv[i]) + 1;
-		expr = calloc(1, len + 1);
-		if (!expr)
-			return -ENOMEM;
-		for (int i = optind; i < argc; i++) {
-			strcat(expr, argv[i]);
-			if (i + 1 < argc)
-				strcat(expr, " ");
-		}
-		o->pcap_filter = expr;
+		if (comma)
+			*comma = '\0';
+		ret = list_push(l, item, err, errlen);
+		if (ret)
+			return ret;
+		item = comma ? comma + 1 : NULL;
 	}
 	return 0;
 }
 
+static int apply_special(struct options *o, const struct opt_def *d, const char *arg, char *err,
+			 size_t errlen)
+{
+	switch (d->special) {
+	case SP_MARK:
+		return parse_mark(o, arg, err, errlen);
+	case SP_TIMESTAMP:
+		return parse_timestamp(o, arg, err, errlen);
+	case SP_RINGBUF:
+		return parse_ringbuf(o, arg, err, errlen);
+	}
+	return set_err(err, errlen, -EINVAL, "no parser for this flag");
+}
+
+static int apply_uint(void *field, enum opt_kind kind, const char *arg, char *err, size_t errlen)
+{
+	uint64_t max = kind == K_U8 ? UINT8_MAX : kind == K_U32 ? UINT32_MAX : UINT64_MAX, v;
+	int ret = go_parse_uint(arg, 0, max, &v);
+
+	if (ret)
+		return number_err(err, errlen, ret, max);
+	if (kind == K_U8)
+		*(uint8_t *)field = (uint8_t)v;
+	else if (kind == K_U32)
+		*(uint32_t *)field = (uint32_t)v;
+	else
+		*(uint64_t *)field = v;
+	return 0;
+}
+
+/* Sets one flag; the reason for a refusal goes to err (the caller adds which flag). */
+static int apply_opt(struct options *o, const struct opt_def *d, char *arg, char *err,
+		     size_t errlen)
+{
+	void *field = (char *)o + d->off;
+	char *end;
+	int ret;
+
+	switch (d->kind) {
+	case K_BOOL:
+		if (parse_bool(arg, field))
+			return set_err(err, errlen, -EINVAL,
+				       "not a boolean (1, t, T, TRUE, true, True, 0, f, F, FALSE, "
+				       "false, False)");
+		return 0;
+	case K_STR:
+		/* cilium/pwru reads "" as not given (stdout, auto backend, no ready file) */
+		*(const char **)field = *arg ? arg : NULL;
+		return 0;
+	case K_LIST:
+		return list_push(field, arg, err, errlen);
+	case K_CSV:
+		return csv_push(field, arg, err, errlen);
+	case K_U8:
+	case K_U32:
+	case K_U64:
+		return apply_uint(field, d->kind, arg, err, errlen);
+	case K_INT:
+		ret = go_parse_int(arg, field);
+		return ret ? number_err(err, errlen, ret, INT64_MAX) : 0;
+	case K_DOUBLE:
+		errno = 0;
+		*(double *)field = strtod(arg, &end);
+		if (!*arg || *end || errno || !isfinite(*(double *)field) || *(double *)field < 0)
+			return set_err(err, errlen, -EINVAL, "not a non-negative number");
+		return 0;
+	case K_SPECIAL:
+		return apply_special(o, d, arg, err, errlen);
+	}
+	return set_err(err, errlen, -EINVAL, "no parser for this flag");
+}
+
+static int set_flag(struct options *o, const struct opt_def *d, char *arg, char *err, size_t errlen)
+{
+	char why[160];
+	int ret = apply_opt(o, d, arg, why, sizeof(why));
+
+	if (ret && d->shorthand)
+		return set_err(err, errlen, ret,
+			       "invalid argument \"%s\" for \"-%c, --%s\" flag: %s", arg,
+			       d->shorthand, d->name, why);
+	if (ret)
+		return set_err(err, errlen, ret, "invalid argument \"%s\" for \"--%s\" flag: %s",
+			       arg, d->name, why);
+	return 0;
+}
+
+/*
+ * "--name", "--name=value" or "--name value": only the exact name counts
+ * (pflag has no abbreviations), a boolean never takes the next word.
+ */
+static int parse_long(struct options *o, int argc, char **argv, int *i, char *err, size_t errlen)
+{
+	char *name = argv[*i] + 2, *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	const struct opt_def *d;
+
+	if (!*name || *name == '-' || *name == '=')
+		return set_err(err, errlen, -EINVAL, "bad flag syntax: %s", argv[*i]);
+	d = find_long(name, len);
+	if (!d)
+		return set_err(err, errlen, -EINVAL, "unknown flag: --%.*s", (int)len, name);
+	if (eq)
+		return set_flag(o, d, eq + 1, err, errlen);
+	if (d->kind == K_BOOL) {
+		*(bool *)((char *)o + d->off) = true;
+		return 0;
+	}
+	if (*i + 1 >= argc)
+		return set_err(err, errlen, -EINVAL, "flag needs an argument: --%s", d->name);
+	*i += 1;
+	return set_flag(o, d, argv[*i], err, errlen);
+}
+
+/* "-h", "-hv", "-h=false": every short flag we have is a boolean. */
+static int parse_short(struct options *o, char *arg, char *err, size_t errlen)
+{
+	for (char *c = arg + 1; *c; c++) {
+		const struct opt_def *d = find_short(*c);
+
+		if (!d)
+			return set_err(err, errlen, -EINVAL, "unknown shorthand flag: '%c' in %s",
+				       *c, arg);
+		if (c[1] == '=')
+			return set_flag(o, d, c + 2, err, errlen);
+		if (d->kind != K_BOOL)
+			return set_err(err, errlen, -EINVAL, "-%c: only booleans are short flags",
+				       *c);
+		*(bool *)((char *)o + d->off) = true;
+	}
+	return 0;
+}
+
+/* Like cilium/pwru, the words left over are one pcap filter, joined by spaces. */
+static int join_filter(struct options *o, char **words, int n, char *err, size_t errlen)
+{
+	size_t len = 0;
+	char *expr;
+
+	for (int i = 0; i < n; i++)
+		len += strlen(words[i]) + 1;
+	if (len <= (size_t)n)
+		return 0; /* nothing but empty words: no filter, as "" is for cilium/pwru */
+	expr = calloc(1, len);
+	if (!expr)
+		return set_err(err, errlen, -ENOMEM, "out of memory");
+	for (int i = 0; i < n; i++) {
+		if (i)
+			strcat(expr, " ");
+		strcat(expr, words[i]);
+	}
+	o->pcap_filter = expr;
+	return 0;
+}
+
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
+{
+	char **words = calloc(argc > 0 ? argc : 1, sizeof(*words));
+	int n = 0, ret = 0;
+
+	options_defaults(o);
+	if (!words)
+		return set_err(err, errlen, -ENOMEM, "out of memory");
+	for (int i = 1; i < argc && !ret; i++) {
+		char *s = argv[i];
+
+		if (s[0] != '-' || !s[1]) {
+			words[n++] = s; /* "" and "-" are words too */
+		} else if (!strcmp(s, "--")) {
+			while (++i < argc)
+				words[n++] = argv[i];
+		} else if (s[1] == '-') {
+			ret = parse_long(o, argc, argv, &i, err, errlen);
+		} else {
+			ret = parse_short(o, s, err, errlen);
+		}
+	}
+	if (!ret)
+		ret = join_filter(o, words, n, err, errlen);
+	free(words);
+	return ret;
+}
+
+size_t options_flag_count(void)
+{
+	return N_OPTS;
+}
+
+const char *options_flag_name(size_t i)
+{
+	return i < N_OPTS ? opt_table[i].name : NULL;
+}
+
+static const char *type_name(const struct opt_def *d)
+{
+	static const char *const names[] = {
+		[K_BOOL] = "",	       [K_STR] = "string", [K_LIST] = "string",
+		[K_CSV] = "strings",   [K_U8] = "uint8",   [K_U32] = "uint32",
+		[K_U64] = "uint",      [K_INT] = "int",	   [K_DOUBLE] = "float",
+		[K_SPECIAL] = "value",
+	};
+
+	return d->arg ? d->arg : names[d->kind];
+}
+
+/*
+ * The default as pflag prints it: only when it is not the type's zero,
+ * quoted for strings. Read from the defaults themselves, so it cannot lie.
+ */
+static void default_text(const struct options *def, const struct opt_def *d, char *buf, size_t len)
+{
+	const void *field = (const char *)def + d->off;
+	const char *s;
+
+	buf[0] = '\0';
+	switch (d->kind) {
+	case K_BOOL:
+		if (*(const bool *)field)
+			snprintf(buf, len, "true");
+		break;
+	case K_STR:
+		s = *(const char *const *)field;
+		if (s && *s)
+			snprintf(buf, len, "\"%s\"", s);
+		break;
+	case K_U8:
+	case K_U32:
+	case K_U64: {
+		uint64_t v = d->kind == K_U8  ? *(const uint8_t *)field :
+			     d->kind == K_U32 ? *(const uint32_t *)field :
+						*(const uint64_t *)field;
+
+		if (v)
+			snprintf(buf, len, "%llu", (unsigned long long)v);
+		break;
+	}
+	case K_INT:
+		if (*(const int64_t *)field)
+			snprintf(buf, len, "%lld", (long long)*(const int64_t *)field);
+		break;
+	case K_DOUBLE:
+		if (*(const double *)field != 0)
+			snprintf(buf, len, "%g", *(const double *)field);
+		break;
+	case K_LIST:
+	case K_CSV:
+		break;
+	case K_SPECIAL:
+		if (d->special == SP_MARK) /* unset matches every mark, as 0/0 does */
+			snprintf(buf, len, "0x%x/0x%x", def->filter_mark,
+				 def->filter_mark_set ? def->filter_mark_mask : 0);
+		else if (d->special == SP_TIMESTAMP)
+			snprintf(buf, len, "\"%s\"", timestamp_names[def->timestamp]);
+		else if (d->special == SP_RINGBUF)
+			snprintf(buf, len, "%u", def->ringbuf_size);
+		break;
+	}
+}
+
+static void flag_column(const struct opt_def *d, char *buf, size_t len)
+{
+	const char *type = type_name(d);
+
+	if (d->shorthand)
+		snprintf(buf, len, "  -%c, --%s%s%s", d->shorthand, d->name, *type ? " " : "",
+			 type);
+	else
+		snprintf(buf, len, "      --%s%s%s", d->name, *type ? " " : "", type);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(opt_table[*(const size_t *)a].name, opt_table[*(const size_t *)b].name);
+}
+
 void options_print_help(FILE *f, const char *prog)
 {
+	struct options def;
+	size_t order[N_OPTS], width = 0;
+	char left[96], dflt[64];
+
+	options_defaults(&def);
+	for (size_t i = 0; i < N_OPTS; i++) {
+		order[i] = i;
+		flag_column(&opt_table[i], left, sizeof(left));
+		if (strlen(left) > width)
+			width = strlen(left);
+	}
+	qsort(order, N_OPTS, sizeof(order[0]), by_name);
 	fprintf(f,
 		"Usage: %s [options] [pcap-filter]\n"
-		"Trace where packets go in the Linux kernel, and why they die.\n\n"
-		"Options:\n",
+		"    Available pcap-filter: see \"man 7 pcap-filter\"\n"
+		"    Available options:\n",
 		prog);
 	for (size_t i = 0; i < N_OPTS; i++) {
-		char left[64];
-		const struct opt_def *d = &opt_table[i];
+		const struct opt_def *d = &opt_table[order[i]];
 
-		snprintf(left, sizeof(left), "--%s%s%s", d->name, d->arg ? " " : "",
-			 d->arg ? d->arg : "");
-		fprintf(f, "  %-32s %s\n", left, d->help);
+		flag_column(d, left, sizeof(left));
+		default_text(&def, d, dflt, sizeof(dflt));
+		fprintf(f, "%-*s   %s%s%s%s\n", (int)width, left, d->help,
+			*dflt ? " (default " : "", dflt, *dflt ? ")" : "");
 	}
 	fprintf(f,
 		"\nExamples:\n"
 		"  %s --output-tuple 'dst host 198.18.0.2 and tcp and dst port 80'\n"
-		"  %s --filter-netns /var/run/netns/blue --output-json icmp\n"
+		"  %s icmp --filter-netns /var/run/netns/blue --output-json\n"
 		"  %s --filter-pod shop/frontend-7d9c 'tcp port 80'\n",
 		prog, prog, prog);
 }

@@ -30,8 +30,9 @@ struct options {
 	uint32_t filter_mark, filter_mark_mask;
 	bool filter_track_skb;
 	bool filter_trace_tc, filter_trace_xdp;
-	int kprobe_batch;
-	const char *pcap_filter; /* positional argument, may be NULL */
+	const char *pcap_filter;		       /* positional argument, may be NULL */
+	const char *filter_skb_expr, *filter_xdp_expr; /* C expressions, src/expr/expr.h */
+	struct str_list output_skb_metadata, output_xdp_metadata; /* fields carried in events */
 
 	/* pods (resolved through the container runtime) */
 	struct str_list filter_pod;
@@ -43,10 +44,12 @@ struct options {
 	bool allow_host_netns;
 
 	/* probes and backend */
-	const char *backend; /* NULL: pick the best this kernel allows */
+	const char *backend;   /* NULL: pick the best this kernel allows */
+	uint64_t kprobe_batch; /* kprobes per attach/detach worker (cilium/pwru's meaning) */
 	struct str_list kmods;
 	bool all_kmods;
 	uint32_t ringbuf_size;
+	const char *kernel_btf; /* NULL: the running kernel's /sys/kernel/btf/vmlinux */
 
 	/* output */
 	bool output_meta, output_tuple, output_stack, output_caller;
@@ -56,16 +59,34 @@ struct options {
 	uint64_t output_limit_lines;
 	double duration; /* seconds, 0: until interrupted */
 	bool verbose;
+	bool debug;		/* what was probed, decided and refused, on stderr */
+	const char *ready_file; /* created once every probe is attached */
+	bool show_help, show_version;
 	bool list_probes;
 	bool no_summary;
 	bool progress_tty; /* set from isatty(stderr) */
 };
 
 /*
- * Fills opts from argv. Returns 0 to run, 1 when --help/--version was served
- * (exit 0), or -EINVAL with a message in err.
+ * Fills opts from argv as cilium/pwru's pflag does: flags anywhere, "--" ends
+ * them, the remaining words joined by spaces into pcap_filter (heap, the
+ * caller frees it). --help and --version only set show_help/show_version.
+ * Returns 0, or -EINVAL / -ENOMEM with one line in err.
  */
 int options_parse(struct options *opts, int argc, char **argv, char *err, size_t errlen);
+/* The help, generated from the options table, sorted by name as pflag does. */
 void options_print_help(FILE *f, const char *prog);
+
+/*
+ * Go's strconv.ParseUint(s, base, 64) capped at max (base 0: 0x, 0o, 0b,
+ * leading-0 octal, "_" separators) and ParseInt(s, 0, 64), as pflag parses
+ * numbers. -EINVAL for bad syntax, -ERANGE out of range. Exposed for tests.
+ */
+int go_parse_uint(const char *s, int base, uint64_t max, uint64_t *out);
+int go_parse_int(const char *s, int64_t *out);
+
+/* The table's long names, for tests that check every flag. */
+size_t options_flag_count(void);
+const char *options_flag_name(size_t i);
 
 #endif

@@ -108,6 +108,15 @@ static cJSON *record_to_json(const struct output_cfg *c, const struct record *r)
 		cJSON_AddStringToObject(o, "skb_str", r->skb_str);
 	if (e->flags & PWRU_EV_TRACKED)
 		cJSON_AddBoolToObject(o, "tracked", 1);
+	if (r->n_meta) {
+		cJSON *m = cJSON_AddObjectToObject(o, "metadata");
+
+		for (int i = 0; i < r->n_meta; i++)
+			cJSON_AddItemToObject(m, r->meta[i].name,
+					      r->meta[i].number ?
+						      cJSON_CreateRaw(r->meta[i].value) :
+						      cJSON_CreateString(r->meta[i].value));
+	}
 	return o;
 }
 

@@ -109,6 +109,8 @@ void output_text_event(FILE *f, const struct output_cfg *c, const struct record 
 	if (c->tuple)
 		print_tuple(f, c, e);
 	print_func(f, r);
+	for (int i = 0; i < r->n_meta; i++)
+		fprintf(f, " %s=%s", r->meta[i].name, r->meta[i].value);
 	if (c->caller)
 		fprintf(f, " %s", r->caller[0] ? r->caller : "-");
 	fputc('\n', f);

@@ -7,8 +7,11 @@
  * only the table pointer and the miss bookkeeping, and is held for a
  * binary search at most, so the event path never waits on the runtime. */
 #include "pods.h"
+#include "array.h"
 #include "cri/endpoint.h"
 #include "cri/runtime.h"
+#include "errmsg.h"
+#include "hostns.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -53,7 +56,7 @@ struct miss {
 struct pods {
 	char source[8448];
 	char host_root[4096];
-	uint32_t host_inode;
+	uint32_t host_netns;	/* the node's own netns: never a pod's, 0 if unreadable */
 	struct cri_client *cri; /* NULL: the /proc source */
 
 	pthread_mutex_t list_lock;
@@ -65,9 +68,9 @@ struct pods {
 	struct netns_table *table;
 	struct miss misses[MISS_SLOTS];
 	size_t next_miss;
-	int want_refresh, stop;
+	bool want_refresh, stop;
 	pthread_t thread;
-	int thread_started;
+	bool thread_started;
 };
 
 static uint64_t now_ns(void)
@@ -133,8 +136,9 @@ static struct netns_table *build_table(struct pods *p, const struct pod_list *l)
 static int read_source(struct pods *p, struct pod_list *out, char *err, size_t errlen)
 {
 	if (p->cri)
-		return cri_pods_list(p->cri, p->host_root, &p->list, out, err, errlen);
-	return proc_pods_list(p->host_root, out, err, errlen);
+		return cri_pods_list(p->cri, p->host_root, p->host_netns, &p->list, out, err,
+				     errlen);
+	return proc_pods_list(p->host_root, p->host_netns, out, err, errlen);
 }
 
 /* Caller holds list_lock. */
@@ -150,8 +154,7 @@ static int refresh_locked(struct pods *p, char *err, size_t errlen)
 	t = build_table(p, &fresh);
 	if (!t) {
 		pod_list_free(&fresh);
-		snprintf(err, errlen, "out of memory for the pod table");
-		return -ENOMEM;
+		return set_err(err, errlen, -ENOMEM, "out of memory for the pod table");
 	}
 	pod_list_free(&p->list);
 	p->list = fresh;
@@ -199,7 +202,7 @@ static void *refresh_thread(void *arg)
 			wait_until(p, due);
 			continue;
 		}
-		p->want_refresh = 0;
+		p->want_refresh = false;
 		pthread_mutex_unlock(&p->lock);
 		/* A failed refresh keeps the old table; the next miss retries. */
 		pods_refresh(p, err, sizeof(err));
@@ -218,7 +221,7 @@ static const struct netns_entry *table_find(const struct netns_table *t, uint32_
 }
 
 /* Caller holds lock. Decides whether this miss is worth a refresh. */
-static int note_miss(struct pods *p, uint32_t inode)
+static bool note_miss(struct pods *p, uint32_t inode)
 {
 	uint64_t now = now_ns();
 	struct miss *m;
@@ -228,17 +231,17 @@ static int note_miss(struct pods *p, uint32_t inode)
 		if (m->inode != inode)
 			continue;
 		if (now < m->retry_at_ns)
-			return 0;
+			return false;
 		m->backoff_ns = m->backoff_ns * 2 > MISS_MAX_RETRY_NS ? MISS_MAX_RETRY_NS :
 									m->backoff_ns * 2;
 		m->retry_at_ns = now + m->backoff_ns;
-		return 1;
+		return true;
 	}
 	m = &p->misses[p->next_miss++ % MISS_SLOTS];
 	m->inode = inode;
 	m->backoff_ns = MISS_FIRST_RETRY_NS;
 	m->retry_at_ns = now + m->backoff_ns;
-	return 1;
+	return true;
 }
 
 const struct pod_ref *pods_lookup(struct pods *p, uint32_t inode)
@@ -246,14 +249,14 @@ const struct pod_ref *pods_lookup(struct pods *p, uint32_t inode)
 	const struct netns_entry *e;
 	const struct pod_ref *ref = NULL;
 
-	if (!p || !inode || inode == p->host_inode)
+	if (!p || !inode || inode == p->host_netns)
 		return NULL;
 	pthread_mutex_lock(&p->lock);
 	e = table_find(p->table, inode);
 	if (e)
 		ref = e->ref;
 	else if (note_miss(p, inode) && p->thread_started) {
-		p->want_refresh = 1;
+		p->want_refresh = true;
 		pthread_cond_signal(&p->wake);
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -302,10 +305,8 @@ int pods_open(const struct pods_opts *o, struct pods **out, char *err, size_t er
 	pthread_condattr_t ca;
 	int ret;
 
-	if (!p) {
-		snprintf(err, errlen, "out of memory for the pod resolver");
-		return -ENOMEM;
-	}
+	if (!p)
+		return set_err(err, errlen, -ENOMEM, "out of memory for the pod resolver");
 	pthread_mutex_init(&p->list_lock, NULL);
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_condattr_init(&ca);
@@ -314,7 +315,10 @@ int pods_open(const struct pods_opts *o, struct pods **out, char *err, size_t er
 	pthread_condattr_destroy(&ca);
 	snprintf(p->host_root, sizeof(p->host_root), "%s",
 		 o->host_root && o->host_root[0] ? o->host_root : "/");
-	p->host_inode = host_netns_inode(p->host_root);
+	/* Unreadable: lookups then cannot tell the node from a pod, but the
+	 * table holds only pods, so no node event gets a pod's name. */
+	if (host_netns_inode(p->host_root, &p->host_netns) < 0)
+		p->host_netns = 0;
 	ret = connect_source(p, o, err, errlen);
 	if (ret < 0)
 		goto fail;
@@ -322,7 +326,7 @@ int pods_open(const struct pods_opts *o, struct pods **out, char *err, size_t er
 	if (ret < 0)
 		goto fail;
 	if (pthread_create(&p->thread, NULL, refresh_thread, p) == 0)
-		p->thread_started = 1;
+		p->thread_started = true;
 	*out = p;
 	return 0;
 fail:
@@ -338,7 +342,7 @@ void pods_close(struct pods *p)
 		return;
 	if (p->thread_started) {
 		pthread_mutex_lock(&p->lock);
-		p->stop = 1;
+		p->stop = true;
 		pthread_cond_signal(&p->wake);
 		pthread_mutex_unlock(&p->lock);
 		pthread_join(p->thread, NULL);
@@ -368,16 +372,86 @@ static int set_add(struct inode_set *s, uint32_t inode)
 	for (size_t i = 0; i < s->n; i++)
 		if (s->v[i] == inode)
 			return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		uint32_t *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (array_reserve(s->v, s->cap, s->n + 1))
+		return -ENOMEM;
 	s->v[s->n++] = inode;
+	return 0;
+}
+
+/* One "key=value" line of p->labels (see pod_add_label). */
+static bool pod_has_label(const struct pod_info *p, const char *kv)
+{
+	size_t len = strlen(kv);
+
+	for (const char *line = p->labels; *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t llen = nl ? (size_t)(nl - line) : strlen(line);
+
+		if (llen == len && memcmp(line, kv, len) == 0)
+			return true;
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return false;
+}
+
+bool pod_has_labels(const struct pod_info *p, const char *const *kvs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!pod_has_label(p, kvs[i]))
+			return false;
+	return true;
+}
+
+bool pod_has_container(const struct pod_info *p, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *s = p->ref.container; *s;) {
+		const char *comma = strchr(s, ',');
+		size_t l = comma ? (size_t)(comma - s) : strlen(s);
+
+		if (l == len && memcmp(s, name, len) == 0)
+			return true;
+		if (!comma)
+			break;
+		s = comma + 1;
+	}
+	return false;
+}
+
+const struct pod_info *pod_list_find(const struct pod_list *l, const char *ns, const char *name)
+{
+	const struct pod_info *best = NULL;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pod_info *p = &l->v[i];
+
+		if (strcmp(p->ref.namespace_, ns) || strcmp(p->ref.name, name))
+			continue;
+		/* Old attempts of a pod linger as NOTREADY sandboxes. */
+		if (!best || p->ready > best->ready ||
+		    (p->ready == best->ready && p->created_at > best->created_at))
+			best = p;
+	}
+	return best;
+}
+
+int pod_name_split(const char *spec, const char *default_ns, char *ns, size_t nslen, char *name,
+		   size_t namelen, char *err, size_t errlen)
+{
+	const char *slash = strchr(spec, '/');
+	int n1, n2;
+
+	if (slash)
+		n1 = snprintf(ns, nslen, "%.*s", (int)(slash - spec), spec);
+	else
+		n1 = snprintf(ns, nslen, "%s", default_ns ? default_ns : "default");
+	n2 = snprintf(name, namelen, "%s", slash ? slash + 1 : spec);
+	if (!ns[0] || !name[0] || strchr(name, '/') || n1 >= (int)nslen || n2 >= (int)namelen)
+		return set_err(err, errlen, -EINVAL, "pod '%s': expected NAMESPACE/NAME or NAME",
+			       spec);
 	return 0;
 }
 
@@ -389,42 +463,31 @@ static int pod_netns(struct pods *p, const struct pod_info *pi, const struct pod
 	char why[256];
 	int ret;
 
-	if (!pi->ready) {
-		snprintf(err, errlen, "pod %s/%s is not ready (its sandbox is not running)", ns,
-			 name);
-		return -EAGAIN;
-	}
-	if (pi->host_network && !sel->allow_host_netns) {
-		snprintf(
-			err, errlen,
+	if (!pi->ready)
+		return set_err(err, errlen, -EAGAIN,
+			       "pod %s/%s is not ready (its sandbox is not running)", ns, name);
+	if (pi->host_network && !sel->allow_host_netns)
+		return set_err(
+			err, errlen, -EPERM,
 			"pod %s/%s uses the host network: a filter on it would match the whole node; "
 			"add --allow-host-netns to trace it anyway",
 			ns, name);
-		return -EPERM;
-	}
 	*inode = pi->netns_inode;
 	if (sel->container && p->cri) {
 		ret = cri_container_netns(p->cri, p->host_root, pi->sandbox_id, sel->container,
 					  inode, why, sizeof(why));
-		if (ret < 0) {
-			snprintf(err, errlen, "pod %s/%s: %s", ns, name, why);
-			return ret;
-		}
+		if (ret < 0)
+			return set_err(err, errlen, ret, "pod %s/%s: %s", ns, name, why);
 	} else if (sel->container && !pod_has_container(pi, sel->container)) {
-		snprintf(err, errlen, "pod %s/%s has no container named %s", ns, name,
-			 sel->container);
-		return -ENOENT;
+		return set_err(err, errlen, -ENOENT, "pod %s/%s has no container named %s", ns,
+			       name, sel->container);
 	}
-	if (!*inode && pi->problem[0]) {
-		snprintf(err, errlen, "pod %s/%s: cannot find its netns: %s", ns, name,
-			 pi->problem);
-		return -EIO;
-	}
-	if (!*inode) {
-		snprintf(err, errlen, "pod %s/%s has no running process to take its netns from", ns,
-			 name);
-		return -ESRCH;
-	}
+	if (!*inode && pi->problem[0])
+		return set_err(err, errlen, -EIO, "pod %s/%s: cannot find its netns: %s", ns, name,
+			       pi->problem);
+	if (!*inode)
+		return set_err(err, errlen, -ESRCH,
+			       "pod %s/%s has no running process to take its netns from", ns, name);
 	return 0;
 }
 
@@ -444,12 +507,10 @@ static int select_named(struct pods *p, const struct pod_selector *sel, const ch
 	pi = pod_list_find(&p->list, ns, name);
 	if (!pi) {
 		/* Maybe it started after the table was built. */
-		if (refresh_locked(p, err, errlen) < 0 ||
-		    !(pi = pod_list_find(&p->list, ns, name))) {
-			snprintf(err, errlen, "pod %s/%s not found (%zu sandboxes known to %s)", ns,
-				 name, p->list.n, p->source);
-			return -ENOENT;
-		}
+		if (refresh_locked(p, err, errlen) < 0 || !(pi = pod_list_find(&p->list, ns, name)))
+			return set_err(err, errlen, -ENOENT,
+				       "pod %s/%s not found (%zu sandboxes known to %s)", ns, name,
+				       p->list.n, p->source);
 	}
 	ret = pod_netns(p, pi, sel, &inode, err, errlen);
 	return ret < 0 ? ret : set_add(out, inode);
@@ -476,13 +537,12 @@ static int select_matching(struct pods *p, const struct pod_selector *sel, struc
 			return ret;
 		matched++;
 	}
-	if (!matched) {
-		snprintf(err, errlen, "no ready pod matches %s%s%s%s (%zu sandboxes known to %s)",
-			 sel->n_labels ? "labels " : "", sel->n_labels ? sel->labels[0] : "",
-			 sel->n_labels > 1 ? ",..." : "",
-			 sel->container ? " with that container" : "", p->list.n, p->source);
-		return -ENOENT;
-	}
+	if (!matched)
+		return set_err(err, errlen, -ENOENT,
+			       "no ready pod matches %s%s%s%s (%zu sandboxes known to %s)",
+			       sel->n_labels ? "labels " : "", sel->n_labels ? sel->labels[0] : "",
+			       sel->n_labels > 1 ? ",..." : "",
+			       sel->container ? " with that container" : "", p->list.n, p->source);
 	return 0;
 }
 
@@ -492,11 +552,9 @@ int pods_select(struct pods *p, const struct pod_selector *sel, uint32_t **netns
 	struct inode_set set = { 0 };
 	int ret = 0;
 
-	if (!sel->n_pods && !sel->n_labels && !sel->container) {
-		snprintf(err, errlen,
-			 "no pod selected: give a pod name, a label or a container name");
-		return -EINVAL;
-	}
+	if (!sel->n_pods && !sel->n_labels && !sel->container)
+		return set_err(err, errlen, -EINVAL,
+			       "no pod selected: give a pod name, a label or a container name");
 	pthread_mutex_lock(&p->list_lock);
 	for (size_t i = 0; i < sel->n_pods && ret == 0; i++)
 		ret = select_named(p, sel, sel->pods[i], &set, err, errlen);
@@ -504,7 +562,7 @@ int pods_select(struct pods *p, const struct pod_selector *sel, uint32_t **netns
 		ret = select_matching(p, sel, &set, err, errlen);
 	pthread_mutex_unlock(&p->list_lock);
 	if (ret == -ENOMEM)
-		snprintf(err, errlen, "out of memory selecting pods");
+		set_err(err, errlen, ret, "out of memory selecting pods");
 	if (ret < 0) {
 		free(set.v);
 		return ret;

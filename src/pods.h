@@ -5,9 +5,10 @@
 #ifndef PWRU_PODS_H
 #define PWRU_PODS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "cri/pod_source.h" /* struct pod_ref */
+#include "cri/pod_source.h" /* struct pod_ref, struct pod_info, struct pod_list */
 
 struct pods;
 
@@ -15,7 +16,7 @@ struct pods_opts {
 	const char *cri_endpoint; /* "unix:///path" or NULL to probe the usual sockets */
 	const char *host_root;	  /* prefixes /proc, /var/log/pods and sockets; NULL = "/" */
 	int timeout_ms;		  /* per CRI call; 0 = 2000 */
-	int no_fallback; /* with no endpoint given and none answering: fail, don't use /proc */
+	bool no_fallback; /* with no endpoint given and none answering: fail, don't use /proc */
 };
 
 struct pod_selector {
@@ -25,7 +26,7 @@ struct pod_selector {
 	const char *const *labels;     /* "key=value", all must match */
 	size_t n_labels;
 	const char *container; /* only pods running a container of this name; NULL = any */
-	int allow_host_netns;  /* accept pods on the node's network */
+	bool allow_host_netns; /* accept pods on the node's network */
 };
 
 /* Connects (or falls back to /proc) and builds the netns -> pod table.
@@ -56,5 +57,17 @@ int pods_refresh(struct pods *p, char *err, size_t errlen);
 size_t pods_count(struct pods *p);
 
 void pods_close(struct pods *p);
+
+/* The selection rules pods_select applies, on their own for the unit tests. */
+/* "NS/NAME" or "NAME" (namespace default_ns, or "default") into ns and name;
+ * -EINVAL with err for an empty part, a second '/', or a part too long. */
+int pod_name_split(const char *spec, const char *default_ns, char *ns, size_t nslen, char *name,
+		   size_t namelen, char *err, size_t errlen);
+/* The sandbox for ns/name: the newest ready one, else the newest; NULL if none. */
+const struct pod_info *pod_list_find(const struct pod_list *l, const char *ns, const char *name);
+/* True when the pod has every one of the n "key=value" labels. */
+bool pod_has_labels(const struct pod_info *p, const char *const *kvs, size_t n);
+/* True when name is one of the pod's (comma separated) containers. */
+bool pod_has_container(const struct pod_info *p, const char *name);
 
 #endif

@@ -12,8 +12,13 @@
 #include <string.h>
 #include <bpf/btf.h>
 
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "array.h"
 #include "probes.h"
 #include "tracefs.h"
+#include "errmsg.h"
 
 #define MAX_FUNC_SKB_POS 5 /* kprobes and fentry read at most 5 register args */
 #define MAX_TP_SKB_POS 5   /* programs exist for ctx[0..4] */
@@ -65,9 +70,8 @@ int probes_name_filter_compile(const char *regex, void **out, char *err, size_t 
 		char msg[128];
 
 		regerror(ret, re, msg, sizeof(msg));
-		snprintf(err, errlen, "--filter-func '%s': %s", regex, msg);
+		ret = set_err(err, errlen, -EINVAL, "--filter-func '%s': %s", regex, msg);
 		regfree(re);
-		ret = -EINVAL;
 		goto fail;
 	}
 	free(anchored);
@@ -94,15 +98,8 @@ void probes_name_filter_free(void *re)
 
 struct probe *probes_push(struct probe_list *l)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		struct probe *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (array_reserve(l->v, l->cap, l->n + 1))
+		return NULL;
 	memset(&l->v[l->n], 0, sizeof(l->v[0]));
 	return &l->v[l->n++];
 }
@@ -113,6 +110,8 @@ static enum probe_special func_special(const char *name)
 		return SPECIAL_KFREE_SKB_REASON;
 	if (!strcmp(name, "sk_skb_reason_drop"))
 		return SPECIAL_SK_SKB_REASON_DROP;
+	if (!strcmp(name, "kfree_skbmem"))
+		return SPECIAL_SKB_FREE;
 	return SPECIAL_NONE;
 }
 
@@ -205,20 +204,63 @@ static int scan_btf(const struct probe_query *q, struct probe_list *l, const str
 	return ret;
 }
 
+/*
+ * fentry on a module function names the module's BTF object at load: find
+ * it among the kernel's BTF objects by name. 0 when there is none (then only
+ * the kprobe strategies can attach the module's functions).
+ */
+static int module_btf_obj_fd(const char *mod)
+{
+	uint32_t id = 0;
+
+	while (!bpf_btf_get_next_id(id, &id)) {
+		char name[64] = "";
+		struct bpf_btf_info info = { .name = (uintptr_t)name, .name_len = sizeof(name) };
+		uint32_t len = sizeof(info);
+		int fd = bpf_btf_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.kernel_btf &&
+		    !strcmp(name, mod))
+			return fd;
+		close(fd);
+	}
+	return 0;
+}
+
+static int keep_btf_obj_fd(struct probe_list *l, int fd)
+{
+	if (fd <= 0)
+		return 0;
+	if (array_reserve(l->btf_obj_fds, l->cap_btf_obj_fds, l->n_btf_obj_fds + 1)) {
+		close(fd);
+		return -ENOMEM;
+	}
+	l->btf_obj_fds[l->n_btf_obj_fds++] = fd;
+	return 0;
+}
+
 static int scan_module(const struct probe_query *q, struct probe_list *l, struct btf *vmlinux,
 		       const char *mod, void *re, char *err, size_t errlen)
 {
 	struct btf *btf = btf__load_module_btf(mod, vmlinux);
-	int ret;
+	size_t first = l->n;
+	int ret, obj_fd;
 
 	if (!btf) {
 		ret = -errno;
-		snprintf(err, errlen, "--kmods %s: no BTF for this module (%s)", mod,
-			 strerror(-ret));
-		return ret;
+		return set_err(err, errlen, ret, "--kmods %s: no BTF for this module (%s)", mod,
+			       strerror(-ret));
 	}
 	ret = scan_btf(q, l, btf, btf__type_cnt(vmlinux), mod, re);
 	btf__free(btf);
+	if (ret || l->n == first || !q->want_funcs)
+		return ret;
+	obj_fd = module_btf_obj_fd(mod);
+	ret = keep_btf_obj_fd(l, obj_fd);
+	for (size_t i = first; !ret && i < l->n; i++)
+		l->v[i].btf_obj_fd = obj_fd;
 	return ret;
 }
 
@@ -274,9 +316,9 @@ int probes_discover(const struct probe_query *q, struct probe_list *out, char *e
 	}
 	vmlinux = q->vmlinux ? (struct btf *)q->vmlinux : btf__load_vmlinux_btf();
 	if (!vmlinux) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot read kernel BTF (/sys/kernel/btf/vmlinux): %s",
-			 strerror(-ret));
+		ret = set_err(err, errlen, -errno,
+			      "cannot read kernel BTF (/sys/kernel/btf/vmlinux): %s",
+			      strerror(errno));
 		goto cleanup;
 	}
 	ret = scan_btf(q, out, vmlinux, 1, "vmlinux", re);
@@ -288,12 +330,12 @@ int probes_discover(const struct probe_query *q, struct probe_list *out, char *e
 		goto cleanup;
 	filter_by_ftrace(q, out);
 	if (out->n == 0) {
-		ret = -ENOENT;
-		snprintf(err, errlen,
-			 q->filter_func ?
-				 "--filter-func '%s' matches no probe-able function or tracepoint" :
-				 "no kernel function or tracepoint takes a struct sk_buff *%s",
-			 q->filter_func ? q->filter_func : "");
+		ret = set_err(
+			err, errlen, -ENOENT,
+			q->filter_func ?
+				"--filter-func '%s' matches no probe-able function or tracepoint" :
+				"no kernel function or tracepoint takes a struct sk_buff *%s",
+			q->filter_func ? q->filter_func : "");
 	}
 cleanup:
 	if (ret)
@@ -304,8 +346,26 @@ cleanup:
 	return ret;
 }
 
+int btf_find_skb_func(const struct btf *btf, int pos, char *name, size_t len)
+{
+	uint32_t n = btf__type_cnt(btf);
+
+	for (uint32_t id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_func(t) && btf_skb_param_pos(btf, t->type, 0, NULL) == pos) {
+			snprintf(name, len, "%s", btf__name_by_offset(btf, t->name_off));
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 void probes_free(struct probe_list *l)
 {
+	for (size_t i = 0; i < l->n_btf_obj_fds; i++)
+		close(l->btf_obj_fds[i]);
+	free(l->btf_obj_fds);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }

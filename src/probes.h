@@ -17,9 +17,12 @@ enum probe_special {
 	SPECIAL_CONSUME_SKB_TP,	    /* skb:consume_skb(skb, ...) */
 	SPECIAL_KFREE_SKB_REASON,   /* kfree_skb_reason(skb, reason), up to 6.10 */
 	SPECIAL_SK_SKB_REASON_DROP, /* sk_skb_reason_drop(sk, skb, reason), 6.11+ */
+	SPECIAL_SKB_FREE,	    /* kfree_skbmem(skb): tracking of this address ends */
+	SPECIAL_COPY_RESULT2,	    /* copy tracking: skb_clone(skb, gfp) returns the copy */
+	SPECIAL_COPY_RESULT4,	    /* ... __pskb_copy_fclone(skb, headroom, gfp, fclone) */
+	SPECIAL_COPY_ENTRY,	    /* copy tracking by kprobe: the skb being copied */
+	SPECIAL_COPY_RETURN,	    /* ... and by kretprobe: the copy */
 };
-
-enum probe_state { PROBE_PENDING = 0, PROBE_ATTACHED, PROBE_FAILED };
 
 struct probe {
 	char name[128];
@@ -33,13 +36,13 @@ struct probe {
 	uint64_t addr;	    /* from kallsyms, functions only */
 	uint32_t prog_id;   /* PROBE_BPF_PROG: the traced program */
 	char prog_func[64]; /* ... and its entry function's name in its BTF */
-	enum probe_state state;
-	int err; /* negative errno when state == PROBE_FAILED */
 };
 
 struct probe_list {
 	struct probe *v;
 	size_t n, cap;
+	int *btf_obj_fds; /* one per module probed (--kmods), closed by probes_free */
+	size_t n_btf_obj_fds, cap_btf_obj_fds;
 	bool ftrace_checked;   /* available_filter_functions was readable */
 	size_t ftrace_dropped; /* functions BTF has but ftrace cannot attach */
 };
@@ -61,6 +64,8 @@ void probes_free(struct probe_list *l);
 /* Appends a zeroed probe; NULL when out of memory. */
 struct probe *probes_push(struct probe_list *l);
 
+/* The first function in btf whose skb argument is at pos (a verification target). */
+int btf_find_skb_func(const struct btf *btf, int pos, char *name, size_t len);
 /* Exposed for tests: skb argument position of a FUNC_PROTO, or -1. */
 int btf_skb_param_pos(const struct btf *btf, uint32_t proto_id, int first, int *nargs);
 /* Exposed for tests: does name match regex as a whole? */

@@ -2,11 +2,13 @@
 #ifndef PWRU_RECORD_H
 #define PWRU_RECORD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "pwru.h"
 
 #define RECORD_SYM_LEN 128
+#define RECORD_META_LEN 64
 
 struct pod_ref;
 
@@ -27,6 +29,12 @@ struct record {
 	int n_stack;
 	char stack[PWRU_MAX_STACK_DEPTH][RECORD_SYM_LEN];
 	int64_t ts_ns; /* per --timestamp; meaningless with none */
+	int n_meta;    /* --output-skb-metadata / --output-xdp-metadata fields */
+	struct record_meta {
+		const char *name; /* "hash" for skb->hash */
+		char value[RECORD_META_LEN];
+		bool number; /* value is a plain JSON number */
+	} meta[PWRU_META_MAX];
 };
 
 #endif

@@ -9,36 +9,40 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/signalfd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "backend.h"
+#include "attacher.h"
 #include "bpf_progs.h"
+#include "debug_log.h"
 #include "drop_reasons.h"
 #include "enrich.h"
+#include "errmsg.h"
 #include "events.h"
 #include "filters.h"
 #include "ifnames.h"
 #include "ksyms.h"
 #include "loader.h"
 #include "output.h"
+#include "pods.h"
 #include "probes.h"
 #include "progress.h"
+#include "ready_file.h"
 #include "summary.h"
 #include "trace.h"
 #include "tracefs.h"
-#include "track_copies.h"
 
 #define OUTPUT_BUF_SIZE (1 << 20)
 
 struct trace {
 	const struct options *o;
 	struct filter_set filters;
-	const struct backend *backend;
+	struct attacher *attacher;
 	struct probe_list probes;
 	struct loader *loader;
-	struct attach_set attached;
+	int cancel_fd; /* a signalfd of SIGINT/SIGTERM, polled while attaching */
 	struct btf *vmlinux;
 	struct enricher en;
 	pthread_t ksyms_thread; /* /proc/kallsyms parses while we attach */
@@ -54,7 +58,10 @@ struct trace {
 
 static int check_environment(struct trace *t)
 {
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+	if (t->o->kernel_btf && access(t->o->kernel_btf, R_OK))
+		return set_err(t->err, sizeof(t->err), -errno, "--kernel-btf %s: %s",
+			       t->o->kernel_btf, strerror(errno));
+	if (!t->o->kernel_btf && access("/sys/kernel/btf/vmlinux", R_OK)) {
 		snprintf(t->err, sizeof(t->err),
 			 "this kernel has no BTF (/sys/kernel/btf/vmlinux): "
 			 "pwru needs CONFIG_DEBUG_INFO_BTF=y");
@@ -72,8 +79,8 @@ static int discover_probes(struct trace *t, const char *tracefs)
 {
 	const struct options *o = t->o;
 	struct probe_query q = {
-		.want_funcs = t->backend->wants_funcs,
-		.want_tracepoints = t->backend->wants_tracepoints,
+		.want_funcs = attacher_wants_funcs(t->attacher),
+		.want_tracepoints = attacher_wants_tracepoints(t->attacher),
 		.filter_func = o->filter_func,
 		.kmods = o->kmods.items,
 		.n_kmods = o->kmods.n,
@@ -85,17 +92,12 @@ static int discover_probes(struct trace *t, const char *tracefs)
 
 	if (ret)
 		return ret;
-	if ((o->filter_trace_tc || o->filter_trace_xdp) && strcmp(t->backend->name, "fentry")) {
-		snprintf(t->err, sizeof(t->err),
-			 "--filter-trace-%s needs the fentry backend "
-			 "(this run uses %s)",
-			 o->filter_trace_tc ? "tc" : "xdp", t->backend->name);
-		return -EOPNOTSUPP;
-	}
 	if (o->filter_trace_tc)
 		ret = bpf_progs_discover_tc(&t->probes, t->err, sizeof(t->err));
 	if (!ret && o->filter_trace_xdp)
 		ret = bpf_progs_discover_xdp(&t->probes, t->err, sizeof(t->err));
+	if (!ret)
+		ret = attacher_compose(t->attacher, &t->probes, t->err, sizeof(t->err));
 	if (ret)
 		return ret;
 	if (q.want_funcs && !t->probes.ftrace_checked)
@@ -108,6 +110,7 @@ static int load_programs(struct trace *t)
 {
 	struct loader_opts lo = {
 		.vmlinux = t->vmlinux,
+		.btf_custom_path = t->o->kernel_btf,
 		.ringbuf_size = t->o->ringbuf_size,
 	};
 	int ret;
@@ -119,13 +122,9 @@ static int load_programs(struct trace *t)
 		snprintf(t->err, sizeof(t->err), "opening BPF objects: %s", strerror(-ret));
 		return ret;
 	}
-	ret = t->backend->prepare(t->loader, &t->probes);
-	if (!ret && t->o->filter_track_skb)
-		ret = track_copies_prepare(t->loader);
-	if (ret) {
-		snprintf(t->err, sizeof(t->err), "preparing programs: %s", strerror(-ret));
+	ret = attacher_prepare(t->attacher, t->loader, t->err, sizeof(t->err));
+	if (ret)
 		return ret;
-	}
 	ret = loader_load(t->loader, t->err, sizeof(t->err));
 	if (ret)
 		return ret;
@@ -146,12 +145,14 @@ static void list_probes(const struct probe_list *pl)
 	}
 }
 
-static void list_failed(const struct probe_list *pl)
+static void list_failed(const struct trace *t)
 {
-	for (size_t i = 0; i < pl->n; i++) {
-		if (pl->v[i].state == PROBE_FAILED)
-			fprintf(stderr, "  not attached: %s (%s)\n", pl->v[i].name,
-				strerror(-pl->v[i].err));
+	for (size_t i = 0; i < t->probes.n; i++) {
+		int err = attacher_probe_result(t->attacher, i);
+
+		if (err < 0)
+			fprintf(stderr, "  not attached: %s (%s)\n", t->probes.v[i].name,
+				strerror(-err));
 	}
 }
 
@@ -189,46 +190,49 @@ static void ksyms_wait(struct trace *t)
 	t->ksyms_err = 0;
 }
 
-/* Function addresses for backends that attach by address (kprobe-multi). */
-static void fill_func_addrs(struct trace *t)
+/* Addresses for strategies that attach by address (kprobe-multi), asked only then. */
+static uint64_t func_addr(void *ctx, const char *func)
 {
+	struct trace *t = ctx;
+
 	ksyms_wait(t);
-	for (size_t i = 0; i < t->probes.n; i++) {
-		if (t->probes.v[i].kind == PROBE_FUNC)
-			t->probes.v[i].addr = ksyms_addr(t->en.ksyms, t->probes.v[i].name);
-	}
+	return ksyms_addr(t->en.ksyms, func);
 }
 
 static int attach_probes(struct trace *t)
 {
 	double start = mono_ms();
+	struct attach_counts c;
 	struct progress p;
 	int ret;
 
-	if (!strcmp(t->backend->name, "kprobe-multi"))
-		fill_func_addrs(t);
 	progress_start(&p, stderr, t->o->progress_tty, "Attaching probes", t->probes.n);
-	ret = t->backend->attach(t->loader, &t->probes, &t->attached, &p);
+	ret = attacher_attach(t->attacher, &p, t->err, sizeof(t->err));
 	progress_end(&p);
-	if (ret) {
-		snprintf(t->err, sizeof(t->err), "attaching: %s", strerror(-ret));
+	attacher_counts(t->attacher, &c);
+	if (ret == -ECANCELED) {
+		fprintf(stderr, "Interrupted after attaching %zu of %zu\n", c.attached,
+			c.attached + c.failed + c.not_tried);
 		return ret;
 	}
-	fprintf(stderr, "Attached %zu (ignored %zu) in %.0f ms\n", t->attached.attached,
-		t->attached.failed, mono_ms() - start);
+	if (ret)
+		return ret;
+	fprintf(stderr, "Attached %zu (ignored %zu) in %.0f ms\n", c.attached, c.failed,
+		mono_ms() - start);
 	if (t->o->verbose)
-		list_failed(&t->probes);
-	if (!t->attached.attached) {
+		list_failed(t);
+	if (!c.attached) {
 		snprintf(t->err, sizeof(t->err), "no probe could be attached");
 		return -ENOENT;
 	}
-	if (t->o->filter_track_skb) {
-		ret = track_copies_attach(t->loader, &t->attached);
-		if (ret > 0)
-			fprintf(stderr,
-				"Following tracked skbs into clones and copies (%d functions)\n",
-				ret);
-	}
+	if (c.copy_probes)
+		fprintf(stderr, "Following tracked skbs into clones and copies (%zu probes)\n",
+			c.copy_probes);
+	/* said once the run is sure to start, so a bad input still gets one line */
+	if (t->filters.pods && (t->o->filter_pod.n || t->o->filter_pod_label.n))
+		fprintf(stderr, "Resolving pods through %s\n", pods_source(t->filters.pods));
+	else if (t->filters.pods)
+		fprintf(stderr, "Naming pods from %s\n", pods_source(t->filters.pods));
 	return 0;
 }
 
@@ -291,18 +295,21 @@ static int setup_enricher(struct trace *t)
 	drop_reasons_load(t->vmlinux, &en->reasons);
 	en->ifnames = ifnames_new(t->o->host_root);
 	en->pods = t->filters.pods;
-	en->stacks_fd = loader_map_fd(t->loader, "stacks");
+	en->expr = t->filters.expr;
+	en->stacks_fd = loader_map_fd(t->loader, MAP_STACKS);
 	return 0;
 }
 
 static void detach_probes(struct trace *t)
 {
-	size_t n = t->attached.n_links;
 	double start = mono_ms();
+	struct attach_counts c;
 	struct progress p;
+	size_t n;
 
-	progress_start(&p, stderr, t->o->progress_tty, "Detaching probes", n);
-	attach_set_detach(&t->attached, &p);
+	attacher_counts(t->attacher, &c);
+	progress_start(&p, stderr, t->o->progress_tty, "Detaching probes", c.links);
+	n = attacher_detach(t->attacher, &p);
 	progress_end(&p);
 	fprintf(stderr, "Detached %zu in %.0f ms\n", n, mono_ms() - start);
 }
@@ -311,7 +318,7 @@ static void final_report(struct trace *t)
 {
 	struct kernel_counts k = {};
 
-	counters_read(loader_map_fd(t->loader, "counters"), &k);
+	counters_read(loader_map_fd(t->loader, MAP_COUNTERS), &k);
 	drop_summary_sort(&t->drops);
 	if (t->o->output_json)
 		output_json_summary(t->out, t->printed, &k, &t->drops);
@@ -327,7 +334,7 @@ static int trace_events(struct trace *t)
 	struct event_reader *r = NULL;
 	int ret;
 
-	ret = event_reader_new(loader_map_fd(t->loader, "events"), on_event, flush_output, t, &r);
+	ret = event_reader_new(loader_map_fd(t->loader, MAP_EVENTS), on_event, flush_output, t, &r);
 	if (ret) {
 		snprintf(t->err, sizeof(t->err), "ring buffer: %s", strerror(-ret));
 		return ret;
@@ -345,23 +352,44 @@ static int trace_events(struct trace *t)
 	return ret < 0 ? ret : 0;
 }
 
-static void block_signals(void)
+/*
+ * Read through signalfds: one here, polled (never read) while attaching, and
+ * the event loop's own. Until one is read a Ctrl-C stays pending.
+ */
+static int block_signals(void)
 {
 	sigset_t mask;
 
-	/* Read through a signalfd later; until then a Ctrl-C stays pending. */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
+	return signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/* The signal that stopped the attach is handled: a second one stops the detach. */
+static void consume_signal(int sigfd)
+{
+	struct signalfd_siginfo si;
+
+	while (sigfd >= 0 && read(sigfd, &si, sizeof(si)) == sizeof(si))
+		;
+}
+
+/* Ctrl-C during attach: detach what is attached, report as after a run. */
+static int interrupted_attach(struct trace *t)
+{
+	consume_signal(t->cancel_fd);
+	detach_probes(t);
+	final_report(t);
+	return 0;
 }
 
 static void trace_cleanup(struct trace *t)
 {
 	if (t->ksyms_started)
 		pthread_join(t->ksyms_thread, NULL);
-	if (t->attached.n_links || t->attached.n_progs)
-		attach_set_detach(&t->attached, NULL);
+	attacher_free(t->attacher);
 	loader_free(t->loader);
 	enricher_fini(&t->en);
 	ksyms_free(t->en.ksyms);
@@ -374,6 +402,8 @@ static void trace_cleanup(struct trace *t)
 	if (t->out && t->out != stdout)
 		fclose(t->out);
 	free(t->outbuf);
+	if (t->cancel_fd >= 0)
+		close(t->cancel_fd);
 }
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -386,40 +416,64 @@ static int libbpf_verbose(enum libbpf_print_level level, const char *fmt, va_lis
 	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
 }
 
+static int new_attacher(struct trace *t)
+{
+	struct attacher_opts ao = {
+		.backend = t->o->backend,
+		.kprobe_batch = t->o->kprobe_batch,
+		.track_copies = t->o->filter_track_skb,
+		.cancel_fd = t->cancel_fd,
+		.addr_of = func_addr,
+		.addr_ctx = t,
+		.vmlinux = t->vmlinux,
+	};
+
+	return attacher_new(&ao, &t->attacher, t->err, sizeof(t->err));
+}
+
 int run_trace(const struct options *o)
 {
 	struct trace t = { .o = o };
 	const char *tracefs;
-	char report[512];
 	int ret;
 
-	block_signals();
-	libbpf_set_print(o->verbose ? libbpf_verbose : libbpf_quiet);
+	t.cancel_fd = block_signals();
+	libbpf_set_print(o->verbose || o->debug ? libbpf_verbose : libbpf_quiet);
 	ret = check_environment(&t);
 	if (ret)
 		goto cleanup;
 	ret = filters_resolve(&t.filters, o, t.err, sizeof(t.err));
 	if (ret)
 		goto cleanup;
+	debug_filters(o, stderr, &t.filters);
 	/* Parsed once and shared: every parse of the kernel's BTF costs ~0.2 s. */
-	t.vmlinux = btf__load_vmlinux_btf();
+	t.vmlinux = o->kernel_btf ? btf__parse(o->kernel_btf, NULL) : btf__load_vmlinux_btf();
 	if (!t.vmlinux) {
-		ret = -errno;
-		snprintf(t.err, sizeof(t.err),
-			 "cannot read kernel BTF (/sys/kernel/btf/vmlinux): %s", strerror(errno));
+		ret = errno ? -errno : -EINVAL;
+		if (o->kernel_btf)
+			set_err(t.err, sizeof(t.err), ret,
+				"--kernel-btf %s: not a BTF file (raw BTF, or ELF with .BTF)",
+				o->kernel_btf);
+		else
+			set_err(t.err, sizeof(t.err), ret,
+				"cannot read kernel BTF (/sys/kernel/btf/vmlinux): %s",
+				strerror(errno));
 		goto cleanup;
 	}
-	t.backend =
-		backend_select(o->backend, t.vmlinux, report, sizeof(report), t.err, sizeof(t.err));
-	if (!t.backend) {
-		ret = -EOPNOTSUPP;
+	debug_kernel_btf(o, stderr, t.vmlinux);
+	ret = filters_compile_exprs(&t.filters, o, t.vmlinux, t.err, sizeof(t.err));
+	if (ret)
 		goto cleanup;
-	}
+	ret = new_attacher(&t);
+	if (ret)
+		goto cleanup;
+	debug_features(o, stderr, t.attacher);
 	tracefs = tracefs_find();
 	ret = discover_probes(&t, tracefs);
 	if (ret)
 		goto cleanup;
-	fprintf(stderr, "%s\n", report);
+	fprintf(stderr, "%s\n", attacher_describe(t.attacher));
+	debug_probes(o, stderr, &t.probes);
 	if (o->list_probes) {
 		list_probes(&t.probes);
 		goto cleanup;
@@ -433,6 +487,12 @@ int run_trace(const struct options *o)
 	if (!ret)
 		ret = attach_probes(&t);
 	if (!ret)
+		debug_refused(o, stderr, &t.probes, t.attacher);
+	if (!ret && o->ready_file)
+		ret = ready_file_create(o->ready_file, t.err, sizeof(t.err));
+	if (ret == -ECANCELED)
+		ret = interrupted_attach(&t);
+	else if (!ret)
 		ret = trace_events(&t);
 cleanup:
 	if (ret && t.err[0])

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
+#include "array.h"
 #include "tracefs.h"
 
 #define TRACEFS_MAGIC 0x74726163
@@ -54,15 +55,8 @@ static int cmp_event(const void *a, const void *b)
 
 static int events_push(struct tracefs_events *e, const char *group, const char *name)
 {
-	if (e->n == e->cap) {
-		size_t cap = e->cap ? e->cap * 2 : 1024;
-		struct tracefs_event *v = realloc(e->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		e->v = v;
-		e->cap = cap;
-	}
+	if (array_reserve(e->v, e->cap, e->n < 1024 ? 1024 : e->n + 1))
+		return -ENOMEM;
 	e->v[e->n].name = strdup(name);
 	e->v[e->n].group = strdup(group);
 	if (!e->v[e->n].name || !e->v[e->n].group) {
@@ -160,15 +154,9 @@ static int cmp_str(const void *a, const void *b)
 
 static int funcs_push(struct tracefs_funcs *f, const char *name)
 {
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 65536;
-		char **v = realloc(f->names, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		f->names = v;
-		f->cap = cap;
-	}
+	/* available_filter_functions lists tens of thousands: start big. */
+	if (array_reserve(f->names, f->cap, f->n < 65536 ? 65536 : f->n + 1))
+		return -ENOMEM;
 	f->names[f->n] = strdup(name);
 	return f->names[f->n++] ? 0 : -ENOMEM;
 }

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "ebpf_insn.h"
 
 /* Same layout as libpcap's struct bpf_insn and the kernel's sock_filter. */
 struct cbpf_insn {
@@ -23,15 +24,6 @@ struct cbpf_insn {
 	uint8_t jt;
 	uint8_t jf;
 	uint32_t k;
-};
-
-/* Same layout as the kernel's struct bpf_insn (8 bytes). */
-struct ebpf_insn {
-	uint8_t code;
-	uint8_t dst_reg : 4;
-	uint8_t src_reg : 4;
-	int16_t off;
-	int32_t imm;
 };
 
 enum cbpf_load_mode {

@@ -7,6 +7,7 @@
 #include <pcap/pcap.h>
 
 #include "pcap_compile.h"
+#include "errmsg.h"
 
 _Static_assert(sizeof(struct cbpf_insn) == sizeof(struct bpf_insn), "cbpf_insn layout");
 _Static_assert(offsetof(struct cbpf_insn, k) == offsetof(struct bpf_insn, k), "cbpf_insn layout");
@@ -23,12 +24,10 @@ int pcap_compile_expr(const char *expr, enum pcap_link link, struct cbpf_insn **
 	*len = 0;
 	p = pcap_open_dead(dlt, PCAP_COMPILE_SNAPLEN);
 	if (!p) {
-		snprintf(err, errlen, "pcap_open_dead failed");
-		return -ENOMEM;
+		return set_err(err, errlen, -ENOMEM, "pcap_open_dead failed");
 	}
 	if (pcap_compile(p, &bp, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, errlen, "%s", pcap_geterr(p));
-		ret = -EINVAL;
+		ret = set_err(err, errlen, -EINVAL, "%s", pcap_geterr(p));
 		goto cleanup;
 	}
 	*prog = malloc(bp.bf_len * sizeof(**prog));

@@ -9,6 +9,7 @@
 #include "inject.h"
 #include "pcap_compile.h"
 #include "pcap_filters.h"
+#include "errmsg.h"
 
 #define N_MODES 2 /* enum cbpf_load_mode */
 
@@ -99,7 +100,7 @@ int pcap_filters_compile(const char *expr, struct pcap_filters **out, char *err,
 	if (!ret)
 		ret = compile_layer(f, expr, PCAP_FILTERS_L3);
 	if (ret) {
-		snprintf(err, errlen, "%s", f->err);
+		set_err(err, errlen, ret, "%s", f->err);
 		pcap_filters_free(f);
 		return ret;
 	}

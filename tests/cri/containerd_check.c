@@ -6,6 +6,7 @@
  *   cri-containerd-check -e EP --pod NS/NAME=INODE... [--label K=V=INODE]
  *        [--hostnet NS/NAME] [--late-cmd CMD]
  * CMD creates one more pod and prints its netns inode. */
+#include "hostns.h"
 #include "pods.h"
 #include "check.h"
 
@@ -163,18 +164,19 @@ static void check_errors(struct check_counts *c, struct pods *p, const char *hos
 	if (hostnet) {
 		const char *h[1] = { hostnet };
 		struct pod_selector hs = { .pods = h, .n_pods = 1 };
-		uint32_t inode = 0;
+		uint32_t inode = 0, node = 0;
 		char err[512];
 
 		check_select_error(c, p, "host-network pod needs --allow-host-netns", &hs, -EPERM,
 				   "--allow-host-netns");
-		hs.allow_host_netns = 1;
+		hs.allow_host_netns = true;
+		host_netns_inode("/", &node);
 		if (select_one(p, &hs, &inode, err, sizeof(err)) < 0)
 			check_fail(c, "host-network pod with allow gives the node netns",
 				   "saw error %s", err);
-		else if (inode != host_netns_inode("/"))
+		else if (inode != node)
 			check_fail(c, "host-network pod with allow gives the node netns",
-				   "expected %u, saw %u", host_netns_inode("/"), inode);
+				   "expected %u, saw %u", node, inode);
 		else
 			check_pass(c, "host-network pod with allow gives the node netns");
 	}

@@ -12,6 +12,7 @@
  */
 #include "cri/runtime.h"
 #include "cri/pod_source.h"
+#include "hostns.h"
 #include "pods.h"
 
 #include <errno.h>
@@ -148,9 +149,13 @@ static int cmd_run_pod(struct cri_client *c, int argc, char **argv, char *err, s
 static int cmd_list(struct cri_client *c, const char *host_root, const char *only, char *err,
 		    size_t errlen)
 {
+	uint32_t host_netns = 0;
 	struct pod_list l;
-	int ret = cri_pods_list(c, host_root, NULL, &l, err, errlen), found = 0;
+	bool found = false;
+	int ret;
 
+	host_netns_inode(host_root, &host_netns);
+	ret = cri_pods_list(c, host_root, host_netns, NULL, &l, err, errlen);
 	if (ret < 0)
 		return ret;
 	for (size_t i = 0; i < l.n; i++) {
@@ -160,7 +165,7 @@ static int cmd_list(struct cri_client *c, const char *host_root, const char *onl
 		snprintf(full, sizeof(full), "%s/%s", p->ref.namespace_, p->ref.name);
 		if (only && (strcmp(full, only) || !p->ready))
 			continue;
-		found = 1;
+		found = true;
 		if (only)
 			printf("%ld\n", p->pid);
 		else

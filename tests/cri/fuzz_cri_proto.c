@@ -5,6 +5,7 @@
 #include "cri/info_json.h"
 #include "cri/pod_source.h"
 #include "cri/runtime.h"
+#include "pods.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@ static void use_sandboxes(const Runtime__V1__ListPodSandboxResponse *l)
 		for (size_t j = 0; j < l->items[i]->n_labels; j++)
 			pod_add_label(&p, l->items[i]->labels[j]->key,
 				      l->items[i]->labels[j]->value);
-		(void)pod_has_label(&p, "app=x");
+		(void)pod_has_labels(&p, (const char *const[]){ "app=x" }, 1);
 	}
 }
 

@@ -1,3 +1,4 @@
 # SPDX-License-Identifier: GPL-2.0
 # End-to-end tests on this host (tracepoint backend), real traffic in netns.
 TEST_SUITES += tests/e2e/run.sh
+TEST_SUITES += tests/e2e/cmdline.sh

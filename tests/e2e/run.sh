@@ -129,7 +129,7 @@ test_detach_leaves_nothing() {
 # Each bad input: a non-zero exit and one line on stderr that says what is wrong.
 test_bad_inputs() {
 	local ok=0
-	expect_one_line_error "unknown flag" 'unknown option' --no-such-flag || ok=1
+	expect_one_line_error "unknown flag" 'unknown flag: --no-such-flag' --no-such-flag || ok=1
 	expect_one_line_error "regex matching nothing" "matches no probe" --filter-func 'no_such_function_xyz' || ok=1
 	expect_one_line_error "bad regex" "filter-func" --filter-func '(' || ok=1
 	expect_one_line_error "unknown backend" 'unknown backend' --backend bogus || ok=1

@@ -30,4 +30,9 @@ check pre-dnat "an event to 198.18.0.2:8080" "none in $events events" [ "$pre" -
 check tracked-after-dnat "the skb followed after DNAT (to :80) after a :8080 event" "first :80 at line $post, first :8080 at $pre" \
 	[ "$post" -gt 0 -a "$post" -gt "$pre" ]
 check drop-after-dnat "(SKB_DROP_REASON_NETFILTER_DROP) on the rewritten tuple" "line $drop" [ "$drop" -gt 0 ]
+# clones and copies of a tracked skb are tracked too: fexit beside fentry,
+# a kprobe and a kretprobe per copy function beside the kprobe backends
+copies=$(sed -n 's/^Following tracked skbs into clones and copies (\([0-9]*\) probes)$/\1/p' "$PWRU_ERR")
+check copy-probes "copy tracking attached on the 4 copy functions" "'${copies:-none}'" \
+	[ "${copies:-0}" -ge 4 ]
 finish
