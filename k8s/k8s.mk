@@ -14,22 +14,9 @@ TEST_SUITES += tests/k8s/unit.sh tests/k8s/lint.sh tests/k8s/krew.sh tests/k8s/m
 # kubectl pwru against a real kube-apiserver and kubelet (tests/k8s/realk8s/)
 TEST_SUITES += tests/k8s/realk8s.sh
 
-# More specific than the generic object rule, so these objects do not wait
-# for the BPF skeleton.
-$(OUT)/obj/src/kubectl/%.o: src/kubectl/%.c $(wildcard src/kubectl/*.h)
-	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
-
-$(OUT)/obj/src/errmsg.o $(OUT)/obj/src/array.o: $(OUT)/obj/%.o: %.c src/errmsg.h src/array.h
-	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
-
-$(OUT)/obj/cmd/kubectl-pwru.o: cmd/kubectl-pwru.c $(wildcard src/kubectl/*.h)
-	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+# The objects come from the top Makefile's one compile rule; none needs the
+# BPF skeleton. The headers are named too, for objects built before -MMD.
+$(KUBECTL_PWRU_OBJS): $(wildcard src/kubectl/*.h)
 
 $(OUT)/kubectl-pwru: $(KUBECTL_PWRU_OBJS)
 	$(call msg,LINK,$@)
