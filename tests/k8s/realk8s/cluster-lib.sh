@@ -121,7 +121,13 @@ k8s_up() {
 	flock -w 900 8 || { k8s_log "another real cluster runs (lock $K8S_LOCK)"; return 1; }
 	# What exists before us is left alone at the end.
 	for p in /var/lib/kubelet /var/log/pods /var/log/containers; do
-		[ -e "$p" ] || echo "$p" >> "$dir/created-paths"
+		if [ -e "$p" ]; then
+			# Only what our kubelet adds there goes at the end.
+			echo "$p" >> "$dir/shared-paths"
+			ls -A "$p" > "$dir/before$(echo "$p" | tr / _)"
+		else
+			echo "$p" >> "$dir/created-paths"
+		fi
 	done
 
 	cri_up "$dir/cri" || { k8s_log "containerd did not start"; return 1; }
@@ -275,6 +281,17 @@ k8s_down() {
 			done
 			rm -rf "$p"
 		done < "$dir/created-paths"
+	fi
+	if [ -f "$dir/shared-paths" ]; then
+		while read -r p; do
+			ls -A "$p" 2>/dev/null | grep -vxF -f "$dir/before$(echo "$p" | tr / _)" |
+				while read -r e; do
+					for m in $(awk -v d="$p/$e" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r); do
+						umount -l "$m" 2>/dev/null
+					done
+					rm -rf "${p:?}/$e"
+				done
+		done < "$dir/shared-paths"
 	fi
 	rm -rf "$dir"
 }
