@@ -15,8 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "array.h"
+#include "errmsg.h"
 #include "kubectl/kube.h"
+#include "kubectl/namespace.h"
 #include "kubectl/session.h"
 #include "kubectl/target.h"
 #include "kubectl/tracer.h"
@@ -35,15 +39,21 @@ static struct {
 	const char *namespace;
 	const char *tracer_namespace;
 	const char *image;
+	const char *selector;
 	long long active_deadline;
 	long long running_timeout;
+	long long grace_period;
 	bool dry_run;
+	bool yes;
 	bool verbose;
+	char **kubectl_flags; /* kubectl's global flags, for every call */
+	size_t n_kubectl_flags, cap_kubectl_flags;
 	struct kube kube;
 } opts = {
 	.image = KUBECTL_PWRU_IMAGE,
 	.active_deadline = 3600,
 	.running_timeout = 120,
+	.grace_period = 10,
 	.kube = { .kubectl = "kubectl", .request_timeout = "30s" },
 };
 
@@ -54,12 +64,17 @@ enum {
 	OPT_TRACER_NS,
 	OPT_DEADLINE,
 	OPT_RUNNING_TIMEOUT,
+	OPT_GRACE_PERIOD,
 	OPT_DRY_RUN,
+	OPT_YES,
 	OPT_KUBECTL,
 	OPT_VERSION,
+	OPT_REQUEST_TIMEOUT,
+	OPT_KUBECTL_FLAG,
 };
 
-/* One table for getopt_long and for --help, so the help cannot go stale. */
+/* One table for getopt_long and for --help, so the help cannot go stale.
+ * OPT_KUBECTL_FLAG marks kubectl's own global flags: passed on to kubectl. */
 static const struct option_doc {
 	struct option opt;
 	const char *arg;
@@ -68,6 +83,9 @@ static const struct option_doc {
 	{ { "namespace", required_argument, NULL, 'n' },
 	  "NS",
 	  "namespace of the pods named (default: the context's)" },
+	{ { "selector", required_argument, NULL, 'l' },
+	  "SELECTOR",
+	  "trace the pods this label selector picks (as kubectl's -l)" },
 	{ { "context", required_argument, NULL, OPT_CONTEXT },
 	  "NAME",
 	  "kubeconfig context to use" },
@@ -79,19 +97,68 @@ static const struct option_doc {
 	  "pwru image for the tracer pods (default " KUBECTL_PWRU_IMAGE ")" },
 	{ { "tracer-namespace", required_argument, NULL, OPT_TRACER_NS },
 	  "NS",
-	  "namespace for the tracer pods (default: the pods' namespace)" },
+	  "namespace for the tracer pods (default " TRACER_NAMESPACE_DEFAULT
+	  ", made on first use)" },
+	{ { "yes", no_argument, NULL, OPT_YES },
+	  NULL,
+	  "create namespace " TRACER_NAMESPACE_DEFAULT " without asking" },
 	{ { "active-deadline", required_argument, NULL, OPT_DEADLINE },
 	  "SECONDS",
 	  "tracer pods end after this long even if abandoned (default 3600)" },
 	{ { "pod-running-timeout", required_argument, NULL, OPT_RUNNING_TIMEOUT },
 	  "SECONDS",
 	  "give up if a tracer pod is not running after this long (default 120)" },
+	{ { "grace-period", required_argument, NULL, OPT_GRACE_PERIOD },
+	  "SECONDS",
+	  "on Ctrl-C, wait this long for pwru's summary (default 10; again: at once)" },
 	{ { "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	  NULL,
 	  "print the tracer pod(s) as JSON instead of creating them" },
+	{ { "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
+	  "DURATION",
+	  "kubectl: bound of each API call but the log stream (default 30s)" },
 	{ { "kubectl", required_argument, NULL, OPT_KUBECTL },
 	  "PATH",
 	  "kubectl command to run (default kubectl)" },
+	{ { "as", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "USER",
+	  "kubectl: impersonate this user" },
+	{ { "as-group", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "GROUP",
+	  "kubectl: impersonate this group (repeatable)" },
+	{ { "user", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "NAME",
+	  "kubectl: kubeconfig user to use" },
+	{ { "cluster", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "NAME",
+	  "kubectl: kubeconfig cluster to use" },
+	{ { "server", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "URL",
+	  "kubectl: the API server's address (also -s)" },
+	{ { "token", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "TOKEN",
+	  "kubectl: bearer token" },
+	{ { "certificate-authority", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "FILE",
+	  "kubectl: CA certificate file" },
+	{ { "client-certificate", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "FILE",
+	  "kubectl: client certificate file" },
+	{ { "client-key", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "FILE",
+	  "kubectl: client key file" },
+	{ { "tls-server-name", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "NAME",
+	  "kubectl: server name for the certificate check" },
+	{ { "insecure-skip-tls-verify", no_argument, NULL, OPT_KUBECTL_FLAG },
+	  NULL,
+	  "kubectl: do not check the server's certificate" },
+	{ { "cache-dir", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "DIR",
+	  "kubectl: its cache directory" },
+	{ { "v", required_argument, NULL, OPT_KUBECTL_FLAG },
+	  "N",
+	  "kubectl: its log level (-v alone is this plugin's --verbose)" },
 	{ { "verbose", no_argument, NULL, 'v' }, NULL, "say which pods are created and deleted" },
 	{ { "version", no_argument, NULL, OPT_VERSION }, NULL, "print the version" },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "this help" },
@@ -102,14 +169,18 @@ static const struct option_doc {
 static int do_help(int argc, char **argv)
 {
 	printf("Usage: kubectl pwru [OPTIONS] TARGET... [-- PWRU-ARGS...]\n"
+	       "       kubectl pwru [OPTIONS] -l SELECTOR [TARGET...] [-- PWRU-ARGS...]\n"
 	       "       kubectl pwru { help | version }\n"
 	       "\n"
-	       "TARGET := { pod/NAME | node/NAME }   (also pods/, po/, nodes/, no/)\n"
+	       "TARGET := { pod/NAME | NAME | node/NAME | deployment/NAME | svc/NAME }\n"
+	       "          (also pods/, po/, nodes/, no/, deploy/, service/, services/)\n"
 	       "\n"
 	       "Runs pwru in a privileged one-shot pod on each node involved, with\n"
-	       "--filter-pod NS/NAME for each pod named there, streams its output and\n"
-	       "deletes the pod on exit or Ctrl-C. With several nodes, each line starts\n"
-	       "with its node ([node] text, or a \"node\" member in --output-json).\n"
+	       "--filter-pod NS/NAME for each pod named there (a deployment's pods, the\n"
+	       "pods behind a service's endpoints), streams its output and deletes the\n"
+	       "pod when pwru ends. Ctrl-C stops pwru first and shows its summary.\n"
+	       "With several nodes, each line starts with its node ([node] text, or a\n"
+	       "\"node\" member in --output-json).\n"
 	       "\n"
 	       "Options:\n");
 	for (size_t i = 0; i < N_OPTIONS; i++) {
@@ -128,6 +199,8 @@ static int do_help(int argc, char **argv)
 	       "  kubectl pwru pod/frontend -n shop -- 'tcp port 80'\n"
 	       "  kubectl pwru pod/a pod/b -- --output-json --duration 30 icmp\n"
 	       "  kubectl pwru node/worker-1 -- --output-limit-lines 100 'host 10.0.0.7'\n"
+	       "  kubectl pwru deployment/web svc/api -n shop -- --duration 30 'tcp'\n"
+	       "  kubectl pwru -l app=web -n shop -- icmp\n"
 	       "  kubectl pwru pod/frontend --dry-run -- 'tcp port 80' > tracer.json\n");
 	return 0;
 }
@@ -163,11 +236,37 @@ static int parse_seconds(const char *arg, const char *name, long long *out)
 	return 0;
 }
 
-static int parse_option(int c, const char *arg)
+/* "--NAME=VALUE" (or "--NAME=true" for a switch), kept for every kubectl call. */
+static int add_kubectl_flag(const char *name, const char *arg)
+{
+	char *flag;
+
+	if (array_reserve(opts.kubectl_flags, opts.cap_kubectl_flags, opts.n_kubectl_flags + 1) ||
+	    asprintf(&flag, "--%s=%s", name, arg ? arg : "true") < 0) {
+		fprintf(stderr, "kubectl-pwru: out of memory\n");
+		return -ENOMEM;
+	}
+	opts.kubectl_flags[opts.n_kubectl_flags++] = flag;
+	opts.kube.global_flags = opts.kubectl_flags;
+	opts.kube.n_global_flags = opts.n_kubectl_flags;
+	return 0;
+}
+
+static int parse_option(int c, const char *name, const char *arg)
 {
 	switch (c) {
+	case OPT_KUBECTL_FLAG:
+		return add_kubectl_flag(name, arg);
+	case 's':
+		return add_kubectl_flag("server", arg);
+	case OPT_REQUEST_TIMEOUT:
+		opts.kube.request_timeout = arg;
+		return 0;
 	case 'n':
 		opts.namespace = arg;
+		return 0;
+	case 'l':
+		opts.selector = arg;
 		return 0;
 	case OPT_CONTEXT:
 		opts.kube.context = arg;
@@ -185,8 +284,13 @@ static int parse_option(int c, const char *arg)
 		return parse_seconds(arg, "active-deadline", &opts.active_deadline);
 	case OPT_RUNNING_TIMEOUT:
 		return parse_seconds(arg, "pod-running-timeout", &opts.running_timeout);
+	case OPT_GRACE_PERIOD:
+		return parse_seconds(arg, "grace-period", &opts.grace_period);
 	case OPT_DRY_RUN:
 		opts.dry_run = true;
+		return 0;
+	case OPT_YES:
+		opts.yes = true;
 		return 0;
 	case OPT_KUBECTL:
 		opts.kube.kubectl = arg;
@@ -212,38 +316,56 @@ static int parse_options(int argc, char **argv)
 	for (size_t i = 0; i < N_OPTIONS; i++)
 		longopts[i] = option_docs[i].opt;
 	memset(&longopts[N_OPTIONS], 0, sizeof(longopts[0]));
-	while ((c = getopt_long(argc, argv, "n:vh", longopts, NULL)) != -1) {
-		ret = parse_option(c, optarg);
+	int index = -1;
+
+	while ((c = getopt_long(argc, argv, "n:l:s:vh", longopts, &index)) != -1) {
+		ret = parse_option(c, index >= 0 ? longopts[index].name : NULL, optarg);
+		index = -1;
 		if (ret)
 			return ret;
 	}
 	return 0;
 }
 
+static int resolve_target(struct target *t, const char *word)
+{
+	char err[1024] = "", what[600];
+	int ret = target_resolve(&opts.kube, t, err, sizeof(err));
+
+	if (ret) {
+		target_describe(t, what, sizeof(what));
+		fprintf(stderr, "kubectl-pwru: %s: %s\n", what, err[0] ? err : strerror(-ret));
+	}
+	return ret;
+}
+
 static int resolve_targets(char **words, int n, const char *ns, struct target *targets)
 {
 	for (int i = 0; i < n; i++) {
-		char *err = NULL, *what;
 		int ret = target_parse(words[i], ns, &targets[i]);
 
+		if (ret == -ENOMEM) {
+			fprintf(stderr, "kubectl-pwru: out of memory\n");
+			return ret;
+		}
 		if (ret) {
 			fprintf(stderr,
-				"kubectl-pwru: '%s': expected pod/NAME or node/NAME "
-				"(pwru's own arguments go after --)\n",
+				"kubectl-pwru: '%s': expected NAME, pod/NAME, node/NAME, "
+				"deployment/NAME or svc/NAME (pwru's own arguments go after --)\n",
 				words[i]);
 			return ret;
 		}
-		ret = target_resolve(&opts.kube, &targets[i], &err);
-		if (ret) {
-			what = target_describe(&targets[i]);
-			fprintf(stderr, "kubectl-pwru: %s: %s\n", what ? what : words[i],
-				err ? err : strerror(-ret));
-			free(what);
-			free(err);
+		ret = resolve_target(&targets[i], words[i]);
+		if (ret)
 			return ret;
-		}
 	}
-	return 0;
+	if (!opts.selector)
+		return 0;
+	if (target_selector(opts.selector, ns, &targets[n])) {
+		fprintf(stderr, "kubectl-pwru: -l: expected a label selector\n");
+		return -EINVAL;
+	}
+	return resolve_target(&targets[n], opts.selector);
 }
 
 static int check_namespace(const char *ns)
@@ -287,26 +409,68 @@ static int print_dry_run(struct tracer *tracers, size_t n, const struct tracer_o
 	return 0;
 }
 
+/* The default tracer namespace is made on first use, after asking (a
+ * namespace that admits privileged pods is not made behind anyone's back):
+ * --yes says yes; without a terminal to ask on, the answer is no. */
+static int prepare_tracer_namespace(const char *ns)
+{
+	char err[1024] = "", answer[16] = "";
+	bool missing;
+
+	if (opts.tracer_namespace)
+		return 0;
+	if (tracer_namespace_check(&opts.kube, ns, &missing, err, sizeof(err))) {
+		fprintf(stderr, "kubectl-pwru: %s\n", err);
+		return -EIO;
+	}
+	if (!missing)
+		return 0;
+	if (!opts.yes && isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
+		fprintf(stderr,
+			"kubectl-pwru: create namespace %s for tracer pods, labelled so that "
+			"Pod Security admits privileged pods there? [y/N] ",
+			ns);
+		if (!fgets(answer, sizeof(answer), stdin))
+			answer[0] = '\0';
+	}
+	if (!opts.yes && answer[0] != 'y' && answer[0] != 'Y') {
+		fprintf(stderr,
+			"kubectl-pwru: namespace %s does not exist: pass --yes to create it "
+			"(labelled for privileged pods), or --tracer-namespace NS\n",
+			ns);
+		return -ENOENT;
+	}
+	if (tracer_namespace_create(&opts.kube, ns, err, sizeof(err))) {
+		fprintf(stderr, "kubectl-pwru: %s\n", err);
+		return -EIO;
+	}
+	if (opts.verbose)
+		fprintf(stderr, "kubectl-pwru: created namespace %s\n", ns);
+	return 0;
+}
+
 static int run_session(struct tracer *tracers, size_t n, const struct tracer_opts *to)
 {
 	struct session s = {
 		.kube = &opts.kube,
 		.tracer_opts = to,
 		.running_timeout_s = opts.running_timeout,
+		.grace_period_s = opts.grace_period,
 		.verbose = opts.verbose,
 		.tracers = tracers,
 		.n_tracers = n,
 		.signal_fd = -1,
 	};
+	char err[1024] = "";
 	int ret = session_open(&s);
 
 	if (ret) {
 		fprintf(stderr, "kubectl-pwru: signal set-up: %s\n", strerror(-ret));
 		return 1;
 	}
-	ret = session_run(&s);
+	ret = session_run(&s, err, sizeof(err));
 	if (ret < 0) {
-		fprintf(stderr, "kubectl-pwru: %s\n", s.error ? s.error : strerror(-ret));
+		fprintf(stderr, "kubectl-pwru: %s\n", err[0] ? err : strerror(-ret));
 		ret = 1;
 	}
 	session_close(&s);
@@ -315,29 +479,27 @@ static int run_session(struct tracer *tracers, size_t n, const struct tracer_opt
 
 static int trace(char **words, int n_words, char **pwru_args, int n_pwru_args)
 {
-	struct target *targets = calloc(n_words, sizeof(*targets));
+	int n_targets = n_words + (opts.selector ? 1 : 0);
+	struct target *targets = calloc(n_targets, sizeof(*targets));
 	struct tracer *tracers = NULL;
-	char *default_ns = NULL, *err = NULL;
+	char *default_ns = NULL, err[1024] = "";
 	size_t n_tracers = 0;
 	int ret = 1;
 
 	if (!targets || check_namespace(opts.namespace) || check_namespace(opts.tracer_namespace))
 		goto cleanup;
-	if (!opts.namespace && kube_default_namespace(&opts.kube, &default_ns, &err)) {
-		fprintf(stderr, "kubectl-pwru: reading the kubeconfig: %s\n",
-			err ? err : "kubectl failed");
+	if (!opts.namespace && kube_default_namespace(&opts.kube, &default_ns, err, sizeof(err))) {
+		fprintf(stderr, "kubectl-pwru: reading the kubeconfig: %s\n", err);
 		goto cleanup;
 	}
 	if (resolve_targets(words, n_words, opts.namespace ?: default_ns, targets))
 		goto cleanup;
-	if (tracers_plan(targets, n_words, &tracers, &n_tracers)) {
+	if (tracers_plan(targets, n_targets, &tracers, &n_tracers)) {
 		fprintf(stderr, "kubectl-pwru: out of memory\n");
 		goto cleanup;
 	}
 	struct tracer_opts to = {
-		.namespace = opts.tracer_namespace  ?:
-				     opts.namespace ?:
-						      default_ns,
+		.namespace = opts.tracer_namespace ?: TRACER_NAMESPACE_DEFAULT,
 		.image = opts.image,
 		.active_deadline_seconds = opts.active_deadline,
 		.pwru_args = pwru_args,
@@ -345,25 +507,23 @@ static int trace(char **words, int n_words, char **pwru_args, int n_pwru_args)
 	};
 	if (opts.dry_run)
 		ret = print_dry_run(tracers, n_tracers, &to) ? 1 : 0;
+	else if (prepare_tracer_namespace(to.namespace))
+		ret = 1;
 	else
 		ret = run_session(tracers, n_tracers, &to);
 cleanup:
 	tracers_free(tracers, n_tracers);
-	for (int i = 0; targets && i < n_words; i++)
+	for (int i = 0; targets && i < n_targets; i++)
 		target_free(&targets[i]);
 	free(targets);
 	free(default_ns);
-	free(err);
 	return ret;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	int dashdash = argc, n_words;
 
-	/* Writes to a closed pipe (`kubectl pwru ... | head`) fail with EPIPE,
-	 * which the session handles by cleaning up, instead of killing us. */
-	signal(SIGPIPE, SIG_IGN);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {
 			dashdash = i;
@@ -373,13 +533,27 @@ int main(int argc, char **argv)
 	if (parse_options(dashdash, argv))
 		return 2;
 	n_words = dashdash - optind;
-	if (n_words <= 0) {
+	if (n_words <= 0 && !opts.selector) {
 		do_help(0, NULL);
 		return 2;
 	}
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (size_t i = 0; n_words > 0 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[optind], cmds[i].name))
 			return cmds[i].func(n_words - 1, argv + optind + 1);
 	return trace(argv + optind, n_words, argv + (dashdash < argc ? dashdash + 1 : argc),
 		     dashdash < argc ? argc - dashdash - 1 : 0);
+}
+
+int main(int argc, char **argv)
+{
+	int ret;
+
+	/* Writes to a closed pipe (`kubectl pwru ... | head`) fail with EPIPE,
+	 * which the session handles by cleaning up, instead of killing us. */
+	signal(SIGPIPE, SIG_IGN);
+	ret = run(argc, argv);
+	for (size_t i = 0; i < opts.n_kubectl_flags; i++)
+		free(opts.kubectl_flags[i]);
+	free(opts.kubectl_flags);
+	return ret;
 }

@@ -3,24 +3,20 @@
 # The plugin needs neither libbpf nor the BPF skeleton: it links cJSON only.
 K8S_TEST_OUT := $(OUT)/tests/k8s
 
-KUBECTL_PWRU_SRCS := cmd/kubectl-pwru.c $(wildcard src/kubectl/*.c)
+# The tree's error-message and growable-array helpers come along: they
+# depend on nothing else.
+KUBECTL_PWRU_SRCS := cmd/kubectl-pwru.c $(wildcard src/kubectl/*.c) src/errmsg.c src/array.c
 KUBECTL_PWRU_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(KUBECTL_PWRU_SRCS))
 
 BINS        += $(OUT)/kubectl-pwru
 TEST_DEPS   += $(OUT)/kubectl-pwru $(K8S_TEST_OUT)/plugin-unit $(OUT)/tests/k8s/cri-pod-run $(OUT)/tests/cri/cri-tool
 TEST_SUITES += tests/k8s/unit.sh tests/k8s/lint.sh tests/k8s/krew.sh tests/k8s/manifests.py tests/k8s/kubectl-pwru.py tests/k8s/image.sh tests/k8s/image-in-containerd.sh
+# kubectl pwru against a real kube-apiserver and kubelet (tests/k8s/realk8s/)
+TEST_SUITES += tests/k8s/realk8s.sh
 
-# More specific than the generic object rule, so these objects do not wait
-# for the BPF skeleton.
-$(OUT)/obj/src/kubectl/%.o: src/kubectl/%.c $(wildcard src/kubectl/*.h)
-	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
-
-$(OUT)/obj/cmd/kubectl-pwru.o: cmd/kubectl-pwru.c $(wildcard src/kubectl/*.h)
-	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+# The objects come from the top Makefile's one compile rule; none needs the
+# BPF skeleton. The headers are named too, for objects built before -MMD.
+$(KUBECTL_PWRU_OBJS): $(wildcard src/kubectl/*.h)
 
 $(OUT)/kubectl-pwru: $(KUBECTL_PWRU_OBJS)
 	$(call msg,LINK,$@)

@@ -74,6 +74,14 @@ static void write_complete_lines(struct line_stream *s, FILE *out)
 	s->len -= start;
 }
 
+static void write_rest(struct line_stream *s, FILE *out)
+{
+	if (s->len)
+		write_labelled_line(out, s->label, s->buf, s->len);
+	s->len = 0;
+	fflush(out);
+}
+
 int line_stream_pump(struct line_stream *s, FILE *out)
 {
 	ssize_t n = read(s->fd, s->buf + s->len, sizeof(s->buf) - s->len);
@@ -81,14 +89,29 @@ int line_stream_pump(struct line_stream *s, FILE *out)
 	if (n < 0)
 		return errno == EINTR || errno == EAGAIN ? 1 : -errno;
 	if (n == 0) {
-		if (s->len)
-			write_labelled_line(out, s->label, s->buf, s->len);
-		s->len = 0;
-		fflush(out);
+		write_rest(s, out);
 		return 0;
 	}
 	s->len += n;
+	s->consumed += n;
 	write_complete_lines(s, out);
 	fflush(out);
 	return 1;
+}
+
+void line_stream_feed(struct line_stream *s, const char *data, size_t len, FILE *out)
+{
+	while (len) {
+		size_t n = sizeof(s->buf) - s->len;
+
+		if (n > len)
+			n = len;
+		memcpy(s->buf + s->len, data, n);
+		s->len += n;
+		s->consumed += n;
+		data += n;
+		len -= n;
+		write_complete_lines(s, out);
+	}
+	write_rest(s, out);
 }

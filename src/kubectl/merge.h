@@ -13,6 +13,7 @@
 struct line_stream {
 	int fd;
 	const char *label; /* the node name; NULL prints lines untouched */
+	size_t consumed;   /* bytes read from the stream so far */
 	size_t len;
 	char buf[LINE_STREAM_BUF];
 };
@@ -21,6 +22,10 @@ struct line_stream {
  * while the stream is open, 0 at its end (after writing any last partial
  * line), or a negative errno. */
 int line_stream_pump(struct line_stream *s, FILE *out);
+
+/* Passes on data that continues the stream (the part of a re-read log
+ * beyond what the stream carried), then any last partial line. */
+void line_stream_feed(struct line_stream *s, const char *data, size_t len, FILE *out);
 
 /* One line (without its newline) labelled with its node: a JSON object gets
  * a leading "node" member, anything else a "[node] " prefix. */

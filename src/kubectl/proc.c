@@ -5,10 +5,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "kubectl/proc.h"
 
 /* A pod object or an error message is a few KiB; a pod list can be larger,
@@ -43,7 +45,6 @@ static int append(struct proc_output *o, int fd)
 {
 	char chunk[8192];
 	ssize_t n = read(fd, chunk, sizeof(chunk));
-	char *grown;
 
 	if (n < 0)
 		return errno == EINTR || errno == EAGAIN ? 1 : -errno;
@@ -51,11 +52,9 @@ static int append(struct proc_output *o, int fd)
 		return 0;
 	if (o->len + n > PROC_OUTPUT_MAX)
 		return -E2BIG;
-	grown = realloc(o->data, o->len + n + 1);
-	if (!grown)
+	if (array_reserve(o->data, o->cap, o->len + n + 1))
 		return -ENOMEM;
-	memcpy(grown + o->len, chunk, n);
-	o->data = grown;
+	memcpy(o->data + o->len, chunk, n);
 	o->len += n;
 	o->data[o->len] = '\0';
 	return 1;
@@ -169,29 +168,51 @@ cleanup:
 	return ret;
 }
 
-pid_t proc_start_reader(char *const argv[], int *out_fd)
+pid_t proc_start_reader(char *const argv[], unsigned int flags, int *out_fd, int *err_fd)
 {
-	int p[2];
+	int p[2], errfile;
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
+	errfile = memfd_create("kubectl-stderr", MFD_CLOEXEC);
+	if (errfile < 0)
 		return -errno;
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		int ret = -errno;
+
+		close(errfile);
+		return ret;
+	}
 	pid = fork();
 	if (pid < 0) {
 		int ret = -errno;
 
 		close_pair(p);
+		close(errfile);
 		return ret;
 	}
 	if (pid == 0) {
-		child_reset(0);
+		child_reset(flags);
 		dup2(p[1], STDOUT_FILENO);
+		dup2(errfile, STDERR_FILENO);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
 	close(p[1]);
 	*out_fd = p[0];
+	*err_fd = errfile;
 	return pid;
+}
+
+int proc_read_all(int fd, struct proc_output *out)
+{
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	while ((ret = append(out, fd)) > 0)
+		;
+	return ret;
 }
 
 int proc_stop(pid_t pid)
@@ -221,4 +242,5 @@ void proc_output_free(struct proc_output *o)
 	free(o->data);
 	o->data = NULL;
 	o->len = 0;
+	o->cap = 0;
 }

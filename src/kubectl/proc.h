@@ -10,7 +10,7 @@
 /* Output collected from a child; data is NUL-terminated. */
 struct proc_output {
 	char *data;
-	size_t len;
+	size_t len, cap;
 };
 
 enum proc_flags {
@@ -25,9 +25,14 @@ enum proc_flags {
 int proc_run(char *const argv[], const char *in, size_t in_len, unsigned int flags,
 	     struct proc_output *out, struct proc_output *err);
 
-/* Starts argv[0] with stdout on a pipe (stderr and stdin inherited).
- * Returns the pid and sets *out_fd, or returns a negative errno. */
-pid_t proc_start_reader(char *const argv[], int *out_fd);
+/* Starts argv[0] with stdout on a pipe, stderr in an anonymous file
+ * (*err_fd, for proc_read_all() once the child has ended) and stdin
+ * inherited. Returns the pid and sets both fds, or returns a negative errno. */
+pid_t proc_start_reader(char *const argv[], unsigned int flags, int *out_fd, int *err_fd);
+
+/* Everything written to the file fd from its start (bounded as proc_run's
+ * output). Returns 0 or a negative errno. */
+int proc_read_all(int fd, struct proc_output *out);
 
 /* Ends a child started by proc_start_reader: SIGTERM, then SIGKILL if it has
  * not exited within a second. Returns its wait status or a negative errno. */

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "kubectl/pod_spec.h"
 #include "kubectl/proc.h"
 #include "kubectl/session.h"
@@ -31,18 +32,17 @@ static const char *const fatal_waiting_reasons[] = {
 	"RunContainerError",
 };
 
-static int fail(struct session *s, int ret, const char *fmt, ...)
-{
-	va_list ap;
+/* Stops pwru in its pod the way Ctrl-C stops it on a node (SIGINT: it
+ * detaches and prints its summary). The pod has the host's PID namespace,
+ * so pwru is found as the process named pwru in this container's mount
+ * namespace, never one of the host's or another pod's. */
+static const char stop_script[] =
+	"me=$(readlink /proc/$$/ns/mnt); for d in /proc/[0-9]*; do "
+	"[ \"$(cat $d/comm 2>/dev/null)\" = pwru ] && "
+	"[ \"$(readlink $d/ns/mnt)\" = \"$me\" ] && kill -INT ${d#/proc/}; done; true";
 
-	if (s->error)
-		return ret;
-	va_start(ap, fmt);
-	if (vasprintf(&s->error, fmt, ap) < 0)
-		s->error = NULL;
-	va_end(ap);
-	return ret;
-}
+static void note(const struct session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 static void note(const struct session *s, const char *fmt, ...)
 {
@@ -71,20 +71,34 @@ int session_open(struct session *s)
 	return s->signal_fd < 0 ? -errno : 0;
 }
 
+/* Reads a pending signal: -EINTR if one came, else 0. */
+static int take_signal(struct session *s)
+{
+	struct signalfd_siginfo si;
+
+	if (read(s->signal_fd, &si, sizeof(si)) != sizeof(si))
+		return 0;
+	if (!s->signal)
+		s->signal = si.ssi_signo;
+	return -EINTR;
+}
+
 /* Waits up to ms for a terminating signal. Returns -EINTR if one came. */
 static int wait_for_signal(struct session *s, int ms)
 {
 	struct pollfd p = { .fd = s->signal_fd, .events = POLLIN };
-	struct signalfd_siginfo si;
 
-	if (s->signal)
-		return -EINTR;
 	if (poll(&p, 1, ms) <= 0)
 		return 0;
-	if (read(s->signal_fd, &si, sizeof(si)) != sizeof(si))
-		return 0;
-	s->signal = si.ssi_signo;
-	return -EINTR;
+	return take_signal(s);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 static void pod_path(char *buf, size_t size, const struct session *s, const struct tracer *t,
@@ -94,37 +108,102 @@ static void pod_path(char *buf, size_t size, const struct session *s, const stru
 		 t->pod_name, sub);
 }
 
+static const char *json_string(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 static const char *hint_for(const char *err)
 {
-	if (err && strstr(err, "PodSecurity"))
-		return " (the namespace's Pod Security level forbids privileged pods: "
-		       "kubectl apply -f k8s/namespace.yaml and pass --tracer-namespace pwru)";
+	if (strstr(err, "PodSecurity"))
+		return " (the namespace's Pod Security level forbids privileged pods: label it "
+		       "pod-security.kubernetes.io/enforce=privileged, or pass --tracer-namespace "
+		       "with one that allows them)";
 	return "";
+}
+
+/* What a session needs the user to be allowed in the tracer namespace. */
+static const struct access {
+	const char *verb, *resource, *subresource, *why;
+} needed_access[] = {
+	{ "create", "pods", NULL, "the tracer pod could not be started" },
+	{ "get", "pods", "log", "pwru's output could not reach you" },
+	{ "delete", "pods", NULL, "the tracer pod could not be removed afterwards" },
+};
+
+/* Asks the API server (SelfSubjectAccessReview) whether the user may do
+ * what the session needs, before a privileged pod exists. A server that
+ * cannot answer is not a reason to refuse: the calls themselves will tell. */
+static int check_access(struct session *s)
+{
+	for (size_t i = 0; i < sizeof(needed_access) / sizeof(needed_access[0]); i++) {
+		const struct access *a = &needed_access[i];
+		cJSON *review = cJSON_CreateObject(), *reply = NULL, *attrs;
+		const cJSON *status;
+		char kerr[1024] = "";
+		int ret;
+
+		attrs = cJSON_AddObjectToObject(cJSON_AddObjectToObject(review, "spec"),
+						"resourceAttributes");
+		cJSON_AddStringToObject(review, "apiVersion", "authorization.k8s.io/v1");
+		cJSON_AddStringToObject(review, "kind", "SelfSubjectAccessReview");
+		cJSON_AddStringToObject(attrs, "namespace", s->tracer_opts->namespace);
+		cJSON_AddStringToObject(attrs, "verb", a->verb);
+		cJSON_AddStringToObject(attrs, "resource", a->resource);
+		if (a->subresource)
+			cJSON_AddStringToObject(attrs, "subresource", a->subresource);
+		ret = kube_create(s->kube, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+				  review, &reply, kerr, sizeof(kerr));
+		cJSON_Delete(review);
+		if (ret) {
+			note(s, "cannot ask the API server what you may do (%s)", kerr);
+			return 0;
+		}
+		status = cJSON_GetObjectItemCaseSensitive(reply, "status");
+		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(status, "allowed"))) {
+			const char *reason = json_string(status, "reason");
+
+			ret = set_err(s->err, s->errlen, -EACCES,
+				      "you may not %s %s%s%s in namespace %s, so %s%s%s%s", a->verb,
+				      a->resource, a->subresource ? "/" : "",
+				      a->subresource ? a->subresource : "",
+				      s->tracer_opts->namespace, a->why, reason ? " (" : "",
+				      reason ? reason : "", reason ? ")" : "");
+		}
+		cJSON_Delete(reply);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static int create_tracer(struct session *s, struct tracer *t)
 {
-	char path[512], *err = NULL;
-	cJSON *pod = tracer_pod(t, s->tracer_opts);
+	char path[512], kerr[1024] = "";
+	cJSON *pod;
 	int ret;
 
+	/* A tracer sent to a node that is not Ready would wait there forever. */
+	ret = target_node_ready(s->kube, t->node, kerr, sizeof(kerr));
+	if (ret)
+		return set_err(s->err, s->errlen, ret, "%s", kerr);
+	pod = tracer_pod(t, s->tracer_opts);
 	if (!pod)
-		return fail(s, -ENOMEM, "out of memory");
+		return set_err(s->err, s->errlen, -ENOMEM, "out of memory");
 	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/pods", s->tracer_opts->namespace);
 	t->create_tried = true;
-	ret = kube_create(s->kube, path, pod, &err);
+	ret = kube_create(s->kube, path, pod, NULL, kerr, sizeof(kerr));
 	cJSON_Delete(pod);
 	if (ret)
-		fail(s, ret, "creating tracer pod %s on node %s: %s%s", t->pod_name, t->node,
-		     err ? err : strerror(-ret), hint_for(err));
-	else
-		note(s, "created pod %s/%s on node %s", s->tracer_opts->namespace, t->pod_name,
-		     t->node);
-	free(err);
-	return ret;
+		return set_err(s->err, s->errlen, ret, "creating tracer pod %s on node %s: %s%s",
+			       t->pod_name, t->node, kerr, hint_for(kerr));
+	note(s, "created pod %s/%s on node %s", s->tracer_opts->namespace, t->pod_name, t->node);
+	return 0;
 }
 
-static cJSON *container_state(const cJSON *pod)
+static const cJSON *container_state(const cJSON *pod)
 {
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(pod, "status");
 	const cJSON *cs;
@@ -138,86 +217,110 @@ static cJSON *container_state(const cJSON *pod)
 	return NULL;
 }
 
-static const char *json_string(const cJSON *obj, const char *key)
+/* "Phase: reason: message" from the most telling place: the container's
+ * waiting state, else the pod's own reason, else a false condition. */
+static void describe_status(struct tracer *t, const cJSON *pod, const char *phase)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static int check_waiting(struct session *s, struct tracer *t, const cJSON *state)
-{
-	const cJSON *waiting = cJSON_GetObjectItemCaseSensitive(state, "waiting");
+	const cJSON *status = cJSON_GetObjectItemCaseSensitive(pod, "status");
+	const cJSON *waiting = cJSON_GetObjectItemCaseSensitive(container_state(pod), "waiting");
 	const char *reason = json_string(waiting, "reason");
 	const char *message = json_string(waiting, "message");
+	const cJSON *c;
 
-	if (!reason)
-		return 0;
-	for (size_t i = 0; i < sizeof(fatal_waiting_reasons) / sizeof(fatal_waiting_reasons[0]);
-	     i++)
+	if (!reason) {
+		reason = json_string(status, "reason");
+		message = json_string(status, "message");
+	}
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(status, "conditions")) {
+		const char *cstatus = json_string(c, "status");
+
+		if (reason || !cstatus || strcmp(cstatus, "False"))
+			continue;
+		reason = json_string(c, "reason");
+		message = json_string(c, "message");
+	}
+	snprintf(t->status, sizeof(t->status), "%s%s%s%s%s", phase ? phase : "no phase yet",
+		 reason ? ": " : "", reason ? reason : "", message ? ": " : "",
+		 message ? message : "");
+}
+
+static bool fatal_waiting(const cJSON *state)
+{
+	const char *reason =
+		json_string(cJSON_GetObjectItemCaseSensitive(state, "waiting"), "reason");
+
+	for (size_t i = 0;
+	     reason && i < sizeof(fatal_waiting_reasons) / sizeof(fatal_waiting_reasons[0]); i++)
 		if (!strcmp(reason, fatal_waiting_reasons[i]))
-			return fail(s, -EIO, "tracer pod %s on node %s: %s%s%s", t->pod_name,
-				    t->node, reason, message ? ": " : "", message ? message : "");
-	return 0;
+			return true;
+	return false;
 }
 
 /* One status poll: where the tracer is in its life, or a fatal error. */
 static int poll_phase(struct session *s, struct tracer *t)
 {
-	char path[512], *err = NULL;
 	const cJSON *state, *term, *code;
+	char path[512], kerr[1024] = "";
 	const char *phase;
 	cJSON *pod;
 	int ret;
 
 	pod_path(path, sizeof(path), s, t, "");
-	ret = kube_get(s->kube, path, &pod, &err);
-	if (ret) {
-		fail(s, ret, "status of tracer pod %s: %s", t->pod_name,
-		     err ? err : strerror(-ret));
-		free(err);
-		return ret;
-	}
+	ret = kube_get(s->kube, path, &pod, kerr, sizeof(kerr));
+	if (ret)
+		return set_err(s->err, s->errlen, ret, "status of tracer pod %s: %s", t->pod_name,
+			       kerr);
 	phase = json_string(cJSON_GetObjectItemCaseSensitive(pod, "status"), "phase");
 	state = container_state(pod);
 	term = cJSON_GetObjectItemCaseSensitive(state, "terminated");
 	code = cJSON_GetObjectItemCaseSensitive(term, "exitCode");
+	describe_status(t, pod, phase);
 	if (cJSON_IsNumber(code))
 		t->exit_code = code->valueint;
-	if (term || (phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"))))
+	if (term) {
+		t->terminated = true;
 		ret = PHASE_DONE;
-	else if (phase && !strcmp(phase, "Running"))
+	} else if (phase && !strcmp(phase, "Failed")) {
+		/* Rejected by the kubelet (OutOfcpu, NodeAffinity...) or evicted
+		 * before pwru ran: no log, no exit status, only the pod's reason. */
+		ret = set_err(s->err, s->errlen, -EIO, "tracer pod %s on node %s failed: %s",
+			      t->pod_name, t->node, t->status);
+	} else if (phase && !strcmp(phase, "Succeeded")) {
+		ret = PHASE_DONE;
+	} else if (phase && !strcmp(phase, "Running")) {
 		ret = PHASE_RUNNING;
-	else
-		ret = check_waiting(s, t, state) ?: PHASE_PENDING;
+	} else if (fatal_waiting(state)) {
+		ret = set_err(s->err, s->errlen, -EIO, "tracer pod %s on node %s: %s", t->pod_name,
+			      t->node, t->status);
+	} else {
+		ret = PHASE_PENDING;
+	}
 	cJSON_Delete(pod);
 	return ret;
 }
 
 static int wait_all_started(struct session *s)
 {
-	struct timespec now, end;
+	long long end = now_ms() + s->running_timeout_s * 1000LL;
 	int ret;
 
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += s->running_timeout_s;
 	for (;;) {
-		size_t pending = 0;
+		struct tracer *pending = NULL;
 
 		for (size_t i = 0; i < s->n_tracers; i++) {
 			ret = poll_phase(s, &s->tracers[i]);
 			if (ret < 0)
 				return ret;
-			pending += ret == PHASE_PENDING;
+			if (ret == PHASE_PENDING && !pending)
+				pending = &s->tracers[i];
 		}
 		if (!pending)
 			return 0;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec >= end.tv_sec)
-			return fail(s, -ETIMEDOUT,
-				    "tracer pods did not start within %d s "
-				    "(see kubectl describe pod -n %s)",
-				    s->running_timeout_s, s->tracer_opts->namespace);
+		if (now_ms() >= end)
+			return set_err(s->err, s->errlen, -ETIMEDOUT,
+				       "tracer pod %s on node %s did not start within %d s (%s)",
+				       pending->pod_name, pending->node, s->running_timeout_s,
+				       pending->status);
 		ret = wait_for_signal(s, STATUS_POLL_MS);
 		if (ret)
 			return ret;
@@ -231,33 +334,45 @@ static int start_log(struct session *s, struct tracer *t)
 
 	t->log = calloc(1, sizeof(*t->log));
 	if (!t->log)
-		return fail(s, -ENOMEM, "out of memory");
+		return set_err(s->err, s->errlen, -ENOMEM, "out of memory");
 	pod_path(path, sizeof(path), s, t, "/log?follow=true&container=" POD_SPEC_CONTAINER);
-	pid = kube_stream(s->kube, path, &t->log->fd);
+	pid = kube_stream(s->kube, path, &t->log->fd, &t->log_err_fd);
 	if (pid < 0)
-		return fail(s, pid, "streaming the log of %s: %s", t->pod_name, strerror(-pid));
+		return set_err(s->err, s->errlen, pid, "streaming the log of %s: %s", t->pod_name,
+			       strerror(-pid));
 	t->log_pid = pid;
 	/* One tracer prints as pwru does; several say which node each line is from. */
 	t->log->label = s->n_tracers > 1 ? t->node : NULL;
 	return 0;
 }
 
-static void end_log(struct tracer *t)
+/* Ends a log stream; a kubectl that failed (no right to read logs, the
+ * pod gone) is the session's error unless we deleted the pod ourselves. */
+static int end_log(struct session *s, struct tracer *t)
 {
+	char kerr[1024] = "";
+	int ret;
+
 	if (t->log_pid <= 0)
-		return;
+		return 0;
 	close(t->log->fd);
-	proc_stop(t->log_pid);
+	ret = kube_stream_end(t->log_pid, t->log_err_fd, kerr, sizeof(kerr));
 	t->log_pid = 0;
+	t->log_err_fd = -1;
+	if (ret && !t->deleted)
+		return set_err(s->err, s->errlen, ret, "the log of tracer pod %s/%s: %s",
+			       s->tracer_opts->namespace, t->pod_name, kerr);
+	return 0;
 }
 
 /* One round of the merge: every log with data, then any signal. Returns the
- * number of logs still open, or -EINTR. */
-static int pump_logs(struct session *s)
+ * number of logs still open, or -EINTR, or another negative errno. */
+static int pump_logs(struct session *s, int timeout_ms)
 {
 	struct pollfd p[s->n_tracers + 1];
 	size_t idx[s->n_tracers];
 	size_t n = 0;
+	int ret = 0;
 
 	for (size_t i = 0; i < s->n_tracers; i++) {
 		if (s->tracers[i].log_pid <= 0)
@@ -268,22 +383,50 @@ static int pump_logs(struct session *s)
 	if (!n)
 		return 0;
 	p[n] = (struct pollfd){ .fd = s->signal_fd, .events = POLLIN };
-	if (poll(p, n + 1, -1) < 0)
+	if (poll(p, n + 1, timeout_ms) < 0)
 		return errno == EINTR ? (int)n : -errno;
-	if (p[n].revents && wait_for_signal(s, 0))
-		return -EINTR;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !ret; i++) {
 		struct tracer *t = &s->tracers[idx[i]];
 
 		if (p[i].revents && line_stream_pump(t->log, stdout) <= 0)
-			end_log(t);
+			ret = end_log(s, t);
 	}
+	if (ret)
+		return ret;
+	if (p[n].revents && take_signal(s))
+		return -EINTR;
 	/* stdout went away (`| head`): the user has what they wanted. */
 	return ferror(stdout) ? 0 : (int)n;
 }
 
+/* Asks pwru in each running tracer to stop; where that cannot be done
+ * (no right to exec), deleting the pod sends it SIGTERM instead. */
+static void stop_tracers(struct session *s)
+{
+	const char *const argv[] = { "sh", "-c", stop_script, NULL };
+
+	for (size_t i = 0; i < s->n_tracers; i++) {
+		struct tracer *t = &s->tracers[i];
+		char path[512], kerr[1024] = "";
+
+		if (t->log_pid <= 0)
+			continue;
+		if (!kube_exec(s->kube, s->tracer_opts->namespace, t->pod_name, POD_SPEC_CONTAINER,
+			       argv, kerr, sizeof(kerr))) {
+			note(s, "stopped pwru in %s/%s", s->tracer_opts->namespace, t->pod_name);
+			continue;
+		}
+		note(s, "cannot signal pwru in %s (%s): deleting the pod instead", t->pod_name,
+		     kerr);
+		pod_path(path, sizeof(path), s, t, "");
+		if (!kube_delete(s->kube, path, kerr, sizeof(kerr)))
+			t->deleted = true;
+	}
+}
+
 static int stream_logs(struct session *s)
 {
+	long long deadline = 0;
 	int ret;
 
 	for (size_t i = 0; i < s->n_tracers; i++) {
@@ -291,15 +434,36 @@ static int stream_logs(struct session *s)
 		if (ret)
 			return ret;
 	}
-	while ((ret = pump_logs(s)) > 0)
-		;
-	return ret;
+	for (;;) {
+		int timeout = deadline ? (int)(deadline - now_ms()) : -1;
+
+		if (deadline && timeout <= 0) {
+			fprintf(stderr,
+				"kubectl-pwru: pwru did not end within the grace period (%d s)\n",
+				s->grace_period_s);
+			return -EINTR;
+		}
+		ret = pump_logs(s, timeout);
+		if (ret > 0)
+			continue;
+		if (ret != -EINTR)
+			return ret;
+		/* A second signal: the user does not want to wait. */
+		if (deadline)
+			return ret;
+		note(s, "stopping pwru (again to skip its summary)");
+		s->stopping = true;
+		stop_tracers(s);
+		deadline = now_ms() + s->grace_period_s * 1000LL;
+	}
 }
 
 /* pwru's exit status once its log has ended, waiting briefly for the pod to
- * show it. Unknown (-1) when the log ended but pwru still runs. */
+ * show it. */
 static int collect_exit(struct session *s, struct tracer *t)
 {
+	if (t->deleted)
+		return 0;
 	for (int i = 0; i < EXIT_WAIT_POLLS; i++) {
 		int ret = poll_phase(s, t);
 
@@ -309,27 +473,49 @@ static int collect_exit(struct session *s, struct tracer *t)
 		if (ret)
 			return ret;
 	}
-	fprintf(stderr, "kubectl-pwru: the log of %s ended while pwru still runs there\n",
-		t->pod_name);
-	return 0;
+	return set_err(s->err, s->errlen, -ETIMEDOUT,
+		       "the log of tracer pod %s ended while pwru still runs there (%s)",
+		       t->pod_name, t->status);
+}
+
+/* A followed log can end a moment before the container's last lines reach
+ * it; once pwru has ended, the whole log is read again and what the stream
+ * missed (often the summary) is passed on. */
+static void complete_log(struct session *s, struct tracer *t)
+{
+	char path[600], kerr[1024] = "";
+	struct proc_output full;
+
+	if (!t->log || !t->terminated || t->deleted)
+		return;
+	pod_path(path, sizeof(path), s, t, "/log?container=" POD_SPEC_CONTAINER);
+	if (kube_get_text(s->kube, path, &full, kerr, sizeof(kerr))) {
+		note(s, "re-reading the log of %s: %s", t->pod_name, kerr);
+		return;
+	}
+	if (full.len > t->log->consumed)
+		line_stream_feed(t->log, full.data + t->log->consumed, full.len - t->log->consumed,
+				 stdout);
+	proc_output_free(&full);
 }
 
 static void delete_tracer(struct session *s, struct tracer *t)
 {
-	char path[512], *err = NULL;
+	char path[512], kerr[1024] = "";
 	int ret;
 
+	if (t->deleted)
+		return;
 	pod_path(path, sizeof(path), s, t, "");
-	ret = kube_delete(s->kube, path, &err);
-	if (ret && !(err && strstr(err, "NotFound")))
+	ret = kube_delete(s->kube, path, kerr, sizeof(kerr));
+	if (ret && !strstr(kerr, "NotFound"))
 		fprintf(stderr,
 			"kubectl-pwru: could not delete tracer pod %s/%s (%s); "
 			"delete it with: kubectl delete pod -n %s %s\n",
-			s->tracer_opts->namespace, t->pod_name, err ? err : strerror(-ret),
-			s->tracer_opts->namespace, t->pod_name);
+			s->tracer_opts->namespace, t->pod_name, kerr, s->tracer_opts->namespace,
+			t->pod_name);
 	else if (!ret)
 		note(s, "deleted pod %s/%s", s->tracer_opts->namespace, t->pod_name);
-	free(err);
 }
 
 static int exit_status(const struct session *s)
@@ -339,30 +525,54 @@ static int exit_status(const struct session *s)
 	for (size_t i = 0; i < s->n_tracers; i++)
 		if (s->tracers[i].exit_code > 0)
 			return s->tracers[i].exit_code;
+	for (size_t i = 0; i < s->n_tracers; i++)
+		if (s->tracers[i].exit_code < 0)
+			return set_err(s->err, s->errlen, -EIO,
+				       "pwru's exit status in tracer pod %s is unknown (%s)",
+				       s->tracers[i].pod_name, s->tracers[i].status);
 	return 0;
 }
 
-int session_run(struct session *s)
+int session_run(struct session *s, char *err, size_t errlen)
 {
 	int ret = 0;
 
+	s->err = err;
+	s->errlen = errlen;
+	ret = check_access(s);
 	for (size_t i = 0; i < s->n_tracers && !ret; i++)
 		ret = create_tracer(s, &s->tracers[i]) ?: wait_for_signal(s, 0);
 	if (!ret)
 		ret = wait_all_started(s);
 	if (!ret)
 		ret = stream_logs(s);
-	/* With stdout gone nobody reads the rest: no need to wait for pwru. */
-	for (size_t i = 0; i < s->n_tracers && !ret && !ferror(stdout); i++)
-		ret = collect_exit(s, &s->tracers[i]);
+	/* Stopped by a signal, pwru has ended too: its exit status and the
+	 * rest of its log are still wanted. With stdout gone nobody reads. */
+	if ((!ret || (ret == -EINTR && s->stopping)) && !ferror(stdout)) {
+		int r = 0;
+
+		for (size_t i = 0; i < s->n_tracers && !r; i++)
+			r = collect_exit(s, &s->tracers[i]);
+		for (size_t i = 0; i < s->n_tracers; i++)
+			complete_log(s, &s->tracers[i]);
+		if (!ret)
+			ret = r;
+	}
 
 	for (size_t i = 0; i < s->n_tracers; i++) {
-		end_log(&s->tracers[i]);
+		int r = end_log(s, &s->tracers[i]);
+
+		if (!ret && !s->signal)
+			ret = r;
+	}
+	for (size_t i = 0; i < s->n_tracers; i++)
 		if (s->tracers[i].create_tried)
 			delete_tracer(s, &s->tracers[i]);
-	}
-	if (ret == -EINTR || (ret && s->signal))
-		return exit_status(s);
+	if (s->signal)
+		return 128 + s->signal;
+	/* The reader left (`| head`): what pwru would have said is not wanted. */
+	if (!ret && ferror(stdout))
+		return 0;
 	return ret ? ret : exit_status(s);
 }
 
@@ -371,6 +581,4 @@ void session_close(struct session *s)
 	if (s->signal_fd >= 0)
 		close(s->signal_fd);
 	s->signal_fd = -1;
-	free(s->error);
-	s->error = NULL;
 }

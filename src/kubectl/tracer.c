@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "array.h"
 #include "kubectl/pod_spec.h"
 #include "kubectl/tracer.h"
 
@@ -39,26 +40,30 @@ static char *pod_name_for(const char *node)
 	return name;
 }
 
-static struct tracer *tracer_for_node(struct tracer *tracers, size_t *n, const char *node)
+static struct tracer *tracer_for_node(struct tracer **tracers, size_t *n, size_t *cap,
+				      const char *node)
 {
 	struct tracer *t;
 
 	for (size_t i = 0; i < *n; i++)
-		if (!strcmp(tracers[i].node, node))
-			return &tracers[i];
-	t = &tracers[(*n)++];
+		if (!strcmp((*tracers)[i].node, node))
+			return &(*tracers)[i];
+	if (array_reserve(*tracers, *cap, *n + 1))
+		return NULL;
+	t = &(*tracers)[(*n)++];
 	memset(t, 0, sizeof(*t));
 	t->exit_code = -1;
+	t->log_err_fd = -1;
 	t->node = strdup(node);
 	t->pod_name = pod_name_for(node);
 	return t->node && t->pod_name ? t : NULL;
 }
 
-static int add_filter(struct tracer *t, const struct target *target)
+static int add_filter(struct tracer *t, const struct pod_ref *p)
 {
-	char **grown, *pod;
+	char *pod;
 
-	if (asprintf(&pod, "%s/%s", target->namespace, target->name) < 0)
+	if (asprintf(&pod, "%s/%s", p->namespace, p->name) < 0)
 		return -ENOMEM;
 	for (size_t i = 0; i < t->n_filter_pods; i++) {
 		if (!strcmp(t->filter_pods[i], pod)) {
@@ -66,12 +71,10 @@ static int add_filter(struct tracer *t, const struct target *target)
 			return 0;
 		}
 	}
-	grown = realloc(t->filter_pods, (t->n_filter_pods + 1) * sizeof(*grown));
-	if (!grown) {
+	if (array_reserve(t->filter_pods, t->cap_filter_pods, t->n_filter_pods + 1)) {
 		free(pod);
 		return -ENOMEM;
 	}
-	t->filter_pods = grown;
 	t->filter_pods[t->n_filter_pods++] = pod;
 	return 0;
 }
@@ -79,21 +82,25 @@ static int add_filter(struct tracer *t, const struct target *target)
 int tracers_plan(const struct target *targets, size_t n_targets, struct tracer **tracers,
 		 size_t *n_tracers)
 {
-	struct tracer *list = calloc(n_targets ? n_targets : 1, sizeof(*list));
-	size_t n = 0;
+	struct tracer *list = NULL, *t;
+	size_t n = 0, cap = 0;
 	int ret = 0;
 
-	if (!list)
-		return -ENOMEM;
+	/* Node targets first: their tracers lead the merged output. */
 	for (size_t i = 0; i < n_targets && !ret; i++) {
-		struct tracer *t = tracer_for_node(list, &n, targets[i].node);
-
+		if (targets[i].kind != TARGET_NODE)
+			continue;
+		t = tracer_for_node(&list, &n, &cap, targets[i].node);
 		if (!t)
 			ret = -ENOMEM;
-		else if (targets[i].kind == TARGET_NODE)
-			t->whole_node = true;
 		else
-			ret = add_filter(t, &targets[i]);
+			t->whole_node = true;
+	}
+	for (size_t i = 0; i < n_targets && !ret; i++) {
+		for (size_t j = 0; j < targets[i].n_pods && !ret; j++) {
+			t = tracer_for_node(&list, &n, &cap, targets[i].pods[j].node);
+			ret = t ? add_filter(t, &targets[i].pods[j]) : -ENOMEM;
+		}
 	}
 	if (ret) {
 		tracers_free(list, n);

@@ -24,16 +24,21 @@ struct tracer {
 	char *node;
 	char *pod_name;
 	char **filter_pods; /* "NS/NAME" */
-	size_t n_filter_pods;
+	size_t n_filter_pods, cap_filter_pods;
 	bool whole_node;   /* a node/ target: no pod filter at all */
 	bool create_tried; /* so clean-up deletes it even if creation failed half-way */
+	bool terminated;   /* pwru's container has ended */
+	bool deleted;	   /* deleted early (pwru could not be signalled) */
 	pid_t log_pid;	   /* > 0 while its log is being streamed */
+	int log_err_fd;	   /* the log kubectl's stderr */
 	struct line_stream *log;
-	int exit_code; /* pwru's, -1 until known */
+	int exit_code;	  /* pwru's, -1 until known */
+	char status[256]; /* the pod's last phase and reason, for messages */
 };
 
-/* Groups resolved targets by node. A node/ target makes that node's tracer
- * trace everything there, so pod filters on the same node are dropped. */
+/* Groups the resolved targets' pods by node. A node/ target makes that
+ * node's tracer trace everything there, so pod filters on the same node are
+ * dropped. Returns 0 or -ENOMEM. */
 int tracers_plan(const struct target *targets, size_t n_targets, struct tracer **tracers,
 		 size_t *n_tracers);
 

@@ -13,11 +13,20 @@ The scenario comes from a JSON file:
   {"pods": {"NS/NAME": "NODE", ...}, "nodes": ["NODE", ...],
    "log_lines": 3,          lines each tracer pod prints
    "hold_logs": false,      keep log streams open until the pod is deleted
+   "cut_follow": false,     a followed log ends before the summary line
    "json_logs": false,      log lines are pwru --output-json events
    "pending_polls": 1,      status polls answered Pending before Running
    "waiting_reason": null,  e.g. "ImagePullBackOff": the pod never runs
    "exit_code": 0,          pwru's exit status once its log has ended
    "create_error": null,    e.g. {"code": 403, "message": "..."}
+   "log_error": null,       the same for reading a pod's log
+   "pod_failed": null,      {"reason": "OutOfcpu", "message": "..."}: the
+                            kubelet rejects the tracer pod
+   "denied": [],            what SelfSubjectAccessReviews deny: "get pods/log"
+   "namespaces": ["shop", "team", "pwru-system"],  the namespaces there are
+   "labels": {"NS/NAME": {"app": "web"}},      the pods' labels
+   "deployments": {"NS/NAME": {"app": "web"}}, each one's matchLabels
+   "endpoints": {"NS/NAME": ["NS/POD", ...]},  each service's ready pods
    "cri": null}             run created pods for real, see CriNode
 """
 import argparse
@@ -123,6 +132,8 @@ class State:
         self.polls = {}     # "ns/name" -> status polls so far
         self.deleted = set()
         self.finished = set()  # tracer pods whose log stream ended
+        self.namespaces = set(scenario.get("namespaces",
+                                           ["shop", "team", "pwru-system"]))
         self.cri = CriNode(scenario["cri"]) if scenario.get("cri") else None
 
     def record(self, entry):
@@ -135,11 +146,22 @@ def status_obj(code, reason, message):
             "message": message, "reason": reason, "code": code}
 
 
-def target_pod(ns, name, node):
+def target_pod(ns, name, node, labels=None):
     return {"kind": "Pod", "apiVersion": "v1",
-            "metadata": {"name": name, "namespace": ns, "uid": "uid-" + name},
+            "metadata": {"name": name, "namespace": ns, "uid": "uid-" + name,
+                         "labels": labels or {}},
             "spec": {"nodeName": node, "containers": [{"name": "app"}]},
             "status": {"phase": "Running"}}
+
+
+def selector_matches(selector, labels):
+    """kubectl's -l syntax, equality terms only (what the plugin sends for
+    matchLabels)."""
+    for term in filter(None, selector.split(",")):
+        key, _, value = term.partition("=")
+        if labels.get(key) != value:
+            return False
+    return True
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -201,12 +223,55 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(200, {"kind": "Node", "apiVersion": "v1",
                                             "metadata": {"name": p[3]}})
             return self.not_found('nodes "%s"' % p[3])
+        sc = self.state.scenario
+        if len(p) == 4 and p[:3] == ["api", "v1", "namespaces"]:
+            if p[3] in self.state.namespaces:
+                return self.send_json(200, {"kind": "Namespace",
+                                            "metadata": {"name": p[3]}})
+            return self.not_found('namespaces "%s"' % p[3])
+        if p[:3] == ["api", "v1", "namespaces"] and p[4:] == [
+                "serviceaccounts", "default"] and p[3] in self.state.namespaces:
+            return self.send_json(200, {"kind": "ServiceAccount",
+                                        "metadata": {"name": "default"}})
+        if len(p) == 7 and p[:4] == ["apis", "apps", "v1", "namespaces"] \
+                and p[5] == "deployments":
+            sel = sc.get("deployments", {}).get(p[4] + "/" + p[6])
+            if sel is None:
+                return self.not_found('deployments.apps "%s"' % p[6])
+            return self.send_json(200, {
+                "kind": "Deployment", "metadata": {"name": p[6], "namespace": p[4]},
+                "spec": {"selector": {"matchLabels": sel}}})
+        if len(p) == 6 and p[:3] == ["api", "v1", "namespaces"] \
+                and p[4] == "endpoints":
+            pods = sc.get("endpoints", {}).get(p[3] + "/" + p[5])
+            if pods is None:
+                return self.not_found('endpoints "%s"' % p[5])
+            addrs = [{"ip": "198.18.0.%d" % (i + 10),
+                      "nodeName": sc["pods"][k],
+                      "targetRef": {"kind": "Pod", "namespace": k.split("/")[0],
+                                    "name": k.split("/")[1]}}
+                     for i, k in enumerate(pods)]
+            return self.send_json(200, {"kind": "Endpoints",
+                                        "subsets": [{"addresses": addrs}] if addrs else []})
+        if len(p) == 5 and p[:3] == ["api", "v1", "namespaces"] \
+                and p[4] == "pods":
+            sel = q.get("labelSelector", [""])[0]
+            items = [target_pod(k.split("/")[0], k.split("/")[1], node,
+                                sc.get("labels", {}).get(k))
+                     for k, node in sc.get("pods", {}).items()
+                     if k.split("/")[0] == p[3]
+                     and selector_matches(sel, sc.get("labels", {}).get(k, {}))]
+            return self.send_json(200, {"kind": "PodList", "items": items})
         if len(p) >= 6 and p[:3] == ["api", "v1", "namespaces"] \
                 and p[4] == "pods":
             key = p[3] + "/" + p[5]
             if len(p) == 6:
                 return self.get_pod(p[3], p[5], key)
             if len(p) == 7 and p[6] == "log":
+                err = self.state.scenario.get("log_error")
+                if err:
+                    return self.send_json(err["code"], status_obj(
+                        err["code"], "Forbidden", err["message"]))
                 return self.stream_log(key, q)
         self.not_found(self.path)
 
@@ -234,6 +299,11 @@ class Handler(BaseHTTPRequestHandler):
             return {"phase": "Failed" if code else "Succeeded",
                     "containerStatuses": [{"name": "pwru", "state": {
                         "terminated": {"exitCode": code}}}]}
+        failed = st.scenario.get("pod_failed")
+        if failed:
+            # As a kubelet rejects a pod at admission: no container status.
+            return {"phase": "Failed", "reason": failed["reason"],
+                    "message": failed["message"]}
         reason = st.scenario.get("waiting_reason")
         if reason or st.polls[key] <= st.scenario.get("pending_polls", 1):
             return {"phase": "Pending", "containerStatuses": [{
@@ -274,6 +344,11 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(LINE_GAP_S)
             self.wfile.write(self.event_line(i, node).encode())
             self.wfile.flush()
+        if st.scenario.get("cut_follow") and "follow" in q:
+            # The stream ends before the last line, as a real one can.
+            with st.lock:
+                st.finished.add(key)
+            return
         if st.scenario.get("hold_logs") and "follow" in q:
             deadline = time.monotonic() + HOLD_LIMIT_S
             while key not in st.deleted and time.monotonic() < deadline:
@@ -296,6 +371,14 @@ class Handler(BaseHTTPRequestHandler):
         body = self.read_body()
         self.state.record({"method": "POST", "path": "/" + "/".join(p),
                            "query": q, "body": body})
+        if p == ["api", "v1", "namespaces"] and isinstance(body, dict):
+            name = body.get("metadata", {}).get("name")
+            with self.state.lock:
+                self.state.namespaces.add(name)
+            return self.send_json(201, body)
+        if p == ["apis", "authorization.k8s.io", "v1",
+                 "selfsubjectaccessreviews"] and isinstance(body, dict):
+            return self.access_review(body)
         if not (len(p) == 5 and p[:3] == ["api", "v1", "namespaces"]
                 and p[4] == "pods" and isinstance(body, dict)):
             return self.not_found(self.path)
@@ -315,6 +398,16 @@ class Handler(BaseHTTPRequestHandler):
                     500, "InternalError", "cri-pod-run: " + err))
         with self.state.lock:
             self.state.created[key] = body
+        self.send_json(201, body)
+
+    def access_review(self, body):
+        a = body.get("spec", {}).get("resourceAttributes", {})
+        what = "%s %s%s" % (a.get("verb"), a.get("resource"),
+                            "/" + a["subresource"] if a.get("subresource") else "")
+        allowed = what not in self.state.scenario.get("denied", [])
+        body["status"] = {"allowed": allowed}
+        if not allowed:
+            body["status"]["reason"] = "stand-in denies " + what
         self.send_json(201, body)
 
     def do_DELETE(self):

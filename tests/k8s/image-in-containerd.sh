@@ -247,8 +247,8 @@ print(events, named)' "$api/out")
 name=$(python3 -c 'import json, sys
 for l in open(sys.argv[1]):
     r = json.loads(l)
-    if r["method"] == "POST": print(r["body"]["metadata"]["name"])' "$api/record.jsonl")
-left=$("$CRI_TOOL" -e "$CRI_EP" list 2>/dev/null | grep -c "^default/${name:-none} " || true)
+    if r["method"] == "POST" and r["path"].endswith("/pods"): print(r["body"]["metadata"]["name"])' "$api/record.jsonl")
+left=$("$CRI_TOOL" -e "$CRI_EP" list 2>/dev/null | grep -c "^pwru-system/${name:-none} " || true)
 [ -n "$name" ] && grep -q '"method": "DELETE"' "$api/record.jsonl" && [ "$left" = 0 ] &&
 	pass "kubectl pwru pod/a: tracer pod deleted from the API and the node" ||
 	fail "kubectl pwru pod/a: tracer pod deleted from the API and the node" "a DELETE and no pwru- sandbox, saw $left left"

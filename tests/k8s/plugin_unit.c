@@ -19,42 +19,70 @@
 
 static void target_parse_accepts_kubectl_spellings(void **state)
 {
-	const char *pods[] = { "pod/web", "pods/web", "po/web" };
-	const char *nodes[] = { "node/n1", "nodes/n1", "no/n1" };
+	static const struct {
+		const char *word;
+		enum target_kind kind;
+	} ok[] = {
+		{ "pod/web", TARGET_POD },
+		{ "pods/web", TARGET_POD },
+		{ "po/web", TARGET_POD },
+		{ "web", TARGET_POD }, /* a bare name, as kubectl logs takes it */
+		{ "node/web", TARGET_NODE },
+		{ "nodes/web", TARGET_NODE },
+		{ "no/web", TARGET_NODE },
+		{ "deployment/web", TARGET_DEPLOYMENT },
+		{ "deployments/web", TARGET_DEPLOYMENT },
+		{ "deploy/web", TARGET_DEPLOYMENT },
+		{ "svc/web", TARGET_SERVICE },
+		{ "service/web", TARGET_SERVICE },
+		{ "services/web", TARGET_SERVICE },
+	};
 	struct target t;
 
-	for (size_t i = 0; i < 3; i++) {
-		assert_int_equal(target_parse(pods[i], "shop", &t), 0);
-		assert_int_equal(t.kind, TARGET_POD);
-		assert_string_equal(t.namespace, "shop");
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(target_parse(ok[i].word, "shop", &t), 0);
+		assert_int_equal(t.kind, ok[i].kind);
 		assert_string_equal(t.name, "web");
-		target_free(&t);
-		assert_int_equal(target_parse(nodes[i], "shop", &t), 0);
-		assert_int_equal(t.kind, TARGET_NODE);
-		assert_null(t.namespace);
-		assert_string_equal(t.name, "n1");
+		if (ok[i].kind == TARGET_NODE)
+			assert_null(t.namespace);
+		else
+			assert_string_equal(t.namespace, "shop");
 		target_free(&t);
 	}
 }
 
 static void target_parse_rejects_other_words(void **state)
 {
-	const char *bad[] = { "web",	 "pod/",    "deploy/web",  "pod/Web",
-			      "pod/a/b", "pod/a b", "pod/../x?y",  "pod/..",
-			      "pod/-a",	 "pod/a.",  "tcp port 80", "" };
+	const char *bad[] = { "Web",	     "pod/",	   "rs/web", "pod/Web", "pod/a/b",
+			      "pod/a b",     "pod/../x?y", "pod/..", "pod/-a",	"pod/a.",
+			      "tcp port 80", "",	   "-l",     "job/web" };
 	struct target t;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(target_parse(bad[i], "shop", &t), -22);
 }
 
+/* A resolved target: a node/ target, or a target with one pod per node. */
 static struct target resolved(enum target_kind kind, const char *ns, const char *name,
 			      const char *node)
 {
-	struct target t = {
-		.kind = kind, .name = (char *)name, .node = (char *)node, .namespace = (char *)ns
-	};
+	struct target t = { .kind = kind, .name = strdup(name) };
+
+	if (kind == TARGET_NODE) {
+		t.node = strdup(node);
+		return t;
+	}
+	t.namespace = strdup(ns);
+	t.pods = calloc(1, sizeof(*t.pods));
+	t.pods[0] = (struct pod_ref){ strdup(ns), strdup(name), strdup(node) };
+	t.n_pods = t.cap_pods = 1;
 	return t;
+}
+
+static void free_targets(struct target *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		target_free(&t[i]);
 }
 
 static void plan_groups_pods_by_node(void **state)
@@ -79,6 +107,32 @@ static void plan_groups_pods_by_node(void **state)
 	assert_non_null(strstr(t[0].pod_name, "pwru-n1-"));
 	assert_string_not_equal(t[0].pod_name, t[1].pod_name);
 	tracers_free(t, n);
+	free_targets(in, 4);
+}
+
+/* A deployment's pods on three nodes: one tracer per node, each with the
+ * pods that run there. */
+static void plan_spreads_a_deployment_over_its_nodes(void **state)
+{
+	struct target in = resolved(TARGET_DEPLOYMENT, "shop", "web", "n1");
+	struct tracer *t;
+	size_t n;
+
+	in.pods = realloc(in.pods, 4 * sizeof(*in.pods));
+	in.pods[1] = (struct pod_ref){ strdup("shop"), strdup("web-2"), strdup("n2") };
+	in.pods[2] = (struct pod_ref){ strdup("shop"), strdup("web-3"), strdup("n1") };
+	in.pods[3] = (struct pod_ref){ strdup("shop"), strdup("web-4"), strdup("n3") };
+	in.n_pods = in.cap_pods = 4;
+	assert_int_equal(tracers_plan(&in, 1, &t, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(t[0].node, "n1");
+	assert_int_equal(t[0].n_filter_pods, 2);
+	assert_string_equal(t[0].filter_pods[1], "shop/web-3");
+	assert_string_equal(t[1].node, "n2");
+	assert_string_equal(t[2].node, "n3");
+	assert_string_equal(t[2].filter_pods[0], "shop/web-4");
+	tracers_free(t, n);
+	target_free(&in);
 }
 
 static void plan_node_target_traces_whole_node(void **state)
@@ -106,6 +160,7 @@ static void plan_node_target_traces_whole_node(void **state)
 	assert_int_equal(cJSON_GetArraySize(args), 2);
 	cJSON_Delete(pod);
 	tracers_free(t, n);
+	free_targets(in, 2);
 }
 
 static void pod_name_fits_a_label(void **state)
@@ -123,6 +178,7 @@ static void pod_name_fits_a_label(void **state)
 	assert_true(strlen(t[0].pod_name) <= 63);
 	assert_null(strchr(t[0].pod_name, '.'));
 	tracers_free(t, n);
+	free_targets(in, 1);
 }
 
 static void pod_args_are_filters_then_user_args(void **state)
@@ -223,6 +279,7 @@ int main(void)
 		cmocka_unit_test(target_parse_accepts_kubectl_spellings),
 		cmocka_unit_test(target_parse_rejects_other_words),
 		cmocka_unit_test(plan_groups_pods_by_node),
+		cmocka_unit_test(plan_spreads_a_deployment_over_its_nodes),
 		cmocka_unit_test(plan_node_target_traces_whole_node),
 		cmocka_unit_test(pod_name_fits_a_label),
 		cmocka_unit_test(pod_args_are_filters_then_user_args),
