@@ -16,20 +16,17 @@ TEST_SUITES += tests/k8s/realk8s.sh
 
 # The objects come from the top Makefile's one compile rule; none needs the
 # BPF skeleton. The headers are named too, for objects built before -MMD.
-$(KUBECTL_PWRU_OBJS): $(wildcard src/kubectl/*.h)
+# Objects come from the top Makefile's one compile rule (headers tracked by -MMD).
 
 $(OUT)/kubectl-pwru: $(KUBECTL_PWRU_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ -lcjson -o $@
 
 # Unit tests of the plugin's parts (everything but its main()).
-$(K8S_TEST_OUT)/plugin_unit.o: tests/k8s/plugin_unit.c $(wildcard src/kubectl/*.h)
-	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
-
-$(K8S_TEST_OUT)/plugin-unit: $(K8S_TEST_OUT)/plugin_unit.o $(filter-out %/kubectl-pwru.o,$(KUBECTL_PWRU_OBJS))
+$(K8S_TEST_OUT)/plugin-unit: $(OUT)/obj/tests/k8s/plugin_unit.o \
+		$(filter-out %/kubectl-pwru.o,$(KUBECTL_PWRU_OBJS))
 	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $^ -lcjson -lcmocka -o $@
 
 # krew: the plugin's archive and a manifest with its checksum, for a release
