@@ -23,7 +23,8 @@ sleep 1
 pwru_stop
 check_backend
 events=$(grep -c '"func"' "$PWRU_OUT" || true)
-good=$(grep '"func"' "$PWRU_OUT" | grep -c '"daddr":"fd00:198:18::2","sport":[0-9]*,"dport":80,"l4proto":"tcp"' || true)
+# cilium/pwru's tuple keys: IPv6 in brackets, proto a number (6: tcp)
+good=$(grep '"func"' "$PWRU_OUT" | grep -c -E '"daddr":"\[fd00:198:18::2\]","sport":[0-9]+,"dport":80,"proto":6[,}]' || true)
 check tuple6 "every event tcp to fd00:198:18::2 port 80" "$good of $events events" [ "$events" -gt 0 -a "$good" -eq "$events" ]
 echo "events=$events good=$good"
 finish
