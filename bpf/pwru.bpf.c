@@ -101,20 +101,41 @@ static __always_inline int skb_is_tracked(struct sk_buff *skb)
 {
 	__u64 addr = (__u64)skb;
 
-	return CFG.track_skb && bpf_map_lookup_elem(&tracked_skbs, &addr);
+	return bpf_map_lookup_elem(&tracked_skbs, &addr) != NULL;
 }
 
+static __always_inline void skb_track(struct sk_buff *skb)
+{
+	__u64 addr = (__u64)skb;
+	__u8 one = 1;
+
+	bpf_map_update_elem(&tracked_skbs, &addr, &one, BPF_ANY);
+}
+
+/*
+ * Runs on every hit of every probe, so it is written for the verifier: the
+ * count is read once, and since .rodata is frozen the verifier knows it and
+ * removes the compares past it; what is left is one load and one compare
+ * per inode.
+ */
 static __always_inline int netns_wanted(__u32 ns)
 {
-	if (CFG.netns_inline_n) {
-#pragma unroll
-		for (int i = 0; i < PWRU_NETNS_INLINE; i++) {
-			if (i < CFG.netns_inline_n && CFG.netns_inline[i] == ns)
-				return 1;
-		}
-		return 0;
+	__u32 n = CFG.netns_inline_n;
+
+	if (!n) {
+		/* its own key: the stack store stays on this path */
+		__u32 key = ns;
+
+		return bpf_map_lookup_elem(&netns_filter, &key) != NULL;
 	}
-	return bpf_map_lookup_elem(&netns_filter, &ns) != NULL;
+#pragma unroll
+	for (int i = 0; i < PWRU_NETNS_INLINE; i++) {
+		if (i >= n)
+			return 0;
+		if (CFG.netns_inline[i] == ns)
+			return 1;
+	}
+	return 0;
 }
 
 /* Cheapest checks first: each rejects before any helper call is made. */
@@ -199,16 +220,19 @@ static __always_inline void fill_meta(struct pwru_event *e, struct sk_buff *skb)
 {
 	struct net_device *dev = RD(skb, dev);
 
+	/* netns and device name the pod and the interface: always read */
 	e->netns = skb_netns(skb);
+	if (dev)
+		e->ifindex = RD(dev, ifindex);
+	if (RD(skb, mac_header) == (__u16)~0U)
+		e->flags |= PWRU_EV_NO_MAC;
+	if (!CFG.output_meta)
+		return; /* --output-meta=false: not printed, so not read */
 	e->mark = RD(skb, mark);
 	e->len = RD(skb, len);
 	e->proto = bpf_ntohs(RD(skb, protocol));
-	if (dev) {
-		e->ifindex = RD(dev, ifindex);
+	if (dev)
 		e->mtu = RD(dev, mtu);
-	}
-	if (RD(skb, mac_header) == (__u16)~0U)
-		e->flags |= PWRU_EV_NO_MAC;
 }
 
 static __always_inline void fill_skb_str(struct pwru_event_skb *es, struct sk_buff *skb)
@@ -310,18 +334,16 @@ static __always_inline void emit_event(struct probe_ctx *pc)
 static __always_inline int handle_skb(struct probe_ctx *pc)
 {
 	struct sk_buff *skb = pc->skb;
-	__u64 addr = (__u64)skb;
-	__u8 one = 1;
 
 	if (!skb)
 		return 0;
-	if (skb_is_tracked(skb)) {
+	if (CFG.track_skb && skb_is_tracked(skb)) {
 		pc->flags |= PWRU_EV_TRACKED;
 	} else {
 		if (!skb_matches(skb))
 			return 0;
 		if (CFG.track_skb)
-			bpf_map_update_elem(&tracked_skbs, &addr, &one, BPF_ANY);
+			skb_track(skb);
 	}
 	emit_event(pc);
 	return 0;

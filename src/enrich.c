@@ -51,6 +51,12 @@ int enricher_init(struct enricher *en, const struct probe_list *probes,
 	en->probes = probes;
 	en->cfg = cfg;
 	en->mono_to_real_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	en->last_seen = NULL;
+	if (cfg->timestamp == TS_RELATIVE) {
+		en->last_seen = calloc(SKB_LAST_SEEN_SLOTS, sizeof(*en->last_seen));
+		if (!en->last_seen)
+			return -ENOMEM;
+	}
 	return func_names_build(en);
 }
 
@@ -58,6 +64,8 @@ void enricher_fini(struct enricher *en)
 {
 	free(en->func_names);
 	en->func_names = NULL;
+	free(en->last_seen);
+	en->last_seen = NULL;
 }
 
 /* Frames of the tracing machinery itself, above the traced kernel code. */
@@ -106,20 +114,36 @@ static void fill_stack(struct enricher *en, struct record *r)
 	}
 }
 
+static int64_t since_last_seen(struct enricher *en, const struct pwru_event *e)
+{
+	/* skbs are cache-line aligned: the low bits say nothing */
+	struct skb_last_seen *slot =
+		&en->last_seen[(e->skb >> 6 ^ e->skb >> 22) & (SKB_LAST_SEEN_SLOTS - 1)];
+	int64_t d = 0;
+
+	/* Events of one skb may reach us out of order across CPUs: never below 0. */
+	if (slot->skb == e->skb && e->ts > slot->ts)
+		d = (int64_t)(e->ts - slot->ts);
+	slot->skb = e->skb;
+	slot->ts = e->ts;
+	return d;
+}
+
 static void fill_timestamp(struct enricher *en, struct record *r)
 {
+	r->wall_ns = (int64_t)r->ev->ts + en->mono_to_real_ns;
 	switch (en->cfg->timestamp) {
 	case TS_NONE:
 		break;
 	case TS_CURRENT:
-		r->ts_ns = clock_ns(CLOCK_REALTIME);
+	case TS_ABSOLUTE:
+		r->ts_ns = (int64_t)r->ev->ts;
 		break;
 	case TS_RELATIVE:
-		r->ts_ns = en->prev_ts ? (int64_t)(r->ev->ts - en->prev_ts) : 0;
-		en->prev_ts = r->ev->ts;
+		r->ts_ns = en->last_seen ? since_last_seen(en, r->ev) : 0;
 		break;
-	case TS_ABSOLUTE:
-		r->ts_ns = (int64_t)r->ev->ts + en->mono_to_real_ns;
+	case TS_WALLCLOCK:
+		r->ts_ns = r->wall_ns;
 		break;
 	}
 }

@@ -15,6 +15,17 @@ struct ifnames;
 struct pods;
 struct expr_filters;
 
+/*
+ * --timestamp relative: each skb's previous event time, direct-mapped by
+ * address so a flood of skbs costs a fixed 1 MiB; an skb pushed out by
+ * another counts as seen for the first time (0), as cilium/pwru's first.
+ */
+#define SKB_LAST_SEEN_SLOTS (1 << 16)
+
+struct skb_last_seen {
+	uint64_t skb, ts;
+};
+
 /* Everything that turns numbers into names; lives off the BPF event path. */
 struct enricher {
 	const struct probe_list *probes;
@@ -26,8 +37,8 @@ struct enricher {
 	const struct expr_filters *expr; /* formats --output-*-metadata values */
 	int stacks_fd;
 	const struct output_cfg *cfg;
-	int64_t mono_to_real_ns; /* for --timestamp absolute */
-	uint64_t prev_ts;	 /* for --timestamp relative */
+	int64_t mono_to_real_ns;	 /* for --timestamp absolute and wallclock */
+	struct skb_last_seen *last_seen; /* for --timestamp relative */
 };
 
 int enricher_init(struct enricher *en, const struct probe_list *probes,

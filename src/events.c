@@ -19,7 +19,7 @@
 #include "events.h"
 #include "pwru.h"
 
-enum { SRC_RING = 1, SRC_SIGNAL, SRC_TIMER };
+enum { SRC_RING = 1, SRC_SIGNAL, SRC_TIMER, SRC_OUTPUT };
 
 /*
  * Under load, waking up for every few events costs the producer an
@@ -34,7 +34,7 @@ enum { SRC_RING = 1, SRC_SIGNAL, SRC_TIMER };
 struct event_reader {
 	struct ring_buffer *rb;
 	event_handler_fn fn;
-	void (*batch_end)(void *ctx);
+	batch_end_fn batch_end;
 	void *ctx;
 	int epfd, sigfd, timerfd;
 	int stop; /* set by the sample callback when the handler asks */
@@ -57,7 +57,7 @@ static int epoll_add(int epfd, int fd, uint32_t tag)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
-int event_reader_new(int ringbuf_fd, event_handler_fn fn, void (*batch_end)(void *ctx), void *ctx,
+int event_reader_new(int ringbuf_fd, event_handler_fn fn, batch_end_fn batch_end, void *ctx,
 		     struct event_reader **out)
 {
 	struct event_reader *r = calloc(1, sizeof(*r));
@@ -99,6 +99,14 @@ fail:
 	return ret;
 }
 
+void event_reader_watch_output(struct event_reader *r, int fd)
+{
+	/* No events asked for: EPOLLERR (the pipe's reader closed) is always reported. */
+	struct epoll_event ev = { .events = 0, .data.u32 = SRC_OUTPUT };
+
+	epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
 static int arm_timer(int fd, double seconds)
 {
 	struct itimerspec its = {};
@@ -128,8 +136,8 @@ static int drain_batch(struct event_reader *r)
 
 	if (n < 0 && !r->stop)
 		return -EIO;
-	if (n > 0 && r->batch_end)
-		r->batch_end(r->ctx);
+	if (n > 0 && r->batch_end && r->batch_end(r->ctx) > 0)
+		r->stop = 1;
 	if (n >= BATCH_EVENTS && !r->stop)
 		nanosleep(&nap, NULL);
 	return 0;
@@ -158,6 +166,8 @@ int event_reader_run(struct event_reader *r, double duration)
 				break;
 			case SRC_TIMER:
 				return 0;
+			case SRC_OUTPUT:
+				return EVENT_READER_OUTPUT_CLOSED;
 			}
 		}
 	}
@@ -166,9 +176,7 @@ int event_reader_run(struct event_reader *r, double duration)
 
 int event_reader_drain(struct event_reader *r)
 {
-	if (r->stop)
-		return 0;
-	return ring_buffer__consume(r->rb) < 0 && !r->stop ? -EIO : 0;
+	return ring_buffer__consume(r->rb) < 0 ? -EIO : 0;
 }
 
 void event_reader_free(struct event_reader *r)

@@ -10,17 +10,31 @@ typedef int (*event_handler_fn)(void *ctx, const void *data, size_t size);
 
 struct event_reader;
 
-/* batch_end (may be NULL) runs after each drained batch: flush the output there. */
-int event_reader_new(int ringbuf_fd, event_handler_fn fn, void (*batch_end)(void *ctx), void *ctx,
+/*
+ * batch_end (may be NULL) runs after each drained batch: flush the output
+ * there; it returns > 0 to stop reading (the output failed).
+ */
+typedef int (*batch_end_fn)(void *ctx);
+
+int event_reader_new(int ringbuf_fd, event_handler_fn fn, batch_end_fn batch_end, void *ctx,
 		     struct event_reader **out);
+/*
+ * Also wakes up when the reader of fd (a pipe: `pwru | head`) went away,
+ * even while no event comes; regular files cannot be watched and are not.
+ */
+void event_reader_watch_output(struct event_reader *r, int fd);
+/* event_reader_run()'s answer when the watched output's reader is gone. */
+#define EVENT_READER_OUTPUT_CLOSED 0x10000
+
 /*
  * Waits for events until SIGINT/SIGTERM (blocked and read through a
  * signalfd: no flag set from a handler), the duration (seconds, 0 for
  * none) or the handler says stop. Returns the signal number, 0 on timeout
- * or stop by handler, -errno on error.
+ * or stop by handler, EVENT_READER_OUTPUT_CLOSED, -errno on error.
  */
 int event_reader_run(struct event_reader *r, double duration);
-/* Reads whatever is left in the ring buffer (after detach). */
+/* Reads whatever is left in the ring buffer (after detach), even after a stop:
+ * the handler decides whether each event is printed or only counted. */
 int event_reader_drain(struct event_reader *r);
 void event_reader_free(struct event_reader *r);
 

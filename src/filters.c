@@ -201,7 +201,7 @@ void filters_to_config(const struct filter_set *f, const struct options *o, stru
 	cfg->mark_mask = o->filter_mark_mask;
 	cfg->track_skb = o->filter_track_skb;
 	cfg->output_meta = o->output_meta;
-	cfg->output_tuple = o->output_tuple || o->output_json;
+	cfg->output_tuple = o->output_tuple; /* JSON honours --output-tuple=false too */
 	/* Tracepoint programs cannot read a return address: the caller comes from the stack. */
 	cfg->output_stack = o->output_stack || o->output_caller;
 	cfg->output_caller = o->output_caller;

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Formatting shared by the text and JSON outputs. */
-#include <arpa/inet.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,78 +18,131 @@ void output_cfg_from_options(struct output_cfg *c, const struct options *o)
 	c->pods = o->filter_pod.n > 0 || o->filter_pod_label.n > 0 || o->cri_endpoint;
 }
 
-const char *l4proto_name(uint8_t proto, char *buf, size_t len)
+void put_l4proto(struct obuf *b, uint8_t proto)
 {
 	switch (proto) {
 	case 1:
-		return "icmp";
+		put_lit(b, "icmp");
+		return;
 	case 6:
-		return "tcp";
+		put_lit(b, "tcp");
+		return;
 	case 17:
-		return "udp";
+		put_lit(b, "udp");
+		return;
 	case 58:
-		return "icmp6";
+		put_lit(b, "icmp6");
+		return;
 	case 132:
-		return "sctp";
+		put_lit(b, "sctp");
+		return;
 	case 47:
-		return "gre";
+		put_lit(b, "gre");
+		return;
 	case 50:
-		return "esp";
+		put_lit(b, "esp");
+		return;
 	}
-	snprintf(buf, len, "%u", proto);
-	return buf;
+	put_u64(b, proto);
 }
 
-void format_addr_plain(uint8_t l3, const uint8_t *a, char *buf, size_t len)
+void put_addr(struct obuf *b, uint8_t l3, const uint8_t *a)
 {
-	if (!inet_ntop(l3 == 4 ? AF_INET : AF_INET6, a, buf, len))
-		snprintf(buf, len, "?");
+	if (l3 == 4)
+		put_ipv4(b, a);
+	else
+		put_ipv6(b, a);
 }
 
-static void format_addr(const struct pwru_tuple *t, const uint8_t *a, char *buf, size_t len)
+void put_tuple(struct obuf *b, const struct pwru_tuple *t)
 {
-	char s[INET6_ADDRSTRLEN];
+	bool v6 = t->l3 != 4;
 
-	format_addr_plain(t->l3, a, s, sizeof(s));
-	snprintf(buf, len, t->l3 == 4 ? "%s" : "[%s]", s);
+	if (v6)
+		put_char(b, '[');
+	put_addr(b, t->l3, t->saddr);
+	if (v6)
+		put_char(b, ']');
+	put_char(b, ':');
+	put_u64(b, t->sport);
+	put_lit(b, "->");
+	if (v6)
+		put_char(b, '[');
+	put_addr(b, t->l3, t->daddr);
+	if (v6)
+		put_char(b, ']');
+	put_char(b, ':');
+	put_u64(b, t->dport);
+	put_char(b, '(');
+	put_l4proto(b, t->l4proto);
+	put_char(b, ')');
 }
 
-void format_tuple(const struct pwru_tuple *t, char *buf, size_t len)
+void put_tcp_flags(struct obuf *b, uint8_t flags)
 {
-	char sa[64], da[64], pb[8];
+	static const char names[8][4] = { "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR" };
+	bool first = true;
 
-	format_addr(t, t->saddr, sa, sizeof(sa));
-	format_addr(t, t->daddr, da, sizeof(da));
-	snprintf(buf, len, "%s:%u->%s:%u(%s)", sa, t->sport, da, t->dport,
-		 l4proto_name(t->l4proto, pb, sizeof(pb)));
-}
-
-void format_tcp_flags(uint8_t flags, char *buf, size_t len)
-{
-	static const char *const names[] = {
-		"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"
-	};
-	size_t used = 0;
-
-	buf[0] = '\0';
 	for (int i = 0; i < 8; i++) {
 		if (!(flags & (1 << i)))
 			continue;
-		used += snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? "|" : "",
-				 names[i]);
+		if (!first)
+			put_char(b, '|');
+		put_mem(b, names[i], 3);
+		first = false;
 	}
 }
 
-void format_timestamp(const struct output_cfg *c, int64_t ts_ns, char *buf, size_t len)
+/* --timestamp wallclock's column, ours: "15:04:05.123456" in local time. */
+static void put_wallclock(struct obuf *b, int64_t ts_ns)
 {
 	time_t sec = ts_ns / 1000000000;
+	long usec = (long)(ts_ns % 1000000000) / 1000;
 	struct tm tm;
 
-	if (c->timestamp == TS_RELATIVE) {
-		snprintf(buf, len, "%lld", (long long)ts_ns);
+	localtime_r(&sec, &tm);
+	put_dec2(b, (unsigned)tm.tm_hour);
+	put_char(b, ':');
+	put_dec2(b, (unsigned)tm.tm_min);
+	put_char(b, ':');
+	put_dec2(b, (unsigned)tm.tm_sec);
+	put_char(b, '.');
+	/* printf's "%06ld": six places, the sign of a pre-1970 remainder among them */
+	if (usec < 0) {
+		put_char(b, '-');
+		put_udec_zpad(b, (uint64_t)-usec, 5);
 		return;
 	}
+	put_udec_zpad(b, (uint64_t)usec, 6);
+}
+
+void put_timestamp(struct obuf *b, const struct output_cfg *c, int64_t ts_ns)
+{
+	if (c->timestamp == TS_WALLCLOCK)
+		put_wallclock(b, ts_ns);
+	else
+		put_i64(b, ts_ns);
+}
+
+void put_abs_time(struct obuf *b, int64_t wall_ns)
+{
+	time_t sec = wall_ns / 1000000000;
+	struct tm tm;
+
+	if (wall_ns < 0)
+		sec = 0;
 	localtime_r(&sec, &tm);
-	snprintf(buf, len, "%02d:%02d:%02d.%06ld", tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 (long)(ts_ns % 1000000000) / 1000);
+	put_udec_zpad(b, (uint64_t)tm.tm_year + 1900, 4);
+	put_char(b, '-');
+	put_dec2(b, (unsigned)tm.tm_mon + 1);
+	put_char(b, '-');
+	put_dec2(b, (unsigned)tm.tm_mday);
+	put_char(b, 'T');
+	put_dec2(b, (unsigned)tm.tm_hour);
+	put_char(b, ':');
+	put_dec2(b, (unsigned)tm.tm_min);
+	put_char(b, ':');
+	put_dec2(b, (unsigned)tm.tm_sec);
+	put_char(b, '.');
+	put_udec_zpad(b, wall_ns < 0 ? 0 : (uint64_t)(wall_ns % 1000000000) / 1000000, 3);
 }

@@ -88,7 +88,8 @@ static const struct opt_def opt_table[] = {
 	{ "allow-host-netns", K_BOOL, O(allow_host_netns), 0, NULL,
 	  "allow --filter-pod on host-network pods (matches the whole node)" },
 	{ "timestamp", K_SPECIAL, O(timestamp), SP_TIMESTAMP, "string",
-	  "print timestamp per skb (\"current\", \"relative\", \"absolute\", \"none\")" },
+	  "print timestamp per skb (\"current\", \"relative\", \"absolute\", \"none\"; ours: "
+	  "\"wallclock\")" },
 	{ "output-meta", K_BOOL, O(output_meta), 0, NULL, "print skb metadata" },
 	{ "output-tuple", K_BOOL, O(output_tuple), 0, NULL, "print L4 tuple" },
 	{ "output-skb-metadata", K_CSV, O(output_skb_metadata), 0, NULL,
@@ -103,6 +104,8 @@ static const struct opt_def opt_table[] = {
 	{ "output-tcp-flags", K_BOOL, O(output_tcp_flags), 0, NULL, "print TCP flags" },
 	{ "output-file", K_STR, O(output_file), 0, NULL, "write traces to file" },
 	{ "output-json", K_BOOL, O(output_json), 0, NULL, "output traces in JSON format" },
+	{ "output-json-summary", K_BOOL, O(output_json_summary), 0, NULL,
+	  "with --output-json: the summary object ends stdout's stream, not on stderr" },
 	{ "ready-file", K_STR, O(ready_file), 0, NULL,
 	  "create file after all BPF progs are attached" },
 	{ "backend", K_STR, O(backend), 0, NULL,
@@ -121,7 +124,9 @@ static const struct opt_def opt_table[] = {
 
 #define N_OPTS (sizeof(opt_table) / sizeof(opt_table[0]))
 
-static const char *const timestamp_names[] = { "none", "current", "relative", "absolute" };
+/* in enum timestamp_mode order; wallclock is ours */
+static const char *const timestamp_names[] = { "none", "current", "relative", "absolute",
+					       "wallclock" };
 
 static void options_defaults(struct options *o)
 {

@@ -10,9 +10,10 @@
 
 enum timestamp_mode {
 	TS_NONE = 0,
-	TS_CURRENT,  /* wall clock at the time the event is printed */
-	TS_RELATIVE, /* since the previous event */
-	TS_ABSOLUTE, /* kernel's monotonic clock, converted to wall clock */
+	TS_CURRENT,   /* cilium/pwru's: the event's ktime in ns */
+	TS_RELATIVE,  /* cilium/pwru's: ns since the previous event of the same skb */
+	TS_ABSOLUTE,  /* cilium/pwru's: a TIME column (wall clock, ms) plus the ktime */
+	TS_WALLCLOCK, /* ours: the event's time on the wall clock, HH:MM:SS.uuuuuu */
 };
 
 struct str_list {
@@ -53,7 +54,7 @@ struct options {
 
 	/* output */
 	bool output_meta, output_tuple, output_stack, output_caller;
-	bool output_tcp_flags, output_skb, output_json;
+	bool output_tcp_flags, output_skb, output_json, output_json_summary;
 	enum timestamp_mode timestamp;
 	const char *output_file;
 	uint64_t output_limit_lines;

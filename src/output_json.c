@@ -1,166 +1,343 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * JSON output: one object per line, built with cJSON so that every string
- * (process names, pod names) is escaped in one place. Schema: docs/json-output.md.
+ * JSON output: one object per line, streamed into the batch buffer by the
+ * writer in output_buf.h; every string (process, pod, symbol) is escaped
+ * there, in one place. Schema: docs/json-output.md.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <cjson/cJSON.h>
 
+#include "events.h"
 #include "output.h"
 #include "pods.h"
 #include "summary.h"
-#include "events.h"
 
-static void add_tuple(cJSON *o, const struct output_cfg *c, const struct pwru_tuple *t)
+/*
+ * The keys cilium/pwru's --output-json writes come first, with its names,
+ * types and omissions (Go's omitempty: 0 and "" are left out), so that a
+ * consumer written for it reads ours unchanged; ours follow under names it
+ * does not use. docs/json-output.md lists both.
+ */
+
+/* "0x..." as Go's %#x. */
+static void put_hex_str(struct jw *w, uint64_t v)
 {
-	char sa[64], da[64], pb[8], flags[48];
-	cJSON *j = cJSON_AddObjectToObject(o, "tuple");
-
-	format_addr_plain(t->l3, t->saddr, sa, sizeof(sa));
-	format_addr_plain(t->l3, t->daddr, da, sizeof(da));
-	cJSON_AddStringToObject(j, "saddr", sa);
-	cJSON_AddStringToObject(j, "daddr", da);
-	cJSON_AddNumberToObject(j, "sport", t->sport);
-	cJSON_AddNumberToObject(j, "dport", t->dport);
-	cJSON_AddStringToObject(j, "l4proto", l4proto_name(t->l4proto, pb, sizeof(pb)));
-	if (c->tcp_flags && t->l4proto == 6) {
-		format_tcp_flags(t->tcp_flags, flags, sizeof(flags));
-		cJSON_AddStringToObject(j, "tcp_flags", flags);
-	}
+	jw_sep(w);
+	put_lit(w->b, "\"0x");
+	put_hex(w->b, v, 1);
+	put_char(w->b, '"');
 }
 
-static void add_pod(cJSON *o, const struct pod_ref *p)
+static inline __attribute__((always_inline)) void
+kv_u64_nonzero(struct jw *w, const char *quoted_key, size_t n, uint64_t v)
 {
-	cJSON *j = cJSON_AddObjectToObject(o, "pod");
+	if (!v)
+		return;
+	jw_key_raw(w, quoted_key, n);
+	jw_u64(w, v);
+}
 
-	cJSON_AddStringToObject(j, "namespace", p->namespace_);
-	cJSON_AddStringToObject(j, "name", p->name);
-	cJSON_AddStringToObject(j, "uid", p->uid);
+#define jw_kv_u64_omitempty(w, key, v) kv_u64_nonzero((w), "\"" key "\":", sizeof(key) + 2, (v))
+
+/* cilium/pwru's address form: IPv6 in brackets. */
+static void put_addr_str(struct jw *w, const struct pwru_tuple *t, const uint8_t *a)
+{
+	jw_sep(w);
+	put_char(w->b, '"');
+	if (t->l3 != 4)
+		put_char(w->b, '[');
+	put_addr(w->b, t->l3, a);
+	if (t->l3 != 4)
+		put_char(w->b, ']');
+	put_char(w->b, '"');
+}
+
+static void add_tuple(struct jw *w, const struct output_cfg *c, const struct pwru_event *e)
+{
+	const struct pwru_tuple *t = &e->tuple;
+	struct obuf *b = w->b;
+
+	jw_key(w, "tuple");
+	jw_obj_open(w);
+	/* cilium/pwru writes an empty object when no IP header was found */
+	if (e->flags & PWRU_EV_TUPLE) {
+		jw_key(w, "saddr");
+		put_addr_str(w, t, t->saddr);
+		jw_key(w, "daddr");
+		put_addr_str(w, t, t->daddr);
+		jw_kv_u64_omitempty(w, "sport", t->sport);
+		jw_kv_u64_omitempty(w, "dport", t->dport);
+		jw_kv_u64_omitempty(w, "proto", t->l4proto);
+		if (c->tcp_flags && t->l4proto == 6 && t->tcp_flags) {
+			jw_key(w, "flags");
+			jw_sep(w);
+			put_char(b, '"');
+			put_tcp_flags(b, t->tcp_flags);
+			put_char(b, '"');
+		}
+		/* ours */
+		jw_key(w, "l4proto");
+		jw_sep(w);
+		put_char(b, '"');
+		put_l4proto(b, t->l4proto);
+		put_char(b, '"');
+	}
+	jw_obj_close(w);
+}
+
+/* --output-skb-metadata under a key of ours: cilium/pwru leaves these out of JSON. */
+static void add_metadata(struct jw *w, const struct record *r)
+{
+	jw_key(w, "metadata");
+	jw_obj_open(w);
+	for (int i = 0; i < r->n_meta; i++) {
+		/* a name known only at run time: the key by hand */
+		jw_str(w, r->meta[i].name);
+		put_char(w->b, ':');
+		w->first = true;
+		if (r->meta[i].number) {
+			jw_sep(w);
+			put_str(w->b, r->meta[i].value);
+		} else {
+			jw_str(w, r->meta[i].value);
+		}
+	}
+	jw_obj_close(w);
+}
+
+static void add_pod(struct jw *w, const struct pod_ref *p)
+{
+	jw_key(w, "pod");
+	jw_obj_open(w);
+	jw_kv_str(w, "namespace", p->namespace_);
+	jw_kv_str(w, "name", p->name);
+	jw_kv_str(w, "uid", p->uid);
 	if (p->container[0])
-		cJSON_AddStringToObject(j, "container", p->container);
+		jw_kv_str(w, "container", p->container);
+	jw_obj_close(w);
 }
 
-static void add_drop(cJSON *o, const struct record *r)
+static void add_drop(struct jw *w, const struct record *r)
 {
-	char num[16];
-
-	snprintf(num, sizeof(num), "%u", r->ev->drop_reason);
-	cJSON_AddStringToObject(o, "drop_reason", r->drop_reason ? r->drop_reason : num);
-	cJSON_AddNumberToObject(o, "drop_reason_code", r->ev->drop_reason);
+	jw_key(w, "drop_reason");
+	if (r->drop_reason) {
+		jw_str(w, r->drop_reason);
+	} else {
+		jw_sep(w);
+		put_char(w->b, '"');
+		put_u64(w->b, r->ev->drop_reason);
+		put_char(w->b, '"');
+	}
+	jw_kv_u64(w, "drop_reason_code", r->ev->drop_reason);
 	if (r->drop_site[0])
-		cJSON_AddStringToObject(o, "drop_site", r->drop_site);
+		jw_kv_str(w, "drop_site", r->drop_site);
 }
 
-static void add_stack(cJSON *o, const struct record *r)
+/* Our frames carry a 4-space indent for the text output. */
+static const char *frame(const struct record *r, int i)
 {
-	cJSON *a = cJSON_AddArrayToObject(o, "stack");
+	const char *s = r->stack[i];
 
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+/* cilium/pwru's "stack": one string, each frame after a newline. */
+static void add_stack_string(struct jw *w, const struct record *r)
+{
+	char buf[PWRU_MAX_STACK_DEPTH * RECORD_SYM_LEN];
+	size_t n = 0;
+
+	for (int i = 0; i < r->n_stack; i++) {
+		size_t l = strlen(frame(r, i));
+
+		buf[n++] = '\n';
+		memcpy(buf + n, frame(r, i), l);
+		n += l;
+	}
+	jw_key(w, "stack");
+	jw_strn(w, buf, n);
+}
+
+static void add_stack_frames(struct jw *w, const struct record *r)
+{
+	jw_key(w, "stack_frames");
+	jw_arr_open(w);
 	for (int i = 0; i < r->n_stack; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(r->stack[i]));
+		jw_str(w, frame(r, i));
+	jw_arr_close(w);
 }
 
-static void add_meta(cJSON *o, const struct record *r)
+/*
+ * cilium/pwru's "iface": "name:ifindex", cut to its last 16 bytes behind a
+ * '~' when longer, or the bare ifindex when the name is unknown.
+ */
+static void add_iface(struct jw *w, const struct record *r)
 {
-	const struct pwru_event *e = r->ev;
-	char proto[8];
+	char buf[64];
+	size_t n;
 
-	cJSON_AddNumberToObject(o, "netns", e->netns);
-	cJSON_AddNumberToObject(o, "mark", e->mark);
-	cJSON_AddNumberToObject(o, "ifindex", e->ifindex);
-	cJSON_AddStringToObject(o, "ifname", r->ifname);
-	cJSON_AddNumberToObject(o, "len", e->len);
-	cJSON_AddNumberToObject(o, "mtu", e->mtu);
-	snprintf(proto, sizeof(proto), "0x%04x", e->proto);
-	cJSON_AddStringToObject(o, "proto", proto);
+	if (r->ifname[0]) {
+		struct obuf tmp = { .buf = buf, .cap = sizeof(buf), .fd = -1 };
+
+		put_str(&tmp, r->ifname);
+		put_char(&tmp, ':');
+		put_u64(&tmp, r->ev->ifindex);
+		n = tmp.len;
+		jw_key(w, "iface");
+		if (n > 16) {
+			buf[n - 16] = '~';
+			jw_strn(w, buf + n - 16, 16);
+		} else {
+			jw_strn(w, buf, n);
+		}
+		return;
+	}
+	jw_key(w, "iface");
+	jw_sep(w);
+	put_char(w->b, '"');
+	put_u64(w->b, r->ev->ifindex);
+	put_char(w->b, '"');
 }
 
-static cJSON *record_to_json(const struct output_cfg *c, const struct record *r)
+static void add_meta(struct jw *w, const struct record *r)
 {
 	const struct pwru_event *e = r->ev;
-	cJSON *o = cJSON_CreateObject();
-	char buf[64], comm[PWRU_COMM_LEN + 1];
 
-	snprintf(buf, sizeof(buf), "0x%016llx", (unsigned long long)e->skb);
-	cJSON_AddStringToObject(o, "skb", buf);
-	cJSON_AddNumberToObject(o, "cpu", e->cpu);
-	cJSON_AddNumberToObject(o, "pid", e->pid);
-	memcpy(comm, e->comm, PWRU_COMM_LEN);
-	comm[PWRU_COMM_LEN] = '\0';
-	cJSON_AddStringToObject(o, "process", comm);
-	cJSON_AddStringToObject(o, "func", r->func);
-	if (c->timestamp != TS_NONE)
-		cJSON_AddNumberToObject(o, "ts", (double)r->ts_ns);
-	add_meta(o, r);
-	if (e->flags & PWRU_EV_TUPLE)
-		add_tuple(o, c, &e->tuple);
-	if (e->flags & PWRU_EV_DROP)
-		add_drop(o, r);
-	if (r->pod)
-		add_pod(o, r->pod);
+	jw_kv_u64_omitempty(w, "netns", e->netns);
+	jw_kv_u64_omitempty(w, "mark", e->mark);
+	add_iface(w, r);
+	jw_kv_u64_omitempty(w, "proto", e->proto);
+	jw_kv_u64_omitempty(w, "mtu", e->mtu);
+	jw_kv_u64_omitempty(w, "len", e->len);
+}
+
+/* cilium/pwru's "process": "name:pid", cut like "iface". Ours: comm, not the exe path. */
+static void add_process(struct jw *w, const struct pwru_event *e)
+{
+	char buf[64];
+	size_t n = strnlen(e->comm, PWRU_COMM_LEN);
+	struct obuf tmp = { .buf = buf, .cap = sizeof(buf), .fd = -1 };
+
+	if (n)
+		put_mem(&tmp, e->comm, n);
+	else
+		put_lit(&tmp, "<empty>");
+	put_char(&tmp, ':');
+	put_u64(&tmp, e->pid);
+	n = tmp.len;
+	jw_key(w, "process");
+	if (n > 16) {
+		buf[n - 16] = '~';
+		jw_strn(w, buf + n - 16, 16);
+	} else {
+		jw_strn(w, buf, n);
+	}
+}
+
+static void add_time(struct jw *w, const struct output_cfg *c, const struct record *r)
+{
+	switch (c->timestamp) {
+	case TS_NONE:
+	case TS_WALLCLOCK:
+		return;
+	case TS_ABSOLUTE:
+		jw_key(w, "time");
+		jw_sep(w);
+		put_char(w->b, '"');
+		put_abs_time(w->b, r->wall_ns);
+		put_char(w->b, '"');
+		return;
+	case TS_CURRENT:
+	case TS_RELATIVE:
+		jw_key(w, "time");
+		jw_i64(w, r->ts_ns);
+		return;
+	}
+}
+
+void output_json_event(struct obuf *b, const struct output_cfg *c, const struct record *r)
+{
+	const struct pwru_event *e = r->ev;
+	struct jw w;
+
+	jw_init(&w, b);
+	jw_obj_open(&w);
+	/* cilium/pwru's keys */
+	jw_key(&w, "skb");
+	put_hex_str(&w, e->skb);
+	jw_kv_u64_omitempty(&w, "cpu", e->cpu);
+	add_process(&w, e);
+	jw_kv_str(&w, "func", r->func);
 	if (c->caller && r->caller[0])
-		cJSON_AddStringToObject(o, "caller", r->caller);
+		jw_kv_str(&w, "caller_func", r->caller);
+	add_time(&w, c, r);
+	if (c->meta)
+		add_meta(&w, r);
+	if (c->tuple)
+		add_tuple(&w, c, e);
 	if (r->n_stack)
-		add_stack(o, r);
+		add_stack_string(&w, r);
 	if (r->skb_str)
-		cJSON_AddStringToObject(o, "skb_str", r->skb_str);
-	if (e->flags & PWRU_EV_TRACKED)
-		cJSON_AddBoolToObject(o, "tracked", 1);
-	if (r->n_meta) {
-		cJSON *m = cJSON_AddObjectToObject(o, "metadata");
-
-		for (int i = 0; i < r->n_meta; i++)
-			cJSON_AddItemToObject(m, r->meta[i].name,
-					      r->meta[i].number ?
-						      cJSON_CreateRaw(r->meta[i].value) :
-						      cJSON_CreateString(r->meta[i].value));
+		jw_kv_str(&w, "skb_metadata", r->skb_str);
+	/* ours */
+	jw_kv_u64(&w, "pid", e->pid);
+	jw_key(&w, "comm");
+	jw_strn(&w, e->comm, strnlen(e->comm, PWRU_COMM_LEN));
+	jw_kv_u64(&w, "ifindex", e->ifindex);
+	jw_kv_str(&w, "ifname", r->ifname);
+	if (c->timestamp == TS_WALLCLOCK) {
+		jw_key(&w, "ts");
+		jw_i64(&w, r->ts_ns);
 	}
-	return o;
+	if (e->flags & PWRU_EV_DROP)
+		add_drop(&w, r);
+	if (r->pod)
+		add_pod(&w, r->pod);
+	if (r->n_stack)
+		add_stack_frames(&w, r);
+	if (e->flags & PWRU_EV_TRACKED) {
+		jw_key(&w, "tracked");
+		jw_bool(&w, true);
+	}
+	if (r->n_meta)
+		add_metadata(&w, r);
+	jw_obj_close(&w);
+	put_char(b, '\n');
+	obuf_event_end(b);
 }
 
-static int print_json(FILE *f, cJSON *o)
+void output_json_summary(struct obuf *b, uint64_t events, const struct kernel_counts *k,
+			 const struct drop_summary *s)
 {
-	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
-	int ret = 0;
+	struct jw w;
 
-	if (!s)
-		ret = -ENOMEM;
-	else if (fputs(s, f) < 0 || fputc('\n', f) < 0)
-		ret = -EIO;
-	free(s);
-	cJSON_Delete(o);
-	return ret;
-}
-
-int output_json_event(FILE *f, const struct output_cfg *c, const struct record *r)
-{
-	return print_json(f, record_to_json(c, r));
-}
-
-int output_json_summary(FILE *f, uint64_t events, const struct kernel_counts *k,
-			const struct drop_summary *s)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON *sum = cJSON_AddObjectToObject(o, "summary");
-	cJSON *drops = cJSON_AddArrayToObject(sum, "drops");
-
-	cJSON_AddNumberToObject(sum, "events", (double)events);
-	cJSON_AddNumberToObject(sum, "lost", (double)k->lost);
-	cJSON_AddNumberToObject(sum, "kernel_matched", (double)k->matched);
-	cJSON_AddNumberToObject(sum, "kernel_emitted", (double)k->emitted);
-	cJSON_AddNumberToObject(sum, "drops_total", (double)s->total);
+	jw_init(&w, b);
+	jw_obj_open(&w);
+	jw_key(&w, "summary");
+	jw_obj_open(&w);
+	jw_key(&w, "drops");
+	jw_arr_open(&w);
 	for (size_t i = 0; i < s->n; i++) {
-		cJSON *d = cJSON_CreateObject();
+		const struct drop_row *row = &s->rows[i];
 
-		cJSON_AddStringToObject(d, "reason", s->rows[i].reason);
-		cJSON_AddStringToObject(d, "site", s->rows[i].site);
-		cJSON_AddNumberToObject(d, "netns", s->rows[i].netns);
-		if (s->rows[i].pod[0])
-			cJSON_AddStringToObject(d, "pod", s->rows[i].pod);
-		cJSON_AddNumberToObject(d, "count", (double)s->rows[i].count);
-		cJSON_AddItemToArray(drops, d);
+		jw_obj_open(&w);
+		jw_kv_str(&w, "reason", row->reason);
+		jw_kv_str(&w, "site", row->site);
+		jw_kv_u64(&w, "netns", row->netns);
+		if (row->pod[0])
+			jw_kv_str(&w, "pod", row->pod);
+		jw_kv_u64(&w, "count", row->count);
+		jw_obj_close(&w);
 	}
-	return print_json(f, o);
+	jw_arr_close(&w);
+	jw_kv_u64(&w, "events", events);
+	jw_kv_u64(&w, "lost", k->lost);
+	jw_kv_u64(&w, "kernel_matched", k->matched);
+	jw_kv_u64(&w, "kernel_emitted", k->emitted);
+	jw_kv_u64(&w, "drops_total", s->total);
+	jw_obj_close(&w);
+	jw_obj_close(&w);
+	put_char(b, '\n');
+	obuf_commit_raw(b);
 }

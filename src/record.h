@@ -28,8 +28,9 @@ struct record {
 	char caller[RECORD_SYM_LEN];
 	int n_stack;
 	char stack[PWRU_MAX_STACK_DEPTH][RECORD_SYM_LEN];
-	int64_t ts_ns; /* per --timestamp; meaningless with none */
-	int n_meta;    /* --output-skb-metadata / --output-xdp-metadata fields */
+	int64_t ts_ns;	 /* per --timestamp: ktime, ns since this skb's last event, or wall ns */
+	int64_t wall_ns; /* the event's wall-clock time (absolute, wallclock) */
+	int n_meta;	 /* --output-skb-metadata / --output-xdp-metadata fields */
 	struct record_meta {
 		const char *name; /* "hash" for skb->hash */
 		char value[RECORD_META_LEN];

@@ -1,36 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "pods.h"
 #include "summary.h"
 
-/* The drop site without its offset groups one function's drops together. */
-static void site_of(const struct record *r, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", r->drop_site[0] ? r->drop_site : "-");
-}
-
-static void reason_of(const struct record *r, char *buf, size_t len)
-{
-	if (r->drop_reason)
-		snprintf(buf, len, "%s", r->drop_reason);
-	else
-		snprintf(buf, len, "%u", r->ev->drop_reason);
-}
-
+/*
+ * Every dropped packet of a flood comes through here: the row is found by
+ * comparing the names as they are, and formatted only when it is new.
+ */
 int drop_summary_add(struct drop_summary *s, const struct record *r)
 {
-	char reason[96], site[RECORD_SYM_LEN], pod[336] = "";
+	const char *site = r->drop_site[0] ? r->drop_site : "-";
+	char reason_num[16] = "";
+	const char *reason = r->drop_reason;
 	struct drop_row *row;
 
 	if (!(r->ev->flags & PWRU_EV_DROP))
 		return 0;
-	reason_of(r, reason, sizeof(reason));
-	site_of(r, site, sizeof(site));
-	if (r->pod)
-		snprintf(pod, sizeof(pod), "%s/%s", r->pod->namespace_, r->pod->name);
+	if (!reason) {
+		snprintf(reason_num, sizeof(reason_num), "%u", r->ev->drop_reason);
+		reason = reason_num;
+	}
 	s->total++;
 	for (size_t i = 0; i < s->n; i++) {
 		row = &s->rows[i];
@@ -40,20 +34,14 @@ int drop_summary_add(struct drop_summary *s, const struct record *r)
 			return 0;
 		}
 	}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct drop_row *v = realloc(s->rows, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->rows = v;
-		s->cap = cap;
-	}
+	if (array_reserve(s->rows, s->cap, s->n + 1))
+		return -ENOMEM;
 	row = &s->rows[s->n++];
 	memset(row, 0, sizeof(*row));
 	snprintf(row->reason, sizeof(row->reason), "%s", reason);
 	snprintf(row->site, sizeof(row->site), "%s", site);
-	snprintf(row->pod, sizeof(row->pod), "%s", pod);
+	if (r->pod)
+		snprintf(row->pod, sizeof(row->pod), "%s/%s", r->pod->namespace_, r->pod->name);
 	row->netns = r->ev->netns;
 	row->count = 1;
 	return 0;

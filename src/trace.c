@@ -34,8 +34,6 @@
 #include "trace.h"
 #include "tracefs.h"
 
-#define OUTPUT_BUF_SIZE (1 << 20)
-
 struct trace {
 	const struct options *o;
 	struct filter_set filters;
@@ -50,8 +48,8 @@ struct trace {
 	int ksyms_err;
 	struct output_cfg ocfg;
 	struct drop_summary drops;
-	FILE *out;
-	char *outbuf;
+	struct obuf out; /* fd -1 until open_output */
+	struct text_widths widths;
 	uint64_t printed;
 	char err[512];
 };
@@ -241,46 +239,62 @@ static int on_event(void *ctx, const void *data, size_t size)
 	struct trace *t = ctx;
 	struct record r;
 
+	/* Once the output failed, every event still read is counted, none formatted. */
+	if (t->out.err) {
+		obuf_event_skipped(&t->out);
+		return 1;
+	}
 	if (t->o->output_limit_lines && t->printed >= t->o->output_limit_lines)
 		return 1;
 	if (enrich_record(&t->en, data, size, &r))
 		return 0;
 	drop_summary_add(&t->drops, &r);
 	if (t->o->output_json)
-		output_json_event(t->out, &t->ocfg, &r);
+		output_json_event(&t->out, &t->ocfg, &r);
 	else
-		output_text_event(t->out, &t->ocfg, &r);
+		output_text_event(&t->out, &t->ocfg, &t->widths, &r);
 	t->printed++;
+	if (t->out.err)
+		return 1;
 	if (t->o->output_limit_lines && t->printed >= t->o->output_limit_lines)
 		return 1;
 	return 0;
 }
 
 /* Events reach a pipe (kubectl logs, | grep) as they happen, one write per batch. */
-static void flush_output(void *ctx)
+static int flush_output(void *ctx)
 {
 	struct trace *t = ctx;
 
-	fflush(t->out);
+	return obuf_flush(&t->out) ? 1 : 0;
 }
 
 static int open_output(struct trace *t)
 {
-	if (!t->o->output_file) {
-		t->out = stdout;
-		return 0;
+	int fd = STDOUT_FILENO;
+
+	/* A reader that went away (| head) is a write error we count, not a signal that kills. */
+	signal(SIGPIPE, SIG_IGN);
+	if (t->o->output_file) {
+		fd = open(t->o->output_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (fd < 0)
+			return set_err(t->err, sizeof(t->err), -errno, "--output-file %s: %s",
+				       t->o->output_file, strerror(errno));
 	}
-	t->out = fopen(t->o->output_file, "w");
-	if (!t->out) {
-		snprintf(t->err, sizeof(t->err), "--output-file %s: %s", t->o->output_file,
-			 strerror(errno));
-		return -errno;
-	}
-	/* A file is read later: write it in large blocks (glibc ignores the size without a buffer). */
-	t->outbuf = malloc(OUTPUT_BUF_SIZE);
-	if (t->outbuf)
-		setvbuf(t->out, t->outbuf, _IOFBF, OUTPUT_BUF_SIZE);
+	obuf_init(&t->out, fd);
 	return 0;
+}
+
+/* Ends the run's output: the error line for the user, or 0 (a closed pipe is a normal end). */
+static int output_result(struct trace *t)
+{
+	const char *name = t->o->output_file ? t->o->output_file : "stdout";
+
+	if (!t->out.err || (t->out.err == EPIPE && !t->o->output_file))
+		return 0;
+	return set_err(t->err, sizeof(t->err), -t->out.err, "%s%s: %s; %llu events not written",
+		       t->o->output_file ? "--output-file " : "", name, strerror(t->out.err),
+		       (unsigned long long)t->out.unwritten);
 }
 
 static int setup_enricher(struct trace *t)
@@ -320,13 +334,28 @@ static void final_report(struct trace *t)
 
 	counters_read(loader_map_fd(t->loader, MAP_COUNTERS), &k);
 	drop_summary_sort(&t->drops);
-	if (t->o->output_json)
-		output_json_summary(t->out, t->printed, &k, &t->drops);
-	fflush(t->out);
+	/* Every stdout line is an event unless the summary is asked for in the stream. */
+	if (t->o->output_json && t->o->output_json_summary && !t->out.err)
+		output_json_summary(&t->out, t->printed, &k, &t->drops);
+	obuf_flush(&t->out);
+	if (t->o->output_json && !t->o->output_json_summary) {
+		struct obuf err;
+
+		obuf_init(&err, STDERR_FILENO);
+		output_json_summary(&err, t->printed, &k, &t->drops);
+		obuf_flush(&err);
+		obuf_free(&err);
+	}
 	if (!t->o->no_summary)
 		drop_summary_print(stderr, &t->drops);
-	fprintf(stderr, "%llu events, %llu lost\n", (unsigned long long)t->printed,
+	fprintf(stderr, "%llu events, %llu lost", (unsigned long long)t->out.written,
 		(unsigned long long)k.lost);
+	/* Whatever went missing is in one of the three counts: they add up to the kernel's. */
+	if (t->out.unwritten)
+		fprintf(stderr, ", %llu not written", (unsigned long long)t->out.unwritten);
+	if (t->out.unwritten || k.lost)
+		fprintf(stderr, " (the kernel matched %llu)", (unsigned long long)k.matched);
+	fputc('\n', stderr);
 }
 
 static int trace_events(struct trace *t)
@@ -340,16 +369,25 @@ static int trace_events(struct trace *t)
 		return ret;
 	}
 	ksyms_wait(t);
-	if (!t->o->output_json)
-		output_text_header(t->out, &t->ocfg);
+	event_reader_watch_output(r, t->out.fd);
+	if (!t->o->output_json) {
+		output_text_header(&t->out, &t->ocfg);
+		obuf_flush(&t->out);
+	}
 	fprintf(stderr, "Listening for events...\n");
 	ret = event_reader_run(r, t->o->duration);
+	if (ret == EVENT_READER_OUTPUT_CLOSED) {
+		t->out.err = EPIPE;
+		ret = 0;
+	}
 	detach_probes(t);
-	/* What the kernel wrote before the links went away is still ours to print. */
+	/* What the kernel wrote before the links went away is still ours to print, or to count. */
 	event_reader_drain(r);
 	event_reader_free(r);
 	final_report(t);
-	return ret < 0 ? ret : 0;
+	if (ret < 0)
+		return ret;
+	return output_result(t);
 }
 
 /*
@@ -399,9 +437,9 @@ static void trace_cleanup(struct trace *t)
 	drop_summary_free(&t->drops);
 	probes_free(&t->probes);
 	filters_free(&t->filters);
-	if (t->out && t->out != stdout)
-		fclose(t->out);
-	free(t->outbuf);
+	if (t->out.fd > STDERR_FILENO)
+		close(t->out.fd);
+	obuf_free(&t->out);
 	if (t->cancel_fd >= 0)
 		close(t->cancel_fd);
 }

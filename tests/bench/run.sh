@@ -5,7 +5,10 @@
 #   per-packet cost: UDP packets/s through a veth pair with pwru attached
 #     (a netns filter that matches nothing), over untraced, over the floor
 #     (empty tp_btf programs on the same tracepoints), and bpftrace;
-#   event throughput: events/s written to a file under a flood, lost count, peak RSS;
+#   event throughput: offered (kernel matched), delivered and lost events under a
+#     flood, text and JSON, events/s over the flood's window, peak RSS;
+#   bpf_stats ns per program run, pwru against the floor;
+#   format_bench: user space alone, text and JSON;
 #   attach and detach time for every skb tracepoint.
 set -u
 cd "$(dirname "$0")/../.."
@@ -88,22 +91,88 @@ bench_per_packet() {
 	done
 }
 
-bench_events() {
-	local t0 t1 events lost rss
-	"$PWRU" --filter-netns "/var/run/netns/$NS_B" --no-summary --output-file "$WORK/events.txt" \
-		>/dev/null 2>"$WORK/ev.err" &
+# closing_counts ERR-FILE: "events lost not_written matched" from pwru's closing line.
+closing_counts() {
+	local line n m k=0 t
+	line=$(grep -E '^[0-9]+ events, [0-9]+ lost' "$1" | tail -1)
+	n=$(echo "$line" | sed -nE 's/^([0-9]+) events.*/\1/p')
+	m=$(echo "$line" | sed -nE 's/^[0-9]+ events, ([0-9]+) lost.*/\1/p')
+	k=$(echo "$line" | sed -nE 's/.*, ([0-9]+) not written.*/\1/p')
+	t=$(echo "$line" | sed -nE 's/.*the kernel matched ([0-9]+).*/\1/p')
+	echo "${n:-0} ${m:-0} ${k:-0} ${t:-$((${n:-0} + ${m:-0} + ${k:-0}))}"
+}
+
+# One flood into pwru writing FORMAT (text|json) to a file. Offered is what the
+# kernel matched; rates are over the flood's own window (not start-up, not
+# shutdown), so offered/s against delivered/s tells a slow reader from a slow sender.
+bench_events_one() {
+	local fmt=$1 t0 t1 events lost unwritten matched rss args=()
+	[ "$fmt" = json ] && args=(--output-json)
+	"$PWRU" "${args[@]}" --filter-netns "/var/run/netns/$NS_B" --no-summary \
+		--output-file "$WORK/events.$fmt" >/dev/null 2>"$WORK/ev.err" &
 	local pid=$!
 	wait_listening "$WORK/ev.err" "$pid" || { echo "bench: pwru did not start"; return; }
 	t0=$(date +%s.%N)
 	flood_pps >/dev/null
+	t1=$(date +%s.%N)
 	rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
 	kill -INT "$pid"; wait "$pid"
-	t1=$(date +%s.%N)
-	read -r events lost < <(sed -nE 's/^([0-9]+) events, ([0-9]+) lost$/\1 \2/p' "$WORK/ev.err")
-	echo "event throughput: flood of ${SECS}s into pwru writing text to a file"
-	printf '  %d events in %.2fs = %.0f events/s, %d lost (%.1f%%), peak RSS %d kB\n' \
-		"$events" "$(echo "$t1 - $t0" | bc -l)" "$(echo "$events / ($t1 - $t0)" | bc -l)" \
-		"$lost" "$(echo "100 * $lost / ($events + $lost + 1)" | bc -l)" "$rss"
+	read -r events lost unwritten matched < <(closing_counts "$WORK/ev.err")
+	local secs
+	secs=$(echo "$t1 - $t0" | bc -l)
+	printf '  %-4s offered %9d (%8.0f/s)  delivered %9d (%8.0f/s)  lost %8d (%5.2f%%)  not written %d  peak RSS %d kB\n' \
+		"$fmt" "$matched" "$(echo "$matched / $secs" | bc -l)" "$events" "$(echo "$events / $secs" | bc -l)" \
+		"$lost" "$(echo "100 * $lost / ($matched + 0.000001)" | bc -l)" "$unwritten" "$rss"
+	rm -f "$WORK/events.$fmt"
+}
+
+bench_events() {
+	echo "event throughput: flood of ${SECS}s into pwru writing to a file (offered = the kernel's matched count)"
+	bench_events_one text
+	bench_events_one json
+}
+
+# ns_per_run PID: run_time_ns / run_cnt summed over the BPF programs PID holds.
+ns_per_run() {
+	local ids
+	ids=$(bpf_objects_of_pid prog "$1" | sed 's/^prog://')
+	for id in $ids; do bpftool prog show id "$id" --json 2>/dev/null; echo; done | python3 -c '
+import json, sys
+ns = cnt = 0
+for line in sys.stdin:
+    if line.strip():
+        p = json.loads(line)
+        ns += p.get("run_time_ns", 0); cnt += p.get("run_cnt", 0)
+print(f"{ns / cnt:.1f} {cnt}" if cnt else "- 0")'
+}
+
+# The kernel's own clock per program run (kernel.bpf_stats_enabled), which a
+# busy machine disturbs far less than packets/s: pwru with a netns filter that
+# matches nothing against the empty programs of the floor, same flood.
+bench_bpf_stats() {
+	local old c
+	old=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -qw kernel.bpf_stats_enabled=1
+	echo "per-hit cost by bpf_stats (run_time_ns / run_cnt), a ${SECS}s flood, filter matching nothing:"
+	for r in $(seq 1 "$ROUNDS"); do
+		for c in pwru floor; do
+			start_tracer "$c" || { echo "bench: $c did not start"; continue; }
+			flood_pps >/dev/null
+			echo "$c $(ns_per_run "$TRACER_PID")" >>"$WORK/stats"
+			stop_tracer
+		done
+	done
+	sysctl -qw kernel.bpf_stats_enabled="$old"
+	for c in pwru floor; do
+		printf '  %-6s %6s ns/run (median of %d rounds, %s runs in the last)\n' "$c" \
+			"$(awk -v c=$c '$1 == c {print $2}' "$WORK/stats" | median)" "$ROUNDS" \
+			"$(awk -v c=$c '$1 == c {n = $3} END {print n}' "$WORK/stats")"
+	done
+}
+
+bench_format() {
+	echo "user space alone (format_bench: decode, enrich, format 1M synthetic events to /dev/null):"
+	"$OUT/tests/bench/format_bench" | sed 's/^/  /'
 }
 
 bench_attach() {
@@ -116,6 +185,7 @@ bench_attach() {
 	grep -E '^(Attached|Detached) ' "$WORK/at.err" | sed 's/^/  /'
 }
 
-bench_per_packet
-bench_events
-bench_attach
+# BENCH_ONLY="events bpf_stats" runs those sections alone.
+for section in ${BENCH_ONLY:-format per_packet bpf_stats events attach}; do
+	"bench_$section"
+done

@@ -33,7 +33,7 @@ test_drop_text_output() {
 	run_pwru_around "tcp_syn_a_to_b 80 1" --filter-netns "/var/run/netns/$NS_B" || return 1
 	expect_grep "$WORK/out" '^SKB +CPU +PROCESS .*TUPLE FUNC$' "the column header" || return 1
 	expect_grep "$WORK/out" \
-		'198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80\(tcp\) skb:kfree_skb\(SKB_DROP_REASON_NETFILTER_DROP\) [a-z_]+\+0x[0-9a-f]+$' \
+		'198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80\(tcp\) +skb:kfree_skb\(SKB_DROP_REASON_NETFILTER_DROP\) [a-z_]+\+0x[0-9a-f]+$' \
 		"a drop line with tuple, reason and site" || return 1
 	expect_grep "$WORK/err" 'SKB_DROP_REASON_NETFILTER_DROP +[a-z_]+\+0x' "the drop summary row" || return 1
 	expect_grep "$WORK/err" '^[0-9]+ events, [0-9]+ lost$' "the closing count line"
@@ -83,13 +83,14 @@ test_filter_ifname() {
 
 # A flood into a tiny ring buffer loses events, and every one is counted.
 test_lost_events_counted() {
-	run_pwru_around "udp_flood_a_to_b 20000" --output-json --ringbuf-size 4096 \
+	run_pwru_around "udp_flood_a_to_b 20000" --output-json --output-json-summary --ringbuf-size 4096 \
 		--filter-netns "/var/run/netns/$NS_B" || return 1
 	json_expect "$WORK/out" "summary['lost'] > 0 and summary['events'] == len(events)
 		and summary['events'] + summary['lost'] == summary['kernel_matched']
 		and summary['events'] == summary['kernel_emitted']" \
 		"lost > 0 and events + lost == what the kernel matched" || return 1
-	expect_grep "$WORK/err" '^[0-9]+ events, [1-9][0-9]* lost$' "a non-zero lost count on stderr"
+	expect_grep "$WORK/err" '^[0-9]+ events, [1-9][0-9]* lost \(the kernel matched [0-9]+\)$' \
+		"a non-zero lost count on stderr, with what the kernel matched"
 }
 
 # --output-limit-lines stops by itself after N events.
@@ -175,9 +176,160 @@ test_demo() {
 	PWRU="$PWRU" scripts/demo.sh >"$WORK/demo.out" 2>&1 ||
 		{ fail "demo exited non-zero: $(tail -3 "$WORK/demo.out" | tr '\n' '|')"; return 1; }
 	expect_grep "$WORK/demo.out" \
-		'198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80\(tcp\) skb:kfree_skb\(SKB_DROP_REASON_NETFILTER_DROP\)' \
+		'198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80\(tcp\) +skb:kfree_skb\(SKB_DROP_REASON_NETFILTER_DROP\)' \
 		"the demo's drop line" || return 1
 	expect_grep "$WORK/demo.out" 'net:net_dev_queue' "the sender's side of the path"
+}
+
+# wait_exit PID SECONDS: waits for a pwru that should end by itself; its exit
+# status, or 124 (and a kill) when it did not end in time.
+wait_exit() {
+	local pid=$1 secs=$2
+	for _ in $(seq 1 "$((secs * 10))"); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; wait "$pid"; return 124; }
+	wait "$pid"
+}
+
+# counts_add_up ERR-FILE: "N events, M lost, K not written (the kernel matched T)"
+# with N + M + K == T; prints N.
+counts_add_up() {
+	local line n m k t
+	line=$(grep -E '^[0-9]+ events, [0-9]+ lost, [0-9]+ not written \(the kernel matched [0-9]+\)$' "$1")
+	[ -n "$line" ] || { fail "no closing count line with 'not written'; stderr: $(tail -c 400 "$1" | tr '\n' '|')"; return 1; }
+	read -r n m k t < <(echo "$line" | tr -cs '0-9' ' ')
+	[ "$((n + m + k))" -eq "$t" ] ||
+		{ fail "events $n + lost $m + not written $k != kernel matched $t"; return 1; }
+	echo "$n"
+}
+
+# A full disk under --output-file: one error line, the events that did not
+# fit counted, pwru detaches and exits 1 by itself.
+test_output_file_full() {
+	local dir="$WORK/full" rc n written
+	mkdir -p "$dir"
+	mount -t tmpfs -o size=64k "pwru-e2e-$NS_SUFFIX" "$dir" || { fail "cannot mount a tmpfs"; return 1; }
+	"$PWRU" --filter-netns "/var/run/netns/$NS_B" --output-file "$dir/out.txt" \
+		>/dev/null 2>"$WORK/err" &
+	PWRU_PID=$!
+	if ! wait_listening "$WORK/err" "$PWRU_PID"; then
+		umount "$dir"
+		fail "pwru did not start: $(tail -2 "$WORK/err" | tr '\n' ' ')"
+		return 1
+	fi
+	udp_flood_a_to_b 20000
+	wait_exit "$PWRU_PID" 30; rc=$?
+	PWRU_PID=
+	written=$(($(tr -dc '\n' <"$dir/out.txt" | wc -c) - 1)) # whole lines, less the header
+	umount "$dir"
+	[ "$rc" -eq 1 ] || { fail "exit status $rc, expected 1; stderr: $(tail -c 300 "$WORK/err" | tr '\n' '|')"; return 1; }
+	expect_grep "$WORK/err" "^pwru: --output-file $dir/out.txt: No space left on device; [1-9][0-9]* events not written\$" \
+		"the one error line" || return 1
+	[ "$(grep -c '^pwru: ' "$WORK/err")" -eq 1 ] || { fail "more than one error line"; return 1; }
+	n=$(counts_add_up "$WORK/err") || return 1
+	[ "$n" -eq "$written" ] || { fail "stderr says $n events written, the file holds $written whole lines"; return 1; }
+	expect_grep "$WORK/err" '^Detached [0-9]+ in' "the detach line"
+}
+
+# `pwru | head -1`: the reader goes away, pwru detaches, prints its summary
+# on stderr and exits 0, leaving nothing attached.
+test_stdout_closed_pipe() {
+	local rc ours left
+	rm -f "$WORK/pipe"
+	mkfifo "$WORK/pipe"
+	head -1 <"$WORK/pipe" >"$WORK/out" &
+	local head_pid=$!
+	# only the flood matches: no stray packet may close the pipe before we look
+	"$PWRU" --output-json --filter-netns "/var/run/netns/$NS_B" "udp and dst port 9" \
+		>"$WORK/pipe" 2>"$WORK/err" &
+	PWRU_PID=$!
+	wait_listening "$WORK/err" "$PWRU_PID" || { fail "pwru did not start: $(tail -2 "$WORK/err" | tr '\n' ' ')"; return 1; }
+	ours=$(bpf_objects_of_pid prog "$PWRU_PID"; bpf_objects_of_pid link "$PWRU_PID")
+	udp_flood_a_to_b 2000
+	wait_exit "$PWRU_PID" 30; rc=$?
+	PWRU_PID=
+	wait "$head_pid"
+	[ "$rc" -eq 0 ] || { fail "exit status $rc, expected 0; stderr: $(tail -c 300 "$WORK/err" | tr '\n' '|')"; return 1; }
+	json_all_parse "$WORK/out" || return 1
+	[ "$(wc -l <"$WORK/out")" -eq 1 ] || { fail "head saw $(wc -l <"$WORK/out") lines"; return 1; }
+	! grep -q '^pwru: ' "$WORK/err" || { fail "an error line for a closed pipe: $(grep '^pwru: ' "$WORK/err")"; return 1; }
+	# events the pipe no longer took are counted; none at all is fine too
+	if grep -q 'not written' "$WORK/err"; then
+		counts_add_up "$WORK/err" >/dev/null || return 1
+	else
+		expect_grep "$WORK/err" '^[0-9]+ events, [0-9]+ lost$' "the closing count line" || return 1
+	fi
+	expect_grep "$WORK/err" '^Detached [0-9]+ in' "the detach line" || return 1
+	[ -n "$ours" ] || { fail "bpftool shows no program or link owned by pwru"; return 1; }
+	left=$(for o in $ours; do bpftool "${o%%:*}" show id "${o#*:}" >/dev/null 2>&1 && echo "$o"; done)
+	[ -z "$left" ] || { fail "left in the kernel after exit: $left"; return 1; }
+}
+
+# The same with no traffic at all: the pipe's close alone ends pwru.
+test_stdout_closed_idle() {
+	local rc
+	rm -f "$WORK/pipe"
+	mkfifo "$WORK/pipe"
+	head -1 <"$WORK/pipe" >"$WORK/out" &
+	local head_pid=$!
+	"$PWRU" --filter-netns "/var/run/netns/$NS_B" >"$WORK/pipe" 2>"$WORK/err" &
+	PWRU_PID=$!
+	wait_exit "$PWRU_PID" 30; rc=$?
+	PWRU_PID=
+	wait "$head_pid"
+	[ "$rc" -eq 0 ] || { fail "exit status $rc, expected 0; stderr: $(tail -c 300 "$WORK/err" | tr '\n' '|')"; return 1; }
+	expect_grep "$WORK/out" '^SKB +CPU +PROCESS' "the header as head's one line" || return 1
+	expect_grep "$WORK/err" '^[0-9]+ events, [0-9]+ lost' "the closing count line"
+}
+
+# json_schema_check FILE SCHEMA: every line of FILE is an object valid under SCHEMA.
+json_schema_check() {
+	local res
+	res=$(python3 - "$1" "$2" <<'PY'
+import json, sys
+try:
+    import jsonschema
+except ImportError:
+    print("python3-jsonschema is not installed (scripts/deps/core.txt)")
+    sys.exit()
+v = jsonschema.Draft7Validator(json.load(open(sys.argv[2])))
+for n, line in enumerate(open(sys.argv[1]), 1):
+    for e in v.iter_errors(json.loads(line)):
+        print(f"line {n}: {'/'.join(map(str, e.path))}: {e.message}")
+        sys.exit()
+PY
+)
+	[ -z "$res" ] || { fail "not what cilium/pwru's consumers read: $res"; return 1; }
+}
+
+# A consumer written for cilium/pwru's --output-json reads ours unchanged:
+# every event line validates against a schema of its keys and types, stdout
+# holds events only (the summary object is on stderr), and the keys carry
+# its meanings (iface "name:idx", proto a number, tuple.proto a number).
+test_json_cilium_compat() {
+	local schema=tests/e2e/cilium-pwru-event.schema.json idx
+	idx=$(ip -n "$NS_B" -o link show veth-b | cut -d: -f1)
+	run_pwru_around "tcp_syn_a_to_b 80 1; ping_both_ways" --output-json --output-tcp-flags \
+		--output-caller --timestamp current --filter-netns "/var/run/netns/$NS_B" || return 1
+	json_schema_check "$WORK/out" "$schema" || return 1
+	json_expect "$WORK/out" "len(events) > 0 and not summary
+		and any(e.get('iface') == 'veth-b:$idx' and e.get('proto') == 0x0800
+			and e['tuple'].get('proto') == 6 and e['tuple'].get('dport') == 80
+			and 'SYN' in e['tuple'].get('flags', '') and isinstance(e.get('time'), int)
+			and e.get('netns') and e['process'].endswith(':' + str(e['pid'])) for e in events)" \
+		"events only on stdout, one a TCP SYN to :80 on veth-b:$idx with cilium/pwru's types" || return 1
+	expect_grep "$WORK/err" '^\{"summary":\{.*"kernel_matched":[0-9]+' "the summary object on stderr" || return 1
+	# absolute: the wall-clock TIME string; --output-json-summary: the summary ends the stream
+	run_pwru_around "ping_both_ways" --output-json --output-json-summary --timestamp absolute \
+		--output-stack --filter-netns "/var/run/netns/$NS_B" || return 1
+	grep -v '^{"summary"' "$WORK/out" >"$WORK/events" || { fail "no events"; return 1; }
+	json_schema_check "$WORK/events" "$schema" || return 1
+	json_expect "$WORK/out" "len(events) > 0 and summary.get('events') == len(events)
+		and all(re.match(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$', e['time'])
+			and e['stack'].startswith('\n') for e in events)" \
+		"absolute TIME strings, stack strings, and the summary object last on stdout"
 }
 
 run_tests "$@"

@@ -93,9 +93,9 @@ expect() {
 netns_pair_up
 
 why=$(trace "$NS_A") || { result control "$why"; exit 1; }
-for check in 'e["len"] < 1000:-ge:3:small packets' 'e["len"] > 1000:-ge:3:big packets' \
-	'e["mark"] == 298:-ge:3:packets marked 298' 'e["mark"] == 43:-ge:3:packets marked 43' \
-	'e["proto"] == "0x86dd":-ge:3:IPv6 packets'; do
+for check in 'e.get("len", 0) < 1000:-ge:3:small packets' 'e.get("len", 0) > 1000:-ge:3:big packets' \
+	'e.get("mark", 0) == 298:-ge:3:packets marked 298' 'e.get("mark", 0) == 43:-ge:3:packets marked 43' \
+	'e.get("proto") == 0x86dd:-ge:3:IPv6 packets'; do
 	IFS=: read -r py op n what <<<"$check"
 	r=$(expect control "$py" "$op" "$n" "$what")
 	[ "$r" = ok ] || { result control "$r"; break; }
@@ -104,8 +104,8 @@ done
 
 why=$(trace "$NS_B" --filter-skb-expr 'skb->len > 1000' icmp) || why="$why"
 if [ -z "$why" ]; then
-	r1=$(expect len 'e["len"] <= 1000' -eq 0 "no packet of 1000 bytes or less")
-	r2=$(expect len 'e["len"] > 1000 and e["func"] == "net:netif_receive_skb"' -ge 3 \
+	r1=$(expect len 'e.get("len", 0) <= 1000' -eq 0 "no packet of 1000 bytes or less")
+	r2=$(expect len 'e.get("len", 0) > 1000 and e["func"] == "net:netif_receive_skb"' -ge 3 \
 		"the 3 big echo requests received")
 	[ "$r1" = ok ] || why=$r1
 	[ "$r2" = ok ] || why="$why $r2"
@@ -114,8 +114,8 @@ result len "$why" "$(count True) events, all longer than 1000 bytes"
 
 why=$(trace "$NS_A" --filter-skb-expr '(skb->mark & 0xff) == 42') || why="$why"
 if [ -z "$why" ]; then
-	r1=$(expect mark 'e["mark"] & 0xff != 42' -eq 0 "no packet whose mark & 0xff is not 42")
-	r2=$(expect mark 'e["mark"] == 298' -ge 3 "the 3 echo requests marked 298")
+	r1=$(expect mark 'e.get("mark", 0) & 0xff != 42' -eq 0 "no packet whose mark & 0xff is not 42")
+	r2=$(expect mark 'e.get("mark", 0) == 298' -ge 3 "the 3 echo requests marked 298")
 	[ "$r1" = ok ] || why=$r1
 	[ "$r2" = ok ] || why="$why $r2"
 fi
@@ -123,8 +123,8 @@ result mark "$why" "$(count True) events, all with mark 298"
 
 why=$(trace "$NS_B" --filter-skb-expr 'skb->protocol == 0x0800') || why="$why"
 if [ -z "$why" ]; then
-	r1=$(expect protocol 'e["proto"] != "0x0800"' -eq 0 "no packet but IPv4")
-	r2=$(expect protocol 'e["proto"] == "0x0800"' -ge 12 "the 12 IPv4 echo requests")
+	r1=$(expect protocol 'e.get("proto") != 0x0800' -eq 0 "no packet but IPv4")
+	r2=$(expect protocol 'e.get("proto") == 0x0800' -ge 12 "the 12 IPv4 echo requests")
 	[ "$r1" = ok ] || why=$r1
 	[ "$r2" = ok ] || why="$why $r2"
 fi

@@ -55,7 +55,7 @@ PY
 # trace TRAFFIC-CMD NETNS EXPR: pwru around the traffic, JSON in $WORK/out.
 trace() {
 	local traffic=$1 ns=$2 expr=$3
-	if ! pwru_start "$WORK/out" "$WORK/err" --output-json --filter-netns "/run/netns/$ns" "$expr"; then
+	if ! pwru_start "$WORK/out" "$WORK/err" --output-json --output-json-summary --filter-netns "/run/netns/$ns" "$expr"; then
 		echo "pwru did not start: $(tail -2 "$WORK/err" | tr '\n' ' ')"
 		return 1
 	fi
@@ -102,7 +102,7 @@ check_tuple() { # check_tuple DST: why it failed, or nothing
 	traffic+="ip netns exec $NS_A ping -q -c 2 -i 0.2 -W 1 $dst >/dev/null 2>&1"
 	why=$(trace "$traffic" "$NS_B" "dst host $dst and tcp and dst port 80") || { echo "$why"; return; }
 	all=$(count_events 'True')
-	good=$(count_events "e.get('tuple', {}).get('daddr') == '$dst' and e['tuple'].get('dport') == 80 and e['tuple'].get('l4proto') == 'tcp'")
+	good=$(count_events "e.get('tuple', {}).get('daddr', '').strip('[]') == '$dst' and e['tuple'].get('dport') == 80 and e['tuple'].get('l4proto') == 'tcp'")
 	if [ "$all" -eq 0 ]; then
 		echo "expected events for the connection to $dst port 80, saw none"
 	elif [ "$good" -ne "$all" ]; then

@@ -29,7 +29,11 @@ during=$(kprobes)
 start=$(now_ms)
 kill -INT "$pid"
 i=0
+stopped_ms=
 while kill -0 "$pid" 2>/dev/null && [ $i -lt 1200 ]; do
+	# the attach has stopped once pwru says so; detaching what it had comes after
+	[ -n "$stopped_ms" ] || ! grep -q '^Interrupted after attaching' "$PWRU_ERR" ||
+		stopped_ms=$(($(now_ms) - start))
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -39,7 +43,8 @@ if kill -0 "$pid" 2>/dev/null; then
 fi
 wait "$pid" && rc=0 || rc=$?
 ms=$(($(now_ms) - start))
-echo "FIGURE cancel backend=$BACKEND exit_ms=$ms kprobes_during=$((during - before))"
+echo "FIGURE cancel backend=$BACKEND attach_stopped_ms=${stopped_ms:-?} exit_ms=$ms" \
+	"kprobes_at_signal=$((during - before)) $(grep -m1 '^Detached' "$PWRU_ERR" || true)"
 sleep 1 # kprobes are freed after an RCU grace period
 after_exit=$(kprobes)
 
