@@ -306,7 +306,9 @@ static int setup_enricher(struct trace *t)
 	ret = enricher_init(en, &t->probes, &t->ocfg);
 	if (ret)
 		return ret;
-	drop_reasons_load(t->vmlinux, &en->reasons);
+	if (drop_reasons_load(t->vmlinux, &en->reasons) == -ENOENT)
+		fprintf(stderr, "This kernel has no drop reasons (before 5.17): drops show as "
+				"kfree_skb(0) with their site\n");
 	en->ifnames = ifnames_new(t->o->host_root);
 	en->pods = t->filters.pods;
 	en->expr = t->filters.expr;

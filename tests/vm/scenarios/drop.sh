@@ -38,6 +38,10 @@ check path-order "sender path before nf_hook_slow" "lines $out_line and $hook_li
 	[ "$out_line" -gt 0 -a "$hook_line" -gt "$out_line" ]
 check drop-reason "'$(drop_re SKB_DROP_REASON_NETFILTER_DROP)' after nf_hook_slow" "line ${drop_line} (nf_hook_slow at $hook_line)" \
 	[ "$drop_line" -gt 0 -a "$drop_line" -gt "$hook_line" ]
+if [ "${NO_DROP_REASONS:-0}" = 1 ]; then
+	check no-reasons-notice "a one-line notice that this kernel has no drop reasons" \
+		"'$(grep -m1 'drop reasons' "$PWRU_ERR" || true)'" grep -q '^This kernel has no drop reasons' "$PWRU_ERR"
+fi
 # The drop site: where the kernel dropped it (the kfree_skb tracepoint's
 # location, the return address into the drop function's caller for kprobes);
 # fentry events carry none (the skb:kfree_skb tracepoint, matched by the
