@@ -38,20 +38,8 @@ exec 9>"$cache/.lock"
 flock 9
 if have_all; then echo "$cache"; exit 0; fi
 
-# The first non-security Debian URI of this machine's apt sources.
-debian_uri() {
-	local uri
-	uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
-		awk 'tolower($1)=="uris:" { for (i = 2; i <= NF; i++) print $i }' |
-		grep -v -- '-security' | grep -i debian | head -n1 || true)
-	if [ -z "$uri" ]; then
-		uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-			awk '$1=="deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break } }' |
-			grep -v -- '-security' | grep -i debian | head -n1 || true)
-	fi
-	[ -n "$uri" ] || die "no Debian URI in /etc/apt/sources.list{,.d/*}"
-	echo "$uri"
-}
+# debian_uri: the Debian archive this machine's apt already uses (shared with tests/vm)
+. "$(cd "$(dirname "$0")/../../vm" && pwd)/apt-private.sh"
 
 work=$(mktemp -d "$cache/build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
