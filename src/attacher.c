@@ -208,8 +208,14 @@ int attacher_new(const struct attacher_opts *o, struct attacher **out, char *err
 	funcs = a->o.func_strategies ? a->o.func_strategies : default_func_strategies;
 	kfeatures_init(&a->kf, a->o.probe_feature, a->o.probe_ctx);
 	a->env.kprobe_pmu = -1;
-	ret = a->o.backend ? choose_requested(a, funcs, err, errlen) :
-			     choose_best(a, funcs, err, errlen);
+	if (a->o.bpf_progs_only) {
+		/* fentry on the programs is checked when they are composed */
+		snprintf(a->describe, sizeof(a->describe), "tracing BPF programs only");
+		ret = 0;
+	} else {
+		ret = a->o.backend ? choose_requested(a, funcs, err, errlen) :
+				     choose_best(a, funcs, err, errlen);
+	}
 	if (ret) {
 		free(a);
 		return ret;
@@ -238,7 +244,7 @@ bool attacher_wants_funcs(const struct attacher *a)
 
 bool attacher_wants_tracepoints(const struct attacher *a)
 {
-	return true; /* the drop tracepoint serves every strategy */
+	return !a->o.bpf_progs_only; /* else the drop tracepoint serves every strategy */
 }
 
 static int add_unit(struct attacher *a, enum group g, struct probe *p, size_t probe_idx,
@@ -275,6 +281,8 @@ static bool has_reason_drop_tp(const struct probe_list *pl)
  */
 static bool worth_attaching(const struct attacher *a, const struct probe *p, bool drop_tp)
 {
+	if (a->o.bpf_progs_only)
+		return p->kind == PROBE_BPF_PROG;
 	if (!a->group_strategy[GROUP_FUNC])
 		return true;
 	if (p->kind == PROBE_TP)

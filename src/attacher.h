@@ -37,6 +37,7 @@ struct attacher_opts {
 	uint64_t
 		kprobe_batch; /* --filter-kprobe-batch: kprobes per worker, attach and detach (> 0) */
 	bool track_copies;    /* --filter-track-skb: follow clones and copies (fexit) */
+	bool bpf_progs_only; /* --filter-trace-only-bpf: no function strategy, no tracepoints */
 	/* readable when the attach should stop (a signalfd); polled, never read; -1: none */
 	int cancel_fd;
 	/* Addresses for strategies that attach by address (kprobe-multi); asked only then. */

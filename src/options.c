@@ -62,6 +62,9 @@ static const struct opt_def opt_table[] = {
 	  "decapsulation)" },
 	{ "filter-trace-tc", K_BOOL, O(filter_trace_tc), 0, NULL,
 	  "trace TC bpf progs (fentry on the programs, next to any backend)" },
+	{ "filter-trace-only-bpf", K_BOOL, O(filter_trace_only_bpf), 0, NULL,
+	  "with --filter-trace-tc/--filter-trace-xdp: trace the BPF programs alone, no kernel "
+	  "function or tracepoint" },
 	{ "filter-trace-xdp", K_BOOL, O(filter_trace_xdp), 0, NULL,
 	  "trace XDP bpf progs (fentry on the programs, next to any backend)" },
 	{ "filter-skb-expr", K_STR, O(filter_skb_expr), 0, NULL,

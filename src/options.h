@@ -31,6 +31,7 @@ struct options {
 	uint32_t filter_mark, filter_mark_mask;
 	bool filter_track_skb;
 	bool filter_trace_tc, filter_trace_xdp;
+	bool filter_trace_only_bpf;		       /* the TC/XDP programs alone */
 	const char *pcap_filter;		       /* positional argument, may be NULL */
 	const char *filter_skb_expr, *filter_xdp_expr; /* C expressions, src/expr/expr.h */
 	struct str_list output_skb_metadata, output_xdp_metadata; /* fields carried in events */

@@ -73,6 +73,19 @@ static int check_environment(struct trace *t)
 	return 0;
 }
 
+/*
+ * --filter-trace-tc/-xdp with no such program loaded: say so and trace the
+ * rest, as cilium/pwru does; with --filter-trace-only-bpf nothing is left.
+ */
+static int no_programs_is_a_notice(struct trace *t, int ret)
+{
+	if (ret != -ENOENT || t->o->filter_trace_only_bpf)
+		return ret;
+	fprintf(stderr, "%s; tracing the rest\n", t->err);
+	t->err[0] = '\0';
+	return 0;
+}
+
 static int discover_probes(struct trace *t, const char *tracefs)
 {
 	const struct options *o = t->o;
@@ -86,14 +99,23 @@ static int discover_probes(struct trace *t, const char *tracefs)
 		.tracefs = tracefs,
 		.vmlinux = t->vmlinux,
 	};
-	int ret = probes_discover(&q, &t->probes, t->err, sizeof(t->err));
+	int ret;
 
+	if (o->filter_trace_only_bpf && !o->filter_trace_tc && !o->filter_trace_xdp)
+		return set_err(
+			t->err, sizeof(t->err), -EINVAL,
+			"--filter-trace-only-bpf needs --filter-trace-tc or --filter-trace-xdp");
+	/* the programs alone: no BTF scan for functions and tracepoints */
+	ret = o->filter_trace_only_bpf ? 0 :
+					 probes_discover(&q, &t->probes, t->err, sizeof(t->err));
 	if (ret)
 		return ret;
 	if (o->filter_trace_tc)
-		ret = bpf_progs_discover_tc(&t->probes, t->err, sizeof(t->err));
+		ret = no_programs_is_a_notice(
+			t, bpf_progs_discover_tc(&t->probes, t->err, sizeof(t->err)));
 	if (!ret && o->filter_trace_xdp)
-		ret = bpf_progs_discover_xdp(&t->probes, t->err, sizeof(t->err));
+		ret = no_programs_is_a_notice(
+			t, bpf_progs_discover_xdp(&t->probes, t->err, sizeof(t->err)));
 	if (!ret)
 		ret = attacher_compose(t->attacher, &t->probes, t->err, sizeof(t->err));
 	if (ret)
@@ -462,6 +484,7 @@ static int new_attacher(struct trace *t)
 		.backend = t->o->backend,
 		.kprobe_batch = t->o->kprobe_batch,
 		.track_copies = t->o->filter_track_skb,
+		.bpf_progs_only = t->o->filter_trace_only_bpf,
 		.cancel_fd = t->cancel_fd,
 		.addr_of = func_addr,
 		.addr_ctx = t,

@@ -140,6 +140,8 @@ test_bad_inputs() {
 	expect_one_line_error "unknown ifname" 'no such interface' --filter-ifname nosuchif0 || ok=1
 	expect_one_line_error "bad mark" 'filter-mark' --filter-mark 0xzz || ok=1
 	expect_one_line_error "bad ringbuf size" 'ringbuf-size' --ringbuf-size 1000 || ok=1
+	expect_one_line_error "only-bpf without a program kind" 'needs --filter-trace-tc or --filter-trace-xdp' \
+		--filter-trace-only-bpf || ok=1
 	expect_one_line_error_as "non-root" 'needs root' "setpriv --reuid=65534 --regid=65534 --clear-groups" || ok=1
 	expect_one_line_error_as "no BTF" 'no BTF' "unshare -m sh -c 'mount -t tmpfs none /sys/kernel/btf && exec \"\$0\" \"\$@\"'" || ok=1
 	return $ok
@@ -169,6 +171,21 @@ test_pcap_filter() {
 		and e["tuple"]["dport"] == 80 and e["tuple"]["l4proto"] == "tcp" for e in events)' \
 		"only TCP to 198.18.0.2:80" || return 1
 	expect_one_line_error "pcap syntax error" "syntax error" "tcp port 80 and" || return 1
+}
+
+# --filter-trace-tc with no TC program loaded: one notice, and the rest is traced.
+# (With one loaded by someone else, this kernel's refusal of fentry is the answer.)
+test_trace_tc_without_programs() {
+	if bpftool prog show 2>/dev/null | grep -q sched_cls; then
+		expect_one_line_error "tc programs but no fentry" 'needs fentry on BPF programs' \
+			--filter-trace-tc icmp
+		return
+	fi
+	run_pwru_around "ping_both_ways" --output-json --filter-trace-tc \
+		--filter-netns "/var/run/netns/$NS_B" icmp || return 1
+	expect_grep "$WORK/err" '^--filter-trace-tc: no tc program with BTF is loaded; tracing the rest$' \
+		"the notice that no TC program is loaded" || return 1
+	json_expect "$WORK/out" "len(events) > 0" "ICMP events traced all the same"
 }
 
 # The README's demo runs and shows the drop with its reason.

@@ -334,6 +334,28 @@ static void bpf_programs_need_fentry(void **state)
 	probes_free(&pl);
 }
 
+static void only_bpf_keeps_the_programs_alone(void **state)
+{
+	struct attacher_opts o = fake_opts();
+	struct probe_list pl = {};
+	struct attacher *a;
+
+	world_reset();
+	o.bpf_progs_only = true;
+	a = new_attacher(&o);
+	assert_false(attacher_wants_funcs(a));
+	assert_false(attacher_wants_tracepoints(a));
+	assert_string_equal(attacher_describe(a), "tracing BPF programs only");
+	add_probe(&pl, "kfree_skb", PROBE_TP, SPECIAL_KFREE_SKB_TP);
+	add_probe(&pl, "cls_prog", PROBE_BPF_PROG, SPECIAL_NONE);
+	compose_prepare(a, &pl);
+	assert_int_equal(pl.n, 1);
+	assert_string_equal(pl.v[0].name, "cls_prog");
+	assert_int_equal(w.feature_calls[KF_KPROBE_MULTI] + w.feature_calls[KF_KPROBE], 0);
+	attacher_free(a);
+	probes_free(&pl);
+}
+
 static void requested_backend_errors(void **state)
 {
 	struct attacher_opts o = fake_opts();
@@ -559,6 +581,7 @@ int main(void)
 		cmocka_unit_test(tracepoints_only_kernel_keeps_every_tracepoint),
 		cmocka_unit_test(bpf_programs_need_fentry),
 		cmocka_unit_test(requested_backend_errors),
+		cmocka_unit_test(only_bpf_keeps_the_programs_alone),
 		cmocka_unit_test(bisection_isolates_refused_functions),
 		cmocka_unit_test(bisection_stops_when_cancelled),
 		cmocka_unit_test(cancel_mid_attach_detaches_what_was_attached),
