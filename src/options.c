@@ -105,7 +105,16 @@ static const struct opt_def opt_table[] = {
 	{ "output-limit-lines", K_U64, O(output_limit_lines), 0, NULL,
 	  "exit the program after the number of events has been received/printed" },
 	{ "output-tcp-flags", K_BOOL, O(output_tcp_flags), 0, NULL, "print TCP flags" },
-	{ "output-file", K_STR, O(output_file), 0, NULL, "write traces to file" },
+	{ "output-file", K_STR, O(output_file), 0, NULL,
+	  "write traces to file (rotates at 100MB by default)" },
+	{ "output-file-max-size", K_INT, O(output_file_max_size), 0, NULL,
+	  "max size in MB per file before rotation" },
+	{ "output-file-max-backups", K_INT, O(output_file_max_backups), 0, NULL,
+	  "max number of rotated files to keep (0, no limit)" },
+	{ "output-file-max-age", K_INT, O(output_file_max_age), 0, NULL,
+	  "max age in days to keep rotated files (0, no limit)" },
+	{ "output-file-compress", K_BOOL, O(output_file_compress), 0, NULL,
+	  "compress rotated files with gzip" },
 	{ "output-json", K_BOOL, O(output_json), 0, NULL, "output traces in JSON format" },
 	{ "output-json-summary", K_BOOL, O(output_json_summary), 0, NULL,
 	  "with --output-json: the summary object ends stdout's stream, not on stderr" },
@@ -136,6 +145,7 @@ static void options_defaults(struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->output_meta = true;
 	o->kprobe_batch = 10;
+	o->output_file_max_size = 100;
 	o->output_tuple = true;
 	o->ringbuf_size = 4U << 20;
 	o->filter_mark_mask = 0xffffffff;

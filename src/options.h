@@ -58,6 +58,10 @@ struct options {
 	bool output_tcp_flags, output_skb, output_json, output_json_summary;
 	enum timestamp_mode timestamp;
 	const char *output_file;
+	int64_t output_file_max_size;	 /* MB, cilium/pwru's default 100 */
+	int64_t output_file_max_backups; /* 0: keep every rotated file */
+	int64_t output_file_max_age;	 /* days, 0: whatever their age */
+	bool output_file_compress;	 /* gzip rotated files */
 	uint64_t output_limit_lines;
 	double duration; /* seconds, 0: until interrupted */
 	bool verbose;

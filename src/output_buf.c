@@ -7,6 +7,7 @@
 
 #include "array.h"
 #include "output_buf.h"
+#include "output_file.h"
 
 void obuf_init(struct obuf *b, int fd)
 {
@@ -97,7 +98,13 @@ int obuf_flush(struct obuf *b)
 	if (b->fd < 0 || b->err)
 		return b->err ? -b->err : 0;
 	/* Only whole events leave: a half-built one stays for the next flush. */
-	ret = write_all(b->fd, b->buf, b->mark, &done);
+	ret = b->file && b->mark ? out_file_before_write(b->file, b->mark) : 0;
+	if (b->file)
+		b->fd = b->file->fd; /* rotated: the new file */
+	if (ret)
+		done = 0;
+	else
+		ret = write_all(b->fd, b->buf, b->mark, &done);
 	while (ok < b->n_ends && b->ends[ok] <= done)
 		ok++;
 	b->written += ok;

@@ -19,15 +19,18 @@ struct obuf {
 	size_t len, cap;
 	size_t *ends; /* offset just past each complete event in buf */
 	size_t n_ends, cap_ends;
-	size_t mark;	    /* where the event being written began */
-	int fd;		    /* -1: a memory buffer, never flushed (tests, benchmarks) */
-	int err;	    /* the first write error (positive errno), 0 while all is well */
-	bool grow_failed;   /* out of memory: the event being written is incomplete */
-	uint64_t written;   /* events whose last byte reached fd */
-	uint64_t unwritten; /* events formatted or offered after an error, never written */
+	size_t mark;	       /* where the event being written began */
+	int fd;		       /* -1: a memory buffer, never flushed (tests, benchmarks) */
+	int err;	       /* the first write error (positive errno), 0 while all is well */
+	bool grow_failed;      /* out of memory: the event being written is incomplete */
+	uint64_t written;      /* events whose last byte reached fd */
+	uint64_t unwritten;    /* events formatted or offered after an error, never written */
+	struct out_file *file; /* --output-file: rotated between batches; NULL for stdout */
 };
 
 #define OBUF_FLUSH_AT (256 * 1024)
+
+struct out_file;
 
 void obuf_init(struct obuf *b, int fd);
 void obuf_free(struct obuf *b);

@@ -26,6 +26,7 @@
 #include "ksyms.h"
 #include "loader.h"
 #include "output.h"
+#include "output_file.h"
 #include "pods.h"
 #include "probes.h"
 #include "progress.h"
@@ -48,7 +49,8 @@ struct trace {
 	int ksyms_err;
 	struct output_cfg ocfg;
 	struct drop_summary drops;
-	struct obuf out; /* fd -1 until open_output */
+	struct obuf out;      /* fd -1 until open_output */
+	struct out_file file; /* --output-file, rotated */
 	struct text_widths widths;
 	uint64_t printed;
 	char err[512];
@@ -293,17 +295,29 @@ static int flush_output(void *ctx)
 
 static int open_output(struct trace *t)
 {
-	int fd = STDOUT_FILENO;
+	const struct options *o = t->o;
+	/* cilium/pwru's logger: a size of 0 or less means its default, 100 MB */
+	struct out_file_opts fo = {
+		.path = o->output_file,
+		.max_bytes = (uint64_t)(o->output_file_max_size > 0 ? o->output_file_max_size : 100)
+			     << 20,
+		.max_backups = o->output_file_max_backups > 0 ? o->output_file_max_backups : 0,
+		.max_age_days = o->output_file_max_age > 0 ? o->output_file_max_age : 0,
+		.compress = o->output_file_compress,
+	};
+	int ret;
 
 	/* A reader that went away (| head) is a write error we count, not a signal that kills. */
 	signal(SIGPIPE, SIG_IGN);
-	if (t->o->output_file) {
-		fd = open(t->o->output_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-		if (fd < 0)
-			return set_err(t->err, sizeof(t->err), -errno, "--output-file %s: %s",
-				       t->o->output_file, strerror(errno));
+	if (!o->output_file) {
+		obuf_init(&t->out, STDOUT_FILENO);
+		return 0;
 	}
-	obuf_init(&t->out, fd);
+	ret = out_file_open(&t->file, &fo, t->err, sizeof(t->err));
+	if (ret)
+		return ret;
+	obuf_init(&t->out, t->file.fd);
+	t->out.file = &t->file;
 	return 0;
 }
 
@@ -393,7 +407,8 @@ static int trace_events(struct trace *t)
 		return ret;
 	}
 	ksyms_wait(t);
-	event_reader_watch_output(r, t->out.fd);
+	if (!t->o->output_file) /* a pipe's reader going away; a file has none */
+		event_reader_watch_output(r, t->out.fd);
 	if (!t->o->output_json) {
 		output_text_header(&t->out, &t->ocfg);
 		obuf_flush(&t->out);
@@ -461,8 +476,8 @@ static void trace_cleanup(struct trace *t)
 	drop_summary_free(&t->drops);
 	probes_free(&t->probes);
 	filters_free(&t->filters);
-	if (t->out.fd > STDERR_FILENO)
-		close(t->out.fd);
+	if (t->out.file)
+		out_file_close(t->out.file);
 	obuf_free(&t->out);
 	if (t->cancel_fd >= 0)
 		close(t->cancel_fd);

@@ -93,6 +93,59 @@ test_lost_events_counted() {
 		"a non-zero lost count on stderr, with what the kernel matched"
 }
 
+# The lines of every file of a rotated --output-file, checked: each one whole JSON
+# and as many as pwru reports; backups at most the limit, gzipped ones readable.
+rotated_check() {
+	python3 - "$1" "$2" "$3" "$4" <<'EOF'
+import glob, gzip, json, re, sys
+d, events, max_backups, gz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
+backups = sorted(glob.glob(d + "/trace-*.json*"))
+name = re.compile(r"trace-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}\.json(\.gz)?$")
+lines = []
+for b in backups:
+    if not name.search(b):
+        sys.exit(f"backup {b} not named NAME-TIMESTAMP.EXT")
+    if gz != b.endswith(".gz"):
+        sys.exit(f"backup {b}: expected {'only' if gz else 'no'} .gz backups")
+    raw = gzip.open(b).read() if b.endswith(".gz") else open(b, "rb").read()
+    if len(raw) > 1 << 20:
+        sys.exit(f"backup {b} holds {len(raw)} bytes, over the 1 MB limit")
+    lines += raw.splitlines(keepends=True)
+lines += open(d + "/trace.json", "rb").readlines()
+for l in lines:
+    if not l.endswith(b"\n"):
+        sys.exit("a line without its newline: an event was split")
+    json.loads(l)
+if max_backups and len(backups) > max_backups:
+    sys.exit(f"{len(backups)} backups kept, limit {max_backups}")
+if not max_backups:
+    if len(backups) < 2:
+        sys.exit(f"expected at least 2 rotations at 1 MB, saw {len(backups)} backups")
+    if lines[0] != b'{"written":"before"}\n':
+        sys.exit("the file's earlier line is gone: --output-file must append")
+    if len(lines) != events + 1:
+        sys.exit(f"expected {events} events and the line written before, saw {len(lines)} lines")
+EOF
+}
+
+# --output-file appends, and rotates as cilium/pwru does: at a size, keeping N
+# backups, gzipped on request; no event line is lost or split by a rotation.
+test_output_file_rotation() {
+	local dir=$WORK/rot events why
+	mkdir -p "$dir"
+	echo '{"written":"before"}' >"$dir/trace.json"
+	run_pwru_around "udp_flood_a_to_b 12000" --output-json --output-file "$dir/trace.json" \
+		--output-file-max-size 1 --filter-netns "/var/run/netns/$NS_B" || return 1
+	events=$(sed -n 's/^\([0-9]*\) events, .*/\1/p' "$WORK/err")
+	why=$(rotated_check "$dir" "${events:-0}" 0 0) || { fail "$why"; return 1; }
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	run_pwru_around "udp_flood_a_to_b 12000" --output-json --output-file "$dir/trace.json" \
+		--output-file-max-size 1 --output-file-max-backups 2 --output-file-compress \
+		--filter-netns "/var/run/netns/$NS_B" || return 1
+	why=$(rotated_check "$dir" 0 2 1) || { fail "$why"; return 1; }
+}
+
 # --output-limit-lines stops by itself after N events.
 test_output_limit_lines() {
 	local rc

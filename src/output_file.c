@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "array.h"
+#include "errmsg.h"
+#include "output_file.h"
+
+#define TS_LEN (sizeof("2006-01-02T15-04-05.000") - 1)
+
+/* "dir/", "name", ".ext" of a path; ext is empty without a dot in the file name. */
+static void split_path(const char *path, char *dir, char *base, char *ext, size_t len)
+{
+	const char *slash = strrchr(path, '/'), *file = slash ? slash + 1 : path;
+	const char *dot = strrchr(file, '.');
+
+	if (!dot || dot == file)
+		dot = file + strlen(file);
+	snprintf(dir, len, "%.*s", (int)(file - path), path);
+	snprintf(base, len, "%.*s", (int)(dot - file), file);
+	snprintf(ext, len, "%s", dot);
+}
+
+void out_file_backup_name(const char *path, int64_t sec, int ms, char *out, size_t len)
+{
+	char dir[4096], base[4096], ext[4096], ts[32];
+	time_t t = (time_t)sec;
+	struct tm tm;
+
+	split_path(path, dir, base, ext, sizeof(dir));
+	gmtime_r(&t, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H-%M-%S", &tm);
+	snprintf(out, len, "%s%s-%s.%03d%s", dir, base, ts, ms, ext);
+}
+
+static int open_append(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int out_file_open(struct out_file *f, const struct out_file_opts *o, char *err, size_t errlen)
+{
+	struct stat st;
+
+	memset(f, 0, sizeof(*f));
+	f->o = *o;
+	/* cilium/pwru appends to an existing file */
+	f->fd = open_append(o->path);
+	if (f->fd < 0)
+		return set_err(err, errlen, f->fd, "--output-file %s: %s", o->path,
+			       strerror(-f->fd));
+	if (!fstat(f->fd, &st))
+		f->size = (uint64_t)st.st_size;
+	return 0;
+}
+
+static int gzip_file(const char *src, const char *dst)
+{
+	char tmp[4200], buf[1 << 16];
+	int in = open(src, O_RDONLY | O_CLOEXEC), ret = 0;
+	gzFile out;
+	ssize_t n;
+
+	if (in < 0)
+		return -errno;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", dst);
+	out = gzopen(tmp, "wb");
+	if (!out) {
+		close(in);
+		return -EIO;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		if (gzwrite(out, buf, (unsigned)n) != (int)n) {
+			ret = -EIO;
+			break;
+		}
+	}
+	if (n < 0)
+		ret = -errno;
+	if (gzclose(out) != Z_OK && !ret)
+		ret = -EIO;
+	close(in);
+	if (!ret && rename(tmp, dst))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	else
+		unlink(src);
+	return ret;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)b, *(char *const *)a);
+}
+
+/* Is name BASE-TIMESTAMP.EXT or BASE-TIMESTAMP.EXT.gz? */
+static bool is_backup(const char *name, const char *base, const char *ext)
+{
+	size_t bl = strlen(base), el = strlen(ext), nl = strlen(name);
+	const char *tail = name + bl + 1 + TS_LEN;
+
+	if (nl < bl + 1 + TS_LEN + el || strncmp(name, base, bl) || name[bl] != '-')
+		return false;
+	return !strcmp(tail, ext) || (!strncmp(tail, ext, el) && !strcmp(tail + el, ".gz"));
+}
+
+/* Keeps the newest max_backups backups, none older than max_age_days. */
+static void prune(const struct out_file_opts *o)
+{
+	char dir[4096], base[4096], ext[4096], path[8300];
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	time_t oldest = o->max_age_days ? time(NULL) - (time_t)o->max_age_days * 86400 : 0;
+	struct dirent *de;
+	DIR *d;
+
+	split_path(o->path, dir, base, ext, sizeof(dir));
+	d = opendir(dir[0] ? dir : ".");
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (!is_backup(de->d_name, base, ext) || array_reserve(names, cap, n + 1))
+			continue;
+		names[n] = strdup(de->d_name);
+		n += names[n] != NULL;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), newest_first);
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s%s", dir, names[i]);
+		if ((o->max_backups && i >= o->max_backups) ||
+		    (oldest && !stat(path, &st) && st.st_mtime < oldest))
+			unlink(path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void *compress_and_prune(void *arg)
+{
+	struct out_file *f = arg;
+	char gz[4200];
+
+	if (f->o.compress) {
+		snprintf(gz, sizeof(gz), "%s.gz", f->backup);
+		gzip_file(f->backup, gz);
+	}
+	prune(&f->o);
+	return NULL;
+}
+
+static void worker_wait(struct out_file *f)
+{
+	if (f->worker_running)
+		pthread_join(f->worker, NULL);
+	f->worker_running = false;
+}
+
+static int rotate(struct out_file *f)
+{
+	struct timespec now;
+	int fd;
+
+	worker_wait(f); /* a rotation faster than the last gzip waits for it */
+	clock_gettime(CLOCK_REALTIME, &now);
+	out_file_backup_name(f->o.path, now.tv_sec, (int)(now.tv_nsec / 1000000), f->backup,
+			     sizeof(f->backup));
+	if (rename(f->o.path, f->backup))
+		return -errno;
+	fd = open_append(f->o.path);
+	if (fd < 0)
+		return fd;
+	close(f->fd);
+	f->fd = fd;
+	f->size = 0;
+	f->rotations++;
+	if (f->o.compress || f->o.max_backups || f->o.max_age_days)
+		f->worker_running = !pthread_create(&f->worker, NULL, compress_and_prune, f);
+	return 0;
+}
+
+int out_file_before_write(struct out_file *f, size_t len)
+{
+	int ret = 0;
+
+	/* a batch larger than the limit on its own goes to a fresh file whole */
+	if (f->o.max_bytes && f->size && f->size + len > f->o.max_bytes)
+		ret = rotate(f);
+	if (!ret)
+		f->size += len;
+	return ret;
+}
+
+void out_file_close(struct out_file *f)
+{
+	worker_wait(f);
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PWRU_OUTPUT_FILE_H
+#define PWRU_OUTPUT_FILE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * --output-file with cilium/pwru's rotation: the file is appended to, and
+ * before a batch would take it past max_bytes it is renamed to
+ * NAME-2006-01-02T15-04-05.000.EXT (UTC, as cilium/pwru's logger names
+ * backups), a new one is opened, and the backups beyond max_backups or older
+ * than max_age_days are removed; with compress each backup becomes .gz on a
+ * thread of its own, so the event loop never waits for gzip. Rotation happens
+ * between batches of whole events: no event line is ever split.
+ */
+struct out_file_opts {
+	const char *path;
+	uint64_t max_bytes;    /* 0: never rotate */
+	uint64_t max_backups;  /* 0: keep them all */
+	uint64_t max_age_days; /* 0: keep them whatever their age */
+	bool compress;
+};
+
+struct out_file {
+	struct out_file_opts o;
+	int fd;
+	uint64_t size;
+	uint64_t rotations;
+	pthread_t worker; /* compressing and pruning the last backup */
+	bool worker_running;
+	char backup[4096]; /* the backup the worker handles */
+};
+
+int out_file_open(struct out_file *f, const struct out_file_opts *o, char *err, size_t errlen);
+/* Before writing len bytes: rotates if they would not fit. 0 or -errno; f->fd may change. */
+int out_file_before_write(struct out_file *f, size_t len);
+/* Waits for the compression worker and closes the file. */
+void out_file_close(struct out_file *f);
+
+/* Exposed for tests: the backup name of path at time t (seconds, ms). */
+void out_file_backup_name(const char *path, int64_t sec, int ms, char *out, size_t len);
+
+#endif
