@@ -11,6 +11,7 @@
 #include "ksyms.h"
 #include "drop_reasons.h"
 #include "ifnames.h"
+#include "netns_names.h"
 #include "pods.h"
 #include "expr/expr_filters.h"
 
@@ -180,6 +181,7 @@ int enrich_record(struct enricher *en, const void *data, size_t size, struct rec
 	r->drop_site[0] = r->caller[0] = '\0';
 	r->n_stack = 0;
 	r->pod = en->pods ? pods_lookup(en->pods, e->netns) : NULL;
+	r->netns_name = en->netns_names ? netns_names_lookup(en->netns_names, e->netns) : NULL;
 	if (e->flags & PWRU_EV_DROP) {
 		r->drop_reason = drop_reason_name(en->reasons, e->drop_reason);
 		if (e->drop_location)

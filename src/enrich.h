@@ -27,6 +27,8 @@ struct skb_last_seen {
 };
 
 /* Everything that turns numbers into names; lives off the BPF event path. */
+struct netns_names;
+
 struct enricher {
 	const struct probe_list *probes;
 	char (*func_names)[256]; /* display name per probe */
@@ -34,6 +36,7 @@ struct enricher {
 	struct drop_reasons *reasons;
 	struct ifnames *ifnames;
 	struct pods *pods;		 /* NULL without pod support */
+	struct netns_names *netns_names; /* NULL without --output-netns-names */
 	const struct expr_filters *expr; /* formats --output-*-metadata values */
 	int stacks_fd;
 	const struct output_cfg *cfg;

@@ -94,6 +94,10 @@ static const struct opt_def opt_table[] = {
 	  "print timestamp per skb (\"current\", \"relative\", \"absolute\", \"none\"; ours: "
 	  "\"wallclock\")" },
 	{ "output-meta", K_BOOL, O(output_meta), 0, NULL, "print skb metadata" },
+	{ "output-netns-names", K_BOOL, O(output_netns_names), 0, NULL,
+	  "print netns names where possible" },
+	{ "netns-names-max-length", K_U8, O(netns_names_max_length), 0, NULL,
+	  "maximum number of chars to print per netns name (when not outputting JSON) (min 10)" },
 	{ "output-tuple", K_BOOL, O(output_tuple), 0, NULL, "print L4 tuple" },
 	{ "output-skb-metadata", K_CSV, O(output_skb_metadata), 0, NULL,
 	  "print skb metadata (e.g., \"skb->mark\", \"skb->hash\"), 4 at most" },
@@ -146,6 +150,7 @@ static void options_defaults(struct options *o)
 	o->output_meta = true;
 	o->kprobe_batch = 10;
 	o->output_file_max_size = 100;
+	o->netns_names_max_length = 16;
 	o->output_tuple = true;
 	o->ringbuf_size = 4U << 20;
 	o->filter_mark_mask = 0xffffffff;
@@ -586,6 +591,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	}
 	if (!ret)
 		ret = join_filter(o, words, n, err, errlen);
+	if (!ret && o->netns_names_max_length < 10)
+		ret = set_err(err, errlen, -EINVAL, "--netns-names-max-length must be at least 10");
 	free(words);
 	return ret;
 }

@@ -274,6 +274,8 @@ void output_json_event(struct obuf *b, const struct output_cfg *c, const struct 
 	add_time(&w, c, r);
 	if (c->meta)
 		add_meta(&w, r);
+	if (c->netns_names && r->netns_name)
+		jw_kv_str(&w, "netns_name", r->netns_name);
 	if (c->tuple)
 		add_tuple(&w, c, e);
 	if (r->n_stack)

@@ -18,6 +18,36 @@ static void put_col(struct obuf *b, const char *s, size_t width)
 	put_pad(b, start, width + 1);
 }
 
+/* Names from user space or the runtime may carry anything: keep the columns intact. */
+static void put_printable(struct obuf *b, const char *s, size_t n)
+{
+	if (!obuf_room(b, n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		b->buf[b->len++] = c <= ' ' || c == 0x7f ? '?' : (char)c;
+	}
+}
+
+/* cilium/pwru's NETNS NAME column: cut to the width, centred in it, no leading space. */
+static void put_centered(struct obuf *b, const char *s, size_t n, size_t width, bool untrusted)
+{
+	size_t left;
+
+	if (n > width)
+		n = width;
+	left = (width - n) / 2;
+	for (size_t i = 0; i < left; i++)
+		put_char(b, ' ');
+	if (untrusted)
+		put_printable(b, s, n);
+	else
+		put_mem(b, s, n);
+	for (size_t i = left + n; i < width; i++)
+		put_char(b, ' ');
+}
+
 void output_text_header(struct obuf *b, const struct output_cfg *c)
 {
 	if (c->timestamp == TS_ABSOLUTE)
@@ -29,6 +59,8 @@ void output_text_header(struct obuf *b, const struct output_cfg *c)
 		put_col(b, "POD", 24);
 	if (c->meta)
 		put_lit(b, " NETNS      MARK       IFACE            PROTO  MTU   LEN  ");
+	if (c->netns_names)
+		put_centered(b, "NETNS NAME", strlen("NETNS NAME"), c->netns_names, false);
 	if (c->tuple)
 		put_lit(b, " TUPLE");
 	put_lit(b, " FUNC");
@@ -36,18 +68,6 @@ void output_text_header(struct obuf *b, const struct output_cfg *c)
 		put_lit(b, " CALLER");
 	put_char(b, '\n');
 	obuf_commit_raw(b);
-}
-
-/* Names from user space or the runtime may carry anything: keep the columns intact. */
-static void put_printable(struct obuf *b, const char *s, size_t n)
-{
-	if (!obuf_room(b, n))
-		return;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		b->buf[b->len++] = c <= ' ' || c == 0x7f ? '?' : (char)c;
-	}
 }
 
 static void put_process(struct obuf *b, const struct pwru_event *e)
@@ -194,6 +214,9 @@ void output_text_event(struct obuf *b, const struct output_cfg *c, struct text_w
 		put_pod(b, r->pod);
 	if (c->meta)
 		put_meta(b, r);
+	if (c->netns_names)
+		put_centered(b, r->netns_name ? r->netns_name : "",
+			     r->netns_name ? strlen(r->netns_name) : 0, c->netns_names, true);
 	if (c->tuple)
 		put_tuple_col(b, c, w, e);
 	if (c->caller) {

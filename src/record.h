@@ -24,6 +24,7 @@ struct record {
 	const char *ifname;	   /* "" when unknown */
 	const char *drop_reason;   /* "SKB_DROP_REASON_NETFILTER_DROP", or NULL */
 	const struct pod_ref *pod; /* NULL when the netns is not a known pod's */
+	const char *netns_name;	   /* --output-netns-names: `ip netns`'s name, or NULL */
 	char drop_site[RECORD_SYM_LEN];
 	char caller[RECORD_SYM_LEN];
 	int n_stack;

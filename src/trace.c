@@ -25,6 +25,7 @@
 #include "ifnames.h"
 #include "ksyms.h"
 #include "loader.h"
+#include "netns_names.h"
 #include "output.h"
 #include "output_file.h"
 #include "pods.h"
@@ -346,6 +347,8 @@ static int setup_enricher(struct trace *t)
 		fprintf(stderr, "This kernel has no drop reasons (before 5.17): drops show as "
 				"kfree_skb(0) with their site\n");
 	en->ifnames = ifnames_new(t->o->host_root);
+	if (t->o->output_netns_names)
+		en->netns_names = netns_names_new(t->o->host_root);
 	en->pods = t->filters.pods;
 	en->expr = t->filters.expr;
 	en->stacks_fd = loader_map_fd(t->loader, MAP_STACKS);
@@ -472,6 +475,7 @@ static void trace_cleanup(struct trace *t)
 	ksyms_free(t->en.ksyms);
 	drop_reasons_free(t->en.reasons);
 	ifnames_free(t->en.ifnames);
+	netns_names_free(t->en.netns_names);
 	btf__free(t->vmlinux);
 	drop_summary_free(&t->drops);
 	probes_free(&t->probes);

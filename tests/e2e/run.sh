@@ -146,6 +146,34 @@ test_output_file_rotation() {
 	why=$(rotated_check "$dir" 0 2 1) || { fail "$why"; return 1; }
 }
 
+# --output-netns-names: `ip netns` names on events, also for a netns made
+# after pwru started; the text column cut and centred as cilium/pwru's.
+test_netns_names() {
+	local ns_c=pwru-c-$$ ok=0
+	run_pwru_around "ping_both_ways" --output-json --output-netns-names \
+		--filter-netns "/var/run/netns/$NS_B" icmp || return 1
+	json_expect "$WORK/out" "len(events) > 0 and all(e.get('netns_name') == '$NS_B' for e in events)" \
+		"every event named $NS_B" || return 1
+	run_pwru_around "ping_both_ways" --output-netns-names --netns-names-max-length 10 \
+		--filter-netns "/var/run/netns/$NS_B" icmp || return 1
+	expect_grep "$WORK/out" "^SKB .* LEN +NETNS NAME TUPLE FUNC$" "the NETNS NAME header" || return 1
+	expect_grep "$WORK/out" "^0x.* ${NS_B:0:10} " "$NS_B cut to 10 characters on event lines" ||
+		return 1
+	# a namespace that did not exist when pwru started
+	pwru_start "$WORK/out" "$WORK/err" --output-json --output-netns-names 'icmp and host 127.0.0.1' ||
+		{ fail "pwru did not start: $(tail -1 "$WORK/err")"; return 1; }
+	ip netns add "$ns_c"
+	ip -n "$ns_c" link set lo up
+	ip netns exec "$ns_c" ping -q -c 3 -i 0.2 -W 1 127.0.0.1 >/dev/null 2>&1 || true
+	sleep 1.2 # a miss reads /run/netns again once a second at most
+	ip netns exec "$ns_c" ping -q -c 3 -i 0.2 -W 1 127.0.0.1 >/dev/null 2>&1 || true
+	pwru_stop || ok=1
+	ip netns del "$ns_c"
+	[ $ok -eq 0 ] || { fail "pwru exited non-zero after SIGINT"; return 1; }
+	json_expect "$WORK/out" "any(e.get('netns_name') == '$ns_c' for e in events)" \
+		"events named $ns_c, made after pwru started"
+}
+
 # --output-limit-lines stops by itself after N events.
 test_output_limit_lines() {
 	local rc
