@@ -16,6 +16,10 @@ const char *const cri_default_sockets[] = {
 	"/run/crio/crio.sock",
 	"/var/run/crio/crio.sock",
 	"/run/cri-dockerd.sock",
+	/* containerd as Kubernetes distributions ship it: k3s and RKE2, k0s, microk8s */
+	"/run/k3s/containerd/containerd.sock",
+	"/run/k0s/containerd.sock",
+	"/var/snap/microk8s/common/run/containerd.sock",
 	NULL,
 };
 

@@ -146,6 +146,28 @@ static void expect_runtime(struct ctx *x, const char *name, const char *root, co
 	cri_client_free(c);
 }
 
+/* Each distribution's containerd socket is found when it is the only one. */
+static void check_distribution_sockets(struct ctx *x)
+{
+	static const char *const socks[][2] = {
+		{ "/run/k3s/containerd/containerd.sock", "k3s-rke2" },
+		{ "/run/k0s/containerd.sock", "k0s" },
+		{ "/var/snap/microk8s/common/run/containerd.sock", "microk8s" },
+	};
+	char root[128], name[160];
+
+	for (size_t i = 0; i < sizeof(socks) / sizeof(socks[0]); i++) {
+		pid_t pid;
+
+		snprintf(root, sizeof(root), "%s/distro%zu", x->dir, i);
+		pid = fake_at(x, root, socks[i][0], socks[i][1]);
+		snprintf(name, sizeof(name), "%s's socket %s found alone", socks[i][1],
+			 socks[i][0]);
+		expect_runtime(x, name, root, socks[i][1]);
+		stop_fake(pid);
+	}
+}
+
 static void check_endpoint_order(struct ctx *x)
 {
 	char root[128], path[256], err[1024] = "";
@@ -302,6 +324,7 @@ int main(int argc, char **argv)
 	check_info_shape(&x, "ok");
 	check_info_shape(&x, "legacy");
 	check_wrong_host_root(&x);
+	check_distribution_sockets(&x);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", x.dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", x.dir);
