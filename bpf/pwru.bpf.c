@@ -235,6 +235,15 @@ static __always_inline void fill_meta(struct pwru_event *e, struct sk_buff *skb)
 		e->mtu = RD(dev, mtu);
 }
 
+/* What a TC program sees as __sk_buff->cb[]: qdisc_skb_cb's data, five words. */
+static __always_inline void fill_cb(struct pwru_event *e, struct sk_buff *skb)
+{
+	struct qdisc_skb_cb *q = (struct qdisc_skb_cb *)&skb->cb;
+
+	if (!bpf_probe_read_kernel(e->cb, sizeof(e->cb), &q->data))
+		e->flags |= PWRU_EV_CB;
+}
+
 static __always_inline void fill_skb_str(struct pwru_event_skb *es, struct sk_buff *skb)
 {
 	struct btf_ptr p = {
@@ -292,6 +301,8 @@ static __always_inline void fill_event(struct pwru_event *e, struct probe_ctx *p
 	}
 	if (CFG.output_tuple && fill_tuple(&e->tuple, pc->skb))
 		e->flags |= PWRU_EV_TUPLE;
+	if (CFG.output_cb)
+		fill_cb(e, pc->skb);
 	if (CFG.output_stack) {
 		e->stack_id = bpf_get_stackid(pc->ctx, &stacks, 0);
 		if (e->stack_id >= 0)

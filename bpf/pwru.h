@@ -53,6 +53,7 @@ enum pwru_event_flags {
 	/* meta[] holds the values of --output-skb-metadata, or of --output-xdp-metadata */
 	PWRU_EV_META = 1 << 7,
 	PWRU_EV_META_XDP = 1 << 8,
+	PWRU_EV_CB = 1 << 9, /* cb[] is filled in */
 };
 
 struct pwru_tuple {
@@ -88,6 +89,8 @@ struct pwru_event {
 	char comm[PWRU_COMM_LEN];
 	struct pwru_tuple tuple;
 	__u64 meta[PWRU_META_MAX]; /* in the order of the command line */
+	__u32 cb[5];		   /* --output-skb-cb: __sk_buff->cb[], qdisc_skb_cb's data */
+	__u32 pad2;
 };
 
 /* With --output-skb the event is followed by the bpf_snprintf_btf() text. */
@@ -114,6 +117,7 @@ struct pwru_config {
 	__u32 has_xdp_expr;    /* --filter-xdp-expr: call expr_filter_xdp */
 	__u32 has_skb_meta;    /* --output-skb-metadata: call expr_meta_skb */
 	__u32 has_xdp_meta;    /* --output-xdp-metadata: call expr_meta_xdp */
+	__u32 output_cb;       /* --output-skb-cb (or --filter-trace-tc, as cilium/pwru) */
 	/*
 	 * Up to PWRU_NETNS_INLINE inodes are compared in the program itself:
 	 * unrolled compares cost less than a hash lookup on every hit.
@@ -125,8 +129,8 @@ struct pwru_config {
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct pwru_tuple) == 40, "pwru_tuple layout");
-_Static_assert(sizeof(struct pwru_event) == 176, "pwru_event layout");
-_Static_assert(sizeof(struct pwru_config) == 100, "pwru_config layout");
+_Static_assert(sizeof(struct pwru_event) == 200, "pwru_event layout");
+_Static_assert(sizeof(struct pwru_config) == 104, "pwru_config layout");
 #endif
 
 #endif /* PWRU_SHARED_H */

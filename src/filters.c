@@ -202,6 +202,8 @@ void filters_to_config(const struct filter_set *f, const struct options *o, stru
 	cfg->track_skb = o->filter_track_skb;
 	cfg->output_meta = o->output_meta;
 	cfg->output_tuple = o->output_tuple; /* JSON honours --output-tuple=false too */
+	/* cilium/pwru shows __sk_buff->cb[] with --filter-trace-tc too: TC programs write it */
+	cfg->output_cb = o->output_meta && (o->output_skb_cb || o->filter_trace_tc);
 	/* Tracepoint programs cannot read a return address: the caller comes from the stack. */
 	cfg->output_stack = o->output_stack || o->output_caller;
 	cfg->output_caller = o->output_caller;

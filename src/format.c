@@ -16,6 +16,7 @@ void output_cfg_from_options(struct output_cfg *c, const struct options *o)
 	c->skb = o->output_skb;
 	c->timestamp = o->timestamp;
 	c->netns_names = o->output_netns_names ? o->netns_names_max_length : 0;
+	c->cb = o->output_meta && (o->output_skb_cb || o->filter_trace_tc);
 	c->pods = o->filter_pod.n > 0 || o->filter_pod_label.n > 0 || o->cri_endpoint;
 }
 

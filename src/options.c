@@ -108,6 +108,7 @@ static const struct opt_def opt_table[] = {
 	{ "output-caller", K_BOOL, O(output_caller), 0, NULL, "print caller function name" },
 	{ "output-limit-lines", K_U64, O(output_limit_lines), 0, NULL,
 	  "exit the program after the number of events has been received/printed" },
+	{ "output-skb-cb", K_BOOL, O(output_skb_cb), 0, NULL, "print skb->cb" },
 	{ "output-tcp-flags", K_BOOL, O(output_tcp_flags), 0, NULL, "print TCP flags" },
 	{ "output-file", K_STR, O(output_file), 0, NULL,
 	  "write traces to file (rotates at 100MB by default)" },

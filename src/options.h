@@ -58,6 +58,7 @@ struct options {
 	bool output_tcp_flags, output_skb, output_json, output_json_summary;
 	enum timestamp_mode timestamp;
 	bool output_netns_names;
+	bool output_skb_cb;		/* __sk_buff->cb[] in the metadata */
 	uint8_t netns_names_max_length; /* the NETNS NAME column's width, at least 10 */
 	const char *output_file;
 	int64_t output_file_max_size;	 /* MB, cilium/pwru's default 100 */

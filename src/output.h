@@ -15,6 +15,7 @@ struct kernel_counts;
 struct output_cfg {
 	bool meta, tuple, stack, caller, tcp_flags, skb, pods;
 	unsigned netns_names; /* --output-netns-names: the column's width, 0 without */
+	bool cb;	      /* __sk_buff->cb[] after the metadata */
 	enum timestamp_mode timestamp;
 };
 

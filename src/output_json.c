@@ -274,6 +274,13 @@ void output_json_event(struct obuf *b, const struct output_cfg *c, const struct 
 	add_time(&w, c, r);
 	if (c->meta)
 		add_meta(&w, r);
+	if (c->cb && (r->ev->flags & PWRU_EV_CB)) {
+		jw_key(&w, "cb");
+		jw_arr_open(&w);
+		for (int i = 0; i < 5; i++)
+			jw_u64(&w, r->ev->cb[i]);
+		jw_arr_close(&w);
+	}
 	if (c->netns_names && r->netns_name)
 		jw_kv_str(&w, "netns_name", r->netns_name);
 	if (c->tuple)

@@ -48,6 +48,24 @@ static void put_centered(struct obuf *b, const char *s, size_t n, size_t width, 
 		put_char(b, ' ');
 }
 
+/* cilium/pwru's form: [0x0000ABCD,...], five words of eight upper-case digits. */
+static void put_cb(struct obuf *b, const struct pwru_event *e)
+{
+	static const char digits[] = "0123456789ABCDEF";
+
+	put_lit(b, " [");
+	for (int i = 0; i < 5; i++) {
+		uint32_t v = e->flags & PWRU_EV_CB ? e->cb[i] : 0;
+
+		if (i)
+			put_char(b, ',');
+		put_lit(b, "0x");
+		for (int shift = 28; shift >= 0; shift -= 4)
+			put_char(b, digits[(v >> shift) & 0xf]);
+	}
+	put_char(b, ']');
+}
+
 void output_text_header(struct obuf *b, const struct output_cfg *c)
 {
 	if (c->timestamp == TS_ABSOLUTE)
@@ -59,6 +77,8 @@ void output_text_header(struct obuf *b, const struct output_cfg *c)
 		put_col(b, "POD", 24);
 	if (c->meta)
 		put_lit(b, " NETNS      MARK       IFACE            PROTO  MTU   LEN  ");
+	if (c->cb) /* as wide as the five words below */
+		put_lit(b, " __sk_buff->cb[]                                         ");
 	if (c->netns_names)
 		put_centered(b, "NETNS NAME", strlen("NETNS NAME"), c->netns_names, false);
 	if (c->tuple)
@@ -214,6 +234,8 @@ void output_text_event(struct obuf *b, const struct output_cfg *c, struct text_w
 		put_pod(b, r->pod);
 	if (c->meta)
 		put_meta(b, r);
+	if (c->cb)
+		put_cb(b, r->ev);
 	if (c->netns_names)
 		put_centered(b, r->netns_name ? r->netns_name : "",
 			     r->netns_name ? strlen(r->netns_name) : 0, c->netns_names, true);

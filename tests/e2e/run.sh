@@ -174,6 +174,28 @@ test_netns_names() {
 		"events named $ns_c, made after pwru started"
 }
 
+# --output-skb-cb: __sk_buff->cb[] in cilium/pwru's form after the metadata,
+# a five-number "cb" array in JSON; not with --output-meta=false.
+test_skb_cb() {
+	run_pwru_around "ping_both_ways" --output-skb-cb --filter-netns "/var/run/netns/$NS_B" icmp ||
+		return 1
+	expect_grep "$WORK/out" '^SKB .* LEN   __sk_buff->cb\[\] +TUPLE FUNC$' "the cb[] header" || return 1
+	local lines good
+	lines=$(grep -c '^0x' "$WORK/out")
+	good=$(grep -c -E '^0x.* \[0x[0-9A-F]{8}(,0x[0-9A-F]{8}){4}\] ' "$WORK/out")
+	[ "$lines" -gt 0 ] && [ "$good" -eq "$lines" ] ||
+		{ fail "expected every event line with five cb words, saw $good of $lines"; return 1; }
+	run_pwru_around "ping_both_ways" --output-json --output-skb-cb \
+		--filter-netns "/var/run/netns/$NS_B" icmp || return 1
+	json_expect "$WORK/out" "len(events) > 0 and all(len(e['cb']) == 5 and
+		all(isinstance(v, int) and 0 <= v < 2**32 for v in e['cb']) for e in events)" \
+		"a cb array of five 32-bit numbers on every event" || return 1
+	run_pwru_around "ping_both_ways" --output-json --output-skb-cb --output-meta=false \
+		--filter-netns "/var/run/netns/$NS_B" icmp || return 1
+	json_expect "$WORK/out" "len(events) > 0 and not any('cb' in e for e in events)" \
+		"no cb with --output-meta=false, as cilium/pwru"
+}
+
 # --output-limit-lines stops by itself after N events.
 test_output_limit_lines() {
 	local rc
