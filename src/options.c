@@ -14,6 +14,7 @@
 
 #include "errmsg.h"
 #include "options.h"
+#include "paths.h"
 
 /*
  * What a row's field is, and so how its value parses (pflag's type in
@@ -131,7 +132,10 @@ static const struct opt_def opt_table[] = {
 	{ "ringbuf-size", K_SPECIAL, O(ringbuf_size), SP_RINGBUF, "uint32",
 	  "event ring buffer size in bytes, a power of two" },
 	{ "duration", K_DOUBLE, O(duration), 0, NULL, "exit the program after this many seconds" },
-	{ "no-summary", K_BOOL, O(no_summary), 0, NULL, "do not print the drop summary at exit" },
+	{ "no-summary", K_BOOL, O(no_summary), 0, NULL,
+	  "do not print the drop and path summaries at exit" },
+	{ "summary-paths", K_U32, O(summary_paths), 0, NULL,
+	  "number of the most common packet paths the exit summary shows (0: none)" },
 	{ "list-probes", K_BOOL, O(list_probes), 0, NULL,
 	  "print the functions and tracepoints that would be probed, and exit" },
 	{ "debug", K_BOOL, O(debug), 0, NULL, "enable debug logging" },
@@ -152,6 +156,7 @@ static void options_defaults(struct options *o)
 	o->kprobe_batch = 10;
 	o->output_file_max_size = 100;
 	o->netns_names_max_length = 16;
+	o->summary_paths = PATHS_DEFAULT_SHOWN;
 	o->output_tuple = true;
 	o->ringbuf_size = 4U << 20;
 	o->filter_mark_mask = 0xffffffff;

@@ -74,6 +74,9 @@ struct options {
 	bool list_probes;
 	bool no_summary;
 	bool progress_tty; /* set from isatty(stderr) */
+
+	/* rows of the path summary, 0: no path summary */
+	uint32_t summary_paths;
 };
 
 /*

@@ -10,6 +10,7 @@
 #include "record.h"
 
 struct drop_summary;
+struct path_summary;
 struct kernel_counts;
 
 struct output_cfg {
@@ -41,8 +42,10 @@ void output_text_event(struct obuf *b, const struct output_cfg *c, struct text_w
 
 /* JSON: one object per line; schema in docs/json-output.md. */
 void output_json_event(struct obuf *b, const struct output_cfg *c, const struct record *r);
+/* paths: NULL without the path summary; paths_shown rows of it at most */
 void output_json_summary(struct obuf *b, uint64_t events, const struct kernel_counts *k,
-			 const struct drop_summary *s);
+			 const struct drop_summary *s, const struct path_summary *paths,
+			 size_t paths_shown);
 
 /* Shared by both: "198.18.0.1:40000->198.18.0.2:80(tcp)", "SYN|ACK". */
 void put_addr(struct obuf *b, uint8_t l3, const uint8_t *a);

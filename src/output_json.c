@@ -9,6 +9,7 @@
 #include "events.h"
 #include "output.h"
 #include "pods.h"
+#include "paths.h"
 #include "summary.h"
 
 /*
@@ -316,8 +317,37 @@ void output_json_event(struct obuf *b, const struct output_cfg *c, const struct 
 	obuf_event_end(b);
 }
 
+/* The path summary's rows in the order shown, with the same folded path as the text. */
+static void add_paths(struct jw *w, const struct path_summary *p, size_t shown)
+{
+	char path[4096];
+
+	jw_key(w, "paths");
+	jw_arr_open(w);
+	for (size_t i = 0; i < shown && i < p->n_rows; i++) {
+		const struct path_row *row = &p->rows[i];
+
+		paths_format(p, row, path, sizeof(path));
+		jw_obj_open(w);
+		jw_kv_u64(w, "count", row->count);
+		jw_kv_str(w, "end", path_end_name(row->end));
+		if (row->end == PATH_DROPPED) {
+			jw_kv_str(w, "reason", row->reason);
+			jw_kv_str(w, "site", row->site);
+		}
+		jw_kv_str(w, "path", path);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+	jw_kv_u64(w, "paths_skbs", p->skbs);
+	jw_kv_u64(w, "paths_distinct", p->n_rows);
+	jw_kv_u64(w, "paths_other", p->other);
+	jw_kv_u64(w, "paths_untracked", p->untracked);
+}
+
 void output_json_summary(struct obuf *b, uint64_t events, const struct kernel_counts *k,
-			 const struct drop_summary *s)
+			 const struct drop_summary *s, const struct path_summary *paths,
+			 size_t paths_shown)
 {
 	struct jw w;
 
@@ -345,6 +375,8 @@ void output_json_summary(struct obuf *b, uint64_t events, const struct kernel_co
 	jw_kv_u64(&w, "kernel_matched", k->matched);
 	jw_kv_u64(&w, "kernel_emitted", k->emitted);
 	jw_kv_u64(&w, "drops_total", s->total);
+	if (paths)
+		add_paths(&w, paths, paths_shown);
 	jw_obj_close(&w);
 	jw_obj_close(&w);
 	put_char(b, '\n');

@@ -28,6 +28,7 @@
 #include "netns_names.h"
 #include "output.h"
 #include "output_file.h"
+#include "paths.h"
 #include "pods.h"
 #include "probes.h"
 #include "progress.h"
@@ -55,6 +56,8 @@ struct trace {
 	struct text_widths widths;
 	uint64_t printed;
 	char err[512];
+	/* slots NULL without the path summary */
+	struct path_summary paths;
 };
 
 static int check_environment(struct trace *t)
@@ -274,6 +277,8 @@ static int on_event(void *ctx, const void *data, size_t size)
 	if (enrich_record(&t->en, data, size, &r))
 		return 0;
 	drop_summary_add(&t->drops, &r);
+	if (t->paths.slots)
+		paths_add(&t->paths, &r);
 	if (t->o->output_json)
 		output_json_event(&t->out, &t->ocfg, &r);
 	else
@@ -334,6 +339,27 @@ static int output_result(struct trace *t)
 		       (unsigned long long)t->out.unwritten);
 }
 
+/* The path summary names functions as the events do, and ends paths at the frees it sees. */
+static int setup_paths(struct trace *t)
+{
+	uint32_t consume_id = UINT32_MAX, free_id = UINT32_MAX;
+
+	if (t->o->no_summary || !t->o->summary_paths)
+		return 0;
+	for (size_t i = 0; i < t->probes.n; i++) {
+		if (t->probes.v[i].special == SPECIAL_CONSUME_SKB_TP)
+			consume_id = (uint32_t)i;
+		else if (t->probes.v[i].special == SPECIAL_SKB_FREE)
+			free_id = (uint32_t)i;
+	}
+	if (paths_init(&t->paths, (const char(*)[256])t->en.func_names, t->probes.n, consume_id,
+		       free_id)) {
+		snprintf(t->err, sizeof(t->err), "path summary: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static int setup_enricher(struct trace *t)
 {
 	struct enricher *en = &t->en;
@@ -352,7 +378,7 @@ static int setup_enricher(struct trace *t)
 	en->pods = t->filters.pods;
 	en->expr = t->filters.expr;
 	en->stacks_fd = loader_map_fd(t->loader, MAP_STACKS);
-	return 0;
+	return setup_paths(t);
 }
 
 static void detach_probes(struct trace *t)
@@ -371,24 +397,30 @@ static void detach_probes(struct trace *t)
 
 static void final_report(struct trace *t)
 {
+	const struct path_summary *paths;
 	struct kernel_counts k = {};
 
 	counters_read(loader_map_fd(t->loader, MAP_COUNTERS), &k);
 	drop_summary_sort(&t->drops);
+	paths_finish(&t->paths);
+	paths_sort(&t->paths);
+	paths = t->paths.slots ? &t->paths : NULL;
 	/* Every stdout line is an event unless the summary is asked for in the stream. */
 	if (t->o->output_json && t->o->output_json_summary && !t->out.err)
-		output_json_summary(&t->out, t->printed, &k, &t->drops);
+		output_json_summary(&t->out, t->printed, &k, &t->drops, paths, t->o->summary_paths);
 	obuf_flush(&t->out);
 	if (t->o->output_json && !t->o->output_json_summary) {
 		struct obuf err;
 
 		obuf_init(&err, STDERR_FILENO);
-		output_json_summary(&err, t->printed, &k, &t->drops);
+		output_json_summary(&err, t->printed, &k, &t->drops, paths, t->o->summary_paths);
 		obuf_flush(&err);
 		obuf_free(&err);
 	}
 	if (!t->o->no_summary)
 		drop_summary_print(stderr, &t->drops);
+	if (paths)
+		paths_print(stderr, paths, t->o->summary_paths);
 	fprintf(stderr, "%llu events, %llu lost", (unsigned long long)t->out.written,
 		(unsigned long long)k.lost);
 	/* Whatever went missing is in one of the three counts: they add up to the kernel's. */
@@ -478,6 +510,7 @@ static void trace_cleanup(struct trace *t)
 	netns_names_free(t->en.netns_names);
 	btf__free(t->vmlinux);
 	drop_summary_free(&t->drops);
+	paths_free(&t->paths);
 	probes_free(&t->probes);
 	filters_free(&t->filters);
 	if (t->out.file)

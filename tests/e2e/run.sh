@@ -452,4 +452,68 @@ test_json_cilium_compat() {
 		"absolute TIME strings, stack strings, and the summary object last on stdout"
 }
 
+# UDP to B: COUNT datagrams to the closed port 9 and to the open port 7000 each, in one order.
+udp_closed_and_open() {
+	ip netns exec "$NS_A" timeout 20 python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for port in [9] * int(sys.argv[2]) + [7000] * int(sys.argv[3]):
+    s.sendto(b"x" * 64, (sys.argv[1], port))
+    time.sleep(0.02)
+' "$ADDR_B" "$1" "$2" || true
+}
+
+# B's receiver on udp/7000 takes COUNT datagrams (or gives up after 15 s).
+udp_receiver_b() {
+	ip netns exec "$NS_B" timeout 15 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 7000))
+for _ in range(int(sys.argv[1])):
+    s.recv(100)
+' "$1" &
+	RECEIVER_PID=$!
+	sleep 0.3
+}
+
+# The exit summary's paths: 5 datagrams dropped for want of a socket and 3
+# delivered ones, two paths with those counts, the drop first, in text and JSON.
+test_path_summary() {
+	udp_receiver_b 3
+	run_pwru_around "udp_closed_and_open 5 3; wait $RECEIVER_PID" --output-json \
+		--filter-netns "/var/run/netns/$NS_B" udp || return 1
+	grep '^{"summary"' "$WORK/err" >"$WORK/summary" || { fail "no summary object on stderr"; return 1; }
+	json_expect "$WORK/summary" 'summary["paths_skbs"] == 8 and len(summary["paths"]) == 2
+		and summary["paths"][0]["end"] == "dropped" and summary["paths"][0]["count"] == 5
+		and summary["paths"][0]["reason"] == "SKB_DROP_REASON_NO_SOCKET"
+		and re.match(r"^__udp4_lib_rcv\+0x[0-9a-f]+$", summary["paths"][0]["site"])
+		and summary["paths"][0]["path"].endswith(">skb:kfree_skb")
+		and summary["paths"][1]["end"] != "dropped" and summary["paths"][1]["count"] == 3
+		and "kfree_skb" not in summary["paths"][1]["path"]
+		and summary["paths"][0]["path"].split(">")[0] == summary["paths"][1]["path"].split(">")[0]' \
+		"a dropped path counted 5 (NO_SOCKET at __udp4_lib_rcv) and a delivered one counted 3" ||
+		return 1
+	expect_grep "$WORK/err" '^Path summary: 8 skbs in 2 distinct paths' "the path summary header" ||
+		return 1
+	expect_grep "$WORK/err" \
+		'^  5 +dropped +[a-z_:]+>.*>skb:kfree_skb \(SKB_DROP_REASON_NO_SOCKET __udp4_lib_rcv\+0x[0-9a-f]+\)$' \
+		"the dropped path's line" || return 1
+	expect_grep "$WORK/err" '^  3 +(in-flight|consumed) +[a-z_:]+>' "the delivered path's line" ||
+		return 1
+	# and --no-summary leaves both summaries out, --summary-paths 1 shows the drop alone
+	run_pwru_around "udp_closed_and_open 1 0" --filter-netns "/var/run/netns/$NS_B" --no-summary \
+		udp || return 1
+	if grep -Eq '^(Path|Drop) summary' "$WORK/err"; then
+		fail "--no-summary printed a summary: $(grep -E 'summary' "$WORK/err" | tr '\n' '|')"
+		return 1
+	fi
+	udp_receiver_b 1
+	run_pwru_around "udp_closed_and_open 1 1; wait $RECEIVER_PID" \
+		--filter-netns "/var/run/netns/$NS_B" --summary-paths 1 udp || return 1
+	expect_grep "$WORK/err" '^Path summary: 2 skbs in 2 distinct paths; the 1 most common' \
+		"--summary-paths 1 in the header" || return 1
+	[ "$(grep -cE '^  [0-9]+ +(dropped|in-flight|consumed) ' "$WORK/err")" -eq 1 ] ||
+		{ fail "--summary-paths 1 showed $(grep -cE '^  [0-9]+ +(dropped|in-flight|consumed) ' "$WORK/err") paths"; return 1; }
+}
+
 run_tests "$@"

@@ -277,7 +277,7 @@ static void summary_groups_by_reason_site_netns(void **state)
 	assert_string_equal(s.rows[0].site, "nf_hook_slow+0x9a");
 	assert_int_equal(s.rows[0].count, 2);
 	obuf_init(&b, -1);
-	output_json_summary(&b, 4, &k, &s);
+	output_json_summary(&b, 4, &k, &s, NULL, 0);
 	buf = obuf_take(&b);
 	o = cJSON_Parse(buf);
 	sum = cJSON_GetObjectItem(o, "summary");
@@ -440,7 +440,7 @@ static char *golden_render(bool json, size_t *len)
 			drop_summary_add(&s, &r);
 		}
 		drop_summary_sort(&s);
-		output_json_summary(&f, 1ULL << 33, &k, &s);
+		output_json_summary(&f, 1ULL << 33, &k, &s, NULL, 0);
 		drop_summary_free(&s);
 	}
 	*len = f.len;
