@@ -276,6 +276,7 @@ struct probe_ctx {
 	__u64 drop_location;
 	__u32 drop_reason;
 	__u16 flags;
+	__u16 func_entry; /* a function's entry: --output-return awaits its return */
 };
 
 static __always_inline void fill_event(struct pwru_event *e, struct probe_ctx *pc)
@@ -342,6 +343,83 @@ static __always_inline void emit_event(struct probe_ctx *pc)
 	count(PWRU_CNT_EMITTED);
 }
 
+/*
+ * --output-return: a matched call notes its skb and start per task and
+ * probe, so its return reports it, with no filter to run again on an skb
+ * the function may have freed. A task re-entering the same function before
+ * it returned keeps the innermost call only. LRU: calls of functions whose
+ * return is not probed (void ones) age out.
+ */
+struct ret_key {
+	__u64 pid_tgid;
+	__u32 probe_id;
+	__u32 idle_cpu; /* every CPU's idle task is pid 0: softirqs there differ by CPU */
+};
+
+static __always_inline struct ret_key ret_key_of(__u32 id)
+{
+	struct ret_key k = { .pid_tgid = bpf_get_current_pid_tgid(), .probe_id = id };
+
+	if (!(k.pid_tgid >> 32))
+		k.idle_cpu = bpf_get_smp_processor_id();
+	return k;
+}
+
+struct ret_entry {
+	__u64 skb;
+	__u64 ts;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PWRU_RET_ENTRIES_MAX);
+	__type(key, struct ret_key);
+	__type(value, struct ret_entry);
+} ret_entries SEC(".maps");
+
+static __always_inline void note_entry(struct probe_ctx *pc)
+{
+	struct ret_key k = ret_key_of(pc->has_id ? pc->probe_id : probe_id());
+	struct ret_entry v = { .skb = (__u64)pc->skb, .ts = bpf_ktime_get_ns() };
+
+	bpf_map_update_elem(&ret_entries, &k, &v, BPF_ANY);
+}
+
+/* A return of a noted call: an event with the skb, the value and the call's start. */
+static __always_inline int emit_return(__u32 id, __u64 ret)
+{
+	struct ret_key k = ret_key_of(id);
+	struct ret_entry *v = bpf_map_lookup_elem(&ret_entries, &k);
+	struct pwru_event *e;
+	__u64 skb, entry_ts;
+
+	if (!v)
+		return 0;
+	skb = v->skb;
+	entry_ts = v->ts;
+	bpf_map_delete_elem(&ret_entries, &k);
+	count(PWRU_CNT_MATCHED);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(PWRU_CNT_LOST);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->skb = skb;
+	e->ts = bpf_ktime_get_ns();
+	e->probe_id = id;
+	e->pid = k.pid_tgid >> 32;
+	e->cpu = bpf_get_smp_processor_id();
+	e->stack_id = -1;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->flags = PWRU_EV_RET;
+	e->ret = ret;
+	e->entry_ts = entry_ts;
+	bpf_ringbuf_submit(e, 0);
+	count(PWRU_CNT_EMITTED);
+	return 0;
+}
+
 static __always_inline int handle_skb(struct probe_ctx *pc)
 {
 	struct sk_buff *skb = pc->skb;
@@ -357,6 +435,8 @@ static __always_inline int handle_skb(struct probe_ctx *pc)
 			skb_track(skb);
 	}
 	emit_event(pc);
+	if (CFG.output_return && pc->func_entry)
+		note_entry(pc);
 	return 0;
 }
 
@@ -502,6 +582,7 @@ static __always_inline int kprobe_skb(struct pt_regs *regs, struct sk_buff *skb)
 		.skb = skb,
 		.probe_id = (__u32)bpf_get_attach_cookie(regs),
 		.has_id = 1,
+		.func_entry = 1,
 	};
 
 	kprobe_caller(&pc, regs);
@@ -624,6 +705,19 @@ int pwru_kp_copy_entry(struct pt_regs *ctx)
 	return 0;
 }
 
+/* --output-return: kretprobes and kretprobe-multi; the cookie holds the probe id. */
+SEC("pwru_kprobe")
+int pwru_kp_ret(struct pt_regs *ctx)
+{
+	return emit_return((__u32)bpf_get_attach_cookie(ctx), PT_REGS_RC(ctx));
+}
+
+SEC("pwru_kprobe_multi")
+int pwru_kpm_ret(struct pt_regs *ctx)
+{
+	return emit_return((__u32)bpf_get_attach_cookie(ctx), PT_REGS_RC(ctx));
+}
+
 SEC("pwru_kprobe")
 int pwru_kp_copy_return(struct pt_regs *ctx)
 {
@@ -708,12 +802,16 @@ int pwru_fe_xdp(__u64 *ctx)
 
 #if PWRU_DIRECT
 /* fentry: BTF-typed arguments, no trap per hit; one clone per function. */
-#define FENTRY_SKB(pos)                                                                  \
-	SEC("pwru_fentry")                                                               \
-	int pwru_fe_skb##pos(__u64 *ctx)                                                 \
-	{                                                                                \
-		struct probe_ctx pc = { .ctx = ctx, .skb = (struct sk_buff *)ctx[pos] }; \
-		return handle_skb(&pc);                                                  \
+#define FENTRY_SKB(pos)                                    \
+	SEC("pwru_fentry")                                 \
+	int pwru_fe_skb##pos(__u64 *ctx)                   \
+	{                                                  \
+		struct probe_ctx pc = {                    \
+			.ctx = ctx,                        \
+			.skb = (struct sk_buff *)ctx[pos], \
+			.func_entry = 1,                   \
+		};                                         \
+		return handle_skb(&pc);                    \
 	}
 FENTRY_SKB(0)
 FENTRY_SKB(1)
@@ -785,5 +883,15 @@ SEC("pwru_fexit")
 int pwru_fx_copy4(__u64 *ctx)
 {
 	return track_copy((struct sk_buff *)ctx[0], (struct sk_buff *)ctx[4]);
+}
+
+/* --output-return under fentry: one clone per function, whatever its arguments. */
+SEC("pwru_fexit")
+int pwru_fx_ret(__u64 *ctx)
+{
+	__u64 ret = 0;
+
+	bpf_get_func_ret(ctx, &ret);
+	return emit_return(probe_id(), ret);
 }
 #endif

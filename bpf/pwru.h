@@ -19,6 +19,7 @@
 #define PWRU_TRACK_SKB_MAX 16384
 #define PWRU_STACK_MAX 8192
 #define PWRU_META_MAX 4 /* --output-skb-metadata fields */
+#define PWRU_RET_ENTRIES_MAX 16384 /* calls awaiting their return (--output-return) */
 
 /*
  * Each loaded program instance learns which probe it serves from a 64-bit
@@ -54,6 +55,9 @@ enum pwru_event_flags {
 	PWRU_EV_META = 1 << 7,
 	PWRU_EV_META_XDP = 1 << 8,
 	PWRU_EV_CB = 1 << 9, /* cb[] is filled in */
+
+	/* --output-return: a function's return; ret and entry_ts are valid */
+	PWRU_EV_RET = 1 << 11,
 };
 
 struct pwru_tuple {
@@ -91,6 +95,9 @@ struct pwru_event {
 	__u64 meta[PWRU_META_MAX]; /* in the order of the command line */
 	__u32 cb[5];		   /* --output-skb-cb: __sk_buff->cb[], qdisc_skb_cb's data */
 	__u32 pad2;
+	/* PWRU_EV_RET: the return value as the register held it, and when the call began */
+	__u64 ret;
+	__u64 entry_ts;
 };
 
 /* With --output-skb the event is followed by the bpf_snprintf_btf() text. */
@@ -125,12 +132,15 @@ struct pwru_config {
 	 */
 	__u32 netns_inline_n;
 	__u32 netns_inline[PWRU_NETNS_INLINE];
+	/* --output-return: function entries note skb and time for their return */
+	__u32 output_return;
+	__u32 pad_return;
 };
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct pwru_tuple) == 40, "pwru_tuple layout");
-_Static_assert(sizeof(struct pwru_event) == 200, "pwru_event layout");
-_Static_assert(sizeof(struct pwru_config) == 104, "pwru_config layout");
+_Static_assert(sizeof(struct pwru_event) == 216, "pwru_event layout");
+_Static_assert(sizeof(struct pwru_config) == 112, "pwru_config layout");
 #endif
 
 #endif /* PWRU_SHARED_H */

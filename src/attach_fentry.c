@@ -105,6 +105,7 @@ const struct attach_strategy strategy_fentry = {
 	/* unlinking a trampoline waits for RCU-tasks grace periods: overlap them */
 	.detach_workers = WORKERS_MANY,
 	.copies = &strategy_fexit_copy,
+	.returns = &strategy_fexit_ret,
 	.prepare = fe_prepare,
 	.attach_one = fe_attach_one,
 };
@@ -135,4 +136,26 @@ const struct attach_strategy strategy_fexit_copy = {
 	.detach_workers = WORKERS_ONE,
 	.prepare = fx_prepare,
 	.attach_one = fx_attach_one,
+};
+
+/* --output-return: fexit reads the result whatever the function's arguments. */
+static int fx_ret_prepare(struct loader *l, const struct probe *p, const struct attach_env *env)
+{
+	return loader_want(l, TMPL_FX_RET, p->name);
+}
+
+static void fx_ret_attach_one(const struct attach_env *env, struct attach_item *it)
+{
+	struct clone_target target = { .btf_id = it->p->btf_id };
+
+	it->r->err = open_tracing(env, TMPL_FX_RET, it->id, &target, it->r);
+}
+
+const struct attach_strategy strategy_fexit_ret = {
+	.name = "fexit",
+	.feature = KF_FENTRY,
+	.attach_workers = WORKERS_PER_CPU,
+	.detach_workers = WORKERS_MANY,
+	.prepare = fx_ret_prepare,
+	.attach_one = fx_ret_attach_one,
 };

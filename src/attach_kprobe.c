@@ -84,6 +84,7 @@ const struct attach_strategy strategy_kprobe = {
 	/* closing a kprobe waits in synchronize_rcu outside the kprobe mutex */
 	.detach_workers = WORKERS_KPROBE_BATCH,
 	.copies = &strategy_kretprobe_copy,
+	.returns = &strategy_kretprobe_ret,
 	.prepare = kp_prepare,
 	.attach_one = kp_attach_one,
 };
@@ -126,4 +127,25 @@ const struct attach_strategy strategy_kretprobe_copy = {
 	.detach_workers = WORKERS_MANY,
 	.prepare = copy_prepare,
 	.attach_one = copy_attach_one,
+};
+
+/* --output-return: a kretprobe per function, the probe id in its cookie. */
+static int ret_prepare(struct loader *l, const struct probe *p, const struct attach_env *env)
+{
+	return loader_want(l, TMPL_KP_RET, NULL);
+}
+
+static void ret_attach_one(const struct attach_env *env, struct attach_item *it)
+{
+	attach_kprobe(env, it, TMPL_KP_RET, 1ULL << kretprobe_bit());
+}
+
+const struct attach_strategy strategy_kretprobe_ret = {
+	.name = "kretprobe",
+	.feature = KF_KPROBE,
+	.needs = NEEDS_KPROBE_PMU,
+	.attach_workers = WORKERS_KPROBE_BATCH,
+	.detach_workers = WORKERS_KPROBE_BATCH,
+	.prepare = ret_prepare,
+	.attach_one = ret_attach_one,
 };

@@ -64,6 +64,8 @@ struct attach_strategy {
 	const struct attach_strategy *copies;
 	/* A copy strategy that needs an entry probe and a return probe per function. */
 	bool entry_and_return;
+	/* A function strategy's companion for --output-return: one return probe per function. */
+	const struct attach_strategy *returns;
 	/* Names the template this probe needs (loader_want). */
 	int (*prepare)(struct loader *l, const struct probe *p, const struct attach_env *env);
 	/* Attaches one probe: fills it->r; every fd it opened is in r or closed. */
@@ -83,6 +85,9 @@ extern const struct attach_strategy strategy_kprobe_multi;
 extern const struct attach_strategy strategy_fentry;
 extern const struct attach_strategy strategy_fexit_copy;
 extern const struct attach_strategy strategy_kretprobe_copy;
+extern const struct attach_strategy strategy_fexit_ret;
+extern const struct attach_strategy strategy_kretprobe_ret;
+extern const struct attach_strategy strategy_kretprobe_multi_ret;
 
 /* Tries to link items [0, n) as one set: returns a link fd or -errno. */
 typedef int (*bulk_link_fn)(void *ctx, struct attach_item *it, size_t n);

@@ -52,6 +52,7 @@ static const struct copy_func {
 enum group {
 	GROUP_TP,
 	GROUP_FUNC,
+	GROUP_RET, /* --output-return: after the entries they pair with, detached before */
 	GROUP_BPF_PROG,
 	GROUP_COPY,
 	GROUP_MAX,
@@ -256,7 +257,8 @@ static int add_unit(struct attacher *a, enum group g, struct probe *p, size_t pr
 		.s = a->group_strategy[g],
 		.group = g,
 		.p = p,
-		.id = is_probe ? (uint32_t)probe_idx : 0,
+		/* a return reports under its function's id */
+		.id = is_probe || g == GROUP_RET ? (uint32_t)probe_idx : 0,
 		.is_probe = is_probe,
 		.probe_idx = probe_idx,
 	};
@@ -380,6 +382,44 @@ static int compose_copies(struct attacher *a, const struct btf *vmlinux)
 	return 0;
 }
 
+/* A kernel function whose result means something: not void, and in vmlinux's BTF. */
+static bool returns_value(const struct btf *vmlinux, const struct probe *p)
+{
+	const struct btf_type *t;
+
+	if (p->kind != PROBE_FUNC || p->btf_obj_fd || !vmlinux)
+		return false;
+	t = btf__type_by_id(vmlinux, p->btf_id);
+	if (!t || !btf_is_func(t))
+		return false;
+	t = btf__type_by_id(vmlinux, t->type);
+	return t && btf_is_func_proto(t) && t->type != 0;
+}
+
+/*
+ * --output-return: the function strategy's return companion on each probed
+ * function that returns something (module functions are left out: their
+ * BTF is not at hand to name the results).
+ */
+static int compose_returns(struct attacher *a, struct probe_list *pl)
+{
+	const struct attach_strategy *f = a->group_strategy[GROUP_FUNC];
+
+	if (!a->o.returns || !f || !f->returns)
+		return 0;
+	if (check_feature(a, f->returns->feature)) {
+		describe_add(a, "; returns: %s%s", kfeature_why(&a->kf, f->returns->feature), "");
+		return 0;
+	}
+	a->group_strategy[GROUP_RET] = f->returns;
+	for (size_t i = 0; i < pl->n; i++) {
+		if (returns_value(a->o.vmlinux, &pl->v[i]) &&
+		    add_unit(a, GROUP_RET, &pl->v[i], i, false))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static enum group group_of(const struct probe *p)
 {
 	return p->kind == PROBE_TP ? GROUP_TP : p->kind == PROBE_FUNC ? GROUP_FUNC : GROUP_BPF_PROG;
@@ -406,7 +446,7 @@ int attacher_compose(struct attacher *a, struct probe_list *pl, char *err, size_
 		if (a->group_strategy[g] && add_unit(a, g, &pl->v[i], i, true))
 			return set_err(err, errlen, -ENOMEM, "out of memory");
 	}
-	if (compose_copies(a, a->o.vmlinux))
+	if (compose_copies(a, a->o.vmlinux) || compose_returns(a, pl))
 		return set_err(err, errlen, -ENOMEM, "out of memory");
 	return 0;
 }
@@ -566,6 +606,11 @@ void attacher_counts(const struct attacher *a, struct attach_counts *c)
 		const struct attach_result *r = &a->results[i];
 
 		c->links += r->link_fd >= 0;
+		if (a->units[i].group == GROUP_RET) {
+			c->ret_probes += r->err == 0;
+			c->ret_strategy = a->units[i].s->name;
+			continue;
+		}
 		if (!a->units[i].is_probe) {
 			c->copy_probes += r->err == 0;
 			continue;

@@ -38,6 +38,8 @@ struct attacher_opts {
 		kprobe_batch; /* --filter-kprobe-batch: kprobes per worker, attach and detach (> 0) */
 	bool track_copies;    /* --filter-track-skb: follow clones and copies (fexit) */
 	bool bpf_progs_only; /* --filter-trace-only-bpf: no function strategy, no tracepoints */
+	/* --output-return: a return probe beside each non-void kernel function probed */
+	bool returns;
 	/* readable when the attach should stop (a signalfd); polled, never read; -1: none */
 	int cancel_fd;
 	/* Addresses for strategies that attach by address (kprobe-multi); asked only then. */
@@ -56,6 +58,9 @@ struct attach_counts {
 	size_t not_tried;	 /* left when the attach was cancelled */
 	size_t links;		 /* links to close on detach */
 	size_t copy_probes;	 /* attached copy-tracking probes (fexit, or kprobe + kretprobe) */
+	/* --output-return: attached return probes, and the strategy that attached them */
+	size_t ret_probes;
+	const char *ret_strategy;
 };
 
 struct attacher;

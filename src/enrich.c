@@ -13,6 +13,7 @@
 #include "ifnames.h"
 #include "netns_names.h"
 #include "pods.h"
+#include "retnames.h"
 #include "expr/expr_filters.h"
 
 static int64_t clock_ns(clockid_t id)
@@ -61,8 +62,23 @@ int enricher_init(struct enricher *en, const struct probe_list *probes,
 	return func_names_build(en);
 }
 
+/* --output-return: names for results, and the entries the return lines repeat. */
+int enricher_returns(struct enricher *en, const struct btf *vmlinux)
+{
+	int ret = retnames_new(vmlinux, en->probes, &en->retnames);
+
+	if (ret)
+		return ret;
+	en->entry_cache = calloc(ENTRY_CACHE_SLOTS, sizeof(*en->entry_cache));
+	return en->entry_cache ? 0 : -ENOMEM;
+}
+
 void enricher_fini(struct enricher *en)
 {
+	retnames_free(en->retnames);
+	en->retnames = NULL;
+	free(en->entry_cache);
+	en->entry_cache = NULL;
 	free(en->func_names);
 	en->func_names = NULL;
 	free(en->last_seen);
@@ -165,12 +181,60 @@ static void fill_metadata(struct enricher *en, struct record *r)
 	}
 }
 
+static struct pwru_event *entry_slot(struct enricher *en, uint64_t skb)
+{
+	return &en->entry_cache[(skb >> 6 ^ skb >> 18) & (ENTRY_CACHE_SLOTS - 1)];
+}
+
+/*
+ * A return event carries the skb's address, the task and the value: its
+ * packet columns come from the skb's last entry event, as that saw it.
+ */
+static const struct pwru_event *with_entry(struct enricher *en, const struct pwru_event *e)
+{
+	const struct pwru_event *seen = entry_slot(en, e->skb);
+	struct pwru_event *r = &en->ret_ev;
+	const uint16_t kept =
+		PWRU_EV_TUPLE | PWRU_EV_NO_MAC | PWRU_EV_META | PWRU_EV_META_XDP | PWRU_EV_CB;
+
+	if (seen->skb == e->skb) {
+		*r = *seen;
+		r->flags &= kept;
+	} else {
+		memset(r, 0, sizeof(*r));
+	}
+	r->skb = e->skb;
+	r->ts = e->ts;
+	r->probe_id = e->probe_id;
+	r->pid = e->pid;
+	r->cpu = e->cpu;
+	memcpy(r->comm, e->comm, sizeof(r->comm));
+	r->stack_id = -1;
+	r->flags |= PWRU_EV_RET;
+	r->ret = e->ret;
+	r->entry_ts = e->entry_ts;
+	return r;
+}
+
+static void fill_return(struct enricher *en, struct record *r)
+{
+	retnames_decode(en->retnames, r->ev->probe_id, r->ev->ret, &r->ret);
+	r->ret_duration_ns = -1;
+	if (en->cfg->timestamp != TS_NONE)
+		r->ret_duration_ns =
+			r->ev->ts > r->ev->entry_ts ? (int64_t)(r->ev->ts - r->ev->entry_ts) : 0;
+}
+
 int enrich_record(struct enricher *en, const void *data, size_t size, struct record *r)
 {
 	const struct pwru_event *e = data;
 
 	if (size < sizeof(*e) || e->probe_id >= en->probes->n)
 		return -EINVAL;
+	if (en->entry_cache && (e->flags & PWRU_EV_RET))
+		e = with_entry(en, e);
+	else if (en->entry_cache)
+		*entry_slot(en, e->skb) = *e;
 	r->ev = e;
 	r->skb_str = (e->flags & PWRU_EV_SKB_STR) && size >= sizeof(struct pwru_event_skb) ?
 			     ((const struct pwru_event_skb *)data)->str :
@@ -194,5 +258,7 @@ int enrich_record(struct enricher *en, const void *data, size_t size, struct rec
 		fill_stack(en, r);
 	fill_timestamp(en, r);
 	fill_metadata(en, r);
+	if (e->flags & PWRU_EV_RET)
+		fill_return(en, r);
 	return 0;
 }

@@ -14,6 +14,7 @@ struct drop_reasons;
 struct ifnames;
 struct pods;
 struct expr_filters;
+struct retnames;
 
 /*
  * --timestamp relative: each skb's previous event time, direct-mapped by
@@ -21,6 +22,7 @@ struct expr_filters;
  * another counts as seen for the first time (0), as cilium/pwru's first.
  */
 #define SKB_LAST_SEEN_SLOTS (1 << 16)
+#define ENTRY_CACHE_SLOTS (1 << 12)
 
 struct skb_last_seen {
 	uint64_t skb, ts;
@@ -42,10 +44,21 @@ struct enricher {
 	const struct output_cfg *cfg;
 	int64_t mono_to_real_ns;	 /* for --timestamp absolute and wallclock */
 	struct skb_last_seen *last_seen; /* for --timestamp relative */
+	/*
+	 * --output-return: each skb's last entry event, direct-mapped by
+	 * address, so a return line shows the skb as its call saw it; a
+	 * return event is rebuilt in ret_ev from it.
+	 */
+	struct retnames *retnames;
+	struct pwru_event *entry_cache;
+	struct pwru_event ret_ev;
 };
 
 int enricher_init(struct enricher *en, const struct probe_list *probes,
 		  const struct output_cfg *cfg);
+/* --output-return: return values by name (vmlinux BTF), return lines with their packet. */
+struct btf;
+int enricher_returns(struct enricher *en, const struct btf *vmlinux);
 void enricher_fini(struct enricher *en);
 /* Decodes one ringbuf sample; -EINVAL when it is not a pwru event. */
 int enrich_record(struct enricher *en, const void *data, size_t size, struct record *r);

@@ -206,6 +206,9 @@ static int templates_bind(struct loader *l)
 	bind(l, TMPL_FE_XDP, OBJ_PROBE, l->skel_probe->progs.pwru_fe_xdp);
 	bind(l, TMPL_FX_COPY2, OBJ_DIRECT, l->skel_direct->progs.pwru_fx_copy2);
 	bind(l, TMPL_FX_COPY4, OBJ_DIRECT, l->skel_direct->progs.pwru_fx_copy4);
+	bind(l, TMPL_FX_RET, OBJ_DIRECT, l->skel_direct->progs.pwru_fx_ret);
+	bind(l, TMPL_KP_RET, OBJ_PROBE, l->skel_probe->progs.pwru_kp_ret);
+	bind(l, TMPL_KPM_RET, OBJ_PROBE, l->skel_probe->progs.pwru_kpm_ret);
 	for (size_t i = 0; i < TMPL_MAX; i++) {
 		if (!l->t[i].prog)
 			return -ENOENT; /* an id left unbound: a gap in the table above */

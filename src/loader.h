@@ -49,6 +49,10 @@ enum tmpl_id {
 	TMPL_FE_XDP,   /* fentry on an XDP program */
 	TMPL_FX_COPY2, /* fexit skb_clone/skb_copy: result after 2 arguments */
 	TMPL_FX_COPY4, /* ... after 4 */
+	/* --output-return: fexit, kretprobe and kretprobe-multi report a noted call's return */
+	TMPL_FX_RET,
+	TMPL_KP_RET,
+	TMPL_KPM_RET,
 	TMPL_MAX,
 };
 

@@ -111,6 +111,9 @@ static const struct opt_def opt_table[] = {
 	  "exit the program after the number of events has been received/printed" },
 	{ "output-skb-cb", K_BOOL, O(output_skb_cb), 0, NULL, "print skb->cb" },
 	{ "output-tcp-flags", K_BOOL, O(output_tcp_flags), 0, NULL, "print TCP flags" },
+	{ "output-return", K_BOOL, O(output_return), 0, NULL,
+	  "print each probed function's return value by name, with --timestamp its duration "
+	  "(fexit, kretprobe)" },
 	{ "output-file", K_STR, O(output_file), 0, NULL,
 	  "write traces to file (rotates at 100MB by default)" },
 	{ "output-file-max-size", K_INT, O(output_file_max_size), 0, NULL,

@@ -77,6 +77,8 @@ struct options {
 
 	/* rows of the path summary, 0: no path summary */
 	uint32_t summary_paths;
+	/* --output-return: a line per function return */
+	bool output_return;
 };
 
 /*

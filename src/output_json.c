@@ -133,6 +133,19 @@ static void add_drop(struct jw *w, const struct record *r)
 		jw_kv_str(w, "drop_site", r->drop_site);
 }
 
+/* --output-return: "ret" as a signed number (a pointer's bits as well), its name, the duration. */
+static void add_return(struct jw *w, const struct record *r)
+{
+	jw_key(w, "ret");
+	jw_i64(w, r->ret.value);
+	if (r->ret.name)
+		jw_kv_str(w, "ret_name", r->ret.name);
+	if (r->ret_duration_ns >= 0) {
+		jw_key(w, "duration_ns");
+		jw_i64(w, r->ret_duration_ns);
+	}
+}
+
 /* Our frames carry a 4-space indent for the text output. */
 static const char *frame(const struct record *r, int i)
 {
@@ -302,6 +315,8 @@ void output_json_event(struct obuf *b, const struct output_cfg *c, const struct 
 	}
 	if (e->flags & PWRU_EV_DROP)
 		add_drop(&w, r);
+	if (e->flags & PWRU_EV_RET)
+		add_return(&w, r);
 	if (r->pod)
 		add_pod(&w, r->pod);
 	if (r->n_stack)

@@ -176,10 +176,39 @@ static void put_tuple_col(struct obuf *b, const struct output_cfg *c, struct tex
 	put_pad_widest(b, start, &w->tuple);
 }
 
+/* "ip_route_input_slow returned -113 (-EHOSTUNREACH) after 5130 ns" */
+static void put_return(struct obuf *b, const struct record *r)
+{
+	put_lit(b, " returned ");
+	if (r->ret.pointer) {
+		put_lit(b, "0x");
+		put_hex(b, (uint64_t)r->ret.value, 1);
+	} else if (r->ret.value < 0) {
+		put_char(b, '-');
+		put_u64(b, -(uint64_t)r->ret.value);
+	} else {
+		put_u64(b, (uint64_t)r->ret.value);
+	}
+	if (r->ret.name) {
+		put_lit(b, " (");
+		put_str(b, r->ret.name);
+		put_char(b, ')');
+	}
+	if (r->ret_duration_ns >= 0) {
+		put_lit(b, " after ");
+		put_u64(b, (uint64_t)r->ret_duration_ns);
+		put_lit(b, " ns");
+	}
+}
+
 static void put_func(struct obuf *b, const struct record *r)
 {
 	put_char(b, ' ');
 	put_str(b, r->func);
+	if (r->ev->flags & PWRU_EV_RET) {
+		put_return(b, r);
+		return;
+	}
 	if (!(r->ev->flags & PWRU_EV_DROP))
 		return;
 	put_char(b, '(');

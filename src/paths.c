@@ -249,6 +249,10 @@ int paths_add(struct path_summary *p, const struct record *r)
 	struct path_skb *s = slot_find(p, e->skb);
 	int ret = 0;
 
+	/* a return is a step of the call already counted at its entry */
+	if (e->flags & PWRU_EV_RET)
+		return 0;
+
 	if (s && starts_anew(p, s, e->probe_id, end)) {
 		ret = path_close(p, s);
 		s = NULL;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "pwru.h"
+#include "retnames.h"
 
 #define RECORD_SYM_LEN 128
 #define RECORD_META_LEN 64
@@ -37,6 +38,9 @@ struct record {
 		char value[RECORD_META_LEN];
 		bool number; /* value is a plain JSON number */
 	} meta[PWRU_META_MAX];
+	/* PWRU_EV_RET (--output-return): what the call returned and how long it took */
+	struct ret_value ret;
+	int64_t ret_duration_ns; /* -1: not asked (no --timestamp) */
 };
 
 #endif

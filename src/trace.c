@@ -142,6 +142,7 @@ static int load_programs(struct trace *t)
 	int ret;
 
 	filters_to_config(&t->filters, t->o, &lo.cfg);
+	lo.cfg.output_return = t->o->output_return && attacher_wants_funcs(t->attacher);
 	filters_loader_hooks(&t->filters, &lo);
 	ret = loader_new(&lo, &t->loader);
 	if (ret) {
@@ -254,6 +255,13 @@ static int attach_probes(struct trace *t)
 	if (c.copy_probes)
 		fprintf(stderr, "Following tracked skbs into clones and copies (%zu probes)\n",
 			c.copy_probes);
+	if (t->o->output_return && c.ret_probes)
+		fprintf(stderr, "Reporting returns by %s (%zu functions)\n", c.ret_strategy,
+			c.ret_probes);
+	else if (t->o->output_return)
+		fprintf(stderr, "--output-return: no return probes (%s): no return values\n",
+			attacher_wants_funcs(t->attacher) ? "refused" :
+							    "the tracepoint backend has none");
 	/* said once the run is sure to start, so a bad input still gets one line */
 	if (t->filters.pods && (t->o->filter_pod.n || t->o->filter_pod_label.n))
 		fprintf(stderr, "Resolving pods through %s\n", pods_source(t->filters.pods));
@@ -378,6 +386,11 @@ static int setup_enricher(struct trace *t)
 	en->pods = t->filters.pods;
 	en->expr = t->filters.expr;
 	en->stacks_fd = loader_map_fd(t->loader, MAP_STACKS);
+	if (t->o->output_return && attacher_wants_funcs(t->attacher)) {
+		ret = enricher_returns(en, t->vmlinux);
+		if (ret)
+			return ret;
+	}
 	return setup_paths(t);
 }
 
@@ -537,6 +550,7 @@ static int new_attacher(struct trace *t)
 		.kprobe_batch = t->o->kprobe_batch,
 		.track_copies = t->o->filter_track_skb,
 		.bpf_progs_only = t->o->filter_trace_only_bpf,
+		.returns = t->o->output_return,
 		.cancel_fd = t->cancel_fd,
 		.addr_of = func_addr,
 		.addr_ctx = t,

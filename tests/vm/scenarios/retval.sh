@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# --output-return (fexit under fentry, kretprobe under kprobe, kretprobe-multi
+# under kprobe-multi): a route lookup refused by rp_filter returns its
+# negative errno by name, an iptables DROP shows nf_hook_slow's -EPERM, and
+# with --timestamp every call's duration is positive, the outer call's no
+# shorter than the inner one's.
+# Env: BACKEND (kprobe | kprobe-multi | fentry; default auto)
+set -eu
+. scenario-lib.sh
+
+BACKEND=${BACKEND:-auto}
+FUNCS='^(ip_rcv|ip_rcv_core|ip_rcv_finish|ip_route_input_noref|ip_route_input_slow|ip_local_deliver|nf_hook_slow|kfree_skb_reason|sk_skb_reason_drop)$'
+
+netns_pair
+# rp_filter: rcv has no route back to 198.18.1.1, so its packets are martians
+ip -n snd addr add 198.18.1.1/32 dev snd0
+ip netns exec rcv sh -c 'echo 1 >/proc/sys/net/ipv4/conf/all/rp_filter; echo 1 >/proc/sys/net/ipv4/conf/rcv0/rp_filter'
+ip netns exec rcv iptables -A INPUT -p tcp --dport 80 -j DROP
+
+args=(--output-tuple --output-return --timestamp current --filter-func "$FUNCS")
+[ "$BACKEND" = auto ] || args+=(--backend "$BACKEND")
+pwru_start "${args[@]}" 'dst host 198.18.0.2' || { finish; exit; }
+
+# the SYN first: its ARP (from 198.18.0.1) resolves the neighbour the martian then uses
+ip netns exec snd timeout 3 nc -w 1 198.18.0.2 80 </dev/null >/dev/null 2>&1 || true
+ip netns exec snd ping -c 2 -W 1 -I 198.18.1.1 198.18.0.2 >/dev/null 2>&1 || true
+sleep 1
+pwru_stop
+
+check_backend
+events=$(grep -c . "$PWRU_EVENTS" || true)
+check return-probes "'Reporting returns by ...' on stderr" "'$(grep -m1 -i 'return' "$PWRU_ERR" || true)'" \
+	grep -Eq '^Reporting returns by (fexit|kretprobe|kretprobe-multi) \([0-9]+ functions\)' "$PWRU_ERR"
+route=$(grep -E -m1 '198\.18\.1\.1:0->198\.18\.0\.2:0\(icmp\) +ip_route_input_(noref|rcu|slow) returned -[0-9]+ \(-E[A-Z]+\) after [0-9]+ ns$' "$PWRU_EVENTS" || true)
+check route-errno "ip_route_input_* returned -N (-EXXX) for the martian" "'$route' in $events events" [ -n "$route" ]
+check route-einval "the martian's errno is -EINVAL or -EXDEV" "'$route'" \
+	bash -c "echo '$route' | grep -Eq 'returned -(22 \\(-EINVAL|18 \\(-EXDEV)\\)'"
+hook=$(grep -E -m1 '198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80\(tcp\) +nf_hook_slow returned -1 \(-EPERM\) after [0-9]+ ns$' "$PWRU_EVENTS" || true)
+check nf-eperm "nf_hook_slow returned -1 (-EPERM) for the SYN" "'$hook'" [ -n "$hook" ]
+zero=$(grep -E -c ' returned .* after 0 ns$' "$PWRU_EVENTS" || true)
+rets=$(grep -E -c ' returned .* after [0-9]+ ns$' "$PWRU_EVENTS" || true)
+check durations-positive "every return's duration above 0 ns" "$zero of $rets at 0" [ "$rets" -gt 0 -a "$zero" -eq 0 ]
+# ip_route_input_noref calls ip_route_input_slow (where it is not inlined): durations nest
+d_outer=$(grep -E -m1 '198\.18\.1\.1:0->.* ip_route_input_noref returned .* after [0-9]+ ns$' "$PWRU_EVENTS" | sed -E 's/.* after ([0-9]+) ns$/\1/' || true)
+d_inner=$(grep -E -m1 '198\.18\.1\.1:0->.* ip_route_input_slow returned .* after [0-9]+ ns$' "$PWRU_EVENTS" | sed -E 's/.* after ([0-9]+) ns$/\1/' || true)
+if [ -n "$d_inner" ]; then
+	check durations-nested "ip_route_input_noref's duration >= ip_route_input_slow's" \
+		"noref ${d_outer:-none}, slow $d_inner" \
+		bash -c "[ -n '$d_outer' ] && [ '$d_outer' -ge '$d_inner' ]"
+fi
+finish
