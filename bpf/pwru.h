@@ -18,8 +18,10 @@
 #define PWRU_NETNS_INLINE 8
 #define PWRU_TRACK_SKB_MAX 16384
 #define PWRU_STACK_MAX 8192
-#define PWRU_META_MAX 4		   /* --output-skb-metadata fields */
-#define PWRU_RET_ENTRIES_MAX 16384 /* calls awaiting their return (--output-return) */
+#define PWRU_META_MAX 4 /* --output-skb-metadata fields */
+
+/* --output-return: calls awaiting their return */
+#define PWRU_RET_ENTRIES_MAX 16384
 
 /*
  * Each loaded program instance learns which probe it serves from a 64-bit
