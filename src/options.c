@@ -114,6 +114,9 @@ static const struct opt_def opt_table[] = {
 	{ "output-return", K_BOOL, O(output_return), 0, NULL,
 	  "print each probed function's return value by name, with --timestamp its duration "
 	  "(fexit, kretprobe)" },
+	{ "filter-return-error", K_BOOL, O(filter_return_error), 0, NULL,
+	  "print only the calls that returned a negative errno or a drop verdict, each after "
+	  "its skb's events that led there (implies --output-return)" },
 	{ "output-file", K_STR, O(output_file), 0, NULL,
 	  "write traces to file (rotates at 100MB by default)" },
 	{ "output-file-max-size", K_INT, O(output_file_max_size), 0, NULL,
@@ -602,6 +605,9 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		ret = join_filter(o, words, n, err, errlen);
 	if (!ret && o->netns_names_max_length < 10)
 		ret = set_err(err, errlen, -EINVAL, "--netns-names-max-length must be at least 10");
+	/* the failed returns are what it selects */
+	if (o->filter_return_error)
+		o->output_return = true;
 	free(words);
 	return ret;
 }

@@ -79,6 +79,8 @@ struct options {
 	uint32_t summary_paths;
 	/* --output-return: a line per function return */
 	bool output_return;
+	/* --filter-return-error: failed returns only, with their skb's events before them */
+	bool filter_return_error;
 };
 
 /*

@@ -33,6 +33,7 @@
 #include "probes.h"
 #include "progress.h"
 #include "ready_file.h"
+#include "retfilter.h"
 #include "summary.h"
 #include "trace.h"
 #include "tracefs.h"
@@ -58,6 +59,8 @@ struct trace {
 	char err[512];
 	/* slots NULL without the path summary */
 	struct path_summary paths;
+	/* --filter-return-error, NULL without */
+	struct ret_filter *rf;
 };
 
 static int check_environment(struct trace *t)
@@ -259,15 +262,25 @@ static int attach_probes(struct trace *t)
 		fprintf(stderr, "Reporting returns by %s (%zu functions)\n", c.ret_strategy,
 			c.ret_probes);
 	else if (t->o->output_return)
-		fprintf(stderr, "--output-return: no return probes (%s): no return values\n",
+		fprintf(stderr, "%s: no return probes (%s): %s\n",
+			t->o->filter_return_error ? "--filter-return-error" : "--output-return",
 			attacher_wants_funcs(t->attacher) ? "refused" :
-							    "the tracepoint backend has none");
+							    "the tracepoint backend has none",
+			t->o->filter_return_error ? "nothing to print" : "no return values");
 	/* said once the run is sure to start, so a bad input still gets one line */
 	if (t->filters.pods && (t->o->filter_pod.n || t->o->filter_pod_label.n))
 		fprintf(stderr, "Resolving pods through %s\n", pods_source(t->filters.pods));
 	else if (t->filters.pods)
 		fprintf(stderr, "Naming pods from %s\n", pods_source(t->filters.pods));
 	return 0;
+}
+
+static void format_event(struct trace *t, struct obuf *b, const struct record *r)
+{
+	if (t->o->output_json)
+		output_json_event(b, &t->ocfg, r);
+	else
+		output_text_event(b, &t->ocfg, &t->widths, r);
 }
 
 static int on_event(void *ctx, const void *data, size_t size)
@@ -287,11 +300,13 @@ static int on_event(void *ctx, const void *data, size_t size)
 	drop_summary_add(&t->drops, &r);
 	if (t->paths.slots)
 		paths_add(&t->paths, &r);
-	if (t->o->output_json)
-		output_json_event(&t->out, &t->ocfg, &r);
-	else
-		output_text_event(&t->out, &t->ocfg, &t->widths, &r);
-	t->printed++;
+	if (t->rf) {
+		format_event(t, &t->rf->scratch, &r);
+		t->printed += ret_filter_take(t->rf, &r, &t->out);
+	} else {
+		format_event(t, &t->out, &r);
+		t->printed++;
+	}
 	if (t->out.err)
 		return 1;
 	if (t->o->output_limit_lines && t->printed >= t->o->output_limit_lines)
@@ -391,6 +406,11 @@ static int setup_enricher(struct trace *t)
 		if (ret)
 			return ret;
 	}
+	if (t->o->filter_return_error) {
+		t->rf = calloc(1, sizeof(*t->rf));
+		if (!t->rf || ret_filter_init(t->rf))
+			return -ENOMEM;
+	}
 	return setup_paths(t);
 }
 
@@ -434,6 +454,11 @@ static void final_report(struct trace *t)
 		drop_summary_print(stderr, &t->drops);
 	if (paths)
 		paths_print(stderr, paths, t->o->summary_paths);
+	if (t->rf && t->rf->left_out)
+		fprintf(stderr,
+			"--filter-return-error: %llu events before failed returns left out "
+			"(%d kept per skb)\n",
+			(unsigned long long)t->rf->left_out, RETFILTER_HELD_MAX);
 	fprintf(stderr, "%llu events, %llu lost", (unsigned long long)t->out.written,
 		(unsigned long long)k.lost);
 	/* Whatever went missing is in one of the three counts: they add up to the kernel's. */
@@ -524,6 +549,9 @@ static void trace_cleanup(struct trace *t)
 	btf__free(t->vmlinux);
 	drop_summary_free(&t->drops);
 	paths_free(&t->paths);
+	if (t->rf)
+		ret_filter_free(t->rf);
+	free(t->rf);
 	probes_free(&t->probes);
 	filters_free(&t->filters);
 	if (t->out.file)

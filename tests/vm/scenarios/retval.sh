@@ -23,9 +23,12 @@ args=(--output-tuple --output-return --timestamp current --filter-func "$FUNCS")
 pwru_start "${args[@]}" 'dst host 198.18.0.2' || { finish; exit; }
 
 # the SYN first: its ARP (from 198.18.0.1) resolves the neighbour the martian then uses
-ip netns exec snd timeout 3 nc -w 1 198.18.0.2 80 </dev/null >/dev/null 2>&1 || true
-ip netns exec snd ping -c 2 -W 1 -I 198.18.1.1 198.18.0.2 >/dev/null 2>&1 || true
-sleep 1
+traffic() {
+	ip netns exec snd timeout 3 nc -w 1 198.18.0.2 80 </dev/null >/dev/null 2>&1 || true
+	ip netns exec snd ping -c 2 -W 1 -I 198.18.1.1 198.18.0.2 >/dev/null 2>&1 || true
+	sleep 1
+}
+traffic
 pwru_stop
 
 check_backend
@@ -49,4 +52,25 @@ if [ -n "$d_inner" ]; then
 		"noref ${d_outer:-none}, slow $d_inner" \
 		bash -c "[ -n '$d_outer' ] && [ '$d_outer' -ge '$d_inner' ]"
 fi
+# what a reader of the log wants to see: the martian's and the SYN's lines
+grep -E '198\.18\.1\.1:0->.* ip_route_input|:80\(tcp\) +nf_hook_slow' "$PWRU_EVENTS" | head -n 8 >/tmp/retval.sample || true
+
+# --filter-return-error: each skb shown ends in a failed return, with its events before it
+args=(--output-tuple --filter-return-error --filter-func "$FUNCS")
+[ "$BACKEND" = auto ] || args+=(--backend "$BACKEND")
+pwru_start "${args[@]}" 'dst host 198.18.0.2' || { finish; exit; }
+traffic
+pwru_stop
+events=$(grep -c . "$PWRU_EVENTS" || true)
+bad=$(awk '{ last[$1] = $0 } END { n = 0; for (s in last) if (last[s] !~ / returned -[0-9]+ \(-E[A-Z]+\)$| returned [01] \((NF_DROP|NET_RX_DROP|NET_XMIT_DROP)\)$/) n++; print n }' "$PWRU_EVENTS")
+check error-last "every skb's last line a failed return" "$bad of them not, in $events events" \
+	[ "$events" -gt 0 -a "$bad" -eq 0 ]
+hook_at=$(first_line '198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80\(tcp\) +nf_hook_slow returned -1 \(-EPERM\)$')
+syn_before=$(head -n $((hook_at > 0 ? hook_at - 1 : 0)) "$PWRU_EVENTS" | grep -E -c '198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80\(tcp\) +(ip_rcv|nf_hook_slow)$' || true)
+check error-path "the SYN's ip_rcv/nf_hook_slow entries before its -EPERM" "line $hook_at, $syn_before entries before" \
+	[ "$hook_at" -gt 0 -a "$syn_before" -gt 0 ]
+echo "--- --output-return lines (first run)"
+cat /tmp/retval.sample
+echo "--- --filter-return-error output"
+head -n 12 "$PWRU_OUT"
 finish
