@@ -516,4 +516,25 @@ test_path_summary() {
 		{ fail "--summary-paths 1 showed $(grep -cE '^  [0-9]+ +(dropped|in-flight|consumed) ' "$WORK/err") paths"; return 1; }
 }
 
+# --output-return on the tracepoint backend: said once, the entries still printed;
+# --filter-return-error then has nothing to print, and says so.
+test_output_return_tracepoint() {
+	run_pwru_around "ping_both_ways" --output-json --output-return \
+		--filter-netns "/var/run/netns/$NS_B" || return 1
+	[ "$(grep -c 'no return probes' "$WORK/err")" -eq 1 ] ||
+		{ fail "expected one 'no return probes' line; saw: $(grep -i return "$WORK/err" | tr '\n' '|')"; return 1; }
+	expect_grep "$WORK/err" '^--output-return: no return probes \(the tracepoint backend has none\): no return values$' \
+		"the notice naming the backend" || return 1
+	json_expect "$WORK/out" 'len(events) > 0 and not any("ret" in e for e in events)' \
+		"entry events and no return" || return 1
+	run_pwru_around "ping_both_ways" --filter-return-error --filter-netns "/var/run/netns/$NS_B" ||
+		return 1
+	expect_grep "$WORK/err" '^--filter-return-error: no return probes \(the tracepoint backend has none\): nothing to print$' \
+		"the notice for --filter-return-error" || return 1
+	if grep -q '^0x' "$WORK/out"; then
+		fail "--filter-return-error printed events without any return: $(head -c 300 "$WORK/out")"
+		return 1
+	fi
+}
+
 run_tests "$@"
