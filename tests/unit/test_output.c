@@ -117,6 +117,50 @@ static void text_line_has_pwru_columns(void **state)
 	free(line);
 }
 
+/* --output-return: a line of its own, the value by name and the duration; the same in JSON. */
+static void return_line_text_and_json(void **state)
+{
+	struct output_cfg c = { .meta = true, .tuple = true, .timestamp = TS_CURRENT };
+	struct obuf b;
+	struct pwru_event e;
+	struct record r;
+	cJSON *o;
+	char *s;
+
+	make_drop(&e, &r);
+	e.flags = PWRU_EV_TUPLE | PWRU_EV_RET;
+	r.func = "nf_hook_slow";
+	r.drop_reason = NULL;
+	r.ret.value = -1;
+	r.ret.name = "-EPERM";
+	r.ret_duration_ns = 5130;
+	s = render_text(&c, &r);
+	assert_non_null(strstr(s, "(tcp) nf_hook_slow returned -1 (-EPERM) after 5130 ns\n"));
+	free(s);
+	r.ret.pointer = true;
+	r.ret.value = (int64_t)0xffff888100001234ULL;
+	r.ret.name = NULL;
+	r.ret_duration_ns = -1;
+	s = render_text(&c, &r);
+	assert_non_null(strstr(s, " nf_hook_slow returned 0xffff888100001234\n"));
+	free(s);
+	r.ret.pointer = false;
+	r.ret.value = -1;
+	r.ret.name = "-EPERM";
+	r.ret_duration_ns = 5130;
+	obuf_init(&b, -1);
+	output_json_event(&b, &c, &r);
+	s = obuf_take(&b);
+	o = cJSON_Parse(s);
+	assert_non_null(o);
+	assert_int_equal(cJSON_GetObjectItem(o, "ret")->valuedouble, -1);
+	assert_string_equal(cJSON_GetObjectItem(o, "ret_name")->valuestring, "-EPERM");
+	assert_int_equal(cJSON_GetObjectItem(o, "duration_ns")->valuedouble, 5130);
+	assert_null(cJSON_GetObjectItem(o, "drop_reason"));
+	cJSON_Delete(o);
+	free(s);
+}
+
 /* cilium/pwru's alignment: tuples padded to the widest seen, long interface names cut. */
 static void text_aligned_as_cilium_pwru(void **state)
 {
@@ -680,6 +724,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tuples_v4_and_v6),
 		cmocka_unit_test(text_line_has_pwru_columns),
+		cmocka_unit_test(return_line_text_and_json),
 		cmocka_unit_test(text_aligned_as_cilium_pwru),
 		cmocka_unit_test(text_without_meta_or_tuple),
 		cmocka_unit_test(json_schema_fields),
