@@ -118,7 +118,15 @@ static const struct attach_strategy fake_multi = {
 	.attach_one = fake_attach_one,
 };
 
+static const struct attach_strategy fake_fexit_ret = {
+	.name = "fake-fexit",
+	.feature = KF_FENTRY,
+	.prepare = fake_prepare,
+	.attach_one = fake_attach_one,
+};
+
 static const struct attach_strategy fake_fentry = {
+	.returns = &fake_fexit_ret,
 	.name = "fake-fentry",
 	.feature = KF_FENTRY,
 	.attach_workers = WORKERS_ONE,
@@ -541,6 +549,61 @@ static void copies_follow_the_function_strategy(void **state)
 	assert_int_equal(copy_links, 0);
 }
 
+/* A probe of a real vmlinux function, by its BTF id. */
+static void add_btf_func(struct probe_list *pl, const struct btf *btf, const char *name)
+{
+	int id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+
+	assert_true(id > 0);
+	add_probe(pl, name, PROBE_FUNC, SPECIAL_NONE);
+	pl->v[pl->n - 1].btf_id = id;
+}
+
+static size_t returns_attached(const char *backend, const char **strategy)
+{
+	struct attacher_opts o = fake_opts();
+	struct btf *btf = btf__load_vmlinux_btf();
+	struct probe_list pl = {};
+	struct attach_counts c;
+	struct attacher *a;
+	char err[256];
+
+	world_reset();
+	assert_non_null(btf);
+	o.backend = backend;
+	o.returns = true;
+	o.vmlinux = btf;
+	add_btf_func(&pl, btf, "ip_rcv");	     /* int */
+	add_btf_func(&pl, btf, "skb_clone");	     /* a pointer */
+	add_btf_func(&pl, btf, "consume_skb");	     /* void */
+	add_btf_func(&pl, btf, "netif_receive_skb"); /* int, but taken as a module's below */
+	pl.v[3].btf_obj_fd = 42;
+	a = new_attacher(&o);
+	compose_prepare(a, &pl);
+	assert_int_equal(attacher_attach(a, NULL, err, sizeof(err)), 0);
+	attacher_counts(a, &c);
+	assert_int_equal(c.attached, strcmp(backend, "tracepoint") ? 4 : 0);
+	*strategy = c.ret_strategy;
+	attacher_free(a);
+	btf__free(btf);
+	assert_all_fds_closed();
+	probes_free(&pl);
+	return c.ret_probes;
+}
+
+/* --output-return: a return probe beside each vmlinux function that returns something. */
+static void returns_beside_non_void_functions(void **state)
+{
+	const char *strategy;
+
+	assert_int_equal(returns_attached("fake-fentry", &strategy), 2);
+	assert_string_equal(strategy, "fake-fexit");
+	/* a strategy without a return companion, and tracepoints: none */
+	assert_int_equal(returns_attached("fake-kprobe", &strategy), 0);
+	assert_null(strategy);
+	assert_int_equal(returns_attached("tracepoint", &strategy), 0);
+}
+
 static size_t threads_used_with_batch(unsigned batch)
 {
 	struct attacher_opts o = fake_opts();
@@ -588,6 +651,7 @@ int main(void)
 		cmocka_unit_test(results_are_kept_per_probe),
 		cmocka_unit_test(kprobe_batch_sets_the_worker_count),
 		cmocka_unit_test(copies_follow_the_function_strategy),
+		cmocka_unit_test(returns_beside_non_void_functions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
