@@ -7,10 +7,10 @@
  * When is an skb's life over? Its address is reused by the allocator, so
  * a path must end before a new packet at the same address starts one:
  *  - kfree_skbmem (probed by the function backends) ends it for sure;
- *  - without that probe (the tracepoint backend), the event after a
- *    kfree_skb/consume_skb belongs to a new packet, and so does an event at
- *    the function the path began with (a packet that was delivered without
- *    a tracepoint firing, whose address came back);
+ *  - without that probe, the event after a kfree_skb/consume_skb belongs
+ *    to a new packet; on the tracepoint backend so does an event at the
+ *    tracepoint the path began with (a packet delivered without a
+ *    tracepoint firing, whose address came back);
  *  - what is still followed when pwru stops ends as the last end it met,
  *    or in flight.
  */
@@ -40,7 +40,7 @@ static size_t slot_home(const struct path_summary *p, uint64_t skb)
 }
 
 int paths_init(struct path_summary *p, const char (*func_names)[256], size_t n_funcs,
-	       uint32_t consume_id, uint32_t free_id)
+	       uint32_t consume_id, uint32_t free_id, bool restart_at_first)
 {
 	memset(p, 0, sizeof(*p));
 	p->func_names = func_names;
@@ -48,6 +48,7 @@ int paths_init(struct path_summary *p, const char (*func_names)[256], size_t n_f
 	p->consume_id = consume_id;
 	p->free_id = free_id;
 	p->free_seen = free_id != UINT32_MAX;
+	p->restart_at_first = restart_at_first;
 	p->n_slots = PATHS_SLOTS;
 	p->slots = calloc(p->n_slots, sizeof(*p->slots));
 	return p->slots ? 0 : -ENOMEM;
@@ -238,7 +239,7 @@ static bool starts_anew(const struct path_summary *p, const struct path_skb *s, 
 		return s->end != PATH_IN_FLIGHT && restart;
 	if (s->end != PATH_IN_FLIGHT)
 		return end == PATH_IN_FLIGHT;
-	return restart;
+	return p->restart_at_first && restart;
 }
 
 int paths_add(struct path_summary *p, const struct record *r)

@@ -53,6 +53,8 @@ struct path_summary {
 	size_t n_funcs;
 	bool free_seen;		      /* the probes include kfree_skbmem: every skb's end is seen */
 	uint32_t consume_id, free_id; /* probe ids of skb:consume_skb, kfree_skbmem (or ~0) */
+	/* without free_seen: the path's first function again starts anew */
+	bool restart_at_first;
 
 	struct path_skb *slots; /* open addressing by skb address, PATHS_SKB_MAX*4/3 slots */
 	size_t n_slots, n_live;
@@ -66,10 +68,13 @@ struct path_summary {
 
 /*
  * free_id / consume_id: the probe ids of kfree_skbmem and skb:consume_skb,
- * or UINT32_MAX when they are not probed.
+ * or UINT32_MAX when they are not probed. restart_at_first: with no
+ * kfree_skbmem, an event at a path's first function begins a new path
+ * (tracepoints only: kernel functions recur on one skb, nf_hook_slow at
+ * every hook).
  */
 int paths_init(struct path_summary *p, const char (*func_names)[256], size_t n_funcs,
-	       uint32_t consume_id, uint32_t free_id);
+	       uint32_t consume_id, uint32_t free_id, bool restart_at_first);
 /* Every event, in the order read. */
 int paths_add(struct path_summary *p, const struct record *r);
 /* Ends the run: the skbs still followed count as in flight (or by the end they met). */

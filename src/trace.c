@@ -376,7 +376,7 @@ static int setup_paths(struct trace *t)
 			free_id = (uint32_t)i;
 	}
 	if (paths_init(&t->paths, (const char(*)[256])t->en.func_names, t->probes.n, consume_id,
-		       free_id)) {
+		       free_id, !attacher_wants_funcs(t->attacher))) {
 		snprintf(t->err, sizeof(t->err), "path summary: %s", strerror(ENOMEM));
 		return -ENOMEM;
 	}

@@ -50,7 +50,7 @@ static void test_tracepoint_paths_counted_drops_first(void **state)
 	struct path_summary p;
 
 	(void)state;
-	assert_int_equal(paths_init(&p, names, F_N, F_CONSUME, UINT32_MAX), 0);
+	assert_int_equal(paths_init(&p, names, F_N, F_CONSUME, UINT32_MAX, true), 0);
 	/* three delivered packets at one address, never ending in a tracepoint */
 	for (int i = 0; i < 3; i++) {
 		feed(&p, 0x1000, F_RX, NULL);
@@ -89,7 +89,7 @@ static void test_free_ends_path(void **state)
 	struct path_summary p;
 
 	(void)state;
-	assert_int_equal(paths_init(&p, names, F_N, F_CONSUME, F_FREEMEM), 0);
+	assert_int_equal(paths_init(&p, names, F_N, F_CONSUME, F_FREEMEM, false), 0);
 	feed(&p, 0x1000, F_RX, NULL);
 	feed(&p, 0x1000, F_RCV, NULL);
 	feed(&p, 0x1000, F_RX, NULL); /* the same skb around again (a second veth) */
@@ -110,13 +110,33 @@ static void test_free_ends_path(void **state)
 	paths_free(&p);
 }
 
+/* Kernel functions without kfree_skbmem: a function recurring on one skb stays one path. */
+static void test_functions_recur_without_restart(void **state)
+{
+	struct path_summary p;
+
+	(void)state;
+	assert_int_equal(paths_init(&p, names, F_N, UINT32_MAX, UINT32_MAX, false), 0);
+	feed(&p, 0x1000, F_RCV, NULL);
+	feed(&p, 0x1000, F_RX, NULL);
+	feed(&p, 0x1000, F_RCV, NULL); /* nf_hook_slow at the next hook, say */
+	feed(&p, 0x1000, F_KFREE, "SKB_DROP_REASON_NETFILTER_DROP");
+	feed(&p, 0x1000, F_RCV, NULL); /* after the drop: a new packet */
+	paths_finish(&p);
+	paths_sort(&p);
+	assert_int_equal(p.skbs, 2);
+	assert_string_equal(fmt(&p, 0), "ip_rcv>netif_rx>ip_rcv>skb:kfree_skb");
+	assert_string_equal(fmt(&p, 1), "ip_rcv");
+	paths_free(&p);
+}
+
 /* A path longer than PATHS_STEPS_MAX keeps its start and its last function. */
 static void test_long_path_truncated(void **state)
 {
 	struct path_summary p;
 
 	(void)state;
-	assert_int_equal(paths_init(&p, names, F_N, F_CONSUME, UINT32_MAX), 0);
+	assert_int_equal(paths_init(&p, names, F_N, F_CONSUME, UINT32_MAX, true), 0);
 	feed(&p, 0x1000, F_RX, NULL);
 	for (int i = 0; i < PATHS_STEPS_MAX; i++)
 		feed(&p, 0x1000, i % 2 ? F_ICMP : F_RCV, NULL);
@@ -135,7 +155,7 @@ static void test_bounded_skbs(void **state)
 	struct path_summary p;
 
 	(void)state;
-	assert_int_equal(paths_init(&p, names, F_N, F_CONSUME, UINT32_MAX), 0);
+	assert_int_equal(paths_init(&p, names, F_N, F_CONSUME, UINT32_MAX, true), 0);
 	for (uint64_t i = 0; i < PATHS_SKB_MAX + 10; i++)
 		feed(&p, 0x100000 + i * 256, F_RX, NULL);
 	assert_int_equal(p.untracked, 10);
@@ -153,6 +173,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tracepoint_paths_counted_drops_first),
 		cmocka_unit_test(test_free_ends_path),
+		cmocka_unit_test(test_functions_recur_without_restart),
 		cmocka_unit_test(test_long_path_truncated),
 		cmocka_unit_test(test_bounded_skbs),
 	};
