@@ -55,6 +55,10 @@ pwru_start() {
 	# job control on: a background job of a script otherwise starts with
 	# SIGINT ignored, and pwru_stop stops pwru with SIGINT
 	set -m
+	# emptied here, not by the child's redirection: a second run must not
+	# find the first one's "Listening for events" before its own starts
+	: >"$PWRU_OUT"
+	: >"$PWRU_ERR"
 	pwru "$@" >"$PWRU_OUT" 2>"$PWRU_ERR" &
 	pwru_pid=$!
 	set +m
