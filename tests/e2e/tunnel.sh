@@ -59,8 +59,11 @@ test_tunnel_pcap_l3() {
 			and e['tunnel_tuple'].get('proto') == 1 for e in events)
 		and any(e['tunnel_tuple'].get('saddr') == '$INNER_KEEP' for e in events)
 		and not any('$INNER_DROP' in $INNER_ADDRS for e in events)
-		and all(e['tuple'].get('dport') == 4789 for e in events)" \
-		"the inner flow to $INNER_KEEP both ways, never $INNER_DROP"
+		and all(e['tuple'].get('dport') == 4789 for e in events)
+		and all(set(e['tunnel_tuple']) <= {'saddr', 'daddr', 'sport', 'dport', 'proto', 'flags', 'l4proto'}
+			and isinstance(e['tunnel_tuple']['saddr'], str)
+			and isinstance(e['tunnel_tuple']['proto'], int) for e in events)" \
+		"the inner flow to $INNER_KEEP both ways, never $INNER_DROP, tunnel_tuple shaped as tuple"
 }
 
 # The L2 tunnel filter runs on the inner Ethernet frame: 'arp' keeps the inner
