@@ -144,12 +144,18 @@ static int resolve_pcap(struct filter_set *f, const struct options *o, char *err
 static int resolve_tunnel(struct filter_set *f, const struct options *o, char *err, size_t len)
 {
 	char why[512] = "";
+	const char *l3_why;
 	int ret;
 
 	ret = pcap_filters_compile_slot(o->filter_tunnel_pcap_l2, PCAP_SLOT_TUNNEL_L2,
 					&f->tunnel_l2, why, sizeof(why));
 	if (ret)
 		return set_err(err, len, ret, "--filter-tunnel-pcap-l2: %s", why);
+	if (f->tunnel_l2 && o->verbose && pcap_filters_l3_rejected(f->tunnel_l2, &l3_why))
+		fprintf(stderr,
+			"--filter-tunnel-pcap-l2: IPIP/GRE inner packets (no link header) never "
+			"match (raw IP: %s)\n",
+			l3_why);
 	ret = pcap_filters_compile_slot(o->filter_tunnel_pcap_l3, PCAP_SLOT_TUNNEL_L3,
 					&f->tunnel_l3, why, sizeof(why));
 	if (ret)
