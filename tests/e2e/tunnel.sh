@@ -105,10 +105,12 @@ test_output_tunnel_text() {
 test_tunnel_filter_passes_plain() {
 	run_pwru_around ping_both_ways --output-json --output-tunnel \
 		--filter-netns "/var/run/netns/$NS_B" --filter-tunnel-pcap-l3 "host $INNER_KEEP" \
-		--filter-tunnel-pcap-l2 arp icmp || return 1
+		--filter-tunnel-pcap-l2 arp --debug icmp || return 1
 	json_expect "$WORK/out" "len(events) > 0 and all(e['tunnel_tuple'] == {}
 			and e['tuple'].get('proto') == 1 for e in events)" \
-		"plain ICMP events, with an empty tunnel_tuple"
+		"plain ICMP events, with an empty tunnel_tuple" || return 1
+	expect_grep "$WORK/err" "^debug: filters: tunnel pcap l2 'arp', l3 'host $INNER_KEEP'" \
+		"the tunnel filters in --debug's log"
 }
 
 # An L3 tunnel expression libpcap refuses for raw IP is one clear error.
