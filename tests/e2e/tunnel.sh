@@ -100,6 +100,28 @@ test_output_tunnel_text() {
 		"an outer VXLAN line ending in the inner ICMP tuple"
 }
 
+# An inner IPv6 flow: the L3 tunnel filter and the inner tuple read IPv6 too.
+# /128 routes over the VXLAN link, more specific than the veth's /64.
+test_tunnel_inner_ipv6() {
+	local a6=fd00:198:18::a1 keep6=fd00:198:18::a2 drop6=fd00:198:18::a3
+	vxlan_up || { fail "cannot create the VXLAN links"; return 1; }
+	ip -n "$NS_A" addr add "$a6/128" dev vxp0 nodad
+	ip -n "$NS_B" addr add "$keep6/128" dev vxp0 nodad
+	ip -n "$NS_B" addr add "$drop6/128" dev vxp0 nodad
+	ip -n "$NS_A" -6 route add "$keep6/128" dev vxp0 src "$a6"
+	ip -n "$NS_A" -6 route add "$drop6/128" dev vxp0 src "$a6"
+	ip -n "$NS_B" -6 route add "$a6/128" dev vxp0 src "$keep6"
+	run_pwru_around "ip netns exec $NS_A ping -6 -q -c 3 -i 0.2 -W 1 $keep6 >/dev/null 2>&1;
+		ip netns exec $NS_A ping -6 -q -c 3 -i 0.2 -W 1 $drop6 >/dev/null 2>&1" \
+		--output-json --output-tunnel --filter-netns "/var/run/netns/$NS_A" \
+		--filter-tunnel-pcap-l3 "ip6 and host $keep6" 'udp port 4789' || return 1
+	json_expect "$WORK/out" "any(e['tunnel_tuple'].get('saddr') == '[$a6]'
+			and e['tunnel_tuple'].get('daddr') == '[$keep6]'
+			and e['tunnel_tuple'].get('l4proto') == 'icmp6' for e in events)
+		and not any('[$drop6]' in $INNER_ADDRS for e in events)" \
+		"inner ICMPv6 to [$keep6], never [$drop6]"
+}
+
 # Packets without inner headers pass the tunnel filters (cilium/pwru's rule):
 # plain ICMP on the veth is still traced while a tunnel filter is set.
 test_tunnel_filter_passes_plain() {
