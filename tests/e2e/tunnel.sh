@@ -54,6 +54,7 @@ test_tunnel_pcap_l3() {
 	run_pwru_around inner_pings --output-json --output-tunnel \
 		--filter-netns "/var/run/netns/$NS_A" --filter-tunnel-pcap-l3 "host $INNER_KEEP" \
 		'udp port 4789' || return 1
+	json_schema_check "$WORK/out" tests/e2e/cilium-pwru-event.schema.json || return 1
 	json_expect "$WORK/out" "any(e['tunnel_tuple'].get('saddr') == '$INNER_A'
 			and e['tunnel_tuple'].get('daddr') == '$INNER_KEEP'
 			and e['tunnel_tuple'].get('proto') == 1 for e in events)
