@@ -62,6 +62,7 @@ static __always_inline int skb_pcap_match(struct sk_buff *skb)
 }
 #endif
 #include "expr_filter.h"
+#include "tunnel_filter.h"
 
 /* Replaced per loaded clone by user space with the probe's table index. */
 static __always_inline __u32 probe_id(void)
@@ -151,6 +152,8 @@ static __always_inline int skb_matches(struct sk_buff *skb)
 		return 0;
 	if (CFG.has_pcap_filter && !skb_pcap_match(skb))
 		return 0;
+	if ((CFG.has_tunnel_l2 || CFG.has_tunnel_l3) && !skb_tunnel_match(skb))
+		return 0;
 	return 1;
 }
 
@@ -214,6 +217,17 @@ static __always_inline int fill_tuple(struct pwru_tuple *t, struct sk_buff *skb)
 	if (nh_off == (__u16)~0U || !head)
 		return 0;
 	return fill_tuple_at(t, head + nh_off);
+}
+
+/* --output-tunnel: the encapsulated packet's tuple, where the kernel left its offset. */
+static __always_inline int fill_tunnel_tuple(struct pwru_tuple *t, struct sk_buff *skb)
+{
+	unsigned char *head = RD(skb, head);
+	__u16 off = RD(skb, inner_network_header);
+
+	if (!off || !head)
+		return 0;
+	return fill_tuple_at(t, head + off);
 }
 
 static __always_inline void fill_meta(struct pwru_event *e, struct sk_buff *skb)
@@ -303,6 +317,8 @@ static __always_inline void fill_event(struct pwru_event *e, struct probe_ctx *p
 		e->flags |= PWRU_EV_TUPLE;
 	if (CFG.output_cb)
 		fill_cb(e, pc->skb);
+	if (CFG.output_tunnel && fill_tunnel_tuple(&e->tunnel, pc->skb))
+		e->flags |= PWRU_EV_TUNNEL;
 	if (CFG.output_stack) {
 		e->stack_id = bpf_get_stackid(pc->ctx, &stacks, 0);
 		if (e->stack_id >= 0)

@@ -54,6 +54,9 @@ enum pwru_event_flags {
 	PWRU_EV_META = 1 << 7,
 	PWRU_EV_META_XDP = 1 << 8,
 	PWRU_EV_CB = 1 << 9, /* cb[] is filled in */
+
+	/* tunnel holds the encapsulated packet's tuple (--output-tunnel) */
+	PWRU_EV_TUNNEL = 1 << 10,
 };
 
 struct pwru_tuple {
@@ -91,6 +94,7 @@ struct pwru_event {
 	__u64 meta[PWRU_META_MAX]; /* in the order of the command line */
 	__u32 cb[5];		   /* --output-skb-cb: __sk_buff->cb[], qdisc_skb_cb's data */
 	__u32 pad2;
+	struct pwru_tuple tunnel; /* --output-tunnel: at skb->inner_network_header */
 };
 
 /* With --output-skb the event is followed by the bpf_snprintf_btf() text. */
@@ -125,12 +129,16 @@ struct pwru_config {
 	 */
 	__u32 netns_inline_n;
 	__u32 netns_inline[PWRU_NETNS_INLINE];
+	/* --filter-tunnel-pcap-l2/-l3: call the tunnel placeholders (bpf/tunnel_filter.h) */
+	__u32 has_tunnel_l2;
+	__u32 has_tunnel_l3;
+	__u32 output_tunnel; /* --output-tunnel: read the inner tuple */
 };
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct pwru_tuple) == 40, "pwru_tuple layout");
-_Static_assert(sizeof(struct pwru_event) == 200, "pwru_event layout");
-_Static_assert(sizeof(struct pwru_config) == 104, "pwru_config layout");
+_Static_assert(sizeof(struct pwru_event) == 240, "pwru_event layout");
+_Static_assert(sizeof(struct pwru_config) == 116, "pwru_config layout");
 #endif
 
 #endif /* PWRU_SHARED_H */

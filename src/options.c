@@ -71,6 +71,13 @@ static const struct opt_def opt_table[] = {
 	  "filter skb with simple C expression, like 'skb->protocol == 0x0800'" },
 	{ "filter-xdp-expr", K_STR, O(filter_xdp_expr), 0, NULL,
 	  "filter xdp with simple C expression, like 'xdp->rxq->dev->ifindex == 9'" },
+	{ "filter-tunnel-pcap-l2", K_STR, O(filter_tunnel_pcap_l2), 0, NULL,
+	  "pcap expression for vxlan/geneve tunnel (l2); on IPIP/GRE inner packets (no link "
+	  "header) the same expression on their IP header" },
+	{ "filter-tunnel-pcap-l3", K_STR, O(filter_tunnel_pcap_l3), 0, NULL,
+	  "pcap expression for vxlan/geneve tunnel (l3), IPIP/GRE too" },
+	{ "output-tunnel", K_BOOL, O(output_tunnel), 0, NULL,
+	  "print encapsulated tunnel header data" },
 	{ "filter-kprobe-batch", K_U64, O(kprobe_batch), 0, NULL,
 	  "batch size for kprobe attaching/detaching" },
 	{ "filter-ifname", K_STR, O(filter_ifname), 0, NULL,

@@ -51,15 +51,15 @@ static void put_addr_str(struct jw *w, const struct pwru_tuple *t, const uint8_t
 	put_char(w->b, '"');
 }
 
-static void add_tuple(struct jw *w, const struct output_cfg *c, const struct pwru_event *e)
+/* The body of "tuple" and of "tunnel_tuple" (the same shape, as cilium/pwru writes them). */
+static void add_tuple_obj(struct jw *w, const struct output_cfg *c, const struct pwru_tuple *t,
+			  bool present)
 {
-	const struct pwru_tuple *t = &e->tuple;
 	struct obuf *b = w->b;
 
-	jw_key(w, "tuple");
 	jw_obj_open(w);
 	/* cilium/pwru writes an empty object when no IP header was found */
-	if (e->flags & PWRU_EV_TUPLE) {
+	if (present) {
 		jw_key(w, "saddr");
 		put_addr_str(w, t, t->saddr);
 		jw_key(w, "daddr");
@@ -82,6 +82,12 @@ static void add_tuple(struct jw *w, const struct output_cfg *c, const struct pwr
 		put_char(b, '"');
 	}
 	jw_obj_close(w);
+}
+
+static void add_tuple(struct jw *w, const struct output_cfg *c, const struct pwru_event *e)
+{
+	jw_key(w, "tuple");
+	add_tuple_obj(w, c, &e->tuple, e->flags & PWRU_EV_TUPLE);
 }
 
 /* --output-skb-metadata under a key of ours: cilium/pwru leaves these out of JSON. */
@@ -285,6 +291,10 @@ void output_json_event(struct obuf *b, const struct output_cfg *c, const struct 
 		jw_kv_str(&w, "netns_name", r->netns_name);
 	if (c->tuple)
 		add_tuple(&w, c, e);
+	if (c->tunnel) { /* --output-tunnel: the packet inside the encapsulation */
+		jw_key(&w, "tunnel_tuple");
+		add_tuple_obj(&w, c, &e->tunnel, e->flags & PWRU_EV_TUNNEL);
+	}
 	if (r->n_stack)
 		add_stack_string(&w, r);
 	if (r->skb_str)
