@@ -66,7 +66,9 @@ struct options {
 	int64_t output_file_max_age;	 /* days, 0: whatever their age */
 	bool output_file_compress;	 /* gzip rotated files */
 	uint64_t output_limit_lines;
-	double duration; /* seconds, 0: until interrupted */
+	const char *output_pcap;      /* --output-pcap: a pcapng file of the packets' bytes */
+	uint32_t output_pcap_snaplen; /* bytes copied per event, default 256 */
+	double duration;	      /* seconds, 0: until interrupted */
 	bool verbose;
 	bool debug;		/* what was probed, decided and refused, on stderr */
 	const char *ready_file; /* created once every probe is attached */
