@@ -122,8 +122,7 @@ static const struct opt_def opt_table[] = {
 	{ "output-file-compress", K_BOOL, O(output_file_compress), 0, NULL,
 	  "compress rotated files with gzip" },
 	{ "output-pcap", K_STR, O(output_pcap), 0, NULL,
-	  "also write each event's packet bytes to this pcapng file, with where it was seen as "
-	  "the packet's comment" },
+	  "also write each event's packet to this pcapng file, where it was seen as its comment" },
 	{ "output-pcap-snaplen", K_SPECIAL, O(output_pcap_snaplen), SP_SNAPLEN, "uint32",
 	  "bytes of each packet --output-pcap keeps (1..65535)" },
 	{ "output-json", K_BOOL, O(output_json), 0, NULL, "output traces in JSON format" },

@@ -66,9 +66,7 @@ struct options {
 	int64_t output_file_max_age;	 /* days, 0: whatever their age */
 	bool output_file_compress;	 /* gzip rotated files */
 	uint64_t output_limit_lines;
-	const char *output_pcap;      /* --output-pcap: a pcapng file of the packets' bytes */
-	uint32_t output_pcap_snaplen; /* bytes copied per event, default 256 */
-	double duration;	      /* seconds, 0: until interrupted */
+	double duration; /* seconds, 0: until interrupted */
 	bool verbose;
 	bool debug;		/* what was probed, decided and refused, on stderr */
 	const char *ready_file; /* created once every probe is attached */
@@ -76,6 +74,9 @@ struct options {
 	bool list_probes;
 	bool no_summary;
 	bool progress_tty; /* set from isatty(stderr) */
+
+	const char *output_pcap;      /* --output-pcap: a pcapng file of the packets' bytes */
+	uint32_t output_pcap_snaplen; /* bytes copied per event, default 256 */
 };
 
 /*
