@@ -318,12 +318,6 @@ static int open_output(struct trace *t)
 
 	/* A reader that went away (| head) is a write error we count, not a signal that kills. */
 	signal(SIGPIPE, SIG_IGN);
-	if (o->output_pcap) {
-		ret = pcap_writer_open(&t->pcap, o->output_pcap, o->output_pcap_snaplen, t->err,
-				       sizeof(t->err));
-		if (ret)
-			return ret;
-	}
 	if (!o->output_file) {
 		obuf_init(&t->out, STDOUT_FILENO);
 		return 0;
@@ -559,6 +553,13 @@ int run_trace(const struct options *o)
 	ret = check_environment(&t);
 	if (ret)
 		goto cleanup;
+	/* opened first: a path that cannot be written is the one line said, before any work */
+	if (o->output_pcap) {
+		ret = pcap_writer_open(&t.pcap, o->output_pcap, o->output_pcap_snaplen, t.err,
+				       sizeof(t.err));
+		if (ret)
+			goto cleanup;
+	}
 	ret = filters_resolve(&t.filters, o, t.err, sizeof(t.err));
 	if (ret)
 		goto cleanup;
