@@ -740,25 +740,12 @@ static __always_inline int xdp_matches(struct xdp_buff *xdp, struct net_device *
 	return 1;
 }
 
-SEC("pwru_fentry")
-int pwru_fe_xdp(__u64 *ctx)
+static __always_inline void fill_xdp_event(struct pwru_event *e, struct xdp_buff *xdp,
+					   struct net_device *dev, void *data, void *end)
 {
-	struct xdp_buff *xdp = (struct xdp_buff *)ctx[0];
-	void *data = RD(xdp, data), *end = RD(xdp, data_end);
-	struct net_device *dev = RD(xdp, rxq, dev);
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct pwru_event *e;
 	__u16 proto = 0;
 
-	if (!xdp_matches(xdp, dev, data, end))
-		return 0;
-	count(PWRU_CNT_MATCHED);
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count(PWRU_CNT_LOST);
-		return 0;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
 	e->ts = bpf_ktime_get_ns();
 	e->probe_id = probe_id();
 	e->pid = pid_tgid >> 32;
@@ -779,6 +766,64 @@ int pwru_fe_xdp(__u64 *ctx)
 		if (fill_tuple_at(&e->tuple, data + 14))
 			e->flags |= PWRU_EV_TUPLE;
 	}
+}
+
+/*
+ * --output-pcap for an XDP frame: the Ethernet frame from xdp->data, laid
+ * out as emit_event_pcap() lays out an skb's (the --output-skb room stays
+ * empty), so user space finds the bytes at the same offset.
+ */
+static __always_inline void emit_xdp_pcap(struct xdp_buff *xdp, struct net_device *dev, void *data,
+					  void *end)
+{
+	__u64 off = sizeof(struct pwru_event) + (CFG.output_skb ? PWRU_SKB_STR_LEN : 0);
+	__u64 n = end - data;
+	struct pwru_event *e;
+	struct pwru_pcap *pp;
+
+	e = bpf_ringbuf_reserve(&events, off + sizeof(struct pwru_pcap) + CFG.pcap_snaplen, 0);
+	if (!e) {
+		count(PWRU_CNT_LOST);
+		return;
+	}
+	pp = (struct pwru_pcap *)((void *)e + off);
+	__builtin_memset(e, 0, sizeof(*e));
+	__builtin_memset(pp, 0, sizeof(*pp));
+	fill_xdp_event(e, xdp, dev, data, end);
+	pp->linktype = PWRU_PCAP_ETHERNET;
+	pp->origlen = (__u32)n;
+	if (n > CFG.pcap_snaplen)
+		n = CFG.pcap_snaplen;
+	if (n <= PWRU_PCAP_SNAPLEN_MAX && !bpf_probe_read_kernel(pp + 1, n, data)) {
+		pp->caplen = (__u32)n;
+		e->flags |= PWRU_EV_PCAP;
+	}
+	bpf_ringbuf_submit(e, 0);
+	count(PWRU_CNT_EMITTED);
+}
+
+SEC("pwru_fentry")
+int pwru_fe_xdp(__u64 *ctx)
+{
+	struct xdp_buff *xdp = (struct xdp_buff *)ctx[0];
+	void *data = RD(xdp, data), *end = RD(xdp, data_end);
+	struct net_device *dev = RD(xdp, rxq, dev);
+	struct pwru_event *e;
+
+	if (!xdp_matches(xdp, dev, data, end))
+		return 0;
+	count(PWRU_CNT_MATCHED);
+	if (CFG.pcap_snaplen) {
+		emit_xdp_pcap(xdp, dev, data, end);
+		return 0;
+	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(PWRU_CNT_LOST);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_xdp_event(e, xdp, dev, data, end);
 	bpf_ringbuf_submit(e, 0);
 	count(PWRU_CNT_EMITTED);
 	return 0;
