@@ -206,14 +206,12 @@ static int iface_id(struct pcap_writer *w, const struct record *r, uint16_t link
 static void put_comment(struct obuf *b, const struct record *r)
 {
 	const struct pwru_event *e = r->ev;
-	char hex[24];
 	size_t at = text_option_begin(b, PCAPNG_OPT_COMMENT);
 
 	put_lit(b, "func=");
 	put_str(b, r->func);
-	snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)e->skb);
-	put_lit(b, " skb=");
-	put_str(b, hex);
+	put_lit(b, " skb=0x");
+	put_hex(b, e->skb, 1);
 	put_lit(b, " netns=");
 	put_u64(b, e->netns);
 	put_lit(b, " ifindex=");
