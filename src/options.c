@@ -52,7 +52,7 @@ static const struct opt_def opt_table[] = {
 	{ "all-kmods", K_BOOL, O(all_kmods), 0, NULL, "attach to all available kernel modules" },
 	{ "filter-func", K_STR, O(filter_func), 0, NULL,
 	  "filter kernel functions and tracepoints to be probed by name (exact match, supports "
-	  "POSIX extended regular expression)" },
+	  "RE2-style regular expression, as PCRE2 reads it)" },
 	{ "filter-netns", K_LIST, O(filter_netns), 0, NULL,
 	  "filter netns (\"/proc/<pid>/ns/net\", \"inode:<inode>\"), repeatable" },
 	{ "filter-mark", K_SPECIAL, O(filter_mark), SP_MARK, "mark[/mask]",
