@@ -76,8 +76,10 @@ udp = [p for p in pkts if p[7] == "17" and p[9] == "9" and p[10] == "72"]
 drops = [p for p in pkts if "drop_reason=SKB_DROP_REASON_NETFILTER_DROP" in p[0]
          and p[7] == "17"]
 if not icmp or not udp or not drops:
+    json_icmp = sum(1 for e in events if e.get("tuple", {}).get("proto") == 1)
     fail(f"want echo requests from 198.18.0.1 ({len(icmp)}), UDP to :9 with 64 bytes of data "
-         f"({len(udp)}) and a NETFILTER_DROP of one ({len(drops)})")
+         f"({len(udp)}) and a NETFILTER_DROP of one ({len(drops)}); the JSON has "
+         f"{json_icmp} ICMP events of {len(events)}; packets: {[p[5:11] for p in pkts[:4]]}")
 if snaplen < 98 and not any(int(p[1]) > int(p[2]) == snaplen for p in icmp):
     fail(f"no echo request cut to {snaplen} bytes: {[(p[1], p[2]) for p in icmp][:5]}")
 EOF
