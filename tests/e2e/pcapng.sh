@@ -140,6 +140,24 @@ test_pcap_snaplen() {
 		{ fail "an unwritable pcap file is not one clear line"; return 1; }
 }
 
+# A pcap file that cannot be written (a full disk: /dev/full) ends the run
+# with one error line, exit 1, and every packet counted: those the file did
+# not get are the events stdout got.
+test_pcap_full_disk() {
+	local rc events unwritten
+	pwru_start "$WORK/out" "$WORK/err" --output-json --output-pcap /dev/full \
+		--filter-netns "/var/run/netns/$NS_B" icmp ||
+		{ fail "pwru did not start: $(tail -2 "$WORK/err" | tr '\n' ' ')"; return 1; }
+	ping_both_ways
+	sleep 0.3
+	pwru_stop; rc=$?
+	events=$(grep -c . "$WORK/out")
+	unwritten=$(sed -nE 's|^pwru: --output-pcap /dev/full: No space left on device; ([0-9]+) packets not written$|\1|p' "$WORK/err")
+	[ "$rc" -eq 1 ] && [ "$events" -gt 0 ] && [ "${unwritten:-x}" = "$events" ] && return 0
+	fail "expected exit 1 and '--output-pcap /dev/full: No space left on device; $events packets not written', saw exit $rc and: $(tail -3 "$WORK/err" | tr '\n' '|')"
+	return 1
+}
+
 # JSON "process" is cilium/pwru's "exe:pid" (the executable's path, cut to
 # its last 16 bytes behind a ~), here for ping's events.
 test_json_process_is_exe() {
