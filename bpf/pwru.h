@@ -57,6 +57,8 @@ enum pwru_event_flags {
 
 	/* tunnel holds the encapsulated packet's tuple (--output-tunnel) */
 	PWRU_EV_TUNNEL = 1 << 10,
+	/* --output-pcap: a struct pwru_pcap and its bytes end the record */
+	PWRU_EV_PCAP = 1 << 13,
 };
 
 struct pwru_tuple {
@@ -103,6 +105,26 @@ struct pwru_event_skb {
 	char str[PWRU_SKB_STR_LEN];
 };
 
+/*
+ * --output-pcap: the packet's bytes, at the record's end (after the
+ * --output-skb text when there is one), pcap_snaplen bytes reserved.
+ * The copy starts at the link-layer header when the skb has an Ethernet
+ * one, else at the IP header: linktype says which.
+ */
+#define PWRU_PCAP_SNAPLEN_MAX 65535
+enum pwru_pcap_linktype {
+	PWRU_PCAP_ETHERNET = 1, /* LINKTYPE_ETHERNET */
+	PWRU_PCAP_RAW = 101,	/* LINKTYPE_RAW: an IPv4 or IPv6 header first */
+};
+
+struct pwru_pcap {
+	__u32 caplen;	/* bytes copied, at most pcap_snaplen */
+	__u32 origlen;	/* the packet's length from the first copied byte */
+	__u16 linktype; /* enum pwru_pcap_linktype */
+	__u16 pad;
+	__u32 pad2;
+};
+
 /* Set in .rodata before load; the BPF side reads it as a constant. */
 struct pwru_config {
 	__u32 filter_netns;   /* 1: skb's netns must be in the netns_filter map */
@@ -133,12 +155,14 @@ struct pwru_config {
 	__u32 has_tunnel_l2;
 	__u32 has_tunnel_l3;
 	__u32 output_tunnel; /* --output-tunnel: read the inner tuple */
+	__u32 pcap_snaplen;  /* --output-pcap: bytes reserved per event, 0 without */
 };
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct pwru_tuple) == 40, "pwru_tuple layout");
 _Static_assert(sizeof(struct pwru_event) == 240, "pwru_event layout");
-_Static_assert(sizeof(struct pwru_config) == 116, "pwru_config layout");
+_Static_assert(sizeof(struct pwru_config) == 120, "pwru_config layout");
+_Static_assert(sizeof(struct pwru_pcap) == 16, "pwru_pcap layout");
 #endif
 
 #endif /* PWRU_SHARED_H */

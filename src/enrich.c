@@ -13,6 +13,7 @@
 #include "ifnames.h"
 #include "netns_names.h"
 #include "pods.h"
+#include "proc_names.h"
 #include "expr/expr_filters.h"
 
 static int64_t clock_ns(clockid_t id)
@@ -165,6 +166,19 @@ static void fill_metadata(struct enricher *en, struct record *r)
 	}
 }
 
+/* --output-pcap's bytes end the record, after the --output-skb text when there is one. */
+static void fill_pcap(const struct enricher *en, const void *data, size_t size, struct record *r)
+{
+	size_t off = sizeof(struct pwru_event) + (en->cfg->skb ? PWRU_SKB_STR_LEN : 0);
+	const struct pwru_pcap *pp = (const void *)((const char *)data + off);
+
+	r->pcap = NULL;
+	if (!(r->ev->flags & PWRU_EV_PCAP) || size < off + sizeof(*pp) ||
+	    pp->caplen > size - off - sizeof(*pp))
+		return;
+	r->pcap = pp;
+}
+
 int enrich_record(struct enricher *en, const void *data, size_t size, struct record *r)
 {
 	const struct pwru_event *e = data;
@@ -194,5 +208,7 @@ int enrich_record(struct enricher *en, const void *data, size_t size, struct rec
 		fill_stack(en, r);
 	fill_timestamp(en, r);
 	fill_metadata(en, r);
+	fill_pcap(en, data, size, r);
+	r->process = en->procs ? proc_names_get(en->procs, e->pid, e->comm, e->ts) : NULL;
 	return 0;
 }

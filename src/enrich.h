@@ -28,6 +28,7 @@ struct skb_last_seen {
 
 /* Everything that turns numbers into names; lives off the BPF event path. */
 struct netns_names;
+struct proc_names;
 
 struct enricher {
 	const struct probe_list *probes;
@@ -42,6 +43,7 @@ struct enricher {
 	const struct output_cfg *cfg;
 	int64_t mono_to_real_ns;	 /* for --timestamp absolute and wallclock */
 	struct skb_last_seen *last_seen; /* for --timestamp relative */
+	struct proc_names *procs;	 /* JSON's "process"; NULL for text */
 };
 
 int enricher_init(struct enricher *en, const struct probe_list *probes,

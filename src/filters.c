@@ -237,6 +237,7 @@ void filters_to_config(const struct filter_set *f, const struct options *o, stru
 	cfg->output_stack = o->output_stack || o->output_caller;
 	cfg->output_caller = o->output_caller;
 	cfg->output_skb = o->output_skb;
+	cfg->pcap_snaplen = o->output_pcap ? o->output_pcap_snaplen : 0;
 	cfg->has_pcap_filter = f->pcap != NULL;
 	cfg->has_skb_expr = expr_filters_has_skb(f->expr);
 	cfg->has_xdp_expr = expr_filters_has_xdp(f->expr);

@@ -77,6 +77,9 @@ struct options {
 	bool list_probes;
 	bool no_summary;
 	bool progress_tty; /* set from isatty(stderr) */
+
+	const char *output_pcap;      /* --output-pcap: a pcapng file of the packets' bytes */
+	uint32_t output_pcap_snaplen; /* bytes copied per event, default 256 */
 };
 
 /*

@@ -218,13 +218,21 @@ static void add_meta(struct jw *w, const struct record *r)
 	jw_kv_u64_omitempty(w, "len", e->len);
 }
 
-/* cilium/pwru's "process": "name:pid", cut like "iface". Ours: comm, not the exe path. */
-static void add_process(struct jw *w, const struct pwru_event *e)
+/*
+ * cilium/pwru's "process": "exe:pid" cut like "iface", from the enricher's
+ * cache (src/proc_names.c); comm stands in when there is none.
+ */
+static void add_process(struct jw *w, const struct record *r)
 {
+	const struct pwru_event *e = r->ev;
 	char buf[64];
 	size_t n = strnlen(e->comm, PWRU_COMM_LEN);
 	struct obuf tmp = { .buf = buf, .cap = sizeof(buf), .fd = -1 };
 
+	if (r->process) {
+		jw_kv_str(w, "process", r->process);
+		return;
+	}
 	if (n)
 		put_mem(&tmp, e->comm, n);
 	else
@@ -273,7 +281,7 @@ void output_json_event(struct obuf *b, const struct output_cfg *c, const struct 
 	jw_key(&w, "skb");
 	put_hex_str(&w, e->skb);
 	jw_kv_u64_omitempty(&w, "cpu", e->cpu);
-	add_process(&w, e);
+	add_process(&w, r);
 	jw_kv_str(&w, "func", r->func);
 	if (c->caller && r->caller[0])
 		jw_kv_str(&w, "caller_func", r->caller);
