@@ -34,7 +34,7 @@ CFLAGS   += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initi
             -std=gnu11 -D_GNU_SOURCE -DPWRU_VERSION='"$(VERSION)"' $(SANFLAGS) \
             -I$(OUT) -Ibpf -Isrc -I.
 LDFLAGS  += $(SANFLAGS)
-LDLIBS   += -lbpf -lelf -lz -lpcap -lcjson -lpthread
+LDLIBS   += -lbpf -lelf -lz -lpcap -lcjson -lpcre2-8 -lpthread
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I$(OUT) -Ibpf
 

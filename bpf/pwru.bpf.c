@@ -62,6 +62,7 @@ static __always_inline int skb_pcap_match(struct sk_buff *skb)
 }
 #endif
 #include "expr_filter.h"
+#include "tunnel_filter.h"
 
 /* Replaced per loaded clone by user space with the probe's table index. */
 static __always_inline __u32 probe_id(void)
@@ -151,6 +152,8 @@ static __always_inline int skb_matches(struct sk_buff *skb)
 		return 0;
 	if (CFG.has_pcap_filter && !skb_pcap_match(skb))
 		return 0;
+	if ((CFG.has_tunnel_l2 || CFG.has_tunnel_l3) && !skb_tunnel_match(skb))
+		return 0;
 	return 1;
 }
 
@@ -214,6 +217,17 @@ static __always_inline int fill_tuple(struct pwru_tuple *t, struct sk_buff *skb)
 	if (nh_off == (__u16)~0U || !head)
 		return 0;
 	return fill_tuple_at(t, head + nh_off);
+}
+
+/* --output-tunnel: the encapsulated packet's tuple, where the kernel left its offset. */
+static __always_inline int fill_tunnel_tuple(struct pwru_tuple *t, struct sk_buff *skb)
+{
+	unsigned char *head = RD(skb, head);
+	__u16 off = RD(skb, inner_network_header);
+
+	if (!off || !head)
+		return 0;
+	return fill_tuple_at(t, head + off);
 }
 
 static __always_inline void fill_meta(struct pwru_event *e, struct sk_buff *skb)
@@ -304,11 +318,88 @@ static __always_inline void fill_event(struct pwru_event *e, struct probe_ctx *p
 		e->flags |= PWRU_EV_TUPLE;
 	if (CFG.output_cb)
 		fill_cb(e, pc->skb);
+	if (CFG.output_tunnel && fill_tunnel_tuple(&e->tunnel, pc->skb))
+		e->flags |= PWRU_EV_TUNNEL;
 	if (CFG.output_stack) {
 		e->stack_id = bpf_get_stackid(pc->ctx, &stacks, 0);
 		if (e->stack_id >= 0)
 			e->flags |= PWRU_EV_STACK;
 	}
+}
+
+/* include/uapi/linux/if_arp.h: the devices whose link layer is an Ethernet header */
+#define PWRU_ARPHRD_ETHER 1
+#define PWRU_ARPHRD_LOOPBACK 772
+
+/*
+ * --output-pcap: copies the linear part of the packet, from its Ethernet
+ * header when it has one, else from its IP header, so that every copy reads
+ * as LINKTYPE_ETHERNET or LINKTYPE_RAW. A packet built locally has no MAC
+ * header before dev_queue_xmit(), a tunnel device (ipip, WireGuard) has an
+ * empty one, and other link layers (IPoIB, GRE's header_ops) are skipped to
+ * the IP header, which the tuple is read from too. Paged data (frags) is
+ * not reachable with probe_read: origlen tells how much is missing.
+ */
+static __always_inline void fill_pcap(struct pwru_event *e, struct pwru_pcap *pp,
+				      struct sk_buff *skb)
+{
+	unsigned char *head = RD(skb, head), *data = RD(skb, data);
+	struct net_device *dev = RD(skb, dev);
+	__u16 mac = RD(skb, mac_header), nh = RD(skb, network_header);
+	__u32 len = RD(skb, len), headlen = len - RD(skb, data_len);
+	__u16 type = dev ? RD(dev, type) : PWRU_ARPHRD_ETHER;
+	__u64 data_off = data - head, start, end, n;
+
+	if (!head)
+		return;
+	if (mac != (__u16)~0U && mac < nh &&
+	    (type == PWRU_ARPHRD_ETHER || type == PWRU_ARPHRD_LOOPBACK)) {
+		start = mac;
+		pp->linktype = PWRU_PCAP_ETHERNET;
+	} else {
+		start = nh ? nh : data_off;
+		pp->linktype = PWRU_PCAP_RAW;
+	}
+	end = data_off + headlen;
+	if (start >= end || end - start > 0xffffffffULL)
+		return;
+	pp->origlen = (__u32)(data_off + len - start);
+	n = end - start;
+	if (n > CFG.pcap_snaplen)
+		n = CFG.pcap_snaplen;
+	/* the verifier's own bound: the clamp above may be done on 32-bit halves */
+	if (n > PWRU_PCAP_SNAPLEN_MAX)
+		return;
+	if (bpf_probe_read_kernel(pp + 1, n, head + start))
+		return;
+	pp->caplen = (__u32)n;
+	e->flags |= PWRU_EV_PCAP;
+}
+
+/*
+ * --output-pcap's record: the event, the --output-skb text when asked, then
+ * the packet's bytes. Its size is a load-time constant (pcap_snaplen sits in
+ * frozen .rodata), as bpf_ringbuf_reserve() wants.
+ */
+static __always_inline void emit_event_pcap(struct probe_ctx *pc)
+{
+	__u64 skb_str = CFG.output_skb ? PWRU_SKB_STR_LEN : 0;
+	__u64 off = sizeof(struct pwru_event) + skb_str;
+	struct pwru_event *e;
+
+	e = bpf_ringbuf_reserve(&events, off + sizeof(struct pwru_pcap) + CFG.pcap_snaplen, 0);
+	if (!e) {
+		count(PWRU_CNT_LOST);
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	__builtin_memset((void *)e + off, 0, sizeof(struct pwru_pcap));
+	fill_event(e, pc);
+	if (CFG.output_skb)
+		fill_skb_str((struct pwru_event_skb *)e, pc->skb);
+	fill_pcap(e, (struct pwru_pcap *)((void *)e + off), pc->skb);
+	bpf_ringbuf_submit(e, 0);
+	count(PWRU_CNT_EMITTED);
 }
 
 /* Reserve, fill and submit; every failed reservation is counted. */
@@ -317,6 +408,10 @@ static __always_inline void emit_event(struct probe_ctx *pc)
 	struct pwru_event *e;
 
 	count(PWRU_CNT_MATCHED);
+	if (CFG.pcap_snaplen) {
+		emit_event_pcap(pc);
+		return;
+	}
 	if (CFG.output_skb) {
 		struct pwru_event_skb *es;
 
@@ -755,25 +850,12 @@ static __always_inline int xdp_matches(struct xdp_buff *xdp, struct net_device *
 	return 1;
 }
 
-SEC("pwru_fentry")
-int pwru_fe_xdp(__u64 *ctx)
+static __always_inline void fill_xdp_event(struct pwru_event *e, struct xdp_buff *xdp,
+					   struct net_device *dev, void *data, void *end)
 {
-	struct xdp_buff *xdp = (struct xdp_buff *)ctx[0];
-	void *data = RD(xdp, data), *end = RD(xdp, data_end);
-	struct net_device *dev = RD(xdp, rxq, dev);
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct pwru_event *e;
 	__u16 proto = 0;
 
-	if (!xdp_matches(xdp, dev, data, end))
-		return 0;
-	count(PWRU_CNT_MATCHED);
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count(PWRU_CNT_LOST);
-		return 0;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
 	e->ts = bpf_ktime_get_ns();
 	e->probe_id = probe_id();
 	e->pid = pid_tgid >> 32;
@@ -794,6 +876,64 @@ int pwru_fe_xdp(__u64 *ctx)
 		if (fill_tuple_at(&e->tuple, data + 14))
 			e->flags |= PWRU_EV_TUPLE;
 	}
+}
+
+/*
+ * --output-pcap for an XDP frame: the Ethernet frame from xdp->data, laid
+ * out as emit_event_pcap() lays out an skb's (the --output-skb room stays
+ * empty), so user space finds the bytes at the same offset.
+ */
+static __always_inline void emit_xdp_pcap(struct xdp_buff *xdp, struct net_device *dev, void *data,
+					  void *end)
+{
+	__u64 off = sizeof(struct pwru_event) + (CFG.output_skb ? PWRU_SKB_STR_LEN : 0);
+	__u64 n = end - data;
+	struct pwru_event *e;
+	struct pwru_pcap *pp;
+
+	e = bpf_ringbuf_reserve(&events, off + sizeof(struct pwru_pcap) + CFG.pcap_snaplen, 0);
+	if (!e) {
+		count(PWRU_CNT_LOST);
+		return;
+	}
+	pp = (struct pwru_pcap *)((void *)e + off);
+	__builtin_memset(e, 0, sizeof(*e));
+	__builtin_memset(pp, 0, sizeof(*pp));
+	fill_xdp_event(e, xdp, dev, data, end);
+	pp->linktype = PWRU_PCAP_ETHERNET;
+	pp->origlen = (__u32)n;
+	if (n > CFG.pcap_snaplen)
+		n = CFG.pcap_snaplen;
+	if (n <= PWRU_PCAP_SNAPLEN_MAX && !bpf_probe_read_kernel(pp + 1, n, data)) {
+		pp->caplen = (__u32)n;
+		e->flags |= PWRU_EV_PCAP;
+	}
+	bpf_ringbuf_submit(e, 0);
+	count(PWRU_CNT_EMITTED);
+}
+
+SEC("pwru_fentry")
+int pwru_fe_xdp(__u64 *ctx)
+{
+	struct xdp_buff *xdp = (struct xdp_buff *)ctx[0];
+	void *data = RD(xdp, data), *end = RD(xdp, data_end);
+	struct net_device *dev = RD(xdp, rxq, dev);
+	struct pwru_event *e;
+
+	if (!xdp_matches(xdp, dev, data, end))
+		return 0;
+	count(PWRU_CNT_MATCHED);
+	if (CFG.pcap_snaplen) {
+		emit_xdp_pcap(xdp, dev, data, end);
+		return 0;
+	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(PWRU_CNT_LOST);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_xdp_event(e, xdp, dev, data, end);
 	bpf_ringbuf_submit(e, 0);
 	count(PWRU_CNT_EMITTED);
 	return 0;

@@ -58,6 +58,11 @@ enum pwru_event_flags {
 	PWRU_EV_META_XDP = 1 << 8,
 	PWRU_EV_CB = 1 << 9, /* cb[] is filled in */
 
+	/* tunnel holds the encapsulated packet's tuple (--output-tunnel) */
+	PWRU_EV_TUNNEL = 1 << 10,
+	/* --output-pcap: a struct pwru_pcap and its bytes end the record */
+	PWRU_EV_PCAP = 1 << 13,
+
 	/* --output-return: a function's return; ret and entry_ts are valid */
 	PWRU_EV_RET = 1 << 11,
 };
@@ -97,6 +102,8 @@ struct pwru_event {
 	__u64 meta[PWRU_META_MAX]; /* in the order of the command line */
 	__u32 cb[5];		   /* --output-skb-cb: __sk_buff->cb[], qdisc_skb_cb's data */
 	__u32 pad2;
+	struct pwru_tuple tunnel; /* --output-tunnel: at skb->inner_network_header */
+
 	/* PWRU_EV_RET: the return value as the register held it, and when the call began */
 	__u64 ret;
 	__u64 entry_ts;
@@ -106,6 +113,26 @@ struct pwru_event {
 struct pwru_event_skb {
 	struct pwru_event ev;
 	char str[PWRU_SKB_STR_LEN];
+};
+
+/*
+ * --output-pcap: the packet's bytes, at the record's end (after the
+ * --output-skb text when there is one), pcap_snaplen bytes reserved.
+ * The copy starts at the link-layer header when the skb has an Ethernet
+ * one, else at the IP header: linktype says which.
+ */
+#define PWRU_PCAP_SNAPLEN_MAX 65535
+enum pwru_pcap_linktype {
+	PWRU_PCAP_ETHERNET = 1, /* LINKTYPE_ETHERNET */
+	PWRU_PCAP_RAW = 101,	/* LINKTYPE_RAW: an IPv4 or IPv6 header first */
+};
+
+struct pwru_pcap {
+	__u32 caplen;	/* bytes copied, at most pcap_snaplen */
+	__u32 origlen;	/* the packet's length from the first copied byte */
+	__u16 linktype; /* enum pwru_pcap_linktype */
+	__u16 pad;
+	__u32 pad2;
 };
 
 /* Set in .rodata before load; the BPF side reads it as a constant. */
@@ -134,6 +161,11 @@ struct pwru_config {
 	 */
 	__u32 netns_inline_n;
 	__u32 netns_inline[PWRU_NETNS_INLINE];
+	/* --filter-tunnel-pcap-l2/-l3: call the tunnel placeholders (bpf/tunnel_filter.h) */
+	__u32 has_tunnel_l2;
+	__u32 has_tunnel_l3;
+	__u32 output_tunnel; /* --output-tunnel: read the inner tuple */
+	__u32 pcap_snaplen;  /* --output-pcap: bytes reserved per event, 0 without */
 	/* --output-return: function entries note skb and time for their return */
 	__u32 output_return;
 	__u32 pad_return;
@@ -141,8 +173,9 @@ struct pwru_config {
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct pwru_tuple) == 40, "pwru_tuple layout");
-_Static_assert(sizeof(struct pwru_event) == 216, "pwru_event layout");
-_Static_assert(sizeof(struct pwru_config) == 112, "pwru_config layout");
+_Static_assert(sizeof(struct pwru_event) == 256, "pwru_event layout");
+_Static_assert(sizeof(struct pwru_config) == 128, "pwru_config layout");
+_Static_assert(sizeof(struct pwru_pcap) == 16, "pwru_pcap layout");
 #endif
 
 #endif /* PWRU_SHARED_H */

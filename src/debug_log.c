@@ -39,6 +39,12 @@ void debug_filters(const struct options *o, FILE *f, const struct filter_set *fs
 		   o->pcap_filter ? o->pcap_filter : "", netns, fs->ifindex,
 		   o->filter_mark_set ? "" : "(any) ", o->filter_mark, o->filter_mark_mask,
 		   o->filter_track_skb ? "on" : "off");
+	if (fs->tunnel_l2 || fs->tunnel_l3)
+		debug_line(
+			o, f,
+			"filters: tunnel pcap l2 '%s', l3 '%s' (skbs without inner headers pass)",
+			fs->tunnel_l2 ? o->filter_tunnel_pcap_l2 : "",
+			fs->tunnel_l3 ? o->filter_tunnel_pcap_l3 : "");
 }
 
 void debug_features(const struct options *o, FILE *f, struct attacher *a)

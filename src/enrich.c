@@ -13,6 +13,7 @@
 #include "ifnames.h"
 #include "netns_names.h"
 #include "pods.h"
+#include "proc_names.h"
 #include "retnames.h"
 #include "expr/expr_filters.h"
 
@@ -194,8 +195,8 @@ static const struct pwru_event *with_entry(struct enricher *en, const struct pwr
 {
 	const struct pwru_event *seen = entry_slot(en, e->skb);
 	struct pwru_event *r = &en->ret_ev;
-	const uint16_t kept =
-		PWRU_EV_TUPLE | PWRU_EV_NO_MAC | PWRU_EV_META | PWRU_EV_META_XDP | PWRU_EV_CB;
+	const uint16_t kept = PWRU_EV_TUPLE | PWRU_EV_NO_MAC | PWRU_EV_META | PWRU_EV_META_XDP |
+			      PWRU_EV_CB | PWRU_EV_TUNNEL;
 
 	if (seen->skb == e->skb) {
 		*r = *seen;
@@ -223,6 +224,19 @@ static void fill_return(struct enricher *en, struct record *r)
 	if (en->cfg->timestamp != TS_NONE)
 		r->ret_duration_ns =
 			r->ev->ts > r->ev->entry_ts ? (int64_t)(r->ev->ts - r->ev->entry_ts) : 0;
+}
+
+/* --output-pcap's bytes end the record, after the --output-skb text when there is one. */
+static void fill_pcap(const struct enricher *en, const void *data, size_t size, struct record *r)
+{
+	size_t off = sizeof(struct pwru_event) + (en->cfg->skb ? PWRU_SKB_STR_LEN : 0);
+	const struct pwru_pcap *pp = (const void *)((const char *)data + off);
+
+	r->pcap = NULL;
+	if (!(r->ev->flags & PWRU_EV_PCAP) || size < off + sizeof(*pp) ||
+	    pp->caplen > size - off - sizeof(*pp))
+		return;
+	r->pcap = pp;
 }
 
 int enrich_record(struct enricher *en, const void *data, size_t size, struct record *r)
@@ -260,5 +274,7 @@ int enrich_record(struct enricher *en, const void *data, size_t size, struct rec
 	fill_metadata(en, r);
 	if (e->flags & PWRU_EV_RET)
 		fill_return(en, r);
+	fill_pcap(en, data, size, r);
+	r->process = en->procs ? proc_names_get(en->procs, e->pid, e->comm, e->ts) : NULL;
 	return 0;
 }

@@ -30,6 +30,7 @@ struct skb_last_seen {
 
 /* Everything that turns numbers into names; lives off the BPF event path. */
 struct netns_names;
+struct proc_names;
 
 struct enricher {
 	const struct probe_list *probes;
@@ -44,6 +45,7 @@ struct enricher {
 	const struct output_cfg *cfg;
 	int64_t mono_to_real_ns;	 /* for --timestamp absolute and wallclock */
 	struct skb_last_seen *last_seen; /* for --timestamp relative */
+	struct proc_names *procs;	 /* JSON's "process"; NULL for text */
 	/*
 	 * --output-return: each skb's last entry event, direct-mapped by
 	 * address, so a return line shows the skb as its call saw it; a

@@ -140,6 +140,29 @@ static int resolve_pcap(struct filter_set *f, const struct options *o, char *err
 	return 0;
 }
 
+/* The flag's name leads libpcap's message: three filters may be given. */
+static int resolve_tunnel(struct filter_set *f, const struct options *o, char *err, size_t len)
+{
+	char why[512] = "";
+	const char *l3_why;
+	int ret;
+
+	ret = pcap_filters_compile_slot(o->filter_tunnel_pcap_l2, PCAP_SLOT_TUNNEL_L2,
+					&f->tunnel_l2, why, sizeof(why));
+	if (ret)
+		return set_err(err, len, ret, "--filter-tunnel-pcap-l2: %s", why);
+	if (f->tunnel_l2 && o->verbose && pcap_filters_l3_rejected(f->tunnel_l2, &l3_why))
+		fprintf(stderr,
+			"--filter-tunnel-pcap-l2: IPIP/GRE inner packets (no link header) never "
+			"match (raw IP: %s)\n",
+			l3_why);
+	ret = pcap_filters_compile_slot(o->filter_tunnel_pcap_l3, PCAP_SLOT_TUNNEL_L3,
+					&f->tunnel_l3, why, sizeof(why));
+	if (ret)
+		return set_err(err, len, ret, "--filter-tunnel-pcap-l3: %s", why);
+	return 0;
+}
+
 /* libbpf's load hook: splice the filters into each program as it loads. */
 static int splice_filter(void *arg, struct bpf_program *prog, struct bpf_prog_load_opts *opts,
 			 int direct)
@@ -147,6 +170,10 @@ static int splice_filter(void *arg, struct bpf_program *prog, struct bpf_prog_lo
 	struct filter_set *f = arg;
 	int ret = pcap_filters_splice(f->pcap, prog, opts, direct);
 
+	if (!ret)
+		ret = pcap_filters_splice(f->tunnel_l2, prog, opts, direct);
+	if (!ret)
+		ret = pcap_filters_splice(f->tunnel_l3, prog, opts, direct);
 	return ret ? ret : expr_filters_splice(f->expr, prog, opts, direct);
 }
 
@@ -184,6 +211,8 @@ int filters_resolve(struct filter_set *f, const struct options *o, char *err, si
 		ret = resolve_ifname(f, o, err, errlen);
 	if (!ret)
 		ret = resolve_pcap(f, o, err, errlen);
+	if (!ret)
+		ret = resolve_tunnel(f, o, err, errlen);
 	return ret;
 }
 
@@ -208,16 +237,20 @@ void filters_to_config(const struct filter_set *f, const struct options *o, stru
 	cfg->output_stack = o->output_stack || o->output_caller;
 	cfg->output_caller = o->output_caller;
 	cfg->output_skb = o->output_skb;
+	cfg->pcap_snaplen = o->output_pcap ? o->output_pcap_snaplen : 0;
 	cfg->has_pcap_filter = f->pcap != NULL;
 	cfg->has_skb_expr = expr_filters_has_skb(f->expr);
 	cfg->has_xdp_expr = expr_filters_has_xdp(f->expr);
 	cfg->has_skb_meta = expr_filters_meta_count(f->expr, false) > 0;
 	cfg->has_xdp_meta = expr_filters_meta_count(f->expr, true) > 0;
+	cfg->has_tunnel_l2 = f->tunnel_l2 != NULL;
+	cfg->has_tunnel_l3 = f->tunnel_l3 != NULL;
+	cfg->output_tunnel = o->output_tunnel;
 }
 
 void filters_loader_hooks(struct filter_set *f, struct loader_opts *lo)
 {
-	if (f->pcap || f->expr) {
+	if (f->pcap || f->expr || f->tunnel_l2 || f->tunnel_l3) {
 		lo->rewrite = splice_filter;
 		lo->rewrite_arg = f;
 	}
@@ -241,6 +274,8 @@ int filters_fill_maps(const struct filter_set *f, struct loader *l, char *err, s
 void filters_free(struct filter_set *f)
 {
 	pcap_filters_free(f->pcap);
+	pcap_filters_free(f->tunnel_l2);
+	pcap_filters_free(f->tunnel_l3);
 	expr_filters_free(f->expr);
 	if (f->pods)
 		pods_close(f->pods);

@@ -21,6 +21,9 @@ struct filter_set {
 	struct pods *pods; /* open when pods are asked for or a runtime answers */
 	struct pcap_filters *pcap;
 	struct expr_filters *expr; /* --filter-skb-expr, --filter-xdp-expr */
+
+	/* --filter-tunnel-pcap-l2/-l3 */
+	struct pcap_filters *tunnel_l2, *tunnel_l3;
 };
 
 int filters_resolve(struct filter_set *f, const struct options *o, char *err, size_t errlen);

@@ -18,6 +18,7 @@ void output_cfg_from_options(struct output_cfg *c, const struct options *o)
 	c->netns_names = o->output_netns_names ? o->netns_names_max_length : 0;
 	c->cb = o->output_meta && (o->output_skb_cb || o->filter_trace_tc);
 	c->pods = o->filter_pod.n > 0 || o->filter_pod_label.n > 0 || o->cri_endpoint;
+	c->tunnel = o->output_tunnel;
 }
 
 void put_l4proto(struct obuf *b, uint8_t proto)

@@ -15,6 +15,7 @@
 #include "errmsg.h"
 #include "options.h"
 #include "paths.h"
+#include "pwru.h"
 
 /*
  * What a row's field is, and so how its value parses (pflag's type in
@@ -30,7 +31,7 @@
  */
 enum opt_kind { K_BOOL, K_STR, K_LIST, K_CSV, K_U8, K_U32, K_U64, K_INT, K_DOUBLE, K_SPECIAL };
 
-enum special_id { SP_MARK = 1, SP_TIMESTAMP, SP_RINGBUF };
+enum special_id { SP_MARK = 1, SP_TIMESTAMP, SP_RINGBUF, SP_SNAPLEN };
 
 struct opt_def {
 	const char *name;
@@ -52,7 +53,7 @@ static const struct opt_def opt_table[] = {
 	{ "all-kmods", K_BOOL, O(all_kmods), 0, NULL, "attach to all available kernel modules" },
 	{ "filter-func", K_STR, O(filter_func), 0, NULL,
 	  "filter kernel functions and tracepoints to be probed by name (exact match, supports "
-	  "POSIX extended regular expression)" },
+	  "RE2-style regular expression, as PCRE2 reads it)" },
 	{ "filter-netns", K_LIST, O(filter_netns), 0, NULL,
 	  "filter netns (\"/proc/<pid>/ns/net\", \"inode:<inode>\"), repeatable" },
 	{ "filter-mark", K_SPECIAL, O(filter_mark), SP_MARK, "mark[/mask]",
@@ -72,6 +73,13 @@ static const struct opt_def opt_table[] = {
 	  "filter skb with simple C expression, like 'skb->protocol == 0x0800'" },
 	{ "filter-xdp-expr", K_STR, O(filter_xdp_expr), 0, NULL,
 	  "filter xdp with simple C expression, like 'xdp->rxq->dev->ifindex == 9'" },
+	{ "filter-tunnel-pcap-l2", K_STR, O(filter_tunnel_pcap_l2), 0, NULL,
+	  "pcap expression for vxlan/geneve tunnel (l2); on IPIP/GRE inner packets (no link "
+	  "header) the same expression on their IP header" },
+	{ "filter-tunnel-pcap-l3", K_STR, O(filter_tunnel_pcap_l3), 0, NULL,
+	  "pcap expression for vxlan/geneve tunnel (l3), IPIP/GRE too" },
+	{ "output-tunnel", K_BOOL, O(output_tunnel), 0, NULL,
+	  "print encapsulated tunnel header data" },
 	{ "filter-kprobe-batch", K_U64, O(kprobe_batch), 0, NULL,
 	  "batch size for kprobe attaching/detaching" },
 	{ "filter-ifname", K_STR, O(filter_ifname), 0, NULL,
@@ -127,6 +135,10 @@ static const struct opt_def opt_table[] = {
 	  "max age in days to keep rotated files (0, no limit)" },
 	{ "output-file-compress", K_BOOL, O(output_file_compress), 0, NULL,
 	  "compress rotated files with gzip" },
+	{ "output-pcap", K_STR, O(output_pcap), 0, NULL,
+	  "also write each event's packet to this pcapng file, where it was seen as its comment" },
+	{ "output-pcap-snaplen", K_SPECIAL, O(output_pcap_snaplen), SP_SNAPLEN, "uint32",
+	  "bytes of each packet --output-pcap keeps (1..65535)" },
 	{ "output-json", K_BOOL, O(output_json), 0, NULL, "output traces in JSON format" },
 	{ "output-json-summary", K_BOOL, O(output_json_summary), 0, NULL,
 	  "with --output-json: the summary object ends stdout's stream, not on stderr" },
@@ -167,6 +179,7 @@ static void options_defaults(struct options *o)
 	o->ringbuf_size = 4U << 20;
 	o->filter_mark_mask = 0xffffffff;
 	o->host_root = "/";
+	o->output_pcap_snaplen = 256;
 }
 
 static const struct opt_def *find_long(const char *name, size_t len)
@@ -396,6 +409,19 @@ static int parse_ringbuf(struct options *o, const char *s, char *err, size_t err
 	return 0;
 }
 
+static int parse_snaplen(struct options *o, const char *s, char *err, size_t errlen)
+{
+	uint64_t v;
+	int ret = go_parse_uint(s, 0, PWRU_PCAP_SNAPLEN_MAX, &v);
+
+	if (ret)
+		return number_err(err, errlen, ret, PWRU_PCAP_SNAPLEN_MAX);
+	if (!v)
+		return set_err(err, errlen, -EINVAL, "expected 1 to %d", PWRU_PCAP_SNAPLEN_MAX);
+	o->output_pcap_snaplen = (uint32_t)v;
+	return 0;
+}
+
 static int list_push(struct str_list *l, const char *s, char *err, size_t errlen)
 {
 	if (l->n >= OPT_LIST_MAX)
@@ -434,6 +460,8 @@ static int apply_special(struct options *o, const struct opt_def *d, const char 
 		return parse_timestamp(o, arg, err, errlen);
 	case SP_RINGBUF:
 		return parse_ringbuf(o, arg, err, errlen);
+	case SP_SNAPLEN:
+		return parse_snaplen(o, arg, err, errlen);
 	}
 	return set_err(err, errlen, -EINVAL, "no parser for this flag");
 }
@@ -684,6 +712,8 @@ static void default_text(const struct options *def, const struct opt_def *d, cha
 			snprintf(buf, len, "\"%s\"", timestamp_names[def->timestamp]);
 		else if (d->special == SP_RINGBUF)
 			snprintf(buf, len, "%u", def->ringbuf_size);
+		else if (d->special == SP_SNAPLEN)
+			snprintf(buf, len, "%u", def->output_pcap_snaplen);
 		break;
 	}
 }

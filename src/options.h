@@ -35,6 +35,9 @@ struct options {
 	const char *pcap_filter;		       /* positional argument, may be NULL */
 	const char *filter_skb_expr, *filter_xdp_expr; /* C expressions, src/expr/expr.h */
 	struct str_list output_skb_metadata, output_xdp_metadata; /* fields carried in events */
+	/* pcap filters on the encapsulated packet (bpf/tunnel_filter.h), and its tuple */
+	const char *filter_tunnel_pcap_l2, *filter_tunnel_pcap_l3;
+	bool output_tunnel;
 
 	/* pods (resolved through the container runtime) */
 	struct str_list filter_pod;
@@ -74,6 +77,9 @@ struct options {
 	bool list_probes;
 	bool no_summary;
 	bool progress_tty; /* set from isatty(stderr) */
+
+	const char *output_pcap;      /* --output-pcap: a pcapng file of the packets' bytes */
+	uint32_t output_pcap_snaplen; /* bytes copied per event, default 256 */
 
 	/* rows of the path summary, 0: no path summary */
 	uint32_t summary_paths;

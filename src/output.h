@@ -17,6 +17,7 @@ struct output_cfg {
 	bool meta, tuple, stack, caller, tcp_flags, skb, pods;
 	unsigned netns_names; /* --output-netns-names: the column's width, 0 without */
 	bool cb;	      /* __sk_buff->cb[] after the metadata */
+	bool tunnel;	      /* --output-tunnel: TUNNEL column, tunnel_tuple */
 	enum timestamp_mode timestamp;
 };
 

@@ -52,15 +52,15 @@ static void put_addr_str(struct jw *w, const struct pwru_tuple *t, const uint8_t
 	put_char(w->b, '"');
 }
 
-static void add_tuple(struct jw *w, const struct output_cfg *c, const struct pwru_event *e)
+/* The body of "tuple" and of "tunnel_tuple" (the same shape, as cilium/pwru writes them). */
+static void add_tuple_obj(struct jw *w, const struct output_cfg *c, const struct pwru_tuple *t,
+			  bool present)
 {
-	const struct pwru_tuple *t = &e->tuple;
 	struct obuf *b = w->b;
 
-	jw_key(w, "tuple");
 	jw_obj_open(w);
 	/* cilium/pwru writes an empty object when no IP header was found */
-	if (e->flags & PWRU_EV_TUPLE) {
+	if (present) {
 		jw_key(w, "saddr");
 		put_addr_str(w, t, t->saddr);
 		jw_key(w, "daddr");
@@ -83,6 +83,12 @@ static void add_tuple(struct jw *w, const struct output_cfg *c, const struct pwr
 		put_char(b, '"');
 	}
 	jw_obj_close(w);
+}
+
+static void add_tuple(struct jw *w, const struct output_cfg *c, const struct pwru_event *e)
+{
+	jw_key(w, "tuple");
+	add_tuple_obj(w, c, &e->tuple, e->flags & PWRU_EV_TUPLE);
 }
 
 /* --output-skb-metadata under a key of ours: cilium/pwru leaves these out of JSON. */
@@ -226,13 +232,21 @@ static void add_meta(struct jw *w, const struct record *r)
 	jw_kv_u64_omitempty(w, "len", e->len);
 }
 
-/* cilium/pwru's "process": "name:pid", cut like "iface". Ours: comm, not the exe path. */
-static void add_process(struct jw *w, const struct pwru_event *e)
+/*
+ * cilium/pwru's "process": "exe:pid" cut like "iface", from the enricher's
+ * cache (src/proc_names.c); comm stands in when there is none.
+ */
+static void add_process(struct jw *w, const struct record *r)
 {
+	const struct pwru_event *e = r->ev;
 	char buf[64];
 	size_t n = strnlen(e->comm, PWRU_COMM_LEN);
 	struct obuf tmp = { .buf = buf, .cap = sizeof(buf), .fd = -1 };
 
+	if (r->process) {
+		jw_kv_str(w, "process", r->process);
+		return;
+	}
 	if (n)
 		put_mem(&tmp, e->comm, n);
 	else
@@ -281,7 +295,7 @@ void output_json_event(struct obuf *b, const struct output_cfg *c, const struct 
 	jw_key(&w, "skb");
 	put_hex_str(&w, e->skb);
 	jw_kv_u64_omitempty(&w, "cpu", e->cpu);
-	add_process(&w, e);
+	add_process(&w, r);
 	jw_kv_str(&w, "func", r->func);
 	if (c->caller && r->caller[0])
 		jw_kv_str(&w, "caller_func", r->caller);
@@ -299,6 +313,10 @@ void output_json_event(struct obuf *b, const struct output_cfg *c, const struct 
 		jw_kv_str(&w, "netns_name", r->netns_name);
 	if (c->tuple)
 		add_tuple(&w, c, e);
+	if (c->tunnel) { /* --output-tunnel: the packet inside the encapsulation */
+		jw_key(&w, "tunnel_tuple");
+		add_tuple_obj(&w, c, &e->tunnel, e->flags & PWRU_EV_TUNNEL);
+	}
 	if (r->n_stack)
 		add_stack_string(&w, r);
 	if (r->skb_str)

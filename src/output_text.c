@@ -86,6 +86,8 @@ void output_text_header(struct obuf *b, const struct output_cfg *c)
 	put_lit(b, " FUNC");
 	if (c->caller)
 		put_lit(b, " CALLER");
+	if (c->tunnel)
+		put_lit(b, " TUNNEL");
 	put_char(b, '\n');
 	obuf_commit_raw(b);
 }
@@ -155,24 +157,30 @@ static void put_pad_widest(struct obuf *b, size_t start, size_t *widest)
 	put_pad(b, start, *widest);
 }
 
-/* "198.18.0.1:40000->198.18.0.2:80(tcp:SYN|ACK)", flags as cilium/pwru prints them */
+/* "198.18.0.1:40000->198.18.0.2:80(tcp:SYN|ACK)", flags as cilium/pwru prints them, or "-" */
+static void put_tuple_text(struct obuf *b, const struct output_cfg *c, const struct pwru_tuple *t,
+			   bool present)
+{
+	if (!present) {
+		put_char(b, '-');
+	} else if (c->tcp_flags && t->l4proto == 6 && t->tcp_flags) {
+		put_tuple(b, t);
+		b->len--; /* the ')' */
+		put_char(b, ':');
+		put_tcp_flags(b, t->tcp_flags);
+		put_char(b, ')');
+	} else {
+		put_tuple(b, t);
+	}
+}
+
 static void put_tuple_col(struct obuf *b, const struct output_cfg *c, struct text_widths *w,
 			  const struct pwru_event *e)
 {
 	size_t start = b->len;
 
 	put_char(b, ' ');
-	if (!(e->flags & PWRU_EV_TUPLE)) {
-		put_char(b, '-');
-	} else if (c->tcp_flags && e->tuple.l4proto == 6 && e->tuple.tcp_flags) {
-		put_tuple(b, &e->tuple);
-		b->len--; /* the ')' */
-		put_char(b, ':');
-		put_tcp_flags(b, e->tuple.tcp_flags);
-		put_char(b, ')');
-	} else {
-		put_tuple(b, &e->tuple);
-	}
+	put_tuple_text(b, c, &e->tuple, e->flags & PWRU_EV_TUPLE);
 	put_pad_widest(b, start, &w->tuple);
 }
 
@@ -288,6 +296,11 @@ void output_text_event(struct obuf *b, const struct output_cfg *c, struct text_w
 	if (c->caller) {
 		put_char(b, ' ');
 		put_str(b, r->caller[0] ? r->caller : "-");
+	}
+	/* --output-tunnel: last on the line, after CALLER as in cilium/pwru's header */
+	if (c->tunnel) {
+		put_char(b, ' ');
+		put_tuple_text(b, c, &e->tunnel, e->flags & PWRU_EV_TUNNEL);
 	}
 	put_char(b, '\n');
 	for (int i = 0; i < r->n_stack; i++) {

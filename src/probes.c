@@ -6,11 +6,13 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -54,46 +56,51 @@ int btf_skb_param_pos(const struct btf *btf, uint32_t proto_id, int first, int *
 	return -1;
 }
 
+/*
+ * cilium/pwru compiles --filter-func with Go's RE2 and keeps a function when
+ * the leftmost match is the whole name. PCRE2 reads the same Perl-style
+ * syntax (\d, \w, (?i), (?:...), non-greedy), which POSIX regcomp does not,
+ * so a pattern written for cilium/pwru compiles here unchanged. Anchoring both
+ * ends selects every name cilium/pwru selects and, unlike the leftmost match,
+ * also the longer branch of "ip_rcv|ip_rcv_core".
+ */
 int probes_name_filter_compile(const char *regex, void **out, char *err, size_t errlen)
 {
-	regex_t *re = calloc(1, sizeof(*re));
-	size_t len = strlen(regex) + 8;
-	char *anchored = malloc(len);
-	int ret = -ENOMEM;
+	pcre2_code *re;
+	PCRE2_SIZE off;
+	int code;
 
-	if (!re || !anchored)
-		goto fail;
-	/* Whole-name matches only: "ip_rcv" must not also select ip_rcv_core. */
-	snprintf(anchored, len, "^(%s)$", regex);
-	ret = regcomp(re, anchored, REG_EXTENDED | REG_NOSUB);
-	if (ret) {
-		char msg[128];
+	re = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED,
+			   PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code, &off, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[128];
 
-		regerror(ret, re, msg, sizeof(msg));
-		ret = set_err(err, errlen, -EINVAL, "--filter-func '%s': %s", regex, msg);
-		regfree(re);
-		goto fail;
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		return set_err(err, errlen, -EINVAL, "--filter-func '%s': %s at offset %zu", regex,
+			       (char *)msg, (size_t)off);
 	}
-	free(anchored);
 	*out = re;
 	return 0;
-fail:
-	free(re);
-	free(anchored);
-	return ret;
 }
 
 bool probes_name_filter_match(void *re, const char *name)
 {
-	return !re || regexec(re, name, 0, NULL, 0) == 0;
+	pcre2_match_data *md;
+	int rc;
+
+	if (!re)
+		return true;
+	md = pcre2_match_data_create_from_pattern(re, NULL);
+	if (!md)
+		return false;
+	rc = pcre2_match(re, (PCRE2_SPTR)name, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	return rc >= 0;
 }
 
 void probes_name_filter_free(void *re)
 {
-	if (re) {
-		regfree(re);
-		free(re);
-	}
+	pcre2_code_free(re);
 }
 
 struct probe *probes_push(struct probe_list *l)

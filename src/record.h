@@ -38,6 +38,10 @@ struct record {
 		char value[RECORD_META_LEN];
 		bool number; /* value is a plain JSON number */
 	} meta[PWRU_META_MAX];
+	/* --output-pcap: the packet's header, its caplen bytes follow; NULL when not copied */
+	const struct pwru_pcap *pcap;
+	/* with --output-json: cilium/pwru's "process", "exe:pid" cut to 16 bytes; NULL without */
+	const char *process;
 	/* PWRU_EV_RET (--output-return): what the call returned and how long it took */
 	struct ret_value ret;
 	int64_t ret_duration_ns; /* -1: not asked (no --timestamp) */

@@ -28,9 +28,11 @@
 #include "netns_names.h"
 #include "output.h"
 #include "output_file.h"
+#include "output_pcap.h"
 #include "paths.h"
 #include "pods.h"
 #include "probes.h"
+#include "proc_names.h"
 #include "progress.h"
 #include "ready_file.h"
 #include "retfilter.h"
@@ -56,6 +58,7 @@ struct trace {
 	struct out_file file; /* --output-file, rotated */
 	struct text_widths widths;
 	uint64_t printed;
+	struct pcap_writer pcap; /* --output-pcap, a sink next to stdout's; fd -1 without */
 	char err[512];
 	/* slots NULL without the path summary */
 	struct path_summary paths;
@@ -307,6 +310,8 @@ static int on_event(void *ctx, const void *data, size_t size)
 		format_event(t, &t->out, &r);
 		t->printed++;
 	}
+	if (t->o->output_pcap)
+		pcap_write_record(&t->pcap, &r);
 	if (t->out.err)
 		return 1;
 	if (t->o->output_limit_lines && t->printed >= t->o->output_limit_lines)
@@ -319,6 +324,9 @@ static int flush_output(void *ctx)
 {
 	struct trace *t = ctx;
 
+	/* a failed pcap file is reported at the end; stdout's reader still gets its lines */
+	if (t->o->output_pcap)
+		obuf_flush(&t->pcap.out);
 	return obuf_flush(&t->out) ? 1 : 0;
 }
 
@@ -354,6 +362,12 @@ static int open_output(struct trace *t)
 static int output_result(struct trace *t)
 {
 	const char *name = t->o->output_file ? t->o->output_file : "stdout";
+
+	if (t->o->output_pcap && t->pcap.out.err)
+		return set_err(t->err, sizeof(t->err), -t->pcap.out.err,
+			       "--output-pcap %s: %s; %llu packets not written", t->o->output_pcap,
+			       strerror(t->pcap.out.err),
+			       (unsigned long long)t->pcap.out.unwritten);
 
 	if (!t->out.err || (t->out.err == EPIPE && !t->o->output_file))
 		return 0;
@@ -398,6 +412,12 @@ static int setup_enricher(struct trace *t)
 	en->ifnames = ifnames_new(t->o->host_root);
 	if (t->o->output_netns_names)
 		en->netns_names = netns_names_new(t->o->host_root);
+	/* cilium/pwru's JSON "process" names the executable; text keeps comm */
+	if (t->o->output_json) {
+		en->procs = proc_names_new(t->o->host_root);
+		if (!en->procs)
+			return -ENOMEM;
+	}
 	en->pods = t->filters.pods;
 	en->expr = t->filters.expr;
 	en->stacks_fd = loader_map_fd(t->loader, MAP_STACKS);
@@ -442,6 +462,8 @@ static void final_report(struct trace *t)
 	if (t->o->output_json && t->o->output_json_summary && !t->out.err)
 		output_json_summary(&t->out, t->printed, &k, &t->drops, paths, t->o->summary_paths);
 	obuf_flush(&t->out);
+	if (t->o->output_pcap)
+		obuf_flush(&t->pcap.out);
 	if (t->o->output_json && !t->o->output_json_summary) {
 		struct obuf err;
 
@@ -467,6 +489,10 @@ static void final_report(struct trace *t)
 	if (t->out.unwritten || k.lost)
 		fprintf(stderr, " (the kernel matched %llu)", (unsigned long long)k.matched);
 	fputc('\n', stderr);
+	if (t->o->output_pcap)
+		fprintf(stderr, "%llu packets in %s, %llu not written\n",
+			(unsigned long long)t->pcap.out.written, t->o->output_pcap,
+			(unsigned long long)t->pcap.out.unwritten);
 }
 
 static int trace_events(struct trace *t)
@@ -546,6 +572,7 @@ static void trace_cleanup(struct trace *t)
 	drop_reasons_free(t->en.reasons);
 	ifnames_free(t->en.ifnames);
 	netns_names_free(t->en.netns_names);
+	proc_names_free(t->en.procs);
 	btf__free(t->vmlinux);
 	drop_summary_free(&t->drops);
 	paths_free(&t->paths);
@@ -557,6 +584,8 @@ static void trace_cleanup(struct trace *t)
 	if (t->out.file)
 		out_file_close(t->out.file);
 	obuf_free(&t->out);
+	if (t->o->output_pcap)
+		pcap_writer_close(&t->pcap);
 	if (t->cancel_fd >= 0)
 		close(t->cancel_fd);
 }
@@ -590,7 +619,7 @@ static int new_attacher(struct trace *t)
 
 int run_trace(const struct options *o)
 {
-	struct trace t = { .o = o };
+	struct trace t = { .o = o, .pcap.out.fd = -1 };
 	const char *tracefs;
 	int ret;
 
@@ -599,6 +628,13 @@ int run_trace(const struct options *o)
 	ret = check_environment(&t);
 	if (ret)
 		goto cleanup;
+	/* opened first: a path that cannot be written is the one line said, before any work */
+	if (o->output_pcap) {
+		ret = pcap_writer_open(&t.pcap, o->output_pcap, o->output_pcap_snaplen, t.err,
+				       sizeof(t.err));
+		if (ret)
+			goto cleanup;
+	}
 	ret = filters_resolve(&t.filters, o, t.err, sizeof(t.err));
 	if (ret)
 		goto cleanup;

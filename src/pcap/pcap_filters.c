@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,21 @@ struct layer_filter {
 	size_t ebpf_len[N_MODES];
 };
 
+/* The placeholders (bpf/pcap_filter.h, bpf/tunnel_filter.h) each slot fills; NULL: none. */
+struct slot_names {
+	const char *l2, *l3, *l2_vlan;
+	bool l3_only; /* compiled for raw IP alone, where libpcap's refusal is an error */
+};
+
+static const struct slot_names slot_names[] = {
+	[PCAP_SLOT_PACKET] = { "pcap_filter_l2", "pcap_filter_l3", "pcap_filter_l2_vlan", false },
+	[PCAP_SLOT_TUNNEL_L2] = { "pcap_tunnel_l2", "pcap_tunnel_l2_ip", NULL, false },
+	[PCAP_SLOT_TUNNEL_L3] = { NULL, "pcap_tunnel_l3", NULL, true },
+};
+
 struct pcap_filters {
 	struct layer_filter layer[2];
+	const struct slot_names *names;
 	unsigned int debug_flags;
 	int direct; /* -1 not probed, 0, 1 */
 	struct inject_keep *keep;
@@ -48,8 +62,8 @@ static int translate(struct pcap_filters *f, struct layer_filter *l, enum cbpf_l
 {
 	struct cbpf_xlate_opts opts = { .mode = mode, .debug_flags = f->debug_flags };
 
-	if (l->rejected || l->ebpf[mode])
-		return 0;
+	if (l->rejected || l->ebpf[mode] || !l->cbpf)
+		return 0; /* refused, done, or a layer this slot does not compile */
 	return cbpf_to_ebpf(l->cbpf, l->cbpf_len, &opts, &l->ebpf[mode], &l->ebpf_len[mode], f->err,
 			    sizeof(f->err));
 }
@@ -72,7 +86,7 @@ static int compile_layer(struct pcap_filters *f, const char *expr, enum pcap_fil
 	ret = pcap_compile_expr(expr,
 				which == PCAP_FILTERS_L2 ? PCAP_LINK_ETHERNET : PCAP_LINK_RAW_IP,
 				&l->cbpf, &l->cbpf_len, l->why, sizeof(l->why));
-	if (ret == -EINVAL && which == PCAP_FILTERS_L3) {
+	if (ret == -EINVAL && which == PCAP_FILTERS_L3 && !f->names->l3_only) {
 		l->rejected = 1;
 		return 0;
 	}
@@ -86,8 +100,14 @@ static int compile_layer(struct pcap_filters *f, const char *expr, enum pcap_fil
 
 int pcap_filters_compile(const char *expr, struct pcap_filters **out, char *err, size_t errlen)
 {
+	return pcap_filters_compile_slot(expr, PCAP_SLOT_PACKET, out, err, errlen);
+}
+
+int pcap_filters_compile_slot(const char *expr, enum pcap_filters_slot slot,
+			      struct pcap_filters **out, char *err, size_t errlen)
+{
 	struct pcap_filters *f;
-	int ret;
+	int ret = 0;
 
 	*out = NULL;
 	if (blank(expr))
@@ -96,7 +116,9 @@ int pcap_filters_compile(const char *expr, struct pcap_filters **out, char *err,
 	if (!f)
 		return -ENOMEM;
 	f->direct = -1;
-	ret = compile_layer(f, expr, PCAP_FILTERS_L2);
+	f->names = &slot_names[slot];
+	if (f->names->l2)
+		ret = compile_layer(f, expr, PCAP_FILTERS_L2);
 	if (!ret)
 		ret = compile_layer(f, expr, PCAP_FILTERS_L3);
 	if (ret) {
@@ -138,7 +160,8 @@ int pcap_filters_splice(struct pcap_filters *f, struct bpf_program *prog,
 {
 	enum cbpf_load_mode mode = CBPF_LOAD_PROBE_READ;
 	struct inject_body bodies[3];
-	int ret;
+	size_t n = 0;
+	int ret = 0;
 
 	if (!f)
 		return 0;
@@ -148,16 +171,17 @@ int pcap_filters_splice(struct pcap_filters *f, struct bpf_program *prog,
 		if (f->direct)
 			mode = CBPF_LOAD_DIRECT;
 	}
-	ret = body(f, "pcap_filter_l2", PCAP_FILTERS_L2, mode, &bodies[0]);
+	if (f->names->l2)
+		ret = body(f, f->names->l2, PCAP_FILTERS_L2, mode, &bodies[n++]);
 	if (!ret)
-		ret = body(f, "pcap_filter_l3", PCAP_FILTERS_L3, mode, &bodies[1]);
+		ret = body(f, f->names->l3, PCAP_FILTERS_L3, mode, &bodies[n++]);
 	/* The rebuilt VLAN frame sits in a map value: only probe reads reach it. */
-	if (!ret)
-		ret = body(f, "pcap_filter_l2_vlan", PCAP_FILTERS_L2, CBPF_LOAD_PROBE_READ,
-			   &bodies[2]);
+	if (!ret && f->names->l2_vlan)
+		ret = body(f, f->names->l2_vlan, PCAP_FILTERS_L2, CBPF_LOAD_PROBE_READ,
+			   &bodies[n++]);
 	if (ret)
 		return ret;
-	ret = inject_splice(prog, opts, bodies, 3, &f->keep, f->err, sizeof(f->err));
+	ret = inject_splice(prog, opts, bodies, n, &f->keep, f->err, sizeof(f->err));
 	if (ret < 0)
 		return ret;
 	f->spliced += (unsigned int)ret;

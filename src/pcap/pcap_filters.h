@@ -27,6 +27,18 @@ struct bpf_prog_load_opts;
  */
 int pcap_filters_compile(const char *expr, struct pcap_filters **out, char *err, size_t errlen);
 
+/*
+ * Which placeholders a filter fills. PACKET is pcap_filters_compile()'s: the
+ * packet's own headers. The tunnel slots judge the encapsulated packet
+ * (bpf/tunnel_filter.h): TUNNEL_L2 as above (Ethernet, and raw IP for inner
+ * packets without a link header); TUNNEL_L3 compiles for raw IP alone, and
+ * an expression libpcap refuses there (arp, ether...) is an error.
+ */
+enum pcap_filters_slot { PCAP_SLOT_PACKET = 0, PCAP_SLOT_TUNNEL_L2, PCAP_SLOT_TUNNEL_L3 };
+
+int pcap_filters_compile_slot(const char *expr, enum pcap_filters_slot slot,
+			      struct pcap_filters **out, char *err, size_t errlen);
+
 void pcap_filters_free(struct pcap_filters *f);
 
 /*

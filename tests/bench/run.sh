@@ -108,6 +108,8 @@ closing_counts() {
 bench_events_one() {
 	local fmt=$1 t0 t1 events lost unwritten matched rss args=()
 	[ "$fmt" = json ] && args=(--output-json)
+	# JSON and a pcapng file of every packet (--output-pcap, 256 bytes each) at once
+	[ "$fmt" = json+pcap ] && args=(--output-json --output-pcap "$WORK/events.pcapng")
 	"$PWRU" "${args[@]}" --filter-netns "/var/run/netns/$NS_B" --no-summary \
 		--output-file "$WORK/events.$fmt" >/dev/null 2>"$WORK/ev.err" &
 	local pid=$!
@@ -120,16 +122,17 @@ bench_events_one() {
 	read -r events lost unwritten matched < <(closing_counts "$WORK/ev.err")
 	local secs
 	secs=$(echo "$t1 - $t0" | bc -l)
-	printf '  %-4s offered %9d (%8.0f/s)  delivered %9d (%8.0f/s)  lost %8d (%5.2f%%)  not written %d  peak RSS %d kB\n' \
+	printf '  %-9s offered %9d (%8.0f/s)  delivered %9d (%8.0f/s)  lost %8d (%5.2f%%)  not written %d  peak RSS %d kB\n' \
 		"$fmt" "$matched" "$(echo "$matched / $secs" | bc -l)" "$events" "$(echo "$events / $secs" | bc -l)" \
 		"$lost" "$(echo "100 * $lost / ($matched + 0.000001)" | bc -l)" "$unwritten" "$rss"
-	rm -f "$WORK/events.$fmt"
+	rm -f "$WORK/events.$fmt" "$WORK/events.pcapng"
 }
 
 bench_events() {
 	echo "event throughput: flood of ${SECS}s into pwru writing to a file (offered = the kernel's matched count)"
 	bench_events_one text
 	bench_events_one json
+	bench_events_one json+pcap
 }
 
 # ns_per_run PID: run_time_ns / run_cnt summed over the BPF programs PID holds.

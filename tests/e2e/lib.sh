@@ -83,6 +83,26 @@ EOF
 	return 1
 }
 
+# json_schema_check FILE SCHEMA: every line of FILE is an object valid under SCHEMA.
+json_schema_check() {
+	local res
+	res=$(python3 - "$1" "$2" <<'PY'
+import json, sys
+try:
+    import jsonschema
+except ImportError:
+    print("python3-jsonschema is not installed (scripts/deps/core.txt)")
+    sys.exit()
+v = jsonschema.Draft7Validator(json.load(open(sys.argv[2])))
+for n, line in enumerate(open(sys.argv[1]), 1):
+    for e in v.iter_errors(json.loads(line)):
+        print(f"line {n}: {'/'.join(map(str, e.path))}: {e.message}")
+        sys.exit()
+PY
+)
+	[ -z "$res" ] || { fail "not what cilium/pwru's consumers read: $res"; return 1; }
+}
+
 expect_grep() {
 	local file=$1 re=$2 desc=$3
 	grep -Eq "$re" "$file" && return 0

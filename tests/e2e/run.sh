@@ -404,26 +404,6 @@ test_stdout_closed_idle() {
 	expect_grep "$WORK/err" '^[0-9]+ events, [0-9]+ lost' "the closing count line"
 }
 
-# json_schema_check FILE SCHEMA: every line of FILE is an object valid under SCHEMA.
-json_schema_check() {
-	local res
-	res=$(python3 - "$1" "$2" <<'PY'
-import json, sys
-try:
-    import jsonschema
-except ImportError:
-    print("python3-jsonschema is not installed (scripts/deps/core.txt)")
-    sys.exit()
-v = jsonschema.Draft7Validator(json.load(open(sys.argv[2])))
-for n, line in enumerate(open(sys.argv[1]), 1):
-    for e in v.iter_errors(json.loads(line)):
-        print(f"line {n}: {'/'.join(map(str, e.path))}: {e.message}")
-        sys.exit()
-PY
-)
-	[ -z "$res" ] || { fail "not what cilium/pwru's consumers read: $res"; return 1; }
-}
-
 # A consumer written for cilium/pwru's --output-json reads ours unchanged:
 # every event line validates against a schema of its keys and types, stdout
 # holds events only (the summary object is on stderr), and the keys carry

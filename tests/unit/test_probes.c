@@ -79,6 +79,18 @@ static void name_filter_matches_whole_names(void **state)
 	assert_true(probes_name_filter_match(re, "nf_hook_slow"));
 	assert_true(probes_name_filter_match(re, "ip_rcv"));
 	probes_name_filter_free(re);
+	/* RE2 syntax as cilium/pwru users write it, which POSIX ERE lacks */
+	assert_int_equal(
+		probes_name_filter_compile("(?i)IP\\d?_rcv(?:_core)?", &re, err, sizeof(err)), 0);
+	assert_true(probes_name_filter_match(re, "ip6_rcv_core"));
+	assert_true(probes_name_filter_match(re, "ip_rcv"));
+	assert_false(probes_name_filter_match(re, "ip_rcv_finish"));
+	probes_name_filter_free(re);
+	/* both branches select, also where the leftmost match is shorter than the name */
+	assert_int_equal(probes_name_filter_compile("ip_rcv|ip_rcv_core", &re, err, sizeof(err)),
+			 0);
+	assert_true(probes_name_filter_match(re, "ip_rcv_core"));
+	probes_name_filter_free(re);
 	assert_int_equal(probes_name_filter_compile("(", &re, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "--filter-func"));
 }
