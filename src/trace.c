@@ -310,7 +310,8 @@ static int on_event(void *ctx, const void *data, size_t size)
 		format_event(t, &t->out, &r);
 		t->printed++;
 	}
-	if (t->o->output_pcap)
+	/* a return carries no packet of its own */
+	if (t->o->output_pcap && !(r.ev->flags & PWRU_EV_RET))
 		pcap_write_record(&t->pcap, &r);
 	if (t->out.err)
 		return 1;
