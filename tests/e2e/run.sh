@@ -199,6 +199,7 @@ test_skb_cb() {
 # --output-limit-lines stops by itself after N events.
 test_output_limit_lines() {
 	local rc
+	: >"$WORK/err" # before the job starts: wait_listening must not see an old line
 	"$PWRU" --output-json --output-limit-lines 3 --filter-netns "/var/run/netns/$NS_B" \
 		>"$WORK/out" 2>"$WORK/err" &
 	local pid=$!
@@ -331,6 +332,7 @@ test_output_file_full() {
 	local dir="$WORK/full" rc n written
 	mkdir -p "$dir"
 	mount -t tmpfs -o size=64k "pwru-e2e-$NS_SUFFIX" "$dir" || { fail "cannot mount a tmpfs"; return 1; }
+	: >"$WORK/err" # before the job starts: wait_listening must not see an old line
 	"$PWRU" --filter-netns "/var/run/netns/$NS_B" --output-file "$dir/out.txt" \
 		>/dev/null 2>"$WORK/err" &
 	PWRU_PID=$!
@@ -362,6 +364,7 @@ test_stdout_closed_pipe() {
 	head -1 <"$WORK/pipe" >"$WORK/out" &
 	local head_pid=$!
 	# only the flood matches: no stray packet may close the pipe before we look
+	: >"$WORK/err" # before the job starts: wait_listening must not see an old line
 	"$PWRU" --output-json --filter-netns "/var/run/netns/$NS_B" "udp and dst port 9" \
 		>"$WORK/pipe" 2>"$WORK/err" &
 	PWRU_PID=$!

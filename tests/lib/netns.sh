@@ -42,6 +42,11 @@ tcp_syn_a_to_b() {
 # waits until it says it listens. Sets PWRU_PID. Returns 1 if it never does.
 pwru_start() {
 	local out=$1 err=$2; shift 2
+	# emptied here, not by the background job's redirections: those run in
+	# the child, and until they do the previous run's "Listening for events"
+	# would pass wait_listening before this pwru has attached
+	: >"$out"
+	: >"$err"
 	"$PWRU" "$@" >"$out" 2>"$err" &
 	PWRU_PID=$!
 	wait_listening "$err" "$PWRU_PID"
