@@ -35,11 +35,16 @@ static const char *const fatal_waiting_reasons[] = {
 /* Stops pwru in its pod the way Ctrl-C stops it on a node (SIGINT: it
  * detaches and prints its summary). The pod has the host's PID namespace,
  * so pwru is found as the process named pwru in this container's mount
- * namespace, never one of the host's or another pod's. */
+ * namespace, never one of the host's or another pod's. The script must be
+ * quick and end right after the kill: once pwru exits, the runtime kills
+ * whatever still runs in its container, this script included, and kubectl
+ * would report that (exit code 137) as a failed exec. So names are read
+ * without forking (read is built in), and only a process named pwru costs
+ * a readlink. No pwru left means it has ended already: nothing to do. */
 static const char stop_script[] =
 	"me=$(readlink /proc/$$/ns/mnt); for d in /proc/[0-9]*; do "
-	"[ \"$(cat $d/comm 2>/dev/null)\" = pwru ] && "
-	"[ \"$(readlink $d/ns/mnt)\" = \"$me\" ] && kill -INT ${d#/proc/}; done; true";
+	"read -r c 2>/dev/null <$d/comm || continue; [ \"$c\" = pwru ] || continue; "
+	"[ \"$(readlink $d/ns/mnt)\" = \"$me\" ] && { kill -INT ${d#/proc/}; exit; }; done; true";
 
 static void note(const struct session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -81,6 +86,18 @@ static int take_signal(struct session *s)
 	if (!s->signal)
 		s->signal = si.ssi_signo;
 	return -EINTR;
+}
+
+/* Drops the signals that came while the tracers were being stopped: they
+ * are the same Ctrl-C. A wrapper such as timeout(1) sends it twice (to its
+ * child, then to its process group), and a user presses the key again
+ * while nothing seems to happen yet. A signal after this skips the wait. */
+static void drop_signals(struct session *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->signal_fd, &si, sizeof(si)) == sizeof(si))
+		;
 }
 
 /* Waits up to ms for a terminating signal. Returns -EINTR if one came. */
@@ -454,25 +471,32 @@ static int stream_logs(struct session *s)
 		note(s, "stopping pwru (again to skip its summary)");
 		s->stopping = true;
 		stop_tracers(s);
+		drop_signals(s);
 		deadline = now_ms() + s->grace_period_s * 1000LL;
 	}
 }
 
 /* pwru's exit status once its log has ended, waiting briefly for the pod to
- * show it. */
+ * show it. A pod deleted to stop pwru (no right to exec into it) may be gone
+ * before it shows anything; then its log stream was all there is. */
 static int collect_exit(struct session *s, struct tracer *t)
 {
-	if (t->deleted)
-		return 0;
 	for (int i = 0; i < EXIT_WAIT_POLLS; i++) {
 		int ret = poll_phase(s, t);
 
+		if (ret < 0 && t->deleted) {
+			note(s, "no exit status from deleted pod %s (%s)", t->pod_name, s->err);
+			s->err[0] = '\0';
+			return 0;
+		}
 		if (ret < 0 || ret == PHASE_DONE)
 			return ret < 0 ? ret : 0;
 		ret = wait_for_signal(s, STATUS_POLL_MS / 2);
 		if (ret)
 			return ret;
 	}
+	if (t->deleted)
+		return 0;
 	return set_err(s->err, s->errlen, -ETIMEDOUT,
 		       "the log of tracer pod %s ended while pwru still runs there (%s)",
 		       t->pod_name, t->status);
@@ -486,7 +510,7 @@ static void complete_log(struct session *s, struct tracer *t)
 	char path[600], kerr[1024] = "";
 	struct proc_output full;
 
-	if (!t->log || !t->terminated || t->deleted)
+	if (!t->log || !t->terminated)
 		return;
 	pod_path(path, sizeof(path), s, t, "/log?container=" POD_SPEC_CONTAINER);
 	if (kube_get_text(s->kube, path, &full, kerr, sizeof(kerr))) {

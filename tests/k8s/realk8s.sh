@@ -257,10 +257,9 @@ summary_last "$out" && pass "kubectl pwru node/: ends with pwru's summary" ||
 	fail "kubectl pwru node/: ends with pwru's summary" "'N events, M lost' last, saw: $(tails "$out")"
 
 # Ctrl-C: pwru in the pod is stopped, its summary reaches the terminal, the
-# plugin exits 130 and the tracer pod is deleted.
-# A known race, not yet found: once in a few runs the plugin ends at once
-# after Ctrl-C and the summary is lost (issue 14's closing note). The case runs
-# a second time only then, and every check below holds for the second run.
+# plugin exits 130 and the tracer pod is deleted. timeout(1) passes the
+# SIGINT on twice (to the plugin, then to its process group): one Ctrl-C
+# all the same. REALK8S_CTRL_C_RUNS=N repeats the case (races show there).
 ctrl_c_run() {
 	start_plugin pod/a -n shop -- "${pwru_args[@]}" icmp
 	wait_listening || return 1
@@ -270,26 +269,22 @@ ctrl_c_run() {
 	finish_plugin
 	echo "# Ctrl-C to exit: $(($(date +%s) - t0)) s"
 }
-listening=0
-ctrl_c_run && listening=1
-if [ $listening = 1 ] && ! summary_last "$out"; then
-	echo "# Ctrl-C: no summary on the first run ($(tails "$out" | cut -c1-200)); once more"
-	tracers_left >/dev/null
-	listening=0
-	ctrl_c_run && listening=1
-fi
-if [ $listening = 1 ]; then
-	n=$(events_of "$out")
-	[ "$rc" = 130 ] && [ "$n" -ge 1 ] && pass "Ctrl-C: exit 130 after $n events of shop/a" ||
-		fail "Ctrl-C: exit 130 after events" "130 and events, saw $rc, $n: $(N=4 tails "$out" "$err")"
-	summary_last "$out" && pass "Ctrl-C: pwru's summary on the terminal ($(grep -E '^[0-9]+ events, ' "$out" | tail -n1))" ||
-		fail "Ctrl-C: pwru's summary on the terminal" "'N events, M lost' last, saw: $(tails "$out" "$err")"
-	[ "$(tracers_left)" = 0 ] && pass "Ctrl-C: tracer pod deleted" ||
-		fail "Ctrl-C: tracer pod deleted" "none left"
-else
-	finish_plugin
-	fail "Ctrl-C: tracer listens first" "'Listening for events', saw: $(tails "$out" "$err")"
-fi
+for r in $(seq 1 "${REALK8S_CTRL_C_RUNS:-1}"); do
+	c="Ctrl-C"
+	[ "${REALK8S_CTRL_C_RUNS:-1}" = 1 ] || c="Ctrl-C ($r)"
+	if ctrl_c_run; then
+		n=$(events_of "$out")
+		[ "$rc" = 130 ] && [ "$n" -ge 1 ] && pass "$c: exit 130 after $n events of shop/a" ||
+			fail "$c: exit 130 after events" "130 and events, saw $rc, $n: $(N=4 tails "$out" "$err")"
+		summary_last "$out" && pass "$c: pwru's summary on the terminal ($(grep -E '^[0-9]+ events, ' "$out" | tail -n1))" ||
+			fail "$c: pwru's summary on the terminal" "'N events, M lost' last, saw: $(tails "$out" "$err")"
+		[ "$(tracers_left)" = 0 ] && pass "$c: tracer pod deleted" ||
+			fail "$c: tracer pod deleted" "none left"
+	else
+		finish_plugin
+		fail "$c: tracer listens first" "'Listening for events', saw: $(tails "$out" "$err")"
+	fi
+done
 
 # A tracer the kubelet rejects: a LimitRange gives every container a
 # request of 64 CPUs in the tracer's namespace (OutOfcpu, no pull needed).
