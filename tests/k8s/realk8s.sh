@@ -286,6 +286,44 @@ for r in $(seq 1 "${REALK8S_CTRL_C_RUNS:-1}"); do
 	fi
 done
 
+# Ctrl-C for a user who may not exec into the tracer: the plugin deletes the
+# pod instead, pwru stops on the kubelet's SIGTERM, and its summary comes
+# all the same (through the followed log, or the re-read of it).
+kc apply -f - > /dev/null <<-YAML
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: pwru-tracers}
+rules:
+  - {apiGroups: [""], resources: [pods], verbs: [get, list, watch, create, delete]}
+  - {apiGroups: [""], resources: [pods/log], verbs: [get]}
+  - {apiGroups: [""], resources: [nodes, namespaces], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: pwru-tracers}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pwru-tracers}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: pwru-tracers}]
+YAML
+KUBECONFIG=$(k8s_user "$K8S_DIR" tracer) start_plugin pod/a -n shop -v -- "${pwru_args[@]}" icmp
+if wait_listening; then
+	ping_from_a "$ipb"
+	t0=$(date +%s)
+	kill -INT "$plugin_pid"
+	finish_plugin
+	echo "# Ctrl-C without pods/exec, to exit: $(($(date +%s) - t0)) s"
+	n=$(events_of "$out")
+	[ "$rc" = 130 ] && [ "$n" -ge 1 ] && grep -q "deleting the pod instead" "$err" &&
+		pass "Ctrl-C without pods/exec: the pod deleted instead, exit 130 after $n events" ||
+		fail "Ctrl-C without pods/exec: the pod deleted instead, exit 130" "130, events and the deletion, saw $rc, $n: $(N=4 tails "$out" "$err")"
+	summary_last "$out" && pass "Ctrl-C without pods/exec: pwru's summary on the terminal ($(grep -E '^[0-9]+ events, ' "$out" | tail -n1))" ||
+		fail "Ctrl-C without pods/exec: pwru's summary on the terminal" "'N events, M lost' last, saw: $(tails "$out" "$err")"
+	[ "$(tracers_left)" = 0 ] && pass "Ctrl-C without pods/exec: tracer pod deleted" ||
+		fail "Ctrl-C without pods/exec: tracer pod deleted" "none left"
+else
+	finish_plugin
+	fail "Ctrl-C without pods/exec: tracer listens first" "'Listening for events', saw: $(tails "$out" "$err")"
+fi
+
 # A tracer the kubelet rejects: a LimitRange gives every container a
 # request of 64 CPUs in the tracer's namespace (OutOfcpu, no pull needed).
 kc create namespace toobig > /dev/null
