@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdbool.h>
+#include <stdio.h>
+
 #include "kubectl/pod_spec.h"
 
-/* What pwru needs from the host, and where it finds it in the pod. */
+/* What pwru needs from the host, and where it finds it in the pod. Each
+ * hostPath has a type: a node without what pwru needs (no BTF, no CRI
+ * socket there) fails the pod with the kubelet's reason ("hostPath type
+ * check failed: /sys/kernel/btf is not a directory") instead of an empty
+ * directory the kubelet would make for an untyped path. */
 static const struct host_mount {
 	const char *volume;
 	const char *host_path;
@@ -16,9 +23,6 @@ static const struct host_mount {
 	{ "sys-fs-bpf", "/sys/fs/bpf", "/sys/fs/bpf", 0 },
 	/* Pod netns inodes through /proc/PID/ns/net of the host's processes. */
 	{ "host-proc", "/proc", POD_SPEC_HOST_ROOT "/proc", 1 },
-	/* The CRI socket: containerd, CRI-O and cri-dockerd all live under /run;
-	 * connecting to a socket needs no write access to its file system. */
-	{ "host-run", "/run", POD_SPEC_HOST_ROOT "/run", 1 },
 	/* pwru's fallback for pod names when no CRI socket answers. */
 	{ "host-var-log-pods", "/var/log/pods", POD_SPEC_HOST_ROOT "/var/log/pods", 1 },
 };
@@ -60,34 +64,50 @@ static cJSON *args(const struct pod_spec *s)
 	return a;
 }
 
-static cJSON *volume_mounts(void)
+static void add_mount(cJSON *list, const char *volume, const char *mount_path, bool read_only)
+{
+	cJSON *m = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(m, "name", volume);
+	cJSON_AddStringToObject(m, "mountPath", mount_path);
+	if (read_only)
+		cJSON_AddTrueToObject(m, "readOnly");
+	cJSON_AddItemToArray(list, m);
+}
+
+/* The CRI socket alone, where pwru's --host-root finds it: connecting
+ * needs no write access, and nothing else of the host's /run is shown. */
+static cJSON *volume_mounts(const struct pod_spec *s)
 {
 	cJSON *list = cJSON_CreateArray();
+	char sock[4200];
 
-	for (size_t i = 0; i < N_HOST_MOUNTS; i++) {
-		cJSON *m = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(m, "name", host_mounts[i].volume);
-		cJSON_AddStringToObject(m, "mountPath", host_mounts[i].mount_path);
-		if (host_mounts[i].read_only)
-			cJSON_AddTrueToObject(m, "readOnly");
-		cJSON_AddItemToArray(list, m);
-	}
+	for (size_t i = 0; i < N_HOST_MOUNTS; i++)
+		add_mount(list, host_mounts[i].volume, host_mounts[i].mount_path,
+			  host_mounts[i].read_only);
+	snprintf(sock, sizeof(sock), "%s%s", POD_SPEC_HOST_ROOT, s->cri_socket);
+	add_mount(list, POD_SPEC_CRI_VOLUME, sock, true);
 	return list;
 }
 
-static cJSON *volumes(void)
+static void add_volume(cJSON *list, const char *name, const char *path, const char *type)
+{
+	cJSON *v = cJSON_CreateObject();
+	cJSON *hp = cJSON_AddObjectToObject(v, "hostPath");
+
+	cJSON_AddStringToObject(v, "name", name);
+	cJSON_AddStringToObject(hp, "path", path);
+	cJSON_AddStringToObject(hp, "type", type);
+	cJSON_AddItemToArray(list, v);
+}
+
+static cJSON *volumes(const struct pod_spec *s)
 {
 	cJSON *list = cJSON_CreateArray();
 
-	for (size_t i = 0; i < N_HOST_MOUNTS; i++) {
-		cJSON *v = cJSON_CreateObject();
-		cJSON *hp = cJSON_AddObjectToObject(v, "hostPath");
-
-		cJSON_AddStringToObject(v, "name", host_mounts[i].volume);
-		cJSON_AddStringToObject(hp, "path", host_mounts[i].host_path);
-		cJSON_AddItemToArray(list, v);
-	}
+	for (size_t i = 0; i < N_HOST_MOUNTS; i++)
+		add_volume(list, host_mounts[i].volume, host_mounts[i].host_path, "Directory");
+	add_volume(list, POD_SPEC_CRI_VOLUME, s->cri_socket, "Socket");
 	return list;
 }
 
@@ -104,7 +124,7 @@ static cJSON *container(const struct pod_spec *s)
 	cJSON_AddTrueToObject(sc, "privileged");
 	/* pwru's own error (no BTF, unknown pod) shows in `kubectl describe`. */
 	cJSON_AddStringToObject(c, "terminationMessagePolicy", "FallbackToLogsOnError");
-	cJSON_AddItemToObject(c, "volumeMounts", volume_mounts());
+	cJSON_AddItemToObject(c, "volumeMounts", volume_mounts(s));
 	return c;
 }
 
@@ -128,7 +148,7 @@ static cJSON *spec(const struct pod_spec *s)
 	cJSON_AddStringToObject(any, "operator", "Exists");
 	cJSON_AddItemToArray(tolerations, any);
 	cJSON_AddItemToArray(containers, container(s));
-	cJSON_AddItemToObject(sp, "volumes", volumes());
+	cJSON_AddItemToObject(sp, "volumes", volumes(s));
 	return sp;
 }
 

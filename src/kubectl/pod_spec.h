@@ -11,12 +11,14 @@
 /* Where the pod mounts the host, as pwru's --host-root expects it. */
 #define POD_SPEC_HOST_ROOT "/host"
 #define POD_SPEC_CONTAINER "pwru"
+#define POD_SPEC_CRI_VOLUME "cri-socket"
 
 struct pod_spec {
 	const char *name;
 	const char *namespace;
 	const char *node;
 	const char *image;
+	const char *cri_socket; /* host path of the node's CRI socket */
 	long long active_deadline_seconds;
 	const char *const *filter_pods; /* "NS/NAME", one --filter-pod each */
 	size_t n_filter_pods;

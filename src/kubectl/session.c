@@ -18,6 +18,8 @@
 #define STATUS_POLL_MS 500
 /* After its log ends, pwru's container needs a moment to show as terminated. */
 #define EXIT_WAIT_POLLS 20
+/* Status polls between two looks at a pending tracer's events. */
+#define EVENT_POLL_ROUNDS 4
 
 enum tracer_phase {
 	PHASE_PENDING,
@@ -203,7 +205,7 @@ static int create_tracer(struct session *s, struct tracer *t)
 	int ret;
 
 	/* A tracer sent to a node that is not Ready would wait there forever. */
-	ret = target_node_ready(s->kube, t->node, kerr, sizeof(kerr));
+	ret = target_node_ready(s->kube, t->node, &t->cri_socket, kerr, sizeof(kerr));
 	if (ret)
 		return set_err(s->err, s->errlen, ret, "%s", kerr);
 	pod = tracer_pod(t, s->tracer_opts);
@@ -316,18 +318,68 @@ static int poll_phase(struct session *s, struct tracer *t)
 	return ret;
 }
 
+static const char *mount_hint(const char *message)
+{
+	if (strstr(message, "/sys/kernel/btf"))
+		return " (the node's kernel has no BTF, CONFIG_DEBUG_INFO_BTF, which pwru needs)";
+	if (strstr(message, "\"" POD_SPEC_CRI_VOLUME "\""))
+		return " (no container runtime socket there: name the node's with --cri-endpoint "
+		       "after --)";
+	return "";
+}
+
+/* A tracer that waits for a host path the node does not have waits
+ * forever: the kubelet says so only in an event (FailedMount, "hostPath
+ * type check failed"), not in the pod's status. Without the right to list
+ * events the timeout still ends the wait. */
+static int mount_failure(struct session *s, const struct tracer *t)
+{
+	char path[700], kerr[1024] = "";
+	const cJSON *e;
+	cJSON *list;
+	int ret = 0;
+
+	snprintf(path, sizeof(path),
+		 "/api/v1/namespaces/%s/events?fieldSelector=involvedObject.name%%3D%s",
+		 s->tracer_opts->namespace, t->pod_name);
+	if (kube_get(s->kube, path, &list, kerr, sizeof(kerr))) {
+		note(s, "cannot read the events of %s (%s)", t->pod_name, kerr);
+		return 0;
+	}
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(list, "items")) {
+		const char *reason = json_string(e, "reason"), *message = json_string(e, "message");
+
+		if (!reason || strcmp(reason, "FailedMount") || !message ||
+		    !strstr(message, "hostPath type check failed"))
+			continue;
+		ret = set_err(s->err, s->errlen, -ENOENT,
+			      "tracer pod %s on node %s cannot start: %s%s", t->pod_name, t->node,
+			      message, mount_hint(message));
+		break;
+	}
+	cJSON_Delete(list);
+	return ret;
+}
+
 static int wait_all_started(struct session *s)
 {
 	long long end = now_ms() + s->running_timeout_s * 1000LL;
 	int ret;
 
-	for (;;) {
+	for (unsigned int round = 1;; round++) {
 		struct tracer *pending = NULL;
 
 		for (size_t i = 0; i < s->n_tracers; i++) {
 			ret = poll_phase(s, &s->tracers[i]);
 			if (ret < 0)
 				return ret;
+			/* Events cost a call: looked at every 2 s of waiting. */
+			if (ret == PHASE_PENDING && round % EVENT_POLL_ROUNDS == 0) {
+				ret = mount_failure(s, &s->tracers[i]);
+				if (ret)
+					return ret;
+				ret = PHASE_PENDING;
+			}
 			if (ret == PHASE_PENDING && !pending)
 				pending = &s->tracers[i];
 		}

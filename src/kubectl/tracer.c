@@ -7,6 +7,7 @@
 
 #include "array.h"
 #include "kubectl/pod_spec.h"
+#include "kubectl/runtime.h"
 #include "kubectl/tracer.h"
 
 /* Room for the node in "pwru-NODE-xxxxx" within a 63-byte label value, which
@@ -118,6 +119,7 @@ cJSON *tracer_pod(const struct tracer *t, const struct tracer_opts *o)
 		.namespace = o->namespace,
 		.node = t->node,
 		.image = o->image,
+		.cri_socket = runtime_socket_in_args(o->pwru_args, o->n_pwru_args),
 		.active_deadline_seconds = o->active_deadline_seconds,
 		.filter_pods = (const char *const *)t->filter_pods,
 		.n_filter_pods = t->whole_node ? 0 : t->n_filter_pods,
@@ -125,6 +127,9 @@ cJSON *tracer_pod(const struct tracer *t, const struct tracer_opts *o)
 		.n_pwru_args = o->n_pwru_args,
 	};
 
+	/* What the user told pwru wins; then what the node reports. */
+	if (!spec.cri_socket)
+		spec.cri_socket = t->cri_socket ? t->cri_socket : RUNTIME_DEFAULT_SOCKET;
 	return pod_spec_build(&spec);
 }
 

@@ -25,12 +25,13 @@ struct tracer {
 	char *pod_name;
 	char **filter_pods; /* "NS/NAME" */
 	size_t n_filter_pods, cap_filter_pods;
-	bool whole_node;   /* a node/ target: no pod filter at all */
-	bool create_tried; /* so clean-up deletes it even if creation failed half-way */
-	bool terminated;   /* pwru's container has ended */
-	bool deleted;	   /* deleted early (pwru could not be signalled) */
-	pid_t log_pid;	   /* > 0 while its log is being streamed */
-	int log_err_fd;	   /* the log kubectl's stderr */
+	bool whole_node;	/* a node/ target: no pod filter at all */
+	bool create_tried;	/* so clean-up deletes it even if creation failed half-way */
+	bool terminated;	/* pwru's container has ended */
+	bool deleted;		/* deleted early (pwru could not be signalled) */
+	const char *cri_socket; /* the node's, once its Node object was read */
+	pid_t log_pid;		/* > 0 while its log is being streamed */
+	int log_err_fd;		/* the log kubectl's stderr */
 	struct line_stream *log;
 	int exit_code;	  /* pwru's, -1 until known */
 	char status[256]; /* the pod's last phase and reason, for messages */

@@ -31,8 +31,10 @@ NEEDED_MOUNTS = {
     "/sys/kernel/debug": "/sys/kernel/debug",
     "/sys/fs/bpf": "/sys/fs/bpf",
     "/host/proc": "/proc",
-    "/host/run": "/run",
     "/host/var/log/pods": "/var/log/pods",
+    # Only the node's CRI socket (the stand-in's nodes report no runtime:
+    # containerd's), never all of /run.
+    "/host/run/containerd/containerd.sock": "/run/containerd/containerd.sock",
 }
 
 KUBECONFIG = """apiVersion: v1

@@ -14,6 +14,7 @@
 
 #include "kubectl/merge.h"
 #include "kubectl/pod_spec.h"
+#include "kubectl/runtime.h"
 #include "kubectl/target.h"
 #include "kubectl/tracer.h"
 
@@ -181,6 +182,107 @@ static void pod_name_fits_a_label(void **state)
 	free_targets(in, 1);
 }
 
+static void runtime_socket_from_node_info(void **state)
+{
+	static const struct {
+		const char *node, *socket;
+	} cases[] = {
+		{ "{}", "/run/containerd/containerd.sock" },
+		{ "{\"status\":{\"nodeInfo\":{\"containerRuntimeVersion\":\"containerd://1.6.20\","
+		  "\"kubeletVersion\":\"v1.20.2\"}}}",
+		  "/run/containerd/containerd.sock" },
+		{ "{\"status\":{\"nodeInfo\":{\"containerRuntimeVersion\":\"cri-o://1.28.1\"}}}",
+		  "/var/run/crio/crio.sock" },
+		{ "{\"status\":{\"nodeInfo\":{\"containerRuntimeVersion\":\"docker://24.0.7\"}}}",
+		  "/run/cri-dockerd.sock" },
+		{ "{\"status\":{\"nodeInfo\":{\"containerRuntimeVersion\":\"containerd://1.7.7-k3s1\","
+		  "\"kubeletVersion\":\"v1.28.3+k3s2\"}}}",
+		  "/run/k3s/containerd/containerd.sock" },
+		{ "{\"status\":{\"nodeInfo\":{\"containerRuntimeVersion\":\"containerd://1.7.7-k3s1\","
+		  "\"kubeletVersion\":\"v1.28.3+rke2r1\"}}}",
+		  "/run/k3s/containerd/containerd.sock" },
+		{ "{\"status\":{\"nodeInfo\":{\"containerRuntimeVersion\":\"containerd://1.7.8\","
+		  "\"kubeletVersion\":\"v1.28.4+k0s\"}}}",
+		  "/run/k0s/containerd.sock" },
+		{ "{\"metadata\":{\"labels\":{\"microk8s.io/cluster\":\"true\"}},"
+		  "\"status\":{\"nodeInfo\":{\"containerRuntimeVersion\":\"containerd://1.6.15\"}}}",
+		  "/var/snap/microk8s/common/run/containerd.sock" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cJSON *node = cJSON_Parse(cases[i].node);
+
+		assert_non_null(node);
+		assert_string_equal(runtime_socket_of_node(node), cases[i].socket);
+		cJSON_Delete(node);
+	}
+}
+
+static void runtime_socket_from_pwru_args(void **state)
+{
+	char *none[] = { "--output-json", "icmp" };
+	char *spaced[] = { "--cri-endpoint", "unix:///run/a.sock", "icmp" };
+	char *joined[] = { "--cri-endpoint=/run/b.sock", "--cri-endpoint", "unix:///run/c.sock" };
+	char *relative[] = { "--cri-endpoint", "run/x.sock" };
+	char *dangling[] = { "--cri-endpoint" };
+
+	assert_null(runtime_socket_in_args(none, 2));
+	assert_string_equal(runtime_socket_in_args(spaced, 3), "/run/a.sock");
+	assert_string_equal(runtime_socket_in_args(joined, 3), "/run/c.sock");
+	assert_string_equal(runtime_socket_in_args(joined, 1), "/run/b.sock");
+	assert_null(runtime_socket_in_args(relative, 2));
+	assert_null(runtime_socket_in_args(dangling, 1));
+}
+
+/* The pod mounts the one socket, typed, where --host-root finds it; the
+ * user's --cri-endpoint wins over what the node reports. */
+static void tracer_pod_mounts_only_the_socket(void **state)
+{
+	char *user[] = { "--cri-endpoint", "unix:///run/my/cri.sock", "icmp" };
+	struct tracer t = { .node = "n1",
+			    .pod_name = "p",
+			    .cri_socket = "/run/k0s/containerd.sock" };
+	struct tracer_opts o = { .namespace = "ns", .image = "img", .active_deadline_seconds = 9 };
+	const char *want[][2] = { { "/run/k0s/containerd.sock", "/host/run/k0s/containerd.sock" },
+				  { "/run/my/cri.sock", "/host/run/my/cri.sock" } };
+
+	for (int round = 0; round < 2; round++) {
+		cJSON *pod, *spec, *v, *m;
+		int sockets = 0;
+
+		if (round == 1) {
+			o.pwru_args = user;
+			o.n_pwru_args = 3;
+		}
+		pod = tracer_pod(&t, &o);
+		assert_non_null(pod);
+		spec = cJSON_GetObjectItem(pod, "spec");
+		cJSON_ArrayForEach(v, cJSON_GetObjectItem(spec, "volumes")) {
+			cJSON *hp = cJSON_GetObjectItem(v, "hostPath");
+			const char *path = cJSON_GetObjectItem(hp, "path")->valuestring;
+			const char *type = cJSON_GetObjectItem(hp, "type")->valuestring;
+
+			assert_string_not_equal(path, "/run");
+			if (strcmp(type, "Socket"))
+				continue;
+			sockets++;
+			assert_string_equal(path, want[round][0]);
+		}
+		assert_int_equal(sockets, 1);
+		cJSON_ArrayForEach(
+			m, cJSON_GetObjectItem(
+				   cJSON_GetArrayItem(cJSON_GetObjectItem(spec, "containers"), 0),
+				   "volumeMounts")) {
+			if (!strcmp(cJSON_GetObjectItem(m, "name")->valuestring,
+				    POD_SPEC_CRI_VOLUME))
+				assert_string_equal(
+					cJSON_GetObjectItem(m, "mountPath")->valuestring,
+					want[round][1]);
+		}
+		cJSON_Delete(pod);
+	}
+}
+
 static void pod_args_are_filters_then_user_args(void **state)
 {
 	const char *filters[] = { "shop/a", "shop/c" };
@@ -190,6 +292,7 @@ static void pod_args_are_filters_then_user_args(void **state)
 		.namespace = "shop",
 		.node = "n1",
 		.image = "img",
+		.cri_socket = "/run/containerd/containerd.sock",
 		.active_deadline_seconds = 60,
 		.filter_pods = filters,
 		.n_filter_pods = 2,
@@ -283,6 +386,9 @@ int main(void)
 		cmocka_unit_test(plan_node_target_traces_whole_node),
 		cmocka_unit_test(pod_name_fits_a_label),
 		cmocka_unit_test(pod_args_are_filters_then_user_args),
+		cmocka_unit_test(runtime_socket_from_node_info),
+		cmocka_unit_test(runtime_socket_from_pwru_args),
+		cmocka_unit_test(tracer_pod_mounts_only_the_socket),
 		cmocka_unit_test(label_text_and_json_lines),
 		cmocka_unit_test(merge_keeps_partial_lines_until_complete),
 	};

@@ -263,6 +263,8 @@ summary_last "$out" && pass "kubectl pwru node/: ends with pwru's summary" ||
 ctrl_c_run() {
 	start_plugin pod/a -n shop -- "${pwru_args[@]}" icmp
 	wait_listening || return 1
+	# The tracer pod as the API server has it, read back while it runs.
+	kc get pods -n pwru-system -l app.kubernetes.io/managed-by=kubectl-pwru -o json > "$work/tracer-pod.json"
 	ping_from_a "$ipb"
 	t0=$(date +%s)
 	kill -INT "$plugin_pid"
@@ -285,6 +287,42 @@ for r in $(seq 1 "${REALK8S_CTRL_C_RUNS:-1}"); do
 		fail "$c: tracer listens first" "'Listening for events', saw: $(tails "$out" "$err")"
 	fi
 done
+
+# The node's side of the tracer, as the API server stored it and the real
+# kubelet started it (its hostPath type checks passed): the CRI socket in use
+# alone, typed Socket, not all of /run; every hostPath typed.
+sock=/run/containerd/containerd.sock
+[[ " ${pwru_args[*]} " =~ --cri-endpoint\ unix://([^ ]+) ]] && sock=${BASH_REMATCH[1]}
+if python3 - "$work/tracer-pod.json" "$sock" <<'PY'
+import json, sys
+pods = json.load(open(sys.argv[1]))["items"]
+assert len(pods) == 1, "one tracer pod, saw %d" % len(pods)
+vols = [v["hostPath"] for v in pods[0]["spec"]["volumes"] if "hostPath" in v]
+socks = [v for v in vols if v.get("type") == "Socket"]
+assert socks == [{"path": sys.argv[2], "type": "Socket"}], socks
+assert not [v for v in vols if v["path"] == "/run"], vols
+assert all(v.get("type") for v in vols), vols
+mounts = pods[0]["spec"]["containers"][0]["volumeMounts"]
+assert any(m["mountPath"] == "/host" + sys.argv[2] for m in mounts), mounts
+PY
+then
+	pass "tracer pod read back: only the CRI socket $sock (type Socket), every hostPath typed"
+else
+	fail "tracer pod read back: only the CRI socket, typed" "one Socket volume at $sock, see above"
+fi
+
+# A node without the socket the tracer needs: the kubelet's hostPath type
+# check fails, which it says only in an event; the plugin finds that event
+# and ends with it at once, not after --pod-running-timeout.
+t0=$(date +%s)
+start_plugin pod/a -n shop -- "${pwru_args[@]}" --cri-endpoint "unix:///run/pwru-nosuch-$$.sock" icmp
+finish_plugin
+echo "# missing socket to exit: $(($(date +%s) - t0)) s"
+lines=$(grep -c . "$err" || true)
+[ "$rc" = 1 ] && [ "$lines" = 1 ] && grep -q "hostPath type check failed" "$err" && grep -q -- "--cri-endpoint" "$err" &&
+	pass "missing CRI socket: exit 1 and the kubelet's reason in one line: $(cat "$err")" ||
+	fail "missing CRI socket: exit 1 and the kubelet's reason" "exit 1, one line with 'hostPath type check failed', saw exit $rc: $(N=5 tails "$err")"
+[ "$(tracers_left)" = 0 ] && pass "missing CRI socket: tracer pod deleted" || fail "missing CRI socket: tracer pod deleted" "none left"
 
 # Ctrl-C for a user who may not exec into the tracer: the plugin deletes the
 # pod instead, pwru stops on the kubelet's SIGTERM, and its summary comes
