@@ -118,7 +118,8 @@ static cJSON *container(const struct pod_spec *s)
 
 	cJSON_AddStringToObject(c, "name", POD_SPEC_CONTAINER);
 	cJSON_AddStringToObject(c, "image", s->image);
-	cJSON_AddStringToObject(c, "imagePullPolicy", "IfNotPresent");
+	cJSON_AddStringToObject(c, "imagePullPolicy",
+				s->image_pull_policy ? s->image_pull_policy : "IfNotPresent");
 	cJSON_AddItemToObject(c, "args", args(s));
 	sc = cJSON_AddObjectToObject(c, "securityContext");
 	cJSON_AddTrueToObject(sc, "privileged");
@@ -144,7 +145,21 @@ static cJSON *spec(const struct pod_spec *s)
 	/* An abandoned tracer (plugin killed, laptop closed) still ends. */
 	cJSON_AddNumberToObject(sp, "activeDeadlineSeconds", (double)s->active_deadline_seconds);
 	cJSON_AddNumberToObject(sp, "terminationGracePeriodSeconds", 10);
+	/* A service account is for what admission or image pulls tie to it
+	 * (an OpenShift SCC, a pull secret): pwru itself never calls the API. */
+	if (s->service_account)
+		cJSON_AddStringToObject(sp, "serviceAccountName", s->service_account);
 	cJSON_AddFalseToObject(sp, "automountServiceAccountToken");
+	if (s->n_image_pull_secrets) {
+		cJSON *secrets = cJSON_AddArrayToObject(sp, "imagePullSecrets");
+
+		for (size_t i = 0; i < s->n_image_pull_secrets; i++) {
+			cJSON *ref = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(ref, "name", s->image_pull_secrets[i]);
+			cJSON_AddItemToArray(secrets, ref);
+		}
+	}
 	cJSON_AddStringToObject(any, "operator", "Exists");
 	cJSON_AddItemToArray(tolerations, any);
 	cJSON_AddItemToArray(containers, container(s));

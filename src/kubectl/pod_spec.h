@@ -18,7 +18,11 @@ struct pod_spec {
 	const char *namespace;
 	const char *node;
 	const char *image;
-	const char *cri_socket; /* host path of the node's CRI socket */
+	const char *cri_socket;		       /* host path of the node's CRI socket */
+	const char *image_pull_policy;	       /* NULL: IfNotPresent */
+	const char *const *image_pull_secrets; /* secret names, in the pod's namespace */
+	size_t n_image_pull_secrets;
+	const char *service_account; /* NULL: the namespace's default */
 	long long active_deadline_seconds;
 	const char *const *filter_pods; /* "NS/NAME", one --filter-pod each */
 	size_t n_filter_pods;

@@ -6,6 +6,7 @@
 #include <sys/random.h>
 
 #include "array.h"
+#include "kubectl/merge_patch.h"
 #include "kubectl/pod_spec.h"
 #include "kubectl/runtime.h"
 #include "kubectl/tracer.h"
@@ -112,6 +113,33 @@ int tracers_plan(const struct target *targets, size_t n_targets, struct tracer *
 	return 0;
 }
 
+static int set_string(cJSON *obj, const char *key, const char *value)
+{
+	cJSON *v = cJSON_CreateString(value);
+
+	if (!cJSON_IsObject(obj) || !v) {
+		cJSON_Delete(v);
+		return -ENOMEM;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(obj, key) ?
+		    cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v) :
+		    cJSON_AddItemToObject(obj, key, v))
+		return 0;
+	cJSON_Delete(v);
+	return -ENOMEM;
+}
+
+/* What a patch may not change: the pod's identity and place. */
+static int keep_identity(cJSON *pod, const struct pod_spec *spec)
+{
+	cJSON *meta = cJSON_GetObjectItemCaseSensitive(pod, "metadata");
+	cJSON *sp = cJSON_GetObjectItemCaseSensitive(pod, "spec");
+
+	return set_string(meta, "name", spec->name)		      ?:
+		       set_string(meta, "namespace", spec->namespace) ?:
+		       set_string(sp, "nodeName", spec->node);
+}
+
 cJSON *tracer_pod(const struct tracer *t, const struct tracer_opts *o)
 {
 	struct pod_spec spec = {
@@ -125,12 +153,24 @@ cJSON *tracer_pod(const struct tracer *t, const struct tracer_opts *o)
 		.n_filter_pods = t->whole_node ? 0 : t->n_filter_pods,
 		.pwru_args = o->pwru_args,
 		.n_pwru_args = o->n_pwru_args,
+		.image_pull_policy = o->image_pull_policy,
+		.image_pull_secrets = o->image_pull_secrets,
+		.n_image_pull_secrets = o->n_image_pull_secrets,
+		.service_account = o->service_account,
 	};
+	cJSON *pod;
 
 	/* What the user told pwru wins; then what the node reports. */
 	if (!spec.cri_socket)
 		spec.cri_socket = t->cri_socket ? t->cri_socket : RUNTIME_DEFAULT_SOCKET;
-	return pod_spec_build(&spec);
+	pod = pod_spec_build(&spec);
+	if (!pod || !o->patch)
+		return pod;
+	if (merge_patch_apply(pod, o->patch) || keep_identity(pod, &spec)) {
+		cJSON_Delete(pod);
+		return NULL;
+	}
+	return pod;
 }
 
 void tracers_free(struct tracer *tracers, size_t n)

@@ -18,6 +18,11 @@ struct tracer_opts {
 	long long active_deadline_seconds;
 	char *const *pwru_args;
 	size_t n_pwru_args;
+	const char *image_pull_policy; /* NULL: IfNotPresent */
+	const char *const *image_pull_secrets;
+	size_t n_image_pull_secrets;
+	const char *service_account;
+	const cJSON *patch; /* a JSON merge patch (object) applied last, or NULL */
 };
 
 struct tracer {
@@ -43,7 +48,9 @@ struct tracer {
 int tracers_plan(const struct target *targets, size_t n_targets, struct tracer **tracers,
 		 size_t *n_tracers);
 
-/* The pod that runs this tracer, or NULL when out of memory. */
+/* The pod that runs this tracer, with the user's merge patch applied (its
+ * name, namespace and node stay the plugin's: they are how the pod is found
+ * again), or NULL when out of memory. */
 cJSON *tracer_pod(const struct tracer *t, const struct tracer_opts *o);
 
 void tracers_free(struct tracer *tracers, size_t n);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "kubectl/merge.h"
+#include "kubectl/merge_patch.h"
 #include "kubectl/pod_spec.h"
 #include "kubectl/runtime.h"
 #include "kubectl/target.h"
@@ -283,6 +284,96 @@ static void tracer_pod_mounts_only_the_socket(void **state)
 	}
 }
 
+/* RFC 7386's own examples (appendix A), with objects at the top as --patch
+ * requires, each under a key "v" where the RFC's target is not an object. */
+static void merge_patch_follows_rfc_7386(void **state)
+{
+	static const char *const cases[][3] = {
+		{ "{\"a\":\"b\"}", "{\"a\":\"c\"}", "{\"a\":\"c\"}" },
+		{ "{\"a\":\"b\"}", "{\"b\":\"c\"}", "{\"a\":\"b\",\"b\":\"c\"}" },
+		{ "{\"a\":\"b\"}", "{\"a\":null}", "{}" },
+		{ "{\"a\":\"b\",\"b\":\"c\"}", "{\"a\":null}", "{\"b\":\"c\"}" },
+		{ "{\"a\":[\"b\"]}", "{\"a\":\"c\"}", "{\"a\":\"c\"}" },
+		{ "{\"a\":\"c\"}", "{\"a\":[\"b\"]}", "{\"a\":[\"b\"]}" },
+		{ "{\"a\":{\"b\":\"c\"}}", "{\"a\":{\"b\":\"d\",\"c\":null}}",
+		  "{\"a\":{\"b\":\"d\"}}" },
+		{ "{\"a\":[{\"b\":\"c\"}]}", "{\"a\":[1]}", "{\"a\":[1]}" },
+		{ "{\"v\":[\"a\",\"b\"]}", "{\"v\":[\"c\",\"d\"]}", "{\"v\":[\"c\",\"d\"]}" },
+		{ "{\"v\":{\"a\":\"b\"}}", "{\"v\":[\"c\"]}", "{\"v\":[\"c\"]}" },
+		{ "{\"v\":{\"a\":\"foo\"}}", "{\"v\":null}", "{}" },
+		{ "{\"v\":{\"a\":\"foo\"}}", "{\"v\":\"bar\"}", "{\"v\":\"bar\"}" },
+		{ "{\"e\":null}", "{\"a\":1}", "{\"e\":null,\"a\":1}" },
+		{ "{\"v\":[1,2]}", "{\"v\":{\"a\":\"b\",\"c\":null}}", "{\"v\":{\"a\":\"b\"}}" },
+		{ "{}", "{\"a\":{\"bb\":{\"ccc\":null}}}", "{\"a\":{\"bb\":{}}}" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cJSON *target = cJSON_Parse(cases[i][0]), *patch = cJSON_Parse(cases[i][1]);
+		cJSON *want = cJSON_Parse(cases[i][2]);
+
+		assert_non_null(target);
+		assert_non_null(patch);
+		assert_non_null(want);
+		assert_int_equal(merge_patch_apply(target, patch), 0);
+		if (!cJSON_Compare(target, want, true)) {
+			char *saw = cJSON_PrintUnformatted(target);
+
+			fail_msg("case %zu: %s + %s gave %s, not %s", i, cases[i][0], cases[i][1],
+				 saw, cases[i][2]);
+		}
+		cJSON_Delete(target);
+		cJSON_Delete(patch);
+		cJSON_Delete(want);
+	}
+}
+
+/* The pod flags reach the pod; a patch changes what it names but never the
+ * pod's name, namespace or node. */
+static void tracer_pod_takes_flags_and_patch(void **state)
+{
+	const char *secrets[] = { "regcred", "other" };
+	cJSON *patch = cJSON_Parse("{\"metadata\":{\"name\":\"x\",\"annotations\":{\"k\":\"v\"}},"
+				   "\"spec\":{\"nodeName\":\"elsewhere\",\"hostNetwork\":null,"
+				   "\"priorityClassName\":\"high\"}}");
+	struct tracer t = { .node = "n1", .pod_name = "p" };
+	struct tracer_opts o = {
+		.namespace = "ns",
+		.image = "img",
+		.active_deadline_seconds = 9,
+		.image_pull_policy = "Never",
+		.image_pull_secrets = secrets,
+		.n_image_pull_secrets = 2,
+		.service_account = "tracer",
+		.patch = patch,
+	};
+	cJSON *pod = tracer_pod(&t, &o), *spec, *meta, *c;
+
+	assert_non_null(pod);
+	spec = cJSON_GetObjectItem(pod, "spec");
+	meta = cJSON_GetObjectItem(pod, "metadata");
+	c = cJSON_GetArrayItem(cJSON_GetObjectItem(spec, "containers"), 0);
+	assert_string_equal(cJSON_GetObjectItem(c, "imagePullPolicy")->valuestring, "Never");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(spec, "imagePullSecrets")), 2);
+	assert_string_equal(
+		cJSON_GetObjectItem(
+			cJSON_GetArrayItem(cJSON_GetObjectItem(spec, "imagePullSecrets"), 1),
+			"name")
+			->valuestring,
+		"other");
+	assert_string_equal(cJSON_GetObjectItem(spec, "serviceAccountName")->valuestring, "tracer");
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(spec, "automountServiceAccountToken")));
+	assert_string_equal(cJSON_GetObjectItem(spec, "priorityClassName")->valuestring, "high");
+	assert_null(cJSON_GetObjectItem(spec, "hostNetwork"));
+	assert_string_equal(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(meta, "annotations"), "k")->valuestring,
+		"v");
+	assert_string_equal(cJSON_GetObjectItem(meta, "name")->valuestring, "p");
+	assert_string_equal(cJSON_GetObjectItem(meta, "namespace")->valuestring, "ns");
+	assert_string_equal(cJSON_GetObjectItem(spec, "nodeName")->valuestring, "n1");
+	cJSON_Delete(pod);
+	cJSON_Delete(patch);
+}
+
 static void pod_args_are_filters_then_user_args(void **state)
 {
 	const char *filters[] = { "shop/a", "shop/c" };
@@ -389,6 +480,8 @@ int main(void)
 		cmocka_unit_test(runtime_socket_from_node_info),
 		cmocka_unit_test(runtime_socket_from_pwru_args),
 		cmocka_unit_test(tracer_pod_mounts_only_the_socket),
+		cmocka_unit_test(merge_patch_follows_rfc_7386),
+		cmocka_unit_test(tracer_pod_takes_flags_and_patch),
 		cmocka_unit_test(label_text_and_json_lines),
 		cmocka_unit_test(merge_keeps_partial_lines_until_complete),
 	};

@@ -324,6 +324,47 @@ lines=$(grep -c . "$err" || true)
 	fail "missing CRI socket: exit 1 and the kubelet's reason" "exit 1, one line with 'hostPath type check failed', saw exit $rc: $(N=5 tails "$err")"
 [ "$(tracers_left)" = 0 ] && pass "missing CRI socket: tracer pod deleted" || fail "missing CRI socket: tracer pod deleted" "none left"
 
+# The pod flags, read back from the API server while the tracer runs (the
+# real kubelet started it so): pull policy, pull secrets, service account
+# (it must exist: the ServiceAccount admission checks), and a merge patch
+# (an annotation, a priority class that admission resolves to its value, a
+# field removed) that cannot move the pod off its node.
+kc create serviceaccount pwru-tracer -n pwru-system > /dev/null
+kc apply -f - > /dev/null <<-YAML
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: pwru-test-high}
+value: 1000
+YAML
+start_plugin pod/a -n shop --image-pull-policy Never --image-pull-secret regcred \
+	--image-pull-secret other --service-account pwru-tracer \
+	--patch '{"metadata":{"annotations":{"pwru.test/patched":"yes"}},"spec":{"priorityClassName":"pwru-test-high","nodeName":"elsewhere","dnsPolicy":null}}' \
+	-- "${pwru_args[@]}" --duration 6 icmp
+wait_listening && kc get pods -n pwru-system -l app.kubernetes.io/managed-by=kubectl-pwru -o json > "$work/flags-pod.json"
+finish_plugin
+if [ "$rc" = 0 ] && summary_last "$out" && python3 - "$work/flags-pod.json" "$K8S_NODE" <<'PY'
+import json, sys
+pods = json.load(open(sys.argv[1]))["items"]
+assert len(pods) == 1, "one tracer pod, saw %d" % len(pods)
+p = pods[0]
+spec, c = p["spec"], p["spec"]["containers"][0]
+assert c["imagePullPolicy"] == "Never", c["imagePullPolicy"]
+assert spec["imagePullSecrets"] == [{"name": "regcred"}, {"name": "other"}], spec.get("imagePullSecrets")
+assert spec["serviceAccountName"] == "pwru-tracer", spec.get("serviceAccountName")
+assert spec["automountServiceAccountToken"] is False
+assert p["metadata"]["annotations"]["pwru.test/patched"] == "yes", p["metadata"].get("annotations")
+assert spec["priorityClassName"] == "pwru-test-high" and spec["priority"] == 1000, (spec.get("priorityClassName"), spec.get("priority"))
+assert spec["nodeName"] == sys.argv[2], spec["nodeName"]
+# dnsPolicy removed by the patch: the API server's default comes back.
+assert spec["dnsPolicy"] == "ClusterFirst", spec.get("dnsPolicy")
+PY
+then
+	pass "pod flags read back: --image-pull-policy, --image-pull-secret x2, --service-account, --patch (annotation, priority 1000, a field removed, node kept); exit 0 with the summary"
+else
+	fail "pod flags read back" "each flag in the stored pod, exit 0 and the summary, saw exit $rc: $(tails "$out" "$err")"
+fi
+[ "$(tracers_left)" = 0 ] && pass "pod flags: tracer pod deleted" || fail "pod flags: tracer pod deleted" "none left"
+
 # Ctrl-C for a user who may not exec into the tracer: the plugin deletes the
 # pod instead, pwru stops on the kubelet's SIGTERM, and its summary comes
 # all the same (through the followed log, or the re-read of it).
