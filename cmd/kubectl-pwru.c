@@ -600,12 +600,15 @@ static int trace(char **words, int n_words, char **pwru_args, int n_pwru_args)
 		.service_account = opts.service_account,
 		.patch = opts.patch,
 	};
-	if (opts.dry_run)
+	if (opts.dry_run) {
+		/* What a real run names when the class exists or can be made. */
+		to.priority_class = TRACER_PRIORITY_CLASS;
 		ret = print_dry_run(tracers, n_tracers, &to) ? 1 : 0;
-	else if (prepare_tracer_namespace(to.namespace))
+	} else if (prepare_tracer_namespace(to.namespace)) {
 		ret = 1;
-	else
+	} else {
 		ret = run_session(tracers, n_tracers, &to);
+	}
 cleanup:
 	tracers_free(tracers, n_tracers);
 	for (int i = 0; targets && i < n_targets; i++)

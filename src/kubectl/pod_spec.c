@@ -111,6 +111,22 @@ static cJSON *volumes(const struct pod_spec *s)
 	return list;
 }
 
+/* Requests, so that the tracer is not BestEffort (the first pods evicted
+ * under pressure) and the node reserves room for it; a memory limit as a
+ * bound (BPF maps are charged to the pod's memory cgroup on 5.11+). No CPU
+ * limit: a throttled pwru loses events. */
+static cJSON *resources(void)
+{
+	cJSON *r = cJSON_CreateObject();
+	cJSON *requests = cJSON_AddObjectToObject(r, "requests");
+	cJSON *limits = cJSON_AddObjectToObject(r, "limits");
+
+	cJSON_AddStringToObject(requests, "cpu", POD_SPEC_CPU_REQUEST);
+	cJSON_AddStringToObject(requests, "memory", POD_SPEC_MEMORY_REQUEST);
+	cJSON_AddStringToObject(limits, "memory", POD_SPEC_MEMORY_LIMIT);
+	return r;
+}
+
 static cJSON *container(const struct pod_spec *s)
 {
 	cJSON *c = cJSON_CreateObject();
@@ -121,6 +137,7 @@ static cJSON *container(const struct pod_spec *s)
 	cJSON_AddStringToObject(c, "imagePullPolicy",
 				s->image_pull_policy ? s->image_pull_policy : "IfNotPresent");
 	cJSON_AddItemToObject(c, "args", args(s));
+	cJSON_AddItemToObject(c, "resources", resources());
 	sc = cJSON_AddObjectToObject(c, "securityContext");
 	cJSON_AddTrueToObject(sc, "privileged");
 	/* pwru's own error (no BTF, unknown pod) shows in `kubectl describe`. */
@@ -149,6 +166,8 @@ static cJSON *spec(const struct pod_spec *s)
 	 * (an OpenShift SCC, a pull secret): pwru itself never calls the API. */
 	if (s->service_account)
 		cJSON_AddStringToObject(sp, "serviceAccountName", s->service_account);
+	if (s->priority_class)
+		cJSON_AddStringToObject(sp, "priorityClassName", s->priority_class);
 	cJSON_AddFalseToObject(sp, "automountServiceAccountToken");
 	if (s->n_image_pull_secrets) {
 		cJSON *secrets = cJSON_AddArrayToObject(sp, "imagePullSecrets");

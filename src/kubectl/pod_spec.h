@@ -12,6 +12,9 @@
 #define POD_SPEC_HOST_ROOT "/host"
 #define POD_SPEC_CONTAINER "pwru"
 #define POD_SPEC_CRI_VOLUME "cri-socket"
+#define POD_SPEC_CPU_REQUEST "100m"
+#define POD_SPEC_MEMORY_REQUEST "256Mi"
+#define POD_SPEC_MEMORY_LIMIT "2Gi"
 
 struct pod_spec {
 	const char *name;
@@ -23,6 +26,7 @@ struct pod_spec {
 	const char *const *image_pull_secrets; /* secret names, in the pod's namespace */
 	size_t n_image_pull_secrets;
 	const char *service_account; /* NULL: the namespace's default */
+	const char *priority_class;  /* NULL: none */
 	long long active_deadline_seconds;
 	const char *const *filter_pods; /* "NS/NAME", one --filter-pod each */
 	size_t n_filter_pods;

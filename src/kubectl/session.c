@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "errmsg.h"
+#include "kubectl/namespace.h"
 #include "kubectl/pod_spec.h"
 #include "kubectl/proc.h"
 #include "kubectl/session.h"
@@ -201,6 +202,7 @@ static int check_access(struct session *s)
 static int create_tracer(struct session *s, struct tracer *t)
 {
 	char path[512], kerr[1024] = "";
+	struct tracer_opts opts;
 	cJSON *pod;
 	int ret;
 
@@ -208,7 +210,9 @@ static int create_tracer(struct session *s, struct tracer *t)
 	ret = target_node_ready(s->kube, t->node, &t->cri_socket, kerr, sizeof(kerr));
 	if (ret)
 		return set_err(s->err, s->errlen, ret, "%s", kerr);
-	pod = tracer_pod(t, s->tracer_opts);
+	opts = *s->tracer_opts;
+	opts.priority_class = s->priority_class;
+	pod = tracer_pod(t, &opts);
 	if (!pod)
 		return set_err(s->err, s->errlen, -ENOMEM, "out of memory");
 	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/pods", s->tracer_opts->namespace);
@@ -616,6 +620,16 @@ int session_run(struct session *s, char *err, size_t errlen)
 	s->err = err;
 	s->errlen = errlen;
 	ret = check_access(s);
+	/* Made (if need be) only once the user may run tracers at all. */
+	if (!ret) {
+		char kerr[1024] = "";
+
+		if (!tracer_priority_class_ensure(s->kube, kerr, sizeof(kerr)))
+			s->priority_class = TRACER_PRIORITY_CLASS;
+		else
+			note(s, "tracer pods run without priority class %s (%s)",
+			     TRACER_PRIORITY_CLASS, kerr);
+	}
 	for (size_t i = 0; i < s->n_tracers && !ret; i++)
 		ret = create_tracer(s, &s->tracers[i]) ?: wait_for_signal(s, 0);
 	if (!ret)

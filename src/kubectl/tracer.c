@@ -157,6 +157,7 @@ cJSON *tracer_pod(const struct tracer *t, const struct tracer_opts *o)
 		.image_pull_secrets = o->image_pull_secrets,
 		.n_image_pull_secrets = o->n_image_pull_secrets,
 		.service_account = o->service_account,
+		.priority_class = o->priority_class,
 	};
 	cJSON *pod;
 

@@ -22,7 +22,8 @@ struct tracer_opts {
 	const char *const *image_pull_secrets;
 	size_t n_image_pull_secrets;
 	const char *service_account;
-	const cJSON *patch; /* a JSON merge patch (object) applied last, or NULL */
+	const char *priority_class; /* NULL: none (it could not be made) */
+	const cJSON *patch;	    /* a JSON merge patch (object) applied last, or NULL */
 };
 
 struct tracer {

@@ -344,6 +344,7 @@ static void tracer_pod_takes_flags_and_patch(void **state)
 		.image_pull_secrets = secrets,
 		.n_image_pull_secrets = 2,
 		.service_account = "tracer",
+		.priority_class = "pwru-tracer",
 		.patch = patch,
 	};
 	cJSON *pod = tracer_pod(&t, &o), *spec, *meta, *c;
@@ -362,7 +363,18 @@ static void tracer_pod_takes_flags_and_patch(void **state)
 		"other");
 	assert_string_equal(cJSON_GetObjectItem(spec, "serviceAccountName")->valuestring, "tracer");
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(spec, "automountServiceAccountToken")));
+	/* The patch's class wins over the plugin's. */
 	assert_string_equal(cJSON_GetObjectItem(spec, "priorityClassName")->valuestring, "high");
+	/* Never BestEffort; no CPU limit (a throttled pwru loses events). */
+	assert_string_equal(
+		cJSON_GetObjectItem(
+			cJSON_GetObjectItem(cJSON_GetObjectItem(c, "resources"), "requests"), "cpu")
+			->valuestring,
+		"100m");
+	assert_null(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(c, "resources"), "limits"), "cpu"));
+	assert_non_null(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(c, "resources"), "limits"), "memory"));
 	assert_null(cJSON_GetObjectItem(spec, "hostNetwork"));
 	assert_string_equal(
 		cJSON_GetObjectItem(cJSON_GetObjectItem(meta, "annotations"), "k")->valuestring,

@@ -310,6 +310,25 @@ then
 else
 	fail "tracer pod read back: only the CRI socket, typed" "one Socket volume at $sock, see above"
 fi
+# Not BestEffort, and in the plugin's PriorityClass (made on first use,
+# never preempting), which admission resolved to its value.
+if python3 - "$work/tracer-pod.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))["items"][0]
+res = p["spec"]["containers"][0]["resources"]
+assert res["requests"] == {"cpu": "100m", "memory": "256Mi"}, res
+assert res["limits"] == {"memory": "2Gi"}, res
+assert p["status"]["qosClass"] == "Burstable", p["status"].get("qosClass")
+assert p["spec"]["priorityClassName"] == "pwru-tracer", p["spec"].get("priorityClassName")
+assert p["spec"]["priority"] == 1000000, p["spec"].get("priority")
+PY
+then
+	[ "$(kc get priorityclass pwru-tracer -o 'jsonpath={.value} {.preemptionPolicy}')" = "1000000 Never" ] &&
+		pass "tracer pod read back: Burstable (requests cpu 100m, memory 256Mi; limit memory 2Gi), priority class pwru-tracer (1000000, preemptionPolicy Never)" ||
+		fail "priority class pwru-tracer" "value 1000000, preemptionPolicy Never, saw: $(kc get priorityclass pwru-tracer -o json 2>&1 | tr '\n' ' ' | cut -c1-300)"
+else
+	fail "tracer pod read back: resources and priority class" "Burstable, pwru-tracer at 1000000, see above"
+fi
 
 # A node without the socket the tracer needs: the kubelet's hostPath type
 # check fails, which it says only in an event; the plugin finds that event
@@ -404,22 +423,24 @@ else
 fi
 
 # A tracer the kubelet rejects: a LimitRange gives every container a
-# request of 64 CPUs in the tracer's namespace (OutOfcpu, no pull needed).
+# request of 1000 TiB of ephemeral storage in the tracer's namespace (the
+# tracer sets its CPU and memory itself, not that), which no node has
+# (OutOfephemeral-storage, no pull needed).
 kc create namespace toobig > /dev/null
 kc apply -f - > /dev/null <<-YAML
 apiVersion: v1
 kind: LimitRange
 metadata: {name: huge, namespace: toobig}
 spec:
-  limits: [{type: Container, default: {cpu: "64"}, defaultRequest: {cpu: "64"}}]
+  limits: [{type: Container, default: {ephemeral-storage: "1000Ti"}, defaultRequest: {ephemeral-storage: "1000Ti"}}]
 YAML
 for i in $(seq 1 100); do kc get serviceaccount default -n toobig > /dev/null 2>&1 && break; sleep 0.2; done
 start_plugin pod/a -n shop --tracer-namespace toobig -- "${pwru_args[@]}" icmp
 finish_plugin
 lines=$(grep -c . "$err" || true)
-[ "$rc" = 1 ] && [ "$lines" = 1 ] && grep -q "OutOfcpu" "$err" &&
+[ "$rc" = 1 ] && [ "$lines" = 1 ] && grep -q "OutOfephemeral-storage" "$err" &&
 	pass "rejected tracer: exit 1 and one line with the reason: $(cat "$err")" ||
-	fail "rejected tracer: exit 1 and one line with the reason" "exit 1, one line naming OutOfcpu, saw exit $rc: $(N=5 tails "$err")"
+	fail "rejected tracer: exit 1 and one line with the reason" "exit 1, one line naming OutOfephemeral-storage, saw exit $rc: $(N=5 tails "$err")"
 [ "$(tracers_left)" = 0 ] && pass "rejected tracer: tracer pod deleted" || fail "rejected tracer: tracer pod deleted" "none left"
 
 # A user who may create the tracer but not read its log: RBAC without
