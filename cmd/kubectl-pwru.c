@@ -50,6 +50,7 @@ static struct {
 	const char **pull_secrets;
 	size_t n_pull_secrets, cap_pull_secrets;
 	const char *service_account;
+	const char *node_selector;
 	cJSON *patch;	      /* --patch, parsed */
 	char **kubectl_flags; /* kubectl's global flags, for every call */
 	size_t n_kubectl_flags, cap_kubectl_flags;
@@ -80,6 +81,7 @@ enum {
 	OPT_PULL_SECRET,
 	OPT_SERVICE_ACCOUNT,
 	OPT_PATCH,
+	OPT_NODE_SELECTOR,
 };
 
 /* One table for getopt_long and for --help, so the help cannot go stale.
@@ -113,6 +115,9 @@ static const struct option_doc {
 	{ { "service-account", required_argument, NULL, OPT_SERVICE_ACCOUNT },
 	  "NAME",
 	  "service account of the tracer pods (no token is mounted)" },
+	{ { "node-selector", required_argument, NULL, OPT_NODE_SELECTOR },
+	  "SELECTOR",
+	  "trace only on the targets' nodes this label selector picks" },
 	{ { "patch", required_argument, NULL, OPT_PATCH },
 	  "JSON",
 	  "JSON merge patch (RFC 7386) applied to each tracer pod" },
@@ -345,6 +350,9 @@ static int parse_option(int c, const char *name, const char *arg)
 		return 0;
 	case OPT_PATCH:
 		return parse_patch(arg);
+	case OPT_NODE_SELECTOR:
+		opts.node_selector = arg;
+		return 0;
 	case OPT_KUBECTL_FLAG:
 		return add_kubectl_flag(name, arg);
 	case 's':
@@ -567,6 +575,31 @@ static int run_session(struct tracer *tracers, size_t n, const struct tracer_opt
 	return ret;
 }
 
+/* --node-selector: the targets' nodes that the selector picks, and only
+ * those, get a tracer; none left is an error that names the nodes. */
+static int keep_selected_nodes(struct tracer *tracers, size_t *n)
+{
+	char err[1024] = "", nodes[512] = "";
+	size_t len = 0;
+	cJSON *list;
+
+	if (target_list_nodes(&opts.kube, opts.node_selector, &list, err, sizeof(err))) {
+		fprintf(stderr, "kubectl-pwru: --node-selector %s: %s\n", opts.node_selector, err);
+		return -EIO;
+	}
+	for (size_t i = 0; i < *n && len < sizeof(nodes); i++)
+		len += snprintf(nodes + len, sizeof(nodes) - len, "%s%s", i ? ", " : "",
+				tracers[i].node);
+	*n = tracers_keep_nodes(tracers, *n, list);
+	cJSON_Delete(list);
+	if (*n)
+		return 0;
+	fprintf(stderr,
+		"kubectl-pwru: no node of the targets matches --node-selector %s (they run on %s)\n",
+		opts.node_selector, nodes);
+	return -ESRCH;
+}
+
 static int trace(char **words, int n_words, char **pwru_args, int n_pwru_args)
 {
 	int n_targets = n_words + (opts.selector ? 1 : 0);
@@ -588,6 +621,8 @@ static int trace(char **words, int n_words, char **pwru_args, int n_pwru_args)
 		fprintf(stderr, "kubectl-pwru: out of memory\n");
 		goto cleanup;
 	}
+	if (opts.node_selector && keep_selected_nodes(tracers, &n_tracers))
+		goto cleanup;
 	struct tracer_opts to = {
 		.namespace = opts.tracer_namespace ?: TRACER_NAMESPACE_DEFAULT,
 		.image = opts.image,

@@ -274,6 +274,17 @@ static int list_pods(const struct kube *k, struct target *t, const char *selecto
 	return 0;
 }
 
+int target_list_nodes(const struct kube *k, const char *selector, cJSON **list, char *err,
+		      size_t errlen)
+{
+	char escaped[1024], path[1200];
+
+	if (url_escape(selector, escaped, sizeof(escaped)))
+		return set_err(err, errlen, -E2BIG, "node selector too long");
+	snprintf(path, sizeof(path), "/api/v1/nodes?labelSelector=%s", escaped);
+	return kube_get(k, path, list, err, errlen);
+}
+
 static int append(char *buf, size_t size, size_t *len, const char *fmt, const char *a,
 		  const char *b)
 {

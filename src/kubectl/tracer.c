@@ -174,15 +174,49 @@ cJSON *tracer_pod(const struct tracer *t, const struct tracer_opts *o)
 	return pod;
 }
 
+static void tracer_free(struct tracer *t)
+{
+	for (size_t j = 0; j < t->n_filter_pods; j++)
+		free(t->filter_pods[j]);
+	free(t->filter_pods);
+	free(t->node);
+	free(t->pod_name);
+	free(t->log);
+}
+
+static bool node_listed(const cJSON *node_list, const char *node)
+{
+	const cJSON *item;
+
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(node_list, "items")) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(item, "metadata"), "name");
+
+		if (cJSON_IsString(name) && !strcmp(name->valuestring, node))
+			return true;
+	}
+	return false;
+}
+
+size_t tracers_keep_nodes(struct tracer *tracers, size_t n, const cJSON *node_list)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!node_listed(node_list, tracers[i].node)) {
+			tracer_free(&tracers[i]);
+			continue;
+		}
+		if (kept != i)
+			tracers[kept] = tracers[i];
+		kept++;
+	}
+	return kept;
+}
+
 void tracers_free(struct tracer *tracers, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < tracers[i].n_filter_pods; j++)
-			free(tracers[i].filter_pods[j]);
-		free(tracers[i].filter_pods);
-		free(tracers[i].node);
-		free(tracers[i].pod_name);
-		free(tracers[i].log);
-	}
+	for (size_t i = 0; i < n; i++)
+		tracer_free(&tracers[i]);
 	free(tracers);
 }

@@ -54,6 +54,10 @@ int tracers_plan(const struct target *targets, size_t n_targets, struct tracer *
  * again), or NULL when out of memory. */
 cJSON *tracer_pod(const struct tracer *t, const struct tracer_opts *o);
 
+/* Keeps, in order, the tracers whose node is in node_list (a NodeList from
+ * the API server) and frees the others. Returns how many are kept. */
+size_t tracers_keep_nodes(struct tracer *tracers, size_t n, const cJSON *node_list);
+
 void tracers_free(struct tracer *tracers, size_t n);
 
 #endif

@@ -112,6 +112,38 @@ static void plan_groups_pods_by_node(void **state)
 	free_targets(in, 4);
 }
 
+/* --node-selector: only the tracers on the nodes the API server listed
+ * stay, in their order, with their pods. */
+static void node_selector_keeps_listed_nodes(void **state)
+{
+	struct target in[] = {
+		resolved(TARGET_POD, "shop", "a", "n1"),
+		resolved(TARGET_POD, "shop", "b", "n2"),
+		resolved(TARGET_POD, "shop", "c", "n3"),
+	};
+	cJSON *listed = cJSON_Parse("{\"kind\":\"NodeList\",\"items\":[{\"metadata\":{\"name\":"
+				    "\"n3\"}},{\"metadata\":{\"name\":\"n2\"}},"
+				    "{\"metadata\":{\"name\":\"n9\"}}]}");
+	cJSON *none = cJSON_Parse("{\"kind\":\"NodeList\",\"items\":[]}");
+	struct tracer *t;
+	size_t n;
+
+	assert_int_equal(tracers_plan(in, 3, &t, &n), 0);
+	assert_int_equal(n, 3);
+	n = tracers_keep_nodes(t, n, listed);
+	assert_int_equal(n, 2);
+	assert_string_equal(t[0].node, "n2");
+	assert_string_equal(t[0].filter_pods[0], "shop/b");
+	assert_string_equal(t[1].node, "n3");
+	assert_string_equal(t[1].filter_pods[0], "shop/c");
+	n = tracers_keep_nodes(t, n, none);
+	assert_int_equal(n, 0);
+	tracers_free(t, n);
+	cJSON_Delete(listed);
+	cJSON_Delete(none);
+	free_targets(in, 3);
+}
+
 /* A deployment's pods on three nodes: one tracer per node, each with the
  * pods that run there. */
 static void plan_spreads_a_deployment_over_its_nodes(void **state)
@@ -486,6 +518,7 @@ int main(void)
 		cmocka_unit_test(target_parse_rejects_other_words),
 		cmocka_unit_test(plan_groups_pods_by_node),
 		cmocka_unit_test(plan_spreads_a_deployment_over_its_nodes),
+		cmocka_unit_test(node_selector_keeps_listed_nodes),
 		cmocka_unit_test(plan_node_target_traces_whole_node),
 		cmocka_unit_test(pod_name_fits_a_label),
 		cmocka_unit_test(pod_args_are_filters_then_user_args),

@@ -343,6 +343,18 @@ lines=$(grep -c . "$err" || true)
 	fail "missing CRI socket: exit 1 and the kubelet's reason" "exit 1, one line with 'hostPath type check failed', saw exit $rc: $(N=5 tails "$err")"
 [ "$(tracers_left)" = 0 ] && pass "missing CRI socket: tracer pod deleted" || fail "missing CRI socket: tracer pod deleted" "none left"
 
+# --node-selector: the node's own hostname label picks it; a label no node
+# has leaves no tracer, and the plugin says so in one line.
+ping_to=$ipb
+traced_run "kubectl pwru --node-selector (the node's hostname)" 6 "shop/a" \
+	pod/a -n shop --node-selector "kubernetes.io/hostname=$K8S_NODE" -- "${pwru_args[@]}" --output-limit-lines 6 icmp
+start_plugin pod/a -n shop --node-selector kubernetes.io/hostname=pwru-no-such-node -- "${pwru_args[@]}" icmp
+finish_plugin
+[ "$rc" = 1 ] && [ "$(grep -c . "$err")" = 1 ] && grep -q "no node of the targets matches --node-selector" "$err" &&
+	[ "$(kc get pods -n pwru-system -l app.kubernetes.io/managed-by=kubectl-pwru -o name | wc -l)" = 0 ] &&
+	pass "--node-selector no node has: exit 1, one line, no tracer: $(cat "$err")" ||
+	fail "--node-selector no node has: exit 1, one line" "exit 1 and 'no node of the targets matches', saw exit $rc: $(tails "$err")"
+
 # The pod flags, read back from the API server while the tracer runs (the
 # real kubelet started it so): pull policy, pull secrets, service account
 # (it must exist: the ServiceAccount admission checks), and a merge patch
