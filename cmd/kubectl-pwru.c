@@ -46,6 +46,12 @@ static struct {
 	bool dry_run;
 	bool yes;
 	bool verbose;
+	const char *image_pull_policy;
+	const char **pull_secrets;
+	size_t n_pull_secrets, cap_pull_secrets;
+	const char *service_account;
+	const char *node_selector;
+	cJSON *patch;	      /* --patch, parsed */
 	char **kubectl_flags; /* kubectl's global flags, for every call */
 	size_t n_kubectl_flags, cap_kubectl_flags;
 	struct kube kube;
@@ -71,6 +77,11 @@ enum {
 	OPT_VERSION,
 	OPT_REQUEST_TIMEOUT,
 	OPT_KUBECTL_FLAG,
+	OPT_PULL_POLICY,
+	OPT_PULL_SECRET,
+	OPT_SERVICE_ACCOUNT,
+	OPT_PATCH,
+	OPT_NODE_SELECTOR,
 };
 
 /* One table for getopt_long and for --help, so the help cannot go stale.
@@ -95,6 +106,21 @@ static const struct option_doc {
 	{ { "image", required_argument, NULL, OPT_IMAGE },
 	  "IMAGE",
 	  "pwru image for the tracer pods (default " KUBECTL_PWRU_IMAGE ")" },
+	{ { "image-pull-policy", required_argument, NULL, OPT_PULL_POLICY },
+	  "POLICY",
+	  "Always, IfNotPresent (default) or Never, for the tracer's image" },
+	{ { "image-pull-secret", required_argument, NULL, OPT_PULL_SECRET },
+	  "NAME",
+	  "secret in the tracer namespace to pull the image with (repeatable)" },
+	{ { "service-account", required_argument, NULL, OPT_SERVICE_ACCOUNT },
+	  "NAME",
+	  "service account of the tracer pods (no token is mounted)" },
+	{ { "node-selector", required_argument, NULL, OPT_NODE_SELECTOR },
+	  "SELECTOR",
+	  "trace only on the targets' nodes this label selector picks" },
+	{ { "patch", required_argument, NULL, OPT_PATCH },
+	  "JSON",
+	  "JSON merge patch (RFC 7386) applied to each tracer pod" },
 	{ { "tracer-namespace", required_argument, NULL, OPT_TRACER_NS },
 	  "NS",
 	  "namespace for the tracer pods (default " TRACER_NAMESPACE_DEFAULT
@@ -252,9 +278,81 @@ static int add_kubectl_flag(const char *name, const char *arg)
 	return 0;
 }
 
+static int parse_pull_policy(const char *arg)
+{
+	static const char *const policies[] = { "Always", "IfNotPresent", "Never" };
+
+	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+		if (!strcmp(arg, policies[i])) {
+			opts.image_pull_policy = policies[i];
+			return 0;
+		}
+	}
+	fprintf(stderr,
+		"kubectl-pwru: --image-pull-policy '%s': one of Always, IfNotPresent, Never\n",
+		arg);
+	return -EINVAL;
+}
+
+/* A patch must be an object whose metadata and spec, if named, are objects
+ * too: anything else would replace the pod, or the parts the plugin needs
+ * to find it again. */
+static int parse_patch(const char *arg)
+{
+	static const char *const parts[] = { "metadata", "spec" };
+	cJSON *patch = cJSON_Parse(arg);
+
+	if (!cJSON_IsObject(patch)) {
+		fprintf(stderr, "kubectl-pwru: --patch: %s\n",
+			patch ? "a JSON object is needed" : "not JSON");
+		cJSON_Delete(patch);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		const cJSON *part = cJSON_GetObjectItemCaseSensitive(patch, parts[i]);
+
+		if (part && !cJSON_IsObject(part)) {
+			fprintf(stderr, "kubectl-pwru: --patch: %s must be an object\n", parts[i]);
+			cJSON_Delete(patch);
+			return -EINVAL;
+		}
+	}
+	cJSON_Delete(opts.patch);
+	opts.patch = patch;
+	return 0;
+}
+
 static int parse_option(int c, const char *name, const char *arg)
 {
 	switch (c) {
+	case OPT_PULL_POLICY:
+		return parse_pull_policy(arg);
+	case OPT_PULL_SECRET:
+		if (!target_valid_name(arg)) {
+			fprintf(stderr, "kubectl-pwru: --image-pull-secret '%s' is not a name\n",
+				arg);
+			return -EINVAL;
+		}
+		if (array_reserve(opts.pull_secrets, opts.cap_pull_secrets,
+				  opts.n_pull_secrets + 1)) {
+			fprintf(stderr, "kubectl-pwru: out of memory\n");
+			return -ENOMEM;
+		}
+		opts.pull_secrets[opts.n_pull_secrets++] = arg;
+		return 0;
+	case OPT_SERVICE_ACCOUNT:
+		if (!target_valid_name(arg)) {
+			fprintf(stderr, "kubectl-pwru: --service-account '%s' is not a name\n",
+				arg);
+			return -EINVAL;
+		}
+		opts.service_account = arg;
+		return 0;
+	case OPT_PATCH:
+		return parse_patch(arg);
+	case OPT_NODE_SELECTOR:
+		opts.node_selector = arg;
+		return 0;
 	case OPT_KUBECTL_FLAG:
 		return add_kubectl_flag(name, arg);
 	case 's':
@@ -477,6 +575,31 @@ static int run_session(struct tracer *tracers, size_t n, const struct tracer_opt
 	return ret;
 }
 
+/* --node-selector: the targets' nodes that the selector picks, and only
+ * those, get a tracer; none left is an error that names the nodes. */
+static int keep_selected_nodes(struct tracer *tracers, size_t *n)
+{
+	char err[1024] = "", nodes[512] = "";
+	size_t len = 0;
+	cJSON *list;
+
+	if (target_list_nodes(&opts.kube, opts.node_selector, &list, err, sizeof(err))) {
+		fprintf(stderr, "kubectl-pwru: --node-selector %s: %s\n", opts.node_selector, err);
+		return -EIO;
+	}
+	for (size_t i = 0; i < *n && len < sizeof(nodes); i++)
+		len += snprintf(nodes + len, sizeof(nodes) - len, "%s%s", i ? ", " : "",
+				tracers[i].node);
+	*n = tracers_keep_nodes(tracers, *n, list);
+	cJSON_Delete(list);
+	if (*n)
+		return 0;
+	fprintf(stderr,
+		"kubectl-pwru: no node of the targets matches --node-selector %s (they run on %s)\n",
+		opts.node_selector, nodes);
+	return -ESRCH;
+}
+
 static int trace(char **words, int n_words, char **pwru_args, int n_pwru_args)
 {
 	int n_targets = n_words + (opts.selector ? 1 : 0);
@@ -498,19 +621,29 @@ static int trace(char **words, int n_words, char **pwru_args, int n_pwru_args)
 		fprintf(stderr, "kubectl-pwru: out of memory\n");
 		goto cleanup;
 	}
+	if (opts.node_selector && keep_selected_nodes(tracers, &n_tracers))
+		goto cleanup;
 	struct tracer_opts to = {
 		.namespace = opts.tracer_namespace ?: TRACER_NAMESPACE_DEFAULT,
 		.image = opts.image,
 		.active_deadline_seconds = opts.active_deadline,
 		.pwru_args = pwru_args,
 		.n_pwru_args = n_pwru_args,
+		.image_pull_policy = opts.image_pull_policy,
+		.image_pull_secrets = opts.pull_secrets,
+		.n_image_pull_secrets = opts.n_pull_secrets,
+		.service_account = opts.service_account,
+		.patch = opts.patch,
 	};
-	if (opts.dry_run)
+	if (opts.dry_run) {
+		/* What a real run names when the class exists or can be made. */
+		to.priority_class = TRACER_PRIORITY_CLASS;
 		ret = print_dry_run(tracers, n_tracers, &to) ? 1 : 0;
-	else if (prepare_tracer_namespace(to.namespace))
+	} else if (prepare_tracer_namespace(to.namespace)) {
 		ret = 1;
-	else
+	} else {
 		ret = run_session(tracers, n_tracers, &to);
+	}
 cleanup:
 	tracers_free(tracers, n_tracers);
 	for (int i = 0; targets && i < n_targets; i++)
@@ -555,5 +688,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < opts.n_kubectl_flags; i++)
 		free(opts.kubectl_flags[i]);
 	free(opts.kubectl_flags);
+	free(opts.pull_secrets);
+	cJSON_Delete(opts.patch);
 	return ret;
 }

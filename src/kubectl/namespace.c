@@ -30,6 +30,41 @@ int tracer_namespace_check(const struct kube *k, const char *ns, bool *missing, 
 	return 0;
 }
 
+int tracer_priority_class_ensure(const struct kube *k, char *err, size_t errlen)
+{
+	static const char path[] =
+		"/apis/scheduling.k8s.io/v1/priorityclasses/" TRACER_PRIORITY_CLASS;
+	cJSON *obj, *meta;
+	char kerr[1024] = "";
+	int ret;
+
+	ret = kube_get(k, path, &obj, kerr, sizeof(kerr));
+	if (!ret) {
+		cJSON_Delete(obj);
+		return 0;
+	}
+	if (!strstr(kerr, "NotFound"))
+		return set_err(err, errlen, ret, "%s", kerr);
+	obj = cJSON_CreateObject();
+	cJSON_AddStringToObject(obj, "apiVersion", "scheduling.k8s.io/v1");
+	cJSON_AddStringToObject(obj, "kind", "PriorityClass");
+	meta = cJSON_AddObjectToObject(obj, "metadata");
+	cJSON_AddStringToObject(meta, "name", TRACER_PRIORITY_CLASS);
+	cJSON_AddItemToObject(cJSON_AddObjectToObject(meta, "labels"),
+			      "app.kubernetes.io/managed-by", cJSON_CreateString("kubectl-pwru"));
+	cJSON_AddNumberToObject(obj, "value", TRACER_PRIORITY_VALUE);
+	cJSON_AddStringToObject(obj, "preemptionPolicy", "Never");
+	cJSON_AddStringToObject(
+		obj, "description",
+		"kubectl pwru's tracer pods: evicted after workloads, never preempting");
+	ret = kube_create(k, "/apis/scheduling.k8s.io/v1/priorityclasses", obj, NULL, kerr,
+			  sizeof(kerr));
+	cJSON_Delete(obj);
+	if (ret && !strstr(kerr, "AlreadyExists"))
+		return set_err(err, errlen, ret, "%s", kerr);
+	return 0;
+}
+
 int tracer_namespace_create(const struct kube *k, const char *ns, char *err, size_t errlen)
 {
 	static const char *const modes[] = { "enforce", "audit", "warn" };

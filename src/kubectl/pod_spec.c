@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdbool.h>
+#include <stdio.h>
+
 #include "kubectl/pod_spec.h"
 
-/* What pwru needs from the host, and where it finds it in the pod. */
+/* What pwru needs from the host, and where it finds it in the pod. Each
+ * hostPath has a type: a node without what pwru needs (no BTF, no CRI
+ * socket there) fails the pod with the kubelet's reason ("hostPath type
+ * check failed: /sys/kernel/btf is not a directory") instead of an empty
+ * directory the kubelet would make for an untyped path. */
 static const struct host_mount {
 	const char *volume;
 	const char *host_path;
@@ -16,9 +23,6 @@ static const struct host_mount {
 	{ "sys-fs-bpf", "/sys/fs/bpf", "/sys/fs/bpf", 0 },
 	/* Pod netns inodes through /proc/PID/ns/net of the host's processes. */
 	{ "host-proc", "/proc", POD_SPEC_HOST_ROOT "/proc", 1 },
-	/* The CRI socket: containerd, CRI-O and cri-dockerd all live under /run;
-	 * connecting to a socket needs no write access to its file system. */
-	{ "host-run", "/run", POD_SPEC_HOST_ROOT "/run", 1 },
 	/* pwru's fallback for pod names when no CRI socket answers. */
 	{ "host-var-log-pods", "/var/log/pods", POD_SPEC_HOST_ROOT "/var/log/pods", 1 },
 };
@@ -60,35 +64,67 @@ static cJSON *args(const struct pod_spec *s)
 	return a;
 }
 
-static cJSON *volume_mounts(void)
+static void add_mount(cJSON *list, const char *volume, const char *mount_path, bool read_only)
+{
+	cJSON *m = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(m, "name", volume);
+	cJSON_AddStringToObject(m, "mountPath", mount_path);
+	if (read_only)
+		cJSON_AddTrueToObject(m, "readOnly");
+	cJSON_AddItemToArray(list, m);
+}
+
+/* The CRI socket alone, where pwru's --host-root finds it: connecting
+ * needs no write access, and nothing else of the host's /run is shown. */
+static cJSON *volume_mounts(const struct pod_spec *s)
 {
 	cJSON *list = cJSON_CreateArray();
+	char sock[4200];
 
-	for (size_t i = 0; i < N_HOST_MOUNTS; i++) {
-		cJSON *m = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(m, "name", host_mounts[i].volume);
-		cJSON_AddStringToObject(m, "mountPath", host_mounts[i].mount_path);
-		if (host_mounts[i].read_only)
-			cJSON_AddTrueToObject(m, "readOnly");
-		cJSON_AddItemToArray(list, m);
-	}
+	for (size_t i = 0; i < N_HOST_MOUNTS; i++)
+		add_mount(list, host_mounts[i].volume, host_mounts[i].mount_path,
+			  host_mounts[i].read_only);
+	snprintf(sock, sizeof(sock), "%s%s", POD_SPEC_HOST_ROOT, s->cri_socket);
+	add_mount(list, POD_SPEC_CRI_VOLUME, sock, true);
 	return list;
 }
 
-static cJSON *volumes(void)
+static void add_volume(cJSON *list, const char *name, const char *path, const char *type)
+{
+	cJSON *v = cJSON_CreateObject();
+	cJSON *hp = cJSON_AddObjectToObject(v, "hostPath");
+
+	cJSON_AddStringToObject(v, "name", name);
+	cJSON_AddStringToObject(hp, "path", path);
+	cJSON_AddStringToObject(hp, "type", type);
+	cJSON_AddItemToArray(list, v);
+}
+
+static cJSON *volumes(const struct pod_spec *s)
 {
 	cJSON *list = cJSON_CreateArray();
 
-	for (size_t i = 0; i < N_HOST_MOUNTS; i++) {
-		cJSON *v = cJSON_CreateObject();
-		cJSON *hp = cJSON_AddObjectToObject(v, "hostPath");
-
-		cJSON_AddStringToObject(v, "name", host_mounts[i].volume);
-		cJSON_AddStringToObject(hp, "path", host_mounts[i].host_path);
-		cJSON_AddItemToArray(list, v);
-	}
+	for (size_t i = 0; i < N_HOST_MOUNTS; i++)
+		add_volume(list, host_mounts[i].volume, host_mounts[i].host_path, "Directory");
+	add_volume(list, POD_SPEC_CRI_VOLUME, s->cri_socket, "Socket");
 	return list;
+}
+
+/* Requests, so that the tracer is not BestEffort (the first pods evicted
+ * under pressure) and the node reserves room for it; a memory limit as a
+ * bound (BPF maps are charged to the pod's memory cgroup on 5.11+). No CPU
+ * limit: a throttled pwru loses events. */
+static cJSON *resources(void)
+{
+	cJSON *r = cJSON_CreateObject();
+	cJSON *requests = cJSON_AddObjectToObject(r, "requests");
+	cJSON *limits = cJSON_AddObjectToObject(r, "limits");
+
+	cJSON_AddStringToObject(requests, "cpu", POD_SPEC_CPU_REQUEST);
+	cJSON_AddStringToObject(requests, "memory", POD_SPEC_MEMORY_REQUEST);
+	cJSON_AddStringToObject(limits, "memory", POD_SPEC_MEMORY_LIMIT);
+	return r;
 }
 
 static cJSON *container(const struct pod_spec *s)
@@ -98,13 +134,15 @@ static cJSON *container(const struct pod_spec *s)
 
 	cJSON_AddStringToObject(c, "name", POD_SPEC_CONTAINER);
 	cJSON_AddStringToObject(c, "image", s->image);
-	cJSON_AddStringToObject(c, "imagePullPolicy", "IfNotPresent");
+	cJSON_AddStringToObject(c, "imagePullPolicy",
+				s->image_pull_policy ? s->image_pull_policy : "IfNotPresent");
 	cJSON_AddItemToObject(c, "args", args(s));
+	cJSON_AddItemToObject(c, "resources", resources());
 	sc = cJSON_AddObjectToObject(c, "securityContext");
 	cJSON_AddTrueToObject(sc, "privileged");
 	/* pwru's own error (no BTF, unknown pod) shows in `kubectl describe`. */
 	cJSON_AddStringToObject(c, "terminationMessagePolicy", "FallbackToLogsOnError");
-	cJSON_AddItemToObject(c, "volumeMounts", volume_mounts());
+	cJSON_AddItemToObject(c, "volumeMounts", volume_mounts(s));
 	return c;
 }
 
@@ -124,11 +162,27 @@ static cJSON *spec(const struct pod_spec *s)
 	/* An abandoned tracer (plugin killed, laptop closed) still ends. */
 	cJSON_AddNumberToObject(sp, "activeDeadlineSeconds", (double)s->active_deadline_seconds);
 	cJSON_AddNumberToObject(sp, "terminationGracePeriodSeconds", 10);
+	/* A service account is for what admission or image pulls tie to it
+	 * (an OpenShift SCC, a pull secret): pwru itself never calls the API. */
+	if (s->service_account)
+		cJSON_AddStringToObject(sp, "serviceAccountName", s->service_account);
+	if (s->priority_class)
+		cJSON_AddStringToObject(sp, "priorityClassName", s->priority_class);
 	cJSON_AddFalseToObject(sp, "automountServiceAccountToken");
+	if (s->n_image_pull_secrets) {
+		cJSON *secrets = cJSON_AddArrayToObject(sp, "imagePullSecrets");
+
+		for (size_t i = 0; i < s->n_image_pull_secrets; i++) {
+			cJSON *ref = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(ref, "name", s->image_pull_secrets[i]);
+			cJSON_AddItemToArray(secrets, ref);
+		}
+	}
 	cJSON_AddStringToObject(any, "operator", "Exists");
 	cJSON_AddItemToArray(tolerations, any);
 	cJSON_AddItemToArray(containers, container(s));
-	cJSON_AddItemToObject(sp, "volumes", volumes());
+	cJSON_AddItemToObject(sp, "volumes", volumes(s));
 	return sp;
 }
 

@@ -19,17 +19,40 @@
 
 enum { PIPE_IN, PIPE_OUT, PIPE_ERR, PIPE_N };
 
+/* The signals a terminal (or a wrapper such as timeout(1)) sends to a whole
+ * process group. */
+static const int group_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
 /* In the child: undo what the parent set up for itself. A blocked signal
- * mask survives exec, and kubectl must die on Ctrl-C like any command. */
+ * mask survives exec, and kubectl must die on Ctrl-C like any command.
+ * A child in its own group leaves the parent's group first and drops what
+ * was sent to that group meanwhile (still blocked here): a Ctrl-C that
+ * arrives between fork() and setpgid() would otherwise kill the very
+ * kubectl that carries out the clean-up after it. */
 static void child_reset(unsigned int flags)
 {
 	sigset_t none;
 
+	if (flags & PROC_OWN_GROUP) {
+		setpgid(0, 0);
+		for (size_t i = 0; i < sizeof(group_signals) / sizeof(group_signals[0]); i++) {
+			/* Ignoring a pending signal discards it (POSIX). */
+			signal(group_signals[i], SIG_IGN);
+			signal(group_signals[i], SIG_DFL);
+		}
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
+}
+
+/* In the parent too, so that the child is out of our group before fork()
+ * returns here, whichever of the two runs first. Fails harmlessly (EACCES)
+ * once the child has exec'd: it is in its group by then. */
+static void parent_sets_group(pid_t pid, unsigned int flags)
+{
 	if (flags & PROC_OWN_GROUP)
-		setpgid(0, 0);
+		setpgid(pid, pid);
 }
 
 static void close_pair(int p[2])
@@ -148,6 +171,7 @@ int proc_run(char *const argv[], const char *in, size_t in_len, unsigned int fla
 		execvp(argv[0], argv);
 		_exit(127);
 	}
+	parent_sets_group(pid, flags);
 	fds[PIPE_IN] = p[PIPE_IN][1];
 	fds[PIPE_OUT] = p[PIPE_OUT][0];
 	fds[PIPE_ERR] = p[PIPE_ERR][0];
@@ -197,6 +221,7 @@ pid_t proc_start_reader(char *const argv[], unsigned int flags, int *out_fd, int
 		execvp(argv[0], argv);
 		_exit(127);
 	}
+	parent_sets_group(pid, flags);
 	close(p[1]);
 	*out_fd = p[0];
 	*err_fd = errfile;

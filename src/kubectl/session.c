@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "errmsg.h"
+#include "kubectl/namespace.h"
 #include "kubectl/pod_spec.h"
 #include "kubectl/proc.h"
 #include "kubectl/session.h"
@@ -18,6 +19,8 @@
 #define STATUS_POLL_MS 500
 /* After its log ends, pwru's container needs a moment to show as terminated. */
 #define EXIT_WAIT_POLLS 20
+/* Status polls between two looks at a pending tracer's events. */
+#define EVENT_POLL_ROUNDS 4
 
 enum tracer_phase {
 	PHASE_PENDING,
@@ -35,11 +38,16 @@ static const char *const fatal_waiting_reasons[] = {
 /* Stops pwru in its pod the way Ctrl-C stops it on a node (SIGINT: it
  * detaches and prints its summary). The pod has the host's PID namespace,
  * so pwru is found as the process named pwru in this container's mount
- * namespace, never one of the host's or another pod's. */
+ * namespace, never one of the host's or another pod's. The script must be
+ * quick and end right after the kill: once pwru exits, the runtime kills
+ * whatever still runs in its container, this script included, and kubectl
+ * would report that (exit code 137) as a failed exec. So names are read
+ * without forking (read is built in), and only a process named pwru costs
+ * a readlink. No pwru left means it has ended already: nothing to do. */
 static const char stop_script[] =
 	"me=$(readlink /proc/$$/ns/mnt); for d in /proc/[0-9]*; do "
-	"[ \"$(cat $d/comm 2>/dev/null)\" = pwru ] && "
-	"[ \"$(readlink $d/ns/mnt)\" = \"$me\" ] && kill -INT ${d#/proc/}; done; true";
+	"read -r c 2>/dev/null <$d/comm || continue; [ \"$c\" = pwru ] || continue; "
+	"[ \"$(readlink $d/ns/mnt)\" = \"$me\" ] && { kill -INT ${d#/proc/}; exit; }; done; true";
 
 static void note(const struct session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -81,6 +89,18 @@ static int take_signal(struct session *s)
 	if (!s->signal)
 		s->signal = si.ssi_signo;
 	return -EINTR;
+}
+
+/* Drops the signals that came while the tracers were being stopped: they
+ * are the same Ctrl-C. A wrapper such as timeout(1) sends it twice (to its
+ * child, then to its process group), and a user presses the key again
+ * while nothing seems to happen yet. A signal after this skips the wait. */
+static void drop_signals(struct session *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->signal_fd, &si, sizeof(si)) == sizeof(si))
+		;
 }
 
 /* Waits up to ms for a terminating signal. Returns -EINTR if one came. */
@@ -182,14 +202,17 @@ static int check_access(struct session *s)
 static int create_tracer(struct session *s, struct tracer *t)
 {
 	char path[512], kerr[1024] = "";
+	struct tracer_opts opts;
 	cJSON *pod;
 	int ret;
 
 	/* A tracer sent to a node that is not Ready would wait there forever. */
-	ret = target_node_ready(s->kube, t->node, kerr, sizeof(kerr));
+	ret = target_node_ready(s->kube, t->node, &t->cri_socket, kerr, sizeof(kerr));
 	if (ret)
 		return set_err(s->err, s->errlen, ret, "%s", kerr);
-	pod = tracer_pod(t, s->tracer_opts);
+	opts = *s->tracer_opts;
+	opts.priority_class = s->priority_class;
+	pod = tracer_pod(t, &opts);
 	if (!pod)
 		return set_err(s->err, s->errlen, -ENOMEM, "out of memory");
 	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/pods", s->tracer_opts->namespace);
@@ -299,18 +322,68 @@ static int poll_phase(struct session *s, struct tracer *t)
 	return ret;
 }
 
+static const char *mount_hint(const char *message)
+{
+	if (strstr(message, "/sys/kernel/btf"))
+		return " (the node's kernel has no BTF, CONFIG_DEBUG_INFO_BTF, which pwru needs)";
+	if (strstr(message, "\"" POD_SPEC_CRI_VOLUME "\""))
+		return " (no container runtime socket there: name the node's with --cri-endpoint "
+		       "after --)";
+	return "";
+}
+
+/* A tracer that waits for a host path the node does not have waits
+ * forever: the kubelet says so only in an event (FailedMount, "hostPath
+ * type check failed"), not in the pod's status. Without the right to list
+ * events the timeout still ends the wait. */
+static int mount_failure(struct session *s, const struct tracer *t)
+{
+	char path[700], kerr[1024] = "";
+	const cJSON *e;
+	cJSON *list;
+	int ret = 0;
+
+	snprintf(path, sizeof(path),
+		 "/api/v1/namespaces/%s/events?fieldSelector=involvedObject.name%%3D%s",
+		 s->tracer_opts->namespace, t->pod_name);
+	if (kube_get(s->kube, path, &list, kerr, sizeof(kerr))) {
+		note(s, "cannot read the events of %s (%s)", t->pod_name, kerr);
+		return 0;
+	}
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(list, "items")) {
+		const char *reason = json_string(e, "reason"), *message = json_string(e, "message");
+
+		if (!reason || strcmp(reason, "FailedMount") || !message ||
+		    !strstr(message, "hostPath type check failed"))
+			continue;
+		ret = set_err(s->err, s->errlen, -ENOENT,
+			      "tracer pod %s on node %s cannot start: %s%s", t->pod_name, t->node,
+			      message, mount_hint(message));
+		break;
+	}
+	cJSON_Delete(list);
+	return ret;
+}
+
 static int wait_all_started(struct session *s)
 {
 	long long end = now_ms() + s->running_timeout_s * 1000LL;
 	int ret;
 
-	for (;;) {
+	for (unsigned int round = 1;; round++) {
 		struct tracer *pending = NULL;
 
 		for (size_t i = 0; i < s->n_tracers; i++) {
 			ret = poll_phase(s, &s->tracers[i]);
 			if (ret < 0)
 				return ret;
+			/* Events cost a call: looked at every 2 s of waiting. */
+			if (ret == PHASE_PENDING && round % EVENT_POLL_ROUNDS == 0) {
+				ret = mount_failure(s, &s->tracers[i]);
+				if (ret)
+					return ret;
+				ret = PHASE_PENDING;
+			}
 			if (ret == PHASE_PENDING && !pending)
 				pending = &s->tracers[i];
 		}
@@ -454,25 +527,32 @@ static int stream_logs(struct session *s)
 		note(s, "stopping pwru (again to skip its summary)");
 		s->stopping = true;
 		stop_tracers(s);
+		drop_signals(s);
 		deadline = now_ms() + s->grace_period_s * 1000LL;
 	}
 }
 
 /* pwru's exit status once its log has ended, waiting briefly for the pod to
- * show it. */
+ * show it. A pod deleted to stop pwru (no right to exec into it) may be gone
+ * before it shows anything; then its log stream was all there is. */
 static int collect_exit(struct session *s, struct tracer *t)
 {
-	if (t->deleted)
-		return 0;
 	for (int i = 0; i < EXIT_WAIT_POLLS; i++) {
 		int ret = poll_phase(s, t);
 
+		if (ret < 0 && t->deleted) {
+			note(s, "no exit status from deleted pod %s (%s)", t->pod_name, s->err);
+			s->err[0] = '\0';
+			return 0;
+		}
 		if (ret < 0 || ret == PHASE_DONE)
 			return ret < 0 ? ret : 0;
 		ret = wait_for_signal(s, STATUS_POLL_MS / 2);
 		if (ret)
 			return ret;
 	}
+	if (t->deleted)
+		return 0;
 	return set_err(s->err, s->errlen, -ETIMEDOUT,
 		       "the log of tracer pod %s ended while pwru still runs there (%s)",
 		       t->pod_name, t->status);
@@ -486,7 +566,7 @@ static void complete_log(struct session *s, struct tracer *t)
 	char path[600], kerr[1024] = "";
 	struct proc_output full;
 
-	if (!t->log || !t->terminated || t->deleted)
+	if (!t->log || !t->terminated)
 		return;
 	pod_path(path, sizeof(path), s, t, "/log?container=" POD_SPEC_CONTAINER);
 	if (kube_get_text(s->kube, path, &full, kerr, sizeof(kerr))) {
@@ -540,6 +620,16 @@ int session_run(struct session *s, char *err, size_t errlen)
 	s->err = err;
 	s->errlen = errlen;
 	ret = check_access(s);
+	/* Made (if need be) only once the user may run tracers at all. */
+	if (!ret) {
+		char kerr[1024] = "";
+
+		if (!tracer_priority_class_ensure(s->kube, kerr, sizeof(kerr)))
+			s->priority_class = TRACER_PRIORITY_CLASS;
+		else
+			note(s, "tracer pods run without priority class %s (%s)",
+			     TRACER_PRIORITY_CLASS, kerr);
+	}
 	for (size_t i = 0; i < s->n_tracers && !ret; i++)
 		ret = create_tracer(s, &s->tracers[i]) ?: wait_for_signal(s, 0);
 	if (!ret)

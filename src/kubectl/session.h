@@ -22,9 +22,10 @@ struct session {
 	struct tracer *tracers;
 	size_t n_tracers;
 	int signal_fd;
-	int signal;    /* the first signal that came, or 0 */
-	bool stopping; /* pwru in the tracers was asked to stop */
-	char *err;     /* where session_run() reports its first error */
+	int signal;		    /* the first signal that came, or 0 */
+	bool stopping;		    /* pwru in the tracers was asked to stop */
+	const char *priority_class; /* for tracer pods, once it is known to exist */
+	char *err;		    /* where session_run() reports its first error */
 	size_t errlen;
 };
 

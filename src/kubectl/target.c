@@ -7,6 +7,7 @@
 
 #include "array.h"
 #include "errmsg.h"
+#include "kubectl/runtime.h"
 #include "kubectl/target.h"
 
 /* The spellings kubectl accepts for the kinds we trace. */
@@ -181,7 +182,8 @@ static int resolve_pod(const struct kube *k, struct target *t, char *err, size_t
 	return ret;
 }
 
-int target_node_ready(const struct kube *k, const char *node, char *err, size_t errlen)
+int target_node_ready(const struct kube *k, const char *node, const char **cri_socket, char *err,
+		      size_t errlen)
 {
 	const cJSON *c;
 	char path[600];
@@ -204,13 +206,15 @@ int target_node_ready(const struct kube *k, const char *node, char *err, size_t 
 			      message ? message : "");
 		break;
 	}
+	if (cri_socket)
+		*cri_socket = runtime_socket_of_node(obj);
 	cJSON_Delete(obj);
 	return ret;
 }
 
 static int resolve_node(const struct kube *k, struct target *t, char *err, size_t errlen)
 {
-	int ret = target_node_ready(k, t->name, err, errlen);
+	int ret = target_node_ready(k, t->name, NULL, err, errlen);
 
 	if (ret)
 		return ret;
@@ -268,6 +272,17 @@ static int list_pods(const struct kube *k, struct target *t, const char *selecto
 	if (!t->n_pods)
 		return set_err(err, errlen, -ESRCH, "no running pod matches %s", selector);
 	return 0;
+}
+
+int target_list_nodes(const struct kube *k, const char *selector, cJSON **list, char *err,
+		      size_t errlen)
+{
+	char escaped[1024], path[1200];
+
+	if (url_escape(selector, escaped, sizeof(escaped)))
+		return set_err(err, errlen, -E2BIG, "node selector too long");
+	snprintf(path, sizeof(path), "/api/v1/nodes?labelSelector=%s", escaped);
+	return kube_get(k, path, list, err, errlen);
 }
 
 static int append(char *buf, size_t size, size_t *len, const char *fmt, const char *a,

@@ -56,9 +56,16 @@ int target_resolve(const struct kube *k, struct target *t, char *err, size_t err
  * "pods -l SELECTOR -n NS", for messages. */
 void target_describe(const struct target *t, char *buf, size_t size);
 
+/* The API server's list of the nodes a label selector picks (a NodeList:
+ * items[].metadata.name). */
+int target_list_nodes(const struct kube *k, const char *selector, cJSON **list, char *err,
+		      size_t errlen);
+
 /* Fails with the node's condition when node is not Ready: a tracer sent
- * there would stay Pending. */
-int target_node_ready(const struct kube *k, const char *node, char *err, size_t errlen);
+ * there would stay Pending. Sets *cri_socket (if not NULL) to the host path
+ * of the node's CRI socket (runtime_socket_of_node()). */
+int target_node_ready(const struct kube *k, const char *node, const char **cri_socket, char *err,
+		      size_t errlen);
 
 void target_free(struct target *t);
 

@@ -6,7 +6,9 @@
 #include <sys/random.h>
 
 #include "array.h"
+#include "kubectl/merge_patch.h"
 #include "kubectl/pod_spec.h"
+#include "kubectl/runtime.h"
 #include "kubectl/tracer.h"
 
 /* Room for the node in "pwru-NODE-xxxxx" within a 63-byte label value, which
@@ -111,6 +113,33 @@ int tracers_plan(const struct target *targets, size_t n_targets, struct tracer *
 	return 0;
 }
 
+static int set_string(cJSON *obj, const char *key, const char *value)
+{
+	cJSON *v = cJSON_CreateString(value);
+
+	if (!cJSON_IsObject(obj) || !v) {
+		cJSON_Delete(v);
+		return -ENOMEM;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(obj, key) ?
+		    cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v) :
+		    cJSON_AddItemToObject(obj, key, v))
+		return 0;
+	cJSON_Delete(v);
+	return -ENOMEM;
+}
+
+/* What a patch may not change: the pod's identity and place. */
+static int keep_identity(cJSON *pod, const struct pod_spec *spec)
+{
+	cJSON *meta = cJSON_GetObjectItemCaseSensitive(pod, "metadata");
+	cJSON *sp = cJSON_GetObjectItemCaseSensitive(pod, "spec");
+
+	return set_string(meta, "name", spec->name)		      ?:
+		       set_string(meta, "namespace", spec->namespace) ?:
+		       set_string(sp, "nodeName", spec->node);
+}
+
 cJSON *tracer_pod(const struct tracer *t, const struct tracer_opts *o)
 {
 	struct pod_spec spec = {
@@ -118,25 +147,76 @@ cJSON *tracer_pod(const struct tracer *t, const struct tracer_opts *o)
 		.namespace = o->namespace,
 		.node = t->node,
 		.image = o->image,
+		.cri_socket = runtime_socket_in_args(o->pwru_args, o->n_pwru_args),
 		.active_deadline_seconds = o->active_deadline_seconds,
 		.filter_pods = (const char *const *)t->filter_pods,
 		.n_filter_pods = t->whole_node ? 0 : t->n_filter_pods,
 		.pwru_args = o->pwru_args,
 		.n_pwru_args = o->n_pwru_args,
+		.image_pull_policy = o->image_pull_policy,
+		.image_pull_secrets = o->image_pull_secrets,
+		.n_image_pull_secrets = o->n_image_pull_secrets,
+		.service_account = o->service_account,
+		.priority_class = o->priority_class,
 	};
+	cJSON *pod;
 
-	return pod_spec_build(&spec);
+	/* What the user told pwru wins; then what the node reports. */
+	if (!spec.cri_socket)
+		spec.cri_socket = t->cri_socket ? t->cri_socket : RUNTIME_DEFAULT_SOCKET;
+	pod = pod_spec_build(&spec);
+	if (!pod || !o->patch)
+		return pod;
+	if (merge_patch_apply(pod, o->patch) || keep_identity(pod, &spec)) {
+		cJSON_Delete(pod);
+		return NULL;
+	}
+	return pod;
+}
+
+static void tracer_free(struct tracer *t)
+{
+	for (size_t j = 0; j < t->n_filter_pods; j++)
+		free(t->filter_pods[j]);
+	free(t->filter_pods);
+	free(t->node);
+	free(t->pod_name);
+	free(t->log);
+}
+
+static bool node_listed(const cJSON *node_list, const char *node)
+{
+	const cJSON *item;
+
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(node_list, "items")) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(item, "metadata"), "name");
+
+		if (cJSON_IsString(name) && !strcmp(name->valuestring, node))
+			return true;
+	}
+	return false;
+}
+
+size_t tracers_keep_nodes(struct tracer *tracers, size_t n, const cJSON *node_list)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!node_listed(node_list, tracers[i].node)) {
+			tracer_free(&tracers[i]);
+			continue;
+		}
+		if (kept != i)
+			tracers[kept] = tracers[i];
+		kept++;
+	}
+	return kept;
 }
 
 void tracers_free(struct tracer *tracers, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < tracers[i].n_filter_pods; j++)
-			free(tracers[i].filter_pods[j]);
-		free(tracers[i].filter_pods);
-		free(tracers[i].node);
-		free(tracers[i].pod_name);
-		free(tracers[i].log);
-	}
+	for (size_t i = 0; i < n; i++)
+		tracer_free(&tracers[i]);
 	free(tracers);
 }

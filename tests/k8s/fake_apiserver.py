@@ -47,7 +47,7 @@ class CriNode:
     through tests/k8s/cri-pod-run (which sends what a kubelet would), their
     status comes from CRI and their log from the CRI log file. Scenario:
       "cri": {"pod_run": PATH, "endpoint": "unix://...", "work": DIR,
-              "host_paths": {"/run": "/tmp/..."}}   hostPath rewrites for the
+              "host_paths": {"/run/x.sock": "/tmp/..."}}   hostPath rewrites for the
     test machine (the test's containerd socket is not under the host's /run).
     """
 

@@ -73,13 +73,15 @@ chmod +x "$work/kubectl"
 "$OUT/kubectl-pwru" --kubectl "$work/kubectl" --dry-run -n default pod/a -- \
 	--cri-endpoint unix:///run/containerd.sock --output-limit-lines 6 --duration 60 > "$work/pod.json" || {
 	fail "kubectl-pwru --dry-run gives the tracer pod" "a pod"; exit 1; }
-python3 - "$work/pod.json" "$CRI_DIR" <<'PY' || { fail "tracer pod adapted to the test's socket" "a /run volume"; exit 1; }
+python3 - "$work/pod.json" "$CRI_DIR" <<'PY' || { fail "tracer pod adapted to the test's socket" "one Socket volume"; exit 1; }
 import json, sys
 path, cri_dir = sys.argv[1:]
 pod = json.load(open(path))
-runs = [v for v in pod["spec"]["volumes"] if v["hostPath"]["path"] == "/run"]
-assert len(runs) == 1
-runs[0]["hostPath"]["path"] = cri_dir
+# The plugin mounts the one socket --cri-endpoint names, typed Socket.
+socks = [v for v in pod["spec"]["volumes"]
+         if v["hostPath"] == {"path": "/run/containerd.sock", "type": "Socket"}]
+assert len(socks) == 1
+socks[0]["hostPath"]["path"] = cri_dir + "/containerd.sock"
 json.dump(pod, open(path, "w"))
 PY
 
@@ -195,7 +197,7 @@ mkdir -p "$api"
 cat > "$api/scenario.json" <<JSON
 {"pods": {"default/a": "this-node"}, "nodes": ["this-node"],
  "cri": {"pod_run": "$POD_RUN", "endpoint": "$CRI_EP", "work": "$api",
-         "host_paths": {"/run": "$CRI_DIR"}}}
+         "host_paths": {"/run/containerd.sock": "$CRI_SOCK"}}}
 JSON
 python3 "$here/fake_apiserver.py" --scenario "$api/scenario.json" --record "$api/record.jsonl" \
 	--port-file "$api/port" --lifetime 240 &

@@ -55,7 +55,15 @@ def mounts_of(pod_spec):
             for m in c.get("volumeMounts", [])}
 
 
-def check_tracer(what, spec, one_shot):
+# The plugin knows the node it creates its pod for: it mounts that node's
+# CRI socket alone (hostPath type Socket), not all of /run.
+PLUGIN_SOCKET = "/run/containerd/containerd.sock"
+PLUGIN_MOUNTS = dict(
+    [(k, v) for k, v in NEEDED_MOUNTS.items() if k != "/host/run"] +
+    [("/host" + PLUGIN_SOCKET, PLUGIN_SOCKET)])
+
+
+def check_tracer(what, spec, one_shot, needed=NEEDED_MOUNTS):
     c = spec["containers"][0]
     check(what + " is privileged",
           c.get("securityContext", {}).get("privileged") is True,
@@ -64,8 +72,13 @@ def check_tracer(what, spec, one_shot):
           "hostPID true", spec.get("hostPID"))
     check(what + " uses the host network", spec.get("hostNetwork") is True,
           "hostNetwork true", spec.get("hostNetwork"))
-    check(what + " mounts what pwru needs", mounts_of(spec) == NEEDED_MOUNTS,
-          NEEDED_MOUNTS, mounts_of(spec))
+    check(what + " mounts what pwru needs", mounts_of(spec) == needed,
+          needed, mounts_of(spec))
+    untyped = [v["name"] for v in spec.get("volumes", [])
+               if "hostPath" in v and not v["hostPath"].get("type")]
+    check(what + ": every hostPath has a type (a missing one fails with a "
+          "reason, never becomes an empty directory)", not untyped,
+          "a type on each", untyped)
     check(what + " tolerates every taint",
           {"operator": "Exists"} in spec.get("tolerations", []),
           "a toleration with operator Exists", spec.get("tolerations"))
@@ -208,14 +221,31 @@ def check_plugin_pod(pod):
         check("kubectl-pwru --dry-run prints a pod", False, "JSON",
               r.stdout + r.stderr)
         return
-    check_tracer("kubectl-pwru's pod", made["spec"], one_shot=True)
-    for key in ("volumes", "hostPID", "hostNetwork", "tolerations",
+    check_tracer("kubectl-pwru's pod", made["spec"], one_shot=True,
+                 needed=PLUGIN_MOUNTS)
+    sock = [v["hostPath"] for v in made["spec"]["volumes"]
+            if v["name"] == "cri-socket"]
+    check("kubectl-pwru's pod mounts the CRI socket as a Socket",
+          sock == [{"path": PLUGIN_SOCKET, "type": "Socket"}],
+          [{"path": PLUGIN_SOCKET, "type": "Socket"}], sock)
+
+    def but_cri(items):
+        return [i for i in items if i["name"] not in ("cri-socket", "host-run")]
+    check("kubectl-pwru's pod has k8s/pod.yaml's volumes but the CRI one",
+          but_cri(made["spec"]["volumes"]) == but_cri(pod["spec"]["volumes"]),
+          but_cri(pod["spec"]["volumes"]), but_cri(made["spec"]["volumes"]))
+    check("kubectl-pwru's container has k8s/pod.yaml's volumeMounts but the CRI one",
+          but_cri(made["spec"]["containers"][0]["volumeMounts"]) ==
+          but_cri(pod["spec"]["containers"][0]["volumeMounts"]),
+          but_cri(pod["spec"]["containers"][0]["volumeMounts"]),
+          but_cri(made["spec"]["containers"][0]["volumeMounts"]))
+    for key in ("hostPID", "hostNetwork", "tolerations",
                 "restartPolicy", "automountServiceAccountToken"):
         check("kubectl-pwru's pod has k8s/pod.yaml's " + key,
               made["spec"].get(key) == pod["spec"].get(key),
               pod["spec"].get(key), made["spec"].get(key))
     mine, theirs = made["spec"]["containers"][0], pod["spec"]["containers"][0]
-    for key in ("volumeMounts", "securityContext", "terminationMessagePolicy"):
+    for key in ("securityContext", "terminationMessagePolicy"):
         check("kubectl-pwru's container has k8s/pod.yaml's " + key,
               mine.get(key) == theirs.get(key), theirs.get(key), mine.get(key))
 

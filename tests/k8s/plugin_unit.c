@@ -13,7 +13,9 @@
 #include <cmocka.h>
 
 #include "kubectl/merge.h"
+#include "kubectl/merge_patch.h"
 #include "kubectl/pod_spec.h"
+#include "kubectl/runtime.h"
 #include "kubectl/target.h"
 #include "kubectl/tracer.h"
 
@@ -110,6 +112,38 @@ static void plan_groups_pods_by_node(void **state)
 	free_targets(in, 4);
 }
 
+/* --node-selector: only the tracers on the nodes the API server listed
+ * stay, in their order, with their pods. */
+static void node_selector_keeps_listed_nodes(void **state)
+{
+	struct target in[] = {
+		resolved(TARGET_POD, "shop", "a", "n1"),
+		resolved(TARGET_POD, "shop", "b", "n2"),
+		resolved(TARGET_POD, "shop", "c", "n3"),
+	};
+	cJSON *listed = cJSON_Parse("{\"kind\":\"NodeList\",\"items\":[{\"metadata\":{\"name\":"
+				    "\"n3\"}},{\"metadata\":{\"name\":\"n2\"}},"
+				    "{\"metadata\":{\"name\":\"n9\"}}]}");
+	cJSON *none = cJSON_Parse("{\"kind\":\"NodeList\",\"items\":[]}");
+	struct tracer *t;
+	size_t n;
+
+	assert_int_equal(tracers_plan(in, 3, &t, &n), 0);
+	assert_int_equal(n, 3);
+	n = tracers_keep_nodes(t, n, listed);
+	assert_int_equal(n, 2);
+	assert_string_equal(t[0].node, "n2");
+	assert_string_equal(t[0].filter_pods[0], "shop/b");
+	assert_string_equal(t[1].node, "n3");
+	assert_string_equal(t[1].filter_pods[0], "shop/c");
+	n = tracers_keep_nodes(t, n, none);
+	assert_int_equal(n, 0);
+	tracers_free(t, n);
+	cJSON_Delete(listed);
+	cJSON_Delete(none);
+	free_targets(in, 3);
+}
+
 /* A deployment's pods on three nodes: one tracer per node, each with the
  * pods that run there. */
 static void plan_spreads_a_deployment_over_its_nodes(void **state)
@@ -181,6 +215,209 @@ static void pod_name_fits_a_label(void **state)
 	free_targets(in, 1);
 }
 
+static void runtime_socket_from_node_info(void **state)
+{
+	static const struct {
+		const char *node, *socket;
+	} cases[] = {
+		{ "{}", "/run/containerd/containerd.sock" },
+		{ "{\"status\":{\"nodeInfo\":{\"containerRuntimeVersion\":\"containerd://1.6.20\","
+		  "\"kubeletVersion\":\"v1.20.2\"}}}",
+		  "/run/containerd/containerd.sock" },
+		{ "{\"status\":{\"nodeInfo\":{\"containerRuntimeVersion\":\"cri-o://1.28.1\"}}}",
+		  "/var/run/crio/crio.sock" },
+		{ "{\"status\":{\"nodeInfo\":{\"containerRuntimeVersion\":\"docker://24.0.7\"}}}",
+		  "/run/cri-dockerd.sock" },
+		{ "{\"status\":{\"nodeInfo\":{\"containerRuntimeVersion\":\"containerd://1.7.7-k3s1\","
+		  "\"kubeletVersion\":\"v1.28.3+k3s2\"}}}",
+		  "/run/k3s/containerd/containerd.sock" },
+		{ "{\"status\":{\"nodeInfo\":{\"containerRuntimeVersion\":\"containerd://1.7.7-k3s1\","
+		  "\"kubeletVersion\":\"v1.28.3+rke2r1\"}}}",
+		  "/run/k3s/containerd/containerd.sock" },
+		{ "{\"status\":{\"nodeInfo\":{\"containerRuntimeVersion\":\"containerd://1.7.8\","
+		  "\"kubeletVersion\":\"v1.28.4+k0s\"}}}",
+		  "/run/k0s/containerd.sock" },
+		{ "{\"metadata\":{\"labels\":{\"microk8s.io/cluster\":\"true\"}},"
+		  "\"status\":{\"nodeInfo\":{\"containerRuntimeVersion\":\"containerd://1.6.15\"}}}",
+		  "/var/snap/microk8s/common/run/containerd.sock" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cJSON *node = cJSON_Parse(cases[i].node);
+
+		assert_non_null(node);
+		assert_string_equal(runtime_socket_of_node(node), cases[i].socket);
+		cJSON_Delete(node);
+	}
+}
+
+static void runtime_socket_from_pwru_args(void **state)
+{
+	char *none[] = { "--output-json", "icmp" };
+	char *spaced[] = { "--cri-endpoint", "unix:///run/a.sock", "icmp" };
+	char *joined[] = { "--cri-endpoint=/run/b.sock", "--cri-endpoint", "unix:///run/c.sock" };
+	char *relative[] = { "--cri-endpoint", "run/x.sock" };
+	char *dangling[] = { "--cri-endpoint" };
+
+	assert_null(runtime_socket_in_args(none, 2));
+	assert_string_equal(runtime_socket_in_args(spaced, 3), "/run/a.sock");
+	assert_string_equal(runtime_socket_in_args(joined, 3), "/run/c.sock");
+	assert_string_equal(runtime_socket_in_args(joined, 1), "/run/b.sock");
+	assert_null(runtime_socket_in_args(relative, 2));
+	assert_null(runtime_socket_in_args(dangling, 1));
+}
+
+/* The pod mounts the one socket, typed, where --host-root finds it; the
+ * user's --cri-endpoint wins over what the node reports. */
+static void tracer_pod_mounts_only_the_socket(void **state)
+{
+	char *user[] = { "--cri-endpoint", "unix:///run/my/cri.sock", "icmp" };
+	struct tracer t = { .node = "n1",
+			    .pod_name = "p",
+			    .cri_socket = "/run/k0s/containerd.sock" };
+	struct tracer_opts o = { .namespace = "ns", .image = "img", .active_deadline_seconds = 9 };
+	const char *want[][2] = { { "/run/k0s/containerd.sock", "/host/run/k0s/containerd.sock" },
+				  { "/run/my/cri.sock", "/host/run/my/cri.sock" } };
+
+	for (int round = 0; round < 2; round++) {
+		cJSON *pod, *spec, *v, *m;
+		int sockets = 0;
+
+		if (round == 1) {
+			o.pwru_args = user;
+			o.n_pwru_args = 3;
+		}
+		pod = tracer_pod(&t, &o);
+		assert_non_null(pod);
+		spec = cJSON_GetObjectItem(pod, "spec");
+		cJSON_ArrayForEach(v, cJSON_GetObjectItem(spec, "volumes")) {
+			cJSON *hp = cJSON_GetObjectItem(v, "hostPath");
+			const char *path = cJSON_GetObjectItem(hp, "path")->valuestring;
+			const char *type = cJSON_GetObjectItem(hp, "type")->valuestring;
+
+			assert_string_not_equal(path, "/run");
+			if (strcmp(type, "Socket"))
+				continue;
+			sockets++;
+			assert_string_equal(path, want[round][0]);
+		}
+		assert_int_equal(sockets, 1);
+		cJSON_ArrayForEach(
+			m, cJSON_GetObjectItem(
+				   cJSON_GetArrayItem(cJSON_GetObjectItem(spec, "containers"), 0),
+				   "volumeMounts")) {
+			if (!strcmp(cJSON_GetObjectItem(m, "name")->valuestring,
+				    POD_SPEC_CRI_VOLUME))
+				assert_string_equal(
+					cJSON_GetObjectItem(m, "mountPath")->valuestring,
+					want[round][1]);
+		}
+		cJSON_Delete(pod);
+	}
+}
+
+/* RFC 7386's own examples (appendix A), with objects at the top as --patch
+ * requires, each under a key "v" where the RFC's target is not an object. */
+static void merge_patch_follows_rfc_7386(void **state)
+{
+	static const char *const cases[][3] = {
+		{ "{\"a\":\"b\"}", "{\"a\":\"c\"}", "{\"a\":\"c\"}" },
+		{ "{\"a\":\"b\"}", "{\"b\":\"c\"}", "{\"a\":\"b\",\"b\":\"c\"}" },
+		{ "{\"a\":\"b\"}", "{\"a\":null}", "{}" },
+		{ "{\"a\":\"b\",\"b\":\"c\"}", "{\"a\":null}", "{\"b\":\"c\"}" },
+		{ "{\"a\":[\"b\"]}", "{\"a\":\"c\"}", "{\"a\":\"c\"}" },
+		{ "{\"a\":\"c\"}", "{\"a\":[\"b\"]}", "{\"a\":[\"b\"]}" },
+		{ "{\"a\":{\"b\":\"c\"}}", "{\"a\":{\"b\":\"d\",\"c\":null}}",
+		  "{\"a\":{\"b\":\"d\"}}" },
+		{ "{\"a\":[{\"b\":\"c\"}]}", "{\"a\":[1]}", "{\"a\":[1]}" },
+		{ "{\"v\":[\"a\",\"b\"]}", "{\"v\":[\"c\",\"d\"]}", "{\"v\":[\"c\",\"d\"]}" },
+		{ "{\"v\":{\"a\":\"b\"}}", "{\"v\":[\"c\"]}", "{\"v\":[\"c\"]}" },
+		{ "{\"v\":{\"a\":\"foo\"}}", "{\"v\":null}", "{}" },
+		{ "{\"v\":{\"a\":\"foo\"}}", "{\"v\":\"bar\"}", "{\"v\":\"bar\"}" },
+		{ "{\"e\":null}", "{\"a\":1}", "{\"e\":null,\"a\":1}" },
+		{ "{\"v\":[1,2]}", "{\"v\":{\"a\":\"b\",\"c\":null}}", "{\"v\":{\"a\":\"b\"}}" },
+		{ "{}", "{\"a\":{\"bb\":{\"ccc\":null}}}", "{\"a\":{\"bb\":{}}}" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cJSON *target = cJSON_Parse(cases[i][0]), *patch = cJSON_Parse(cases[i][1]);
+		cJSON *want = cJSON_Parse(cases[i][2]);
+
+		assert_non_null(target);
+		assert_non_null(patch);
+		assert_non_null(want);
+		assert_int_equal(merge_patch_apply(target, patch), 0);
+		if (!cJSON_Compare(target, want, true)) {
+			char *saw = cJSON_PrintUnformatted(target);
+
+			fail_msg("case %zu: %s + %s gave %s, not %s", i, cases[i][0], cases[i][1],
+				 saw, cases[i][2]);
+		}
+		cJSON_Delete(target);
+		cJSON_Delete(patch);
+		cJSON_Delete(want);
+	}
+}
+
+/* The pod flags reach the pod; a patch changes what it names but never the
+ * pod's name, namespace or node. */
+static void tracer_pod_takes_flags_and_patch(void **state)
+{
+	const char *secrets[] = { "regcred", "other" };
+	cJSON *patch = cJSON_Parse("{\"metadata\":{\"name\":\"x\",\"annotations\":{\"k\":\"v\"}},"
+				   "\"spec\":{\"nodeName\":\"elsewhere\",\"hostNetwork\":null,"
+				   "\"priorityClassName\":\"high\"}}");
+	struct tracer t = { .node = "n1", .pod_name = "p" };
+	struct tracer_opts o = {
+		.namespace = "ns",
+		.image = "img",
+		.active_deadline_seconds = 9,
+		.image_pull_policy = "Never",
+		.image_pull_secrets = secrets,
+		.n_image_pull_secrets = 2,
+		.service_account = "tracer",
+		.priority_class = "pwru-tracer",
+		.patch = patch,
+	};
+	cJSON *pod = tracer_pod(&t, &o), *spec, *meta, *c;
+
+	assert_non_null(pod);
+	spec = cJSON_GetObjectItem(pod, "spec");
+	meta = cJSON_GetObjectItem(pod, "metadata");
+	c = cJSON_GetArrayItem(cJSON_GetObjectItem(spec, "containers"), 0);
+	assert_string_equal(cJSON_GetObjectItem(c, "imagePullPolicy")->valuestring, "Never");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(spec, "imagePullSecrets")), 2);
+	assert_string_equal(
+		cJSON_GetObjectItem(
+			cJSON_GetArrayItem(cJSON_GetObjectItem(spec, "imagePullSecrets"), 1),
+			"name")
+			->valuestring,
+		"other");
+	assert_string_equal(cJSON_GetObjectItem(spec, "serviceAccountName")->valuestring, "tracer");
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(spec, "automountServiceAccountToken")));
+	/* The patch's class wins over the plugin's. */
+	assert_string_equal(cJSON_GetObjectItem(spec, "priorityClassName")->valuestring, "high");
+	/* Never BestEffort; no CPU limit (a throttled pwru loses events). */
+	assert_string_equal(
+		cJSON_GetObjectItem(
+			cJSON_GetObjectItem(cJSON_GetObjectItem(c, "resources"), "requests"), "cpu")
+			->valuestring,
+		"100m");
+	assert_null(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(c, "resources"), "limits"), "cpu"));
+	assert_non_null(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(c, "resources"), "limits"), "memory"));
+	assert_null(cJSON_GetObjectItem(spec, "hostNetwork"));
+	assert_string_equal(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(meta, "annotations"), "k")->valuestring,
+		"v");
+	assert_string_equal(cJSON_GetObjectItem(meta, "name")->valuestring, "p");
+	assert_string_equal(cJSON_GetObjectItem(meta, "namespace")->valuestring, "ns");
+	assert_string_equal(cJSON_GetObjectItem(spec, "nodeName")->valuestring, "n1");
+	cJSON_Delete(pod);
+	cJSON_Delete(patch);
+}
+
 static void pod_args_are_filters_then_user_args(void **state)
 {
 	const char *filters[] = { "shop/a", "shop/c" };
@@ -190,6 +427,7 @@ static void pod_args_are_filters_then_user_args(void **state)
 		.namespace = "shop",
 		.node = "n1",
 		.image = "img",
+		.cri_socket = "/run/containerd/containerd.sock",
 		.active_deadline_seconds = 60,
 		.filter_pods = filters,
 		.n_filter_pods = 2,
@@ -280,9 +518,15 @@ int main(void)
 		cmocka_unit_test(target_parse_rejects_other_words),
 		cmocka_unit_test(plan_groups_pods_by_node),
 		cmocka_unit_test(plan_spreads_a_deployment_over_its_nodes),
+		cmocka_unit_test(node_selector_keeps_listed_nodes),
 		cmocka_unit_test(plan_node_target_traces_whole_node),
 		cmocka_unit_test(pod_name_fits_a_label),
 		cmocka_unit_test(pod_args_are_filters_then_user_args),
+		cmocka_unit_test(runtime_socket_from_node_info),
+		cmocka_unit_test(runtime_socket_from_pwru_args),
+		cmocka_unit_test(tracer_pod_mounts_only_the_socket),
+		cmocka_unit_test(merge_patch_follows_rfc_7386),
+		cmocka_unit_test(tracer_pod_takes_flags_and_patch),
 		cmocka_unit_test(label_text_and_json_lines),
 		cmocka_unit_test(merge_keeps_partial_lines_until_complete),
 	};

@@ -257,57 +257,202 @@ summary_last "$out" && pass "kubectl pwru node/: ends with pwru's summary" ||
 	fail "kubectl pwru node/: ends with pwru's summary" "'N events, M lost' last, saw: $(tails "$out")"
 
 # Ctrl-C: pwru in the pod is stopped, its summary reaches the terminal, the
-# plugin exits 130 and the tracer pod is deleted.
-# A known race, not yet found: once in a few runs the plugin ends at once
-# after Ctrl-C and the summary is lost (issue 14's closing note). The case runs
-# a second time only then, and every check below holds for the second run.
+# plugin exits 130 and the tracer pod is deleted. timeout(1) passes the
+# SIGINT on twice (to the plugin, then to its process group): one Ctrl-C
+# all the same. REALK8S_CTRL_C_RUNS=N repeats the case (races show there).
 ctrl_c_run() {
 	start_plugin pod/a -n shop -- "${pwru_args[@]}" icmp
 	wait_listening || return 1
+	# The tracer pod as the API server has it, read back while it runs.
+	kc get pods -n pwru-system -l app.kubernetes.io/managed-by=kubectl-pwru -o json > "$work/tracer-pod.json"
 	ping_from_a "$ipb"
 	t0=$(date +%s)
 	kill -INT "$plugin_pid"
 	finish_plugin
 	echo "# Ctrl-C to exit: $(($(date +%s) - t0)) s"
 }
-listening=0
-ctrl_c_run && listening=1
-if [ $listening = 1 ] && ! summary_last "$out"; then
-	echo "# Ctrl-C: no summary on the first run ($(tails "$out" | cut -c1-200)); once more"
-	tracers_left >/dev/null
-	listening=0
-	ctrl_c_run && listening=1
+for r in $(seq 1 "${REALK8S_CTRL_C_RUNS:-1}"); do
+	c="Ctrl-C"
+	[ "${REALK8S_CTRL_C_RUNS:-1}" = 1 ] || c="Ctrl-C ($r)"
+	if ctrl_c_run; then
+		n=$(events_of "$out")
+		[ "$rc" = 130 ] && [ "$n" -ge 1 ] && pass "$c: exit 130 after $n events of shop/a" ||
+			fail "$c: exit 130 after events" "130 and events, saw $rc, $n: $(N=4 tails "$out" "$err")"
+		summary_last "$out" && pass "$c: pwru's summary on the terminal ($(grep -E '^[0-9]+ events, ' "$out" | tail -n1))" ||
+			fail "$c: pwru's summary on the terminal" "'N events, M lost' last, saw: $(tails "$out" "$err")"
+		[ "$(tracers_left)" = 0 ] && pass "$c: tracer pod deleted" ||
+			fail "$c: tracer pod deleted" "none left"
+	else
+		finish_plugin
+		fail "$c: tracer listens first" "'Listening for events', saw: $(tails "$out" "$err")"
+	fi
+done
+
+# The node's side of the tracer, as the API server stored it and the real
+# kubelet started it (its hostPath type checks passed): the CRI socket in use
+# alone, typed Socket, not all of /run; every hostPath typed.
+sock=/run/containerd/containerd.sock
+[[ " ${pwru_args[*]} " =~ --cri-endpoint\ unix://([^ ]+) ]] && sock=${BASH_REMATCH[1]}
+if python3 - "$work/tracer-pod.json" "$sock" <<'PY'
+import json, sys
+pods = json.load(open(sys.argv[1]))["items"]
+assert len(pods) == 1, "one tracer pod, saw %d" % len(pods)
+vols = [v["hostPath"] for v in pods[0]["spec"]["volumes"] if "hostPath" in v]
+socks = [v for v in vols if v.get("type") == "Socket"]
+assert socks == [{"path": sys.argv[2], "type": "Socket"}], socks
+assert not [v for v in vols if v["path"] == "/run"], vols
+assert all(v.get("type") for v in vols), vols
+mounts = pods[0]["spec"]["containers"][0]["volumeMounts"]
+assert any(m["mountPath"] == "/host" + sys.argv[2] for m in mounts), mounts
+PY
+then
+	pass "tracer pod read back: only the CRI socket $sock (type Socket), every hostPath typed"
+else
+	fail "tracer pod read back: only the CRI socket, typed" "one Socket volume at $sock, see above"
 fi
-if [ $listening = 1 ]; then
+# Not BestEffort, and in the plugin's PriorityClass (made on first use,
+# never preempting), which admission resolved to its value.
+if python3 - "$work/tracer-pod.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))["items"][0]
+res = p["spec"]["containers"][0]["resources"]
+assert res["requests"] == {"cpu": "100m", "memory": "256Mi"}, res
+assert res["limits"] == {"memory": "2Gi"}, res
+assert p["status"]["qosClass"] == "Burstable", p["status"].get("qosClass")
+assert p["spec"]["priorityClassName"] == "pwru-tracer", p["spec"].get("priorityClassName")
+assert p["spec"]["priority"] == 1000000, p["spec"].get("priority")
+PY
+then
+	[ "$(kc get priorityclass pwru-tracer -o 'jsonpath={.value} {.preemptionPolicy}')" = "1000000 Never" ] &&
+		pass "tracer pod read back: Burstable (requests cpu 100m, memory 256Mi; limit memory 2Gi), priority class pwru-tracer (1000000, preemptionPolicy Never)" ||
+		fail "priority class pwru-tracer" "value 1000000, preemptionPolicy Never, saw: $(kc get priorityclass pwru-tracer -o json 2>&1 | tr '\n' ' ' | cut -c1-300)"
+else
+	fail "tracer pod read back: resources and priority class" "Burstable, pwru-tracer at 1000000, see above"
+fi
+
+# A node without the socket the tracer needs: the kubelet's hostPath type
+# check fails, which it says only in an event; the plugin finds that event
+# and ends with it at once, not after --pod-running-timeout.
+t0=$(date +%s)
+start_plugin pod/a -n shop -- "${pwru_args[@]}" --cri-endpoint "unix:///run/pwru-nosuch-$$.sock" icmp
+finish_plugin
+echo "# missing socket to exit: $(($(date +%s) - t0)) s"
+lines=$(grep -c . "$err" || true)
+[ "$rc" = 1 ] && [ "$lines" = 1 ] && grep -q "hostPath type check failed" "$err" && grep -q -- "--cri-endpoint" "$err" &&
+	pass "missing CRI socket: exit 1 and the kubelet's reason in one line: $(cat "$err")" ||
+	fail "missing CRI socket: exit 1 and the kubelet's reason" "exit 1, one line with 'hostPath type check failed', saw exit $rc: $(N=5 tails "$err")"
+[ "$(tracers_left)" = 0 ] && pass "missing CRI socket: tracer pod deleted" || fail "missing CRI socket: tracer pod deleted" "none left"
+
+# --node-selector: the node's own hostname label picks it; a label no node
+# has leaves no tracer, and the plugin says so in one line.
+ping_to=$ipb
+traced_run "kubectl pwru --node-selector (the node's hostname)" 6 "shop/a" \
+	pod/a -n shop --node-selector "kubernetes.io/hostname=$K8S_NODE" -- "${pwru_args[@]}" --output-limit-lines 6 icmp
+start_plugin pod/a -n shop --node-selector kubernetes.io/hostname=pwru-no-such-node -- "${pwru_args[@]}" icmp
+finish_plugin
+[ "$rc" = 1 ] && [ "$(grep -c . "$err")" = 1 ] && grep -q "no node of the targets matches --node-selector" "$err" &&
+	[ "$(kc get pods -n pwru-system -l app.kubernetes.io/managed-by=kubectl-pwru -o name | wc -l)" = 0 ] &&
+	pass "--node-selector no node has: exit 1, one line, no tracer: $(cat "$err")" ||
+	fail "--node-selector no node has: exit 1, one line" "exit 1 and 'no node of the targets matches', saw exit $rc: $(tails "$err")"
+
+# The pod flags, read back from the API server while the tracer runs (the
+# real kubelet started it so): pull policy, pull secrets, service account
+# (it must exist: the ServiceAccount admission checks), and a merge patch
+# (an annotation, a priority class that admission resolves to its value, a
+# field removed) that cannot move the pod off its node.
+kc create serviceaccount pwru-tracer -n pwru-system > /dev/null
+kc apply -f - > /dev/null <<-YAML
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: pwru-test-high}
+value: 1000
+YAML
+start_plugin pod/a -n shop --image-pull-policy Never --image-pull-secret regcred \
+	--image-pull-secret other --service-account pwru-tracer \
+	--patch '{"metadata":{"annotations":{"pwru.test/patched":"yes"}},"spec":{"priorityClassName":"pwru-test-high","nodeName":"elsewhere","dnsPolicy":null}}' \
+	-- "${pwru_args[@]}" --duration 6 icmp
+wait_listening && kc get pods -n pwru-system -l app.kubernetes.io/managed-by=kubectl-pwru -o json > "$work/flags-pod.json"
+finish_plugin
+if [ "$rc" = 0 ] && summary_last "$out" && python3 - "$work/flags-pod.json" "$K8S_NODE" <<'PY'
+import json, sys
+pods = json.load(open(sys.argv[1]))["items"]
+assert len(pods) == 1, "one tracer pod, saw %d" % len(pods)
+p = pods[0]
+spec, c = p["spec"], p["spec"]["containers"][0]
+assert c["imagePullPolicy"] == "Never", c["imagePullPolicy"]
+assert spec["imagePullSecrets"] == [{"name": "regcred"}, {"name": "other"}], spec.get("imagePullSecrets")
+assert spec["serviceAccountName"] == "pwru-tracer", spec.get("serviceAccountName")
+assert spec["automountServiceAccountToken"] is False
+assert p["metadata"]["annotations"]["pwru.test/patched"] == "yes", p["metadata"].get("annotations")
+assert spec["priorityClassName"] == "pwru-test-high" and spec["priority"] == 1000, (spec.get("priorityClassName"), spec.get("priority"))
+assert spec["nodeName"] == sys.argv[2], spec["nodeName"]
+# dnsPolicy removed by the patch: the API server's default comes back.
+assert spec["dnsPolicy"] == "ClusterFirst", spec.get("dnsPolicy")
+PY
+then
+	pass "pod flags read back: --image-pull-policy, --image-pull-secret x2, --service-account, --patch (annotation, priority 1000, a field removed, node kept); exit 0 with the summary"
+else
+	fail "pod flags read back" "each flag in the stored pod, exit 0 and the summary, saw exit $rc: $(tails "$out" "$err")"
+fi
+[ "$(tracers_left)" = 0 ] && pass "pod flags: tracer pod deleted" || fail "pod flags: tracer pod deleted" "none left"
+
+# Ctrl-C for a user who may not exec into the tracer: the plugin deletes the
+# pod instead, pwru stops on the kubelet's SIGTERM, and its summary comes
+# all the same (through the followed log, or the re-read of it).
+kc apply -f - > /dev/null <<-YAML
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: pwru-tracers}
+rules:
+  - {apiGroups: [""], resources: [pods], verbs: [get, list, watch, create, delete]}
+  - {apiGroups: [""], resources: [pods/log], verbs: [get]}
+  - {apiGroups: [""], resources: [nodes, namespaces], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: pwru-tracers}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pwru-tracers}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: pwru-tracers}]
+YAML
+KUBECONFIG=$(k8s_user "$K8S_DIR" tracer) start_plugin pod/a -n shop -v -- "${pwru_args[@]}" icmp
+if wait_listening; then
+	ping_from_a "$ipb"
+	t0=$(date +%s)
+	kill -INT "$plugin_pid"
+	finish_plugin
+	echo "# Ctrl-C without pods/exec, to exit: $(($(date +%s) - t0)) s"
 	n=$(events_of "$out")
-	[ "$rc" = 130 ] && [ "$n" -ge 1 ] && pass "Ctrl-C: exit 130 after $n events of shop/a" ||
-		fail "Ctrl-C: exit 130 after events" "130 and events, saw $rc, $n: $(N=4 tails "$out" "$err")"
-	summary_last "$out" && pass "Ctrl-C: pwru's summary on the terminal ($(grep -E '^[0-9]+ events, ' "$out" | tail -n1))" ||
-		fail "Ctrl-C: pwru's summary on the terminal" "'N events, M lost' last, saw: $(tails "$out" "$err")"
-	[ "$(tracers_left)" = 0 ] && pass "Ctrl-C: tracer pod deleted" ||
-		fail "Ctrl-C: tracer pod deleted" "none left"
+	[ "$rc" = 130 ] && [ "$n" -ge 1 ] && grep -q "deleting the pod instead" "$err" &&
+		pass "Ctrl-C without pods/exec: the pod deleted instead, exit 130 after $n events" ||
+		fail "Ctrl-C without pods/exec: the pod deleted instead, exit 130" "130, events and the deletion, saw $rc, $n: $(N=4 tails "$out" "$err")"
+	summary_last "$out" && pass "Ctrl-C without pods/exec: pwru's summary on the terminal ($(grep -E '^[0-9]+ events, ' "$out" | tail -n1))" ||
+		fail "Ctrl-C without pods/exec: pwru's summary on the terminal" "'N events, M lost' last, saw: $(tails "$out" "$err")"
+	[ "$(tracers_left)" = 0 ] && pass "Ctrl-C without pods/exec: tracer pod deleted" ||
+		fail "Ctrl-C without pods/exec: tracer pod deleted" "none left"
 else
 	finish_plugin
-	fail "Ctrl-C: tracer listens first" "'Listening for events', saw: $(tails "$out" "$err")"
+	fail "Ctrl-C without pods/exec: tracer listens first" "'Listening for events', saw: $(tails "$out" "$err")"
 fi
 
 # A tracer the kubelet rejects: a LimitRange gives every container a
-# request of 64 CPUs in the tracer's namespace (OutOfcpu, no pull needed).
+# request of 1000 TiB of ephemeral storage in the tracer's namespace (the
+# tracer sets its CPU and memory itself, not that), which no node has
+# (OutOfephemeral-storage, no pull needed).
 kc create namespace toobig > /dev/null
 kc apply -f - > /dev/null <<-YAML
 apiVersion: v1
 kind: LimitRange
 metadata: {name: huge, namespace: toobig}
 spec:
-  limits: [{type: Container, default: {cpu: "64"}, defaultRequest: {cpu: "64"}}]
+  limits: [{type: Container, default: {ephemeral-storage: "1000Ti"}, defaultRequest: {ephemeral-storage: "1000Ti"}}]
 YAML
 for i in $(seq 1 100); do kc get serviceaccount default -n toobig > /dev/null 2>&1 && break; sleep 0.2; done
 start_plugin pod/a -n shop --tracer-namespace toobig -- "${pwru_args[@]}" icmp
 finish_plugin
 lines=$(grep -c . "$err" || true)
-[ "$rc" = 1 ] && [ "$lines" = 1 ] && grep -q "OutOfcpu" "$err" &&
+[ "$rc" = 1 ] && [ "$lines" = 1 ] && grep -q "OutOfephemeral-storage" "$err" &&
 	pass "rejected tracer: exit 1 and one line with the reason: $(cat "$err")" ||
-	fail "rejected tracer: exit 1 and one line with the reason" "exit 1, one line naming OutOfcpu, saw exit $rc: $(N=5 tails "$err")"
+	fail "rejected tracer: exit 1 and one line with the reason" "exit 1, one line naming OutOfephemeral-storage, saw exit $rc: $(N=5 tails "$err")"
 [ "$(tracers_left)" = 0 ] && pass "rejected tracer: tracer pod deleted" || fail "rejected tracer: tracer pod deleted" "none left"
 
 # A user who may create the tracer but not read its log: RBAC without

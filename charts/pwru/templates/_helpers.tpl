@@ -69,24 +69,31 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - name: sys-kernel-btf
   hostPath:
     path: /sys/kernel/btf
+    type: Directory
 - name: sys-kernel-tracing
   hostPath:
     path: /sys/kernel/tracing
+    type: Directory
 - name: sys-kernel-debug
   hostPath:
     path: /sys/kernel/debug
+    type: Directory
 - name: sys-fs-bpf
   hostPath:
     path: /sys/fs/bpf
+    type: Directory
 - name: host-proc
   hostPath:
     path: /proc
+    type: Directory
 - name: host-run
   hostPath:
     path: /run
+    type: Directory
 - name: host-var-log-pods
   hostPath:
     path: /var/log/pods
+    type: Directory
 {{- end }}
 
 {{/* Pod-level settings common to both modes. */}}
