@@ -244,15 +244,35 @@ static __always_inline void fill_cb(struct pwru_event *e, struct sk_buff *skb)
 		e->flags |= PWRU_EV_CB;
 }
 
-static __always_inline void fill_skb_str(struct pwru_event_skb *es, struct sk_buff *skb)
+static __always_inline int btf_dump(char *slot, void *ptr, __u32 type_id)
 {
-	struct btf_ptr p = {
-		.ptr = skb,
-		.type_id = bpf_core_type_id_kernel(struct sk_buff),
-	};
+	struct btf_ptr p = { .ptr = ptr, .type_id = type_id };
 
-	if (bpf_snprintf_btf(es->str, sizeof(es->str), &p, sizeof(p), 0) >= 0)
-		es->ev.flags |= PWRU_EV_SKB_STR;
+	return bpf_snprintf_btf(slot, CFG.dump_len, &p, sizeof(p), 0) >= 0;
+}
+
+/*
+ * --output-skb and --output-skb-shared-info: bpf_snprintf_btf() text in the
+ * slots after the event. skb_shared_info sits at skb->head + skb->end (an
+ * offset on every 64-bit kernel: NET_SKBUFF_DATA_USES_OFFSET).
+ */
+static __always_inline void fill_dumps(struct pwru_event *e, struct sk_buff *skb)
+{
+	char *slot = (char *)(e + 1);
+
+	if (CFG.output_skb) {
+		if (btf_dump(slot, skb, bpf_core_type_id_kernel(struct sk_buff)))
+			e->flags |= PWRU_EV_SKB_STR;
+		slot += CFG.dump_len;
+	}
+	if (CFG.output_shinfo) {
+		unsigned char *head = RD(skb, head);
+		__u32 end = RD(skb, end);
+
+		if (head &&
+		    btf_dump(slot, head + end, bpf_core_type_id_kernel(struct skb_shared_info)))
+			e->flags |= PWRU_EV_SHINFO;
+	}
 }
 
 /*
@@ -310,34 +330,27 @@ static __always_inline void fill_event(struct pwru_event *e, struct probe_ctx *p
 	}
 }
 
+/* The dump slots every skb event carries (bpf/pwru.h): a load-time constant. */
+#define DUMP_BYTES ((CFG.output_skb + CFG.output_shinfo) * CFG.dump_len)
+
 /* Reserve, fill and submit; every failed reservation is counted. */
 static __always_inline void emit_event(struct probe_ctx *pc)
 {
 	struct pwru_event *e;
 
 	count(PWRU_CNT_MATCHED);
-	if (CFG.output_skb) {
-		struct pwru_event_skb *es;
-
-		es = bpf_ringbuf_reserve(&events, sizeof(*es), 0);
-		if (!es) {
-			count(PWRU_CNT_LOST);
-			return;
-		}
-		__builtin_memset(&es->ev, 0, sizeof(es->ev));
-		fill_event(&es->ev, pc);
-		fill_skb_str(es, pc->skb);
-		bpf_ringbuf_submit(es, 0);
-		count(PWRU_CNT_EMITTED);
-		return;
-	}
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (DUMP_BYTES)
+		e = bpf_ringbuf_reserve(&events, sizeof(*e) + DUMP_BYTES, 0);
+	else
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count(PWRU_CNT_LOST);
 		return;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
 	fill_event(e, pc);
+	if (DUMP_BYTES)
+		fill_dumps(e, pc->skb);
 	bpf_ringbuf_submit(e, 0);
 	count(PWRU_CNT_EMITTED);
 }

@@ -13,7 +13,9 @@
 
 #define PWRU_COMM_LEN 16
 #define PWRU_MAX_STACK_DEPTH 50
-#define PWRU_SKB_STR_LEN 4096
+#define PWRU_SKB_STR_LEN 4096 /* --set-percpu-buf's default, as cilium/pwru's */
+#define PWRU_DUMP_LEN_MIN 64
+#define PWRU_DUMP_LEN_MAX (1U << 20)
 #define PWRU_NETNS_MAX 1024
 #define PWRU_NETNS_INLINE 8
 #define PWRU_TRACK_SKB_MAX 16384
@@ -46,7 +48,7 @@ enum pwru_event_flags {
 	PWRU_EV_DROP = 1 << 1,	  /* drop_reason/drop_location are valid */
 	PWRU_EV_STACK = 1 << 2,	  /* stack_id is valid */
 	PWRU_EV_CALLER = 1 << 3,  /* caller is valid */
-	PWRU_EV_SKB_STR = 1 << 4, /* a struct pwru_event_skb follows */
+	PWRU_EV_SKB_STR = 1 << 4, /* the --output-skb dump holds text (see "Dumps" below) */
 	PWRU_EV_TRACKED = 1 << 5, /* matched through --filter-track-skb */
 	PWRU_EV_NO_MAC = 1 << 6,  /* no link-layer header in the buffer */
 
@@ -54,6 +56,10 @@ enum pwru_event_flags {
 	PWRU_EV_META = 1 << 7,
 	PWRU_EV_META_XDP = 1 << 8,
 	PWRU_EV_CB = 1 << 9, /* cb[] is filled in */
+
+	/* matched because a tracked skb was seen last on this kernel stack */
+	PWRU_EV_STACKID = 1 << 14,
+	PWRU_EV_SHINFO = 1 << 15, /* the --output-skb-shared-info dump holds text */
 };
 
 struct pwru_tuple {
@@ -93,11 +99,12 @@ struct pwru_event {
 	__u32 pad2;
 };
 
-/* With --output-skb the event is followed by the bpf_snprintf_btf() text. */
-struct pwru_event_skb {
-	struct pwru_event ev;
-	char str[PWRU_SKB_STR_LEN];
-};
+/*
+ * Dumps: with --output-skb and/or --output-skb-shared-info every skb event is
+ * followed by one slot of cfg.dump_len bytes (--set-percpu-buf) for each, the
+ * skb's first; a slot holds NUL-terminated bpf_snprintf_btf() text when its
+ * flag (PWRU_EV_SKB_STR, PWRU_EV_SHINFO) is set.
+ */
 
 /* Set in .rodata before load; the BPF side reads it as a constant. */
 struct pwru_config {
@@ -125,12 +132,17 @@ struct pwru_config {
 	 */
 	__u32 netns_inline_n;
 	__u32 netns_inline[PWRU_NETNS_INLINE];
+	/* stack-id tracking and dumps (--filter-track-skb-by-stackid, --set-percpu-buf) */
+	__u32 track_stackid;
+	__u32 output_shinfo; /* --output-skb-shared-info */
+	__u32 dump_len;	     /* bytes per dump slot, when output_skb or output_shinfo */
+	__u32 pad_stackid;
 };
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct pwru_tuple) == 40, "pwru_tuple layout");
 _Static_assert(sizeof(struct pwru_event) == 200, "pwru_event layout");
-_Static_assert(sizeof(struct pwru_config) == 104, "pwru_config layout");
+_Static_assert(sizeof(struct pwru_config) == 120, "pwru_config layout");
 #endif
 
 #endif /* PWRU_SHARED_H */

@@ -165,6 +165,28 @@ static void fill_metadata(struct enricher *en, struct record *r)
 	}
 }
 
+/* A dump slot's text, if its flag says it holds some and it ends inside the slot. */
+static const char *dump_text(const char *slot, size_t len, bool filled)
+{
+	return filled && memchr(slot, '\0', len) ? slot : NULL;
+}
+
+/* The slots after the event, in bpf/pwru.h's order: skb, then shared info. */
+static void fill_dumps(struct enricher *en, const void *data, size_t size, struct record *r)
+{
+	const char *slot = (const char *)data + sizeof(struct pwru_event);
+	size_t room = size - sizeof(struct pwru_event), len = en->cfg->dump_len;
+
+	r->skb_str = r->shinfo_str = NULL;
+	if (en->cfg->skb && room >= len) {
+		r->skb_str = dump_text(slot, len, r->ev->flags & PWRU_EV_SKB_STR);
+		slot += len;
+		room -= len;
+	}
+	if (en->cfg->shinfo && room >= len)
+		r->shinfo_str = dump_text(slot, len, r->ev->flags & PWRU_EV_SHINFO);
+}
+
 int enrich_record(struct enricher *en, const void *data, size_t size, struct record *r)
 {
 	const struct pwru_event *e = data;
@@ -172,9 +194,7 @@ int enrich_record(struct enricher *en, const void *data, size_t size, struct rec
 	if (size < sizeof(*e) || e->probe_id >= en->probes->n)
 		return -EINVAL;
 	r->ev = e;
-	r->skb_str = (e->flags & PWRU_EV_SKB_STR) && size >= sizeof(struct pwru_event_skb) ?
-			     ((const struct pwru_event_skb *)data)->str :
-			     NULL;
+	fill_dumps(en, data, size, r);
 	r->func = en->func_names[e->probe_id];
 	r->ifname = ifnames_get(en->ifnames, e->netns, e->ifindex);
 	r->drop_reason = NULL;

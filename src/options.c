@@ -14,6 +14,7 @@
 
 #include "errmsg.h"
 #include "options.h"
+#include "pwru.h"
 
 /*
  * What a row's field is, and so how its value parses (pflag's type in
@@ -29,7 +30,7 @@
  */
 enum opt_kind { K_BOOL, K_STR, K_LIST, K_CSV, K_U8, K_U32, K_U64, K_INT, K_DOUBLE, K_SPECIAL };
 
-enum special_id { SP_MARK = 1, SP_TIMESTAMP, SP_RINGBUF };
+enum special_id { SP_MARK = 1, SP_TIMESTAMP, SP_RINGBUF, SP_PERCPU_BUF };
 
 struct opt_def {
 	const char *name;
@@ -104,6 +105,10 @@ static const struct opt_def opt_table[] = {
 	{ "output-xdp-metadata", K_CSV, O(output_xdp_metadata), 0, NULL,
 	  "print xdp metadata (e.g., \"xdp->rxq->queue_index\"), 4 at most" },
 	{ "output-skb", K_BOOL, O(output_skb), 0, NULL, "print skb" },
+	{ "output-skb-shared-info", K_BOOL, O(output_shinfo), 0, NULL, "print skb shared info" },
+	{ "set-percpu-buf", K_SPECIAL, O(set_percpu_buf), SP_PERCPU_BUF, "uint32",
+	  "set the size of buffers to print skb data (used by --output-skb and "
+	  "--output-skb-shared-info)" },
 	{ "output-stack", K_BOOL, O(output_stack), 0, NULL, "print stack" },
 	{ "output-caller", K_BOOL, O(output_caller), 0, NULL, "print caller function name" },
 	{ "output-limit-lines", K_U64, O(output_limit_lines), 0, NULL,
@@ -154,6 +159,7 @@ static void options_defaults(struct options *o)
 	o->netns_names_max_length = 16;
 	o->output_tuple = true;
 	o->ringbuf_size = 4U << 20;
+	o->set_percpu_buf = PWRU_SKB_STR_LEN;
 	o->filter_mark_mask = 0xffffffff;
 	o->host_root = "/";
 }
@@ -385,6 +391,21 @@ static int parse_ringbuf(struct options *o, const char *s, char *err, size_t err
 	return 0;
 }
 
+/* Each dump is one ring buffer record's tail: bounded so a record fits the ring. */
+static int parse_percpu_buf(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	uint64_t v;
+	int ret = go_parse_uint(arg, 0, UINT32_MAX, &v);
+
+	if (ret)
+		return number_err(err, errlen, ret, UINT32_MAX);
+	if (v < PWRU_DUMP_LEN_MIN || v > PWRU_DUMP_LEN_MAX)
+		return set_err(err, errlen, -EINVAL, "expected %u to %u bytes", PWRU_DUMP_LEN_MIN,
+			       PWRU_DUMP_LEN_MAX);
+	o->set_percpu_buf = v;
+	return 0;
+}
+
 static int list_push(struct str_list *l, const char *s, char *err, size_t errlen)
 {
 	if (l->n >= OPT_LIST_MAX)
@@ -423,6 +444,8 @@ static int apply_special(struct options *o, const struct opt_def *d, const char 
 		return parse_timestamp(o, arg, err, errlen);
 	case SP_RINGBUF:
 		return parse_ringbuf(o, arg, err, errlen);
+	case SP_PERCPU_BUF:
+		return parse_percpu_buf(o, arg, err, errlen);
 	}
 	return set_err(err, errlen, -EINVAL, "no parser for this flag");
 }
@@ -670,6 +693,8 @@ static void default_text(const struct options *def, const struct opt_def *d, cha
 			snprintf(buf, len, "\"%s\"", timestamp_names[def->timestamp]);
 		else if (d->special == SP_RINGBUF)
 			snprintf(buf, len, "%u", def->ringbuf_size);
+		else if (d->special == SP_PERCPU_BUF)
+			snprintf(buf, len, "%u", def->set_percpu_buf);
 		break;
 	}
 }

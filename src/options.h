@@ -59,6 +59,8 @@ struct options {
 	enum timestamp_mode timestamp;
 	bool output_netns_names;
 	bool output_skb_cb;		/* __sk_buff->cb[] in the metadata */
+	bool output_shinfo;		/* --output-skb-shared-info */
+	uint32_t set_percpu_buf;	/* bytes per --output-skb / shared-info dump */
 	uint8_t netns_names_max_length; /* the NETNS NAME column's width, at least 10 */
 	const char *output_file;
 	int64_t output_file_max_size;	 /* MB, cilium/pwru's default 100 */

@@ -16,6 +16,8 @@ struct output_cfg {
 	bool meta, tuple, stack, caller, tcp_flags, skb, pods;
 	unsigned netns_names; /* --output-netns-names: the column's width, 0 without */
 	bool cb;	      /* __sk_buff->cb[] after the metadata */
+	bool shinfo;	      /* --output-skb-shared-info */
+	uint32_t dump_len;    /* --set-percpu-buf: one dump slot's size in events */
 	enum timestamp_mode timestamp;
 };
 

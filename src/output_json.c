@@ -289,6 +289,8 @@ void output_json_event(struct obuf *b, const struct output_cfg *c, const struct 
 		add_stack_string(&w, r);
 	if (r->skb_str)
 		jw_kv_str(&w, "skb_metadata", r->skb_str);
+	if (r->shinfo_str)
+		jw_kv_str(&w, "skb_shared_info", r->shinfo_str);
 	/* ours */
 	jw_kv_u64(&w, "pid", e->pid);
 	jw_key(&w, "comm");

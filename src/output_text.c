@@ -269,5 +269,9 @@ void output_text_event(struct obuf *b, const struct output_cfg *c, struct text_w
 		put_str(b, r->skb_str);
 		put_char(b, '\n');
 	}
+	if (r->shinfo_str) {
+		put_str(b, r->shinfo_str);
+		put_char(b, '\n');
+	}
 	obuf_event_end(b);
 }

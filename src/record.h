@@ -20,6 +20,7 @@ struct pod_ref;
 struct record {
 	const struct pwru_event *ev;
 	const char *skb_str;	   /* --output-skb text, or NULL */
+	const char *shinfo_str;	   /* --output-skb-shared-info text, or NULL */
 	const char *func;	   /* "ip_rcv", or "skb:kfree_skb" for tracepoints */
 	const char *ifname;	   /* "" when unknown */
 	const char *drop_reason;   /* "SKB_DROP_REASON_NETFILTER_DROP", or NULL */

@@ -2,3 +2,4 @@
 # End-to-end tests on this host (tracepoint backend), real traffic in netns.
 TEST_SUITES += tests/e2e/run.sh
 TEST_SUITES += tests/e2e/cmdline.sh
+TEST_SUITES += tests/e2e/dumps.sh
