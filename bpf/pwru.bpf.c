@@ -53,6 +53,24 @@ struct {
 	__uint(value_size, PWRU_MAX_STACK_DEPTH * sizeof(__u64));
 } stacks SEC(".maps");
 
+/*
+ * --filter-track-skb-by-stackid: the skb last matched on each kernel stack,
+ * and the reverse, so a freed skb's stack forgets it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PWRU_STACKID_MAX);
+	__type(key, __u64);   /* stack_key() */
+	__type(value, __u64); /* skb */
+} stackid_skb SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PWRU_STACKID_MAX);
+	__type(key, __u64);   /* skb */
+	__type(value, __u64); /* stack_key() */
+} skb_stackid SEC(".maps");
+
 #if __has_include("pcap_filter.h")
 #include "pcap_filter.h"
 #else
@@ -355,31 +373,105 @@ static __always_inline void emit_event(struct probe_ctx *pc)
 	count(PWRU_CNT_EMITTED);
 }
 
+/*
+ * Which kernel stack this program runs on: every program type runs on the
+ * stack of the code it probes, so its own frame (r10) tells. cilium/pwru
+ * walks the frame-pointer chain to its end instead, which needs a kernel
+ * built with frame pointers (Debian's x86-64 kernels use ORC). The same
+ * stack is the same task's syscall or softirq pass, or this CPU's IRQ stack.
+ */
+static __always_inline __u64 stack_key(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 stack = (__u64)BPF_CORE_READ(task, stack), fp, sp = 0;
+
+	/* a copy through a helper: the verifier lets no arithmetic touch r10 itself */
+	asm volatile("%0 = r10" : "=r"(fp));
+	bpf_probe_read_kernel(&sp, sizeof(sp), &fp);
+	if (sp - stack < PWRU_THREAD_SIZE)
+		return stack;
+	return ~0ULL - bpf_get_smp_processor_id();
+}
+
+/* This stack's latest skb, so what runs next on it is tied to that packet. */
+static __always_inline void stack_remember(__u64 key, struct sk_buff *skb)
+{
+	__u64 addr = (__u64)skb, *old = bpf_map_lookup_elem(&skb_stackid, &addr);
+
+	if (old && *old != key)
+		bpf_map_delete_elem(&stackid_skb, old);
+	bpf_map_update_elem(&stackid_skb, &key, &addr, BPF_ANY);
+	bpf_map_update_elem(&skb_stackid, &addr, &key, BPF_ANY);
+}
+
 static __always_inline int handle_skb(struct probe_ctx *pc)
 {
 	struct sk_buff *skb = pc->skb;
+	__u64 key = 0, *held = NULL;
 
 	if (!skb)
 		return 0;
+	if (CFG.track_stackid) {
+		key = stack_key();
+		held = bpf_map_lookup_elem(&stackid_skb, &key);
+	}
 	if (CFG.track_skb && skb_is_tracked(skb)) {
 		pc->flags |= PWRU_EV_TRACKED;
+	} else if (held) {
+		/*
+		 * This stack handles a matched packet: it is that one (perhaps
+		 * rewritten since), or one rebuilt or answered for it.
+		 */
+		if (*held != (__u64)skb)
+			pc->flags |= PWRU_EV_STACKID;
 	} else {
 		if (!skb_matches(skb))
 			return 0;
 		if (CFG.track_skb)
 			skb_track(skb);
 	}
+	if (CFG.track_stackid && !(pc->flags & PWRU_EV_STACKID))
+		stack_remember(key, skb);
 	emit_event(pc);
 	return 0;
 }
 
-/* A freed skb's address is reused: forget it so a new packet is not followed. */
+/*
+ * --filter-non-skb-funcs (and the BPF helpers): a function without an skb
+ * belongs to the packet this kernel stack handled last, if any.
+ */
+static __always_inline int handle_non_skb(struct probe_ctx *pc)
+{
+	__u64 key = stack_key(), *skb = bpf_map_lookup_elem(&stackid_skb, &key);
+
+	if (!skb || !*skb)
+		return 0;
+	pc->skb = (struct sk_buff *)*skb;
+	pc->flags |= PWRU_EV_STACKID;
+	emit_event(pc);
+	return 0;
+}
+
+/*
+ * A freed skb's address is reused: forget it so a new packet is not followed.
+ * The stack it was last seen on forgets it too (cilium/pwru forgets whatever
+ * the freeing stack held, which may be another packet's).
+ */
 static __always_inline void untrack_skb(struct sk_buff *skb)
 {
-	__u64 addr = (__u64)skb;
+	__u64 addr = (__u64)skb, *key, *held;
 
 	if (CFG.track_skb)
 		bpf_map_delete_elem(&tracked_skbs, &addr);
+	if (!CFG.track_stackid)
+		return;
+	key = bpf_map_lookup_elem(&skb_stackid, &addr);
+	if (!key)
+		return;
+	held = bpf_map_lookup_elem(&stackid_skb, key);
+	if (held && *held == addr)
+		bpf_map_delete_elem(&stackid_skb, key);
+	bpf_map_delete_elem(&skb_stackid, &addr);
 }
 
 #if PWRU_DIRECT
@@ -540,6 +632,18 @@ static __always_inline int kprobe_drop(struct pt_regs *regs, struct sk_buff *skb
 	return 0;
 }
 
+static __always_inline int kprobe_non_skb(struct pt_regs *regs)
+{
+	struct probe_ctx pc = {
+		.ctx = regs,
+		.probe_id = (__u32)bpf_get_attach_cookie(regs),
+		.has_id = 1,
+	};
+
+	kprobe_caller(&pc, regs);
+	return handle_non_skb(&pc);
+}
+
 /* kfree_skbmem(skb): every freed skb passes here; its address may be reused. */
 static __always_inline int kprobe_free(struct pt_regs *regs, struct sk_buff *skb)
 {
@@ -577,6 +681,11 @@ static __always_inline int kprobe_free(struct pt_regs *regs, struct sk_buff *skb
 	int pwru_##kind##_free(struct pt_regs *ctx)                            \
 	{                                                                      \
 		return kprobe_free(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx)); \
+	}                                                                      \
+	SEC(sec)                                                               \
+	int pwru_##kind##_non_skb(struct pt_regs *ctx)                         \
+	{                                                                      \
+		return kprobe_non_skb(ctx);                                    \
 	}
 
 KPROBE_KIND(kp, "pwru_kprobe")
@@ -611,6 +720,8 @@ int pwru_kpm_all(struct pt_regs *ctx)
 				   (__u32)PT_REGS_PARM3(ctx));
 	case PWRU_KPM_SKB_FREE:
 		return kprobe_free(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx));
+	case PWRU_KPM_NON_SKB:
+		return kprobe_non_skb(ctx);
 	}
 	return 0;
 }
@@ -767,6 +878,15 @@ int pwru_fe_free(__u64 *ctx)
 	handle_skb(&pc);
 	untrack_skb(pc.skb);
 	return 0;
+}
+
+/* --filter-non-skb-funcs: verified against each function, reads none of its arguments */
+SEC("pwru_fentry")
+int pwru_fe_non_skb(__u64 *ctx)
+{
+	struct probe_ctx pc = { .ctx = ctx };
+
+	return handle_non_skb(&pc);
 }
 
 /*

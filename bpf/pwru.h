@@ -20,6 +20,7 @@
 #define PWRU_NETNS_INLINE 8
 #define PWRU_TRACK_SKB_MAX 16384
 #define PWRU_STACK_MAX 8192
+#define PWRU_STACKID_MAX 4096 /* kernel stacks remembered by --filter-track-skb-by-stackid */
 #define PWRU_META_MAX 4 /* --output-skb-metadata fields */
 
 /*
@@ -34,6 +35,14 @@
 #define PWRU_KPM_KFREE_REASON 5 /* kfree_skb_reason(skb, reason) */
 #define PWRU_KPM_SK_DROP 6	/* sk_skb_reason_drop(sk, skb, reason) */
 #define PWRU_KPM_SKB_FREE 7	/* kfree_skbmem(skb): the skb's memory goes back */
+#define PWRU_KPM_NON_SKB 8	/* --filter-non-skb-funcs: the skb is found by stack */
+
+/*
+ * --filter-track-skb-by-stackid keys skbs by the kernel stack a probe runs
+ * on: the task's stack (THREAD_SIZE on x86-64 and arm64 without KASAN), or
+ * else this CPU's IRQ stack.
+ */
+#define PWRU_THREAD_SIZE (16 * 1024)
 
 /* Per-CPU counters, indexes into the "counters" map. */
 enum pwru_counter {

@@ -31,6 +31,7 @@ static enum tmpl_id fe_template(const struct probe *p)
 		TMPL_FE_KFREE_REASON,
 		TMPL_FE_SK_DROP,
 		TMPL_FE_FREE,
+		TMPL_FE_NON_SKB,
 	};
 
 	return tmpl_for_func(p, &t);

@@ -22,6 +22,7 @@ static enum tmpl_id kp_template(const struct probe *p)
 		TMPL_KP_KFREE_REASON,
 		TMPL_KP_SK_DROP,
 		TMPL_KP_FREE,
+		TMPL_KP_NON_SKB,
 	};
 
 	return tmpl_for_func(p, &t);

@@ -97,7 +97,7 @@ void bulk_attach_bisect(struct attach_item *it, size_t n, bulk_link_fn link, voi
 
 /* A strategy's templates for function probes: a run of five, and the special ones. */
 struct func_templates {
-	enum tmpl_id skb0, kfree_reason, sk_drop, skb_free;
+	enum tmpl_id skb0, kfree_reason, sk_drop, skb_free, non_skb;
 };
 
 enum tmpl_id tmpl_for_func(const struct probe *p, const struct func_templates *t);

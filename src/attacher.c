@@ -89,6 +89,8 @@ enum tmpl_id tmpl_for_func(const struct probe *p, const struct func_templates *t
 		return t->sk_drop;
 	case SPECIAL_SKB_FREE:
 		return t->skb_free;
+	case SPECIAL_NON_SKB:
+		return t->non_skb;
 	default:
 		return t->skb0 + p->skb_pos;
 	}

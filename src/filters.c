@@ -213,6 +213,7 @@ void filters_to_config(const struct filter_set *f, const struct options *o, stru
 	cfg->has_xdp_expr = expr_filters_has_xdp(f->expr);
 	cfg->has_skb_meta = expr_filters_meta_count(f->expr, false) > 0;
 	cfg->has_xdp_meta = expr_filters_meta_count(f->expr, true) > 0;
+	cfg->track_stackid = o->filter_track_skb_by_stackid;
 	cfg->output_shinfo = o->output_shinfo;
 	cfg->dump_len = o->set_percpu_buf;
 }

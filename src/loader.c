@@ -206,6 +206,8 @@ static int templates_bind(struct loader *l)
 	bind(l, TMPL_FE_XDP, OBJ_PROBE, l->skel_probe->progs.pwru_fe_xdp);
 	bind(l, TMPL_FX_COPY2, OBJ_DIRECT, l->skel_direct->progs.pwru_fx_copy2);
 	bind(l, TMPL_FX_COPY4, OBJ_DIRECT, l->skel_direct->progs.pwru_fx_copy4);
+	bind(l, TMPL_KP_NON_SKB, OBJ_PROBE, l->skel_probe->progs.pwru_kp_non_skb);
+	bind(l, TMPL_FE_NON_SKB, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_non_skb);
 	for (size_t i = 0; i < TMPL_MAX; i++) {
 		if (!l->t[i].prog)
 			return -ENOENT; /* an id left unbound: a gap in the table above */
@@ -220,6 +222,8 @@ static int templates_bind(struct loader *l)
 		l->maps[obj][MAP_NETNS_FILTER] = skel->maps.netns_filter; \
 		l->maps[obj][MAP_TRACKED_SKBS] = skel->maps.tracked_skbs; \
 		l->maps[obj][MAP_STACKS] = skel->maps.stacks;             \
+		l->maps[obj][MAP_STACKID_SKB] = skel->maps.stackid_skb;   \
+		l->maps[obj][MAP_SKB_STACKID] = skel->maps.skb_stackid;   \
 	} while (0)
 
 int loader_new(const struct loader_opts *o, struct loader **out)

@@ -49,6 +49,8 @@ enum tmpl_id {
 	TMPL_FE_XDP,   /* fentry on an XDP program */
 	TMPL_FX_COPY2, /* fexit skb_clone/skb_copy: result after 2 arguments */
 	TMPL_FX_COPY4, /* ... after 4 */
+	TMPL_KP_NON_SKB, /* --filter-non-skb-funcs: the skb is found by kernel stack */
+	TMPL_FE_NON_SKB,
 	TMPL_MAX,
 };
 
@@ -59,6 +61,8 @@ enum map_id {
 	MAP_NETNS_FILTER,
 	MAP_TRACKED_SKBS,
 	MAP_STACKS,
+	MAP_STACKID_SKB, /* --filter-track-skb-by-stackid */
+	MAP_SKB_STACKID,
 	MAP_MAX,
 };
 

@@ -61,6 +61,11 @@ static const struct opt_def opt_table[] = {
 	{ "filter-track-skb", K_BOOL, O(filter_track_skb), 0, NULL,
 	  "trace a packet even if it does not match given filters (e.g., after NAT or tunnel "
 	  "decapsulation)" },
+	{ "filter-non-skb-funcs", K_CSV, O(filter_non_skb_funcs), 0, NULL,
+	  "filter non-skb kernel functions to be probed (--filter-track-skb-by-stackid will be "
+	  "enabled)" },
+	{ "filter-track-skb-by-stackid", K_BOOL, O(filter_track_skb_by_stackid), 0, NULL,
+	  "trace a packet even after it is kfreed (e.g., traffic going through bridge)" },
 	{ "filter-trace-tc", K_BOOL, O(filter_trace_tc), 0, NULL,
 	  "trace TC bpf progs (fentry on the programs, next to any backend)" },
 	{ "filter-trace-only-bpf", K_BOOL, O(filter_trace_only_bpf), 0, NULL,
@@ -615,6 +620,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	}
 	if (!ret)
 		ret = join_filter(o, words, n, err, errlen);
+	if (o->filter_non_skb_funcs.n)
+		o->filter_track_skb_by_stackid = true;
 	if (!ret && o->netns_names_max_length < 10)
 		ret = set_err(err, errlen, -EINVAL, "--netns-names-max-length must be at least 10");
 	free(words);

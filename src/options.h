@@ -30,6 +30,9 @@ struct options {
 	bool filter_mark_set;
 	uint32_t filter_mark, filter_mark_mask;
 	bool filter_track_skb;
+	/* --filter-non-skb-funcs (turns on stack-id tracking, as cilium/pwru) */
+	struct str_list filter_non_skb_funcs;
+	bool filter_track_skb_by_stackid;
 	bool filter_trace_tc, filter_trace_xdp;
 	bool filter_trace_only_bpf;		       /* the TC/XDP programs alone */
 	const char *pcap_filter;		       /* positional argument, may be NULL */

@@ -311,6 +311,8 @@ void output_json_event(struct obuf *b, const struct output_cfg *c, const struct 
 		jw_key(&w, "tracked");
 		jw_bool(&w, true);
 	}
+	if (e->flags & PWRU_EV_STACKID)
+		jw_kv_str(&w, "tracked_by", "stackid");
 	if (r->n_meta)
 		add_metadata(&w, r);
 	jw_obj_close(&w);

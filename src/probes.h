@@ -22,6 +22,7 @@ enum probe_special {
 	SPECIAL_COPY_RESULT4,	    /* ... __pskb_copy_fclone(skb, headroom, gfp, fclone) */
 	SPECIAL_COPY_ENTRY,	    /* copy tracking by kprobe: the skb being copied */
 	SPECIAL_COPY_RETURN,	    /* ... and by kretprobe: the copy */
+	SPECIAL_NON_SKB,	    /* --filter-non-skb-funcs: no skb argument */
 };
 
 struct probe {

@@ -26,6 +26,7 @@
 #include "ksyms.h"
 #include "loader.h"
 #include "netns_names.h"
+#include "non_skb.h"
 #include "output.h"
 #include "output_file.h"
 #include "pods.h"
@@ -89,6 +90,19 @@ static int no_programs_is_a_notice(struct trace *t, int ret)
 	return 0;
 }
 
+/* Functions without an skb need function probes: tracepoints cannot reach them. */
+static int add_non_skb_funcs(struct trace *t, bool have_funcs)
+{
+	const struct str_list *l = &t->o->filter_non_skb_funcs;
+
+	if (!have_funcs)
+		return set_err(t->err, sizeof(t->err), -EOPNOTSUPP,
+			       "--filter-non-skb-funcs needs function probes (kprobe-multi, fentry "
+			       "or kprobe), and this run has none: %s",
+			       attacher_describe(t->attacher));
+	return non_skb_funcs_add(&t->probes, t->vmlinux, l->items, l->n, t->err, sizeof(t->err));
+}
+
 static int discover_probes(struct trace *t, const char *tracefs)
 {
 	const struct options *o = t->o;
@@ -113,7 +127,9 @@ static int discover_probes(struct trace *t, const char *tracefs)
 					 probes_discover(&q, &t->probes, t->err, sizeof(t->err));
 	if (ret)
 		return ret;
-	if (o->filter_trace_tc)
+	if (!ret && o->filter_non_skb_funcs.n)
+		ret = add_non_skb_funcs(t, q.want_funcs);
+	if (!ret && o->filter_trace_tc)
 		ret = no_programs_is_a_notice(
 			t, bpf_progs_discover_tc(&t->probes, t->err, sizeof(t->err)));
 	if (!ret && o->filter_trace_xdp)
