@@ -727,6 +727,136 @@ int pwru_kpm_all(struct pt_regs *ctx)
 }
 
 /*
+ * --output-bpfmap: a map function a TC/XDP program calls on the packet this
+ * stack handles: map id, name, key and value. A lookup's value is known at
+ * its return, so its entry only notes what it was asked.
+ */
+struct bpfmap_call {
+	__u64 skb;
+	__u64 map;
+	__u64 key;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64); /* pid_tgid */
+	__type(value, struct bpfmap_call);
+} bpfmap_lookups SEC(".maps");
+
+static __always_inline void read_map_data(__u8 *dst, __u32 size, void *src)
+{
+	if (size > PWRU_BPFMAP_DATA_MAX)
+		size = PWRU_BPFMAP_DATA_MAX;
+	if (src)
+		bpf_probe_read_kernel(dst, size, src);
+}
+
+static __always_inline void read_bpfmap(struct pwru_bpfmap *m, struct bpf_map *map, void *key,
+					void *value)
+{
+	m->id = BPF_CORE_READ(map, id);
+	m->key_size = BPF_CORE_READ(map, key_size);
+	m->value_size = BPF_CORE_READ(map, value_size);
+	BPF_CORE_READ_STR_INTO(&m->name, map, name);
+	read_map_data(m->key, m->key_size, key);
+	m->has_value = value != NULL;
+	read_map_data(m->value, m->value_size, value);
+}
+
+#define BPFMAP_EVENT_BYTES (sizeof(struct pwru_event) + DUMP_BYTES + sizeof(struct pwru_bpfmap))
+
+static __always_inline int emit_bpfmap_event(struct pt_regs *regs, __u64 skb, void *map, void *key,
+					     void *value)
+{
+	struct probe_ctx pc = {
+		.ctx = regs,
+		.skb = (struct sk_buff *)skb,
+		.probe_id = (__u32)bpf_get_attach_cookie(regs),
+		.has_id = 1,
+		.flags = PWRU_EV_STACKID,
+	};
+	struct pwru_event *e;
+
+	count(PWRU_CNT_MATCHED);
+	e = bpf_ringbuf_reserve(&events, BPFMAP_EVENT_BYTES, 0);
+	if (!e) {
+		count(PWRU_CNT_LOST);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_event(e, &pc);
+	if (DUMP_BYTES)
+		fill_dumps(e, pc.skb);
+	__builtin_memset((void *)e + sizeof(*e) + DUMP_BYTES, 0, sizeof(struct pwru_bpfmap));
+	read_bpfmap((void *)e + sizeof(*e) + DUMP_BYTES, map, key, value);
+	bpf_ringbuf_submit(e, 0);
+	count(PWRU_CNT_EMITTED);
+	return 0;
+}
+
+static __always_inline __u64 stack_skb(void)
+{
+	__u64 key = stack_key(), *skb = bpf_map_lookup_elem(&stackid_skb, &key);
+
+	return skb ? *skb : 0;
+}
+
+/* *_update_elem(map, key, value, flags) */
+SEC("pwru_kprobe")
+int pwru_kp_map_update(struct pt_regs *ctx)
+{
+	__u64 skb = stack_skb();
+
+	if (!skb)
+		return 0;
+	return emit_bpfmap_event(ctx, skb, (void *)PT_REGS_PARM1(ctx), (void *)PT_REGS_PARM2(ctx),
+				 (void *)PT_REGS_PARM3(ctx));
+}
+
+/* *_delete_elem(map, key) */
+SEC("pwru_kprobe")
+int pwru_kp_map_delete(struct pt_regs *ctx)
+{
+	__u64 skb = stack_skb();
+
+	if (!skb)
+		return 0;
+	return emit_bpfmap_event(ctx, skb, (void *)PT_REGS_PARM1(ctx), (void *)PT_REGS_PARM2(ctx),
+				 NULL);
+}
+
+/* *_lookup_elem(map, key): noted at entry ... */
+SEC("pwru_kprobe")
+int pwru_kp_map_lookup(struct pt_regs *ctx)
+{
+	struct bpfmap_call c = { .skb = stack_skb() };
+	__u64 task = bpf_get_current_pid_tgid();
+
+	if (!c.skb)
+		return 0;
+	c.map = PT_REGS_PARM1(ctx);
+	c.key = PT_REGS_PARM2(ctx);
+	bpf_map_update_elem(&bpfmap_lookups, &task, &c, BPF_ANY);
+	return 0;
+}
+
+/* ... and shown at return, with the value found (the returned pointer) */
+SEC("pwru_kprobe")
+int pwru_kp_map_lookup_ret(struct pt_regs *ctx)
+{
+	__u64 task = bpf_get_current_pid_tgid();
+	struct bpfmap_call *c = bpf_map_lookup_elem(&bpfmap_lookups, &task), call;
+
+	if (!c)
+		return 0;
+	call = *c;
+	bpf_map_delete_elem(&bpfmap_lookups, &task);
+	return emit_bpfmap_event(ctx, call.skb, (void *)call.map, (void *)call.key,
+				 (void *)PT_REGS_RC(ctx));
+}
+
+/*
  * --filter-track-skb across copies where fexit is refused: a kprobe on the
  * copy function notes which tracked skb this task is copying, and a
  * kretprobe tracks the copy it returns.

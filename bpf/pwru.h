@@ -21,7 +21,7 @@
 #define PWRU_TRACK_SKB_MAX 16384
 #define PWRU_STACK_MAX 8192
 #define PWRU_STACKID_MAX 4096 /* kernel stacks remembered by --filter-track-skb-by-stackid */
-#define PWRU_META_MAX 4 /* --output-skb-metadata fields */
+#define PWRU_META_MAX 4	      /* --output-skb-metadata fields */
 
 /*
  * Each loaded program instance learns which probe it serves from a 64-bit
@@ -115,6 +115,21 @@ struct pwru_event {
  * flag (PWRU_EV_SKB_STR, PWRU_EV_SHINFO) is set.
  */
 
+/*
+ * --output-bpfmap: the events of the map functions' probes (lookup at its
+ * return, update and delete at their entry) end with this, after any dumps.
+ */
+#define PWRU_BPFMAP_DATA_MAX 256
+struct pwru_bpfmap {
+	__u32 id;
+	__u32 key_size; /* the map's; at most PWRU_BPFMAP_DATA_MAX bytes are copied */
+	__u32 value_size;
+	__u32 has_value; /* update, or a lookup that found the key */
+	char name[16];
+	__u8 key[PWRU_BPFMAP_DATA_MAX];
+	__u8 value[PWRU_BPFMAP_DATA_MAX];
+};
+
 /* Set in .rodata before load; the BPF side reads it as a constant. */
 struct pwru_config {
 	__u32 filter_netns;   /* 1: skb's netns must be in the netns_filter map */
@@ -152,6 +167,7 @@ struct pwru_config {
 _Static_assert(sizeof(struct pwru_tuple) == 40, "pwru_tuple layout");
 _Static_assert(sizeof(struct pwru_event) == 200, "pwru_event layout");
 _Static_assert(sizeof(struct pwru_config) == 120, "pwru_config layout");
+_Static_assert(sizeof(struct pwru_bpfmap) == 544, "pwru_bpfmap layout");
 #endif
 
 #endif /* PWRU_SHARED_H */

@@ -83,6 +83,7 @@ extern const struct attach_strategy strategy_kprobe_multi;
 extern const struct attach_strategy strategy_fentry;
 extern const struct attach_strategy strategy_fexit_copy;
 extern const struct attach_strategy strategy_kretprobe_copy;
+extern const struct attach_strategy strategy_kprobe_bpfmap;
 
 /* Tries to link items [0, n) as one set: returns a link fd or -errno. */
 typedef int (*bulk_link_fn)(void *ctx, struct attach_item *it, size_t n);

@@ -54,6 +54,7 @@ enum group {
 	GROUP_FUNC,
 	GROUP_BPF_PROG,
 	GROUP_COPY,
+	GROUP_BPFMAP, /* --output-bpfmap: kprobes on map functions, beside any backend */
 	GROUP_MAX,
 };
 
@@ -382,8 +383,16 @@ static int compose_copies(struct attacher *a, const struct btf *vmlinux)
 	return 0;
 }
 
+static bool is_bpfmap(const struct probe *p)
+{
+	return p->special == SPECIAL_MAP_LOOKUP || p->special == SPECIAL_MAP_LOOKUP_RET ||
+	       p->special == SPECIAL_MAP_UPDATE || p->special == SPECIAL_MAP_DELETE;
+}
+
 static enum group group_of(const struct probe *p)
 {
+	if (is_bpfmap(p))
+		return GROUP_BPFMAP;
 	return p->kind == PROBE_TP ? GROUP_TP : p->kind == PROBE_FUNC ? GROUP_FUNC : GROUP_BPF_PROG;
 }
 
@@ -405,6 +414,8 @@ int attacher_compose(struct attacher *a, struct probe_list *pl, char *err, size_
 			a->group_strategy[GROUP_TP] = a->o.tp_strategy;
 			a->env.tp_btf = check_feature(a, KF_TP_BTF) == 0;
 		}
+		if (g == GROUP_BPFMAP && !check_feature(a, strategy_kprobe_bpfmap.feature))
+			a->group_strategy[GROUP_BPFMAP] = &strategy_kprobe_bpfmap;
 		if (a->group_strategy[g] && add_unit(a, g, &pl->v[i], i, true))
 			return set_err(err, errlen, -ENOMEM, "out of memory");
 	}

@@ -183,8 +183,22 @@ static void fill_dumps(struct enricher *en, const void *data, size_t size, struc
 		slot += len;
 		room -= len;
 	}
-	if (en->cfg->shinfo && room >= len)
+	if (en->cfg->shinfo && room >= len) {
 		r->shinfo_str = dump_text(slot, len, r->ev->flags & PWRU_EV_SHINFO);
+		slot += len;
+		room -= len;
+	}
+	r->bpfmap = NULL;
+	switch (en->probes->v[r->ev->probe_id].special) {
+	case SPECIAL_MAP_LOOKUP_RET:
+	case SPECIAL_MAP_UPDATE:
+	case SPECIAL_MAP_DELETE:
+		if (room >= sizeof(struct pwru_bpfmap))
+			r->bpfmap = (const struct pwru_bpfmap *)slot;
+		break;
+	default:
+		break;
+	}
 }
 
 int enrich_record(struct enricher *en, const void *data, size_t size, struct record *r)

@@ -46,11 +46,15 @@ enum tmpl_id {
 	TMPL_FE_KFREE_REASON = TMPL_FE_SKB0 + 5,
 	TMPL_FE_SK_DROP,
 	TMPL_FE_FREE,
-	TMPL_FE_XDP,   /* fentry on an XDP program */
-	TMPL_FX_COPY2, /* fexit skb_clone/skb_copy: result after 2 arguments */
-	TMPL_FX_COPY4, /* ... after 4 */
+	TMPL_FE_XDP,	 /* fentry on an XDP program */
+	TMPL_FX_COPY2,	 /* fexit skb_clone/skb_copy: result after 2 arguments */
+	TMPL_FX_COPY4,	 /* ... after 4 */
 	TMPL_KP_NON_SKB, /* --filter-non-skb-funcs: the skb is found by kernel stack */
 	TMPL_FE_NON_SKB,
+	TMPL_KP_MAP_LOOKUP, /* --output-bpfmap: kprobes (and a kretprobe) on map functions */
+	TMPL_KP_MAP_LOOKUP_RET,
+	TMPL_KP_MAP_UPDATE,
+	TMPL_KP_MAP_DELETE,
 	TMPL_MAX,
 };
 

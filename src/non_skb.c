@@ -19,30 +19,88 @@ static bool listed(const struct probe_list *pl, const char *name)
 	return false;
 }
 
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t a = strlen(s), b = strlen(tail);
+
+	return a >= b && !strcmp(s + a - b, tail);
+}
+
+static bool takes_map_first(const struct btf *btf, const struct btf_type *proto)
+{
+	const struct btf_param *p = btf_params(proto);
+	const struct btf_type *t;
+	const char *pname;
+
+	if (!btf_vlen(proto))
+		return false;
+	pname = btf__name_by_offset(btf, p->name_off);
+	t = btf__type_by_id(btf, p->type);
+	if (t && btf_is_ptr(t)) {
+		t = btf__type_by_id(btf, btf__resolve_type(btf, t->type));
+		return t && btf_is_struct(t) &&
+		       !strcmp(btf__name_by_offset(btf, t->name_off), "bpf_map");
+	}
+	return t && pname && ends_with(pname, "map") &&
+	       !strcmp(btf__name_by_offset(btf, t->name_off), "u64");
+}
+
+static enum probe_special map_special(const char *name)
+{
+	if (ends_with(name, "_lookup_elem"))
+		return SPECIAL_MAP_LOOKUP;
+	if (ends_with(name, "_update_elem"))
+		return SPECIAL_MAP_UPDATE;
+	if (ends_with(name, "_delete_elem"))
+		return SPECIAL_MAP_DELETE;
+	return SPECIAL_NON_SKB;
+}
+
+static int push(struct probe_list *pl, const char *name, int id, int nargs,
+		enum probe_special special)
+{
+	struct probe *p = probes_push(pl);
+
+	if (!p)
+		return -ENOMEM;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->group, sizeof(p->group), "vmlinux");
+	p->kind = PROBE_FUNC;
+	p->special = special;
+	p->btf_id = id;
+	p->nargs = nargs;
+	return 0;
+}
+
 int non_skb_funcs_add(struct probe_list *pl, const struct btf *vmlinux, const char *const *names,
-		      size_t n, char *err, size_t errlen)
+		      size_t n, bool strict, bool bpfmap, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < n; i++) {
 		int id = btf__find_by_name_kind(vmlinux, names[i], BTF_KIND_FUNC);
 		const struct btf_type *proto;
-		struct probe *p;
+		enum probe_special special;
+		int nargs, ret;
 
+		if (id < 0 && !strict)
+			continue;
 		if (id < 0)
-			return set_err(err, errlen, -ENOENT,
-				       "--filter-non-skb-funcs %s: no such function in the kernel's BTF",
-				       names[i]);
+			return set_err(
+				err, errlen, -ENOENT,
+				"--filter-non-skb-funcs %s: no such function in the kernel's BTF",
+				names[i]);
 		if (listed(pl, names[i]))
 			continue;
-		p = probes_push(pl);
-		if (!p)
-			return set_err(err, errlen, -ENOMEM, "out of memory");
-		snprintf(p->name, sizeof(p->name), "%s", names[i]);
-		snprintf(p->group, sizeof(p->group), "vmlinux");
-		p->kind = PROBE_FUNC;
-		p->special = SPECIAL_NON_SKB;
-		p->btf_id = id;
 		proto = btf__type_by_id(vmlinux, btf__type_by_id(vmlinux, id)->type);
-		p->nargs = proto ? btf_vlen(proto) : 0;
+		special = bpfmap && proto && takes_map_first(vmlinux, proto) ?
+				  map_special(names[i]) :
+				  SPECIAL_NON_SKB;
+		nargs = proto ? btf_vlen(proto) : 0;
+		ret = push(pl, names[i], id, nargs, special);
+		/* a lookup's value is known at its return: a second probe there */
+		if (!ret && special == SPECIAL_MAP_LOOKUP)
+			ret = push(pl, names[i], id, nargs, SPECIAL_MAP_LOOKUP_RET);
+		if (ret)
+			return set_err(err, errlen, ret, "out of memory");
 	}
 	return 0;
 }

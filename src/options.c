@@ -66,6 +66,8 @@ static const struct opt_def opt_table[] = {
 	  "enabled)" },
 	{ "filter-track-skb-by-stackid", K_BOOL, O(filter_track_skb_by_stackid), 0, NULL,
 	  "trace a packet even after it is kfreed (e.g., traffic going through bridge)" },
+	{ "filter-track-bpf-helpers", K_BOOL, O(filter_track_bpf_helpers), 0, NULL,
+	  "trace BPF helper functions (those the loaded TC/XDP programs call)" },
 	{ "filter-trace-tc", K_BOOL, O(filter_trace_tc), 0, NULL,
 	  "trace TC bpf progs (fentry on the programs, next to any backend)" },
 	{ "filter-trace-only-bpf", K_BOOL, O(filter_trace_only_bpf), 0, NULL,
@@ -114,6 +116,9 @@ static const struct opt_def opt_table[] = {
 	{ "set-percpu-buf", K_SPECIAL, O(set_percpu_buf), SP_PERCPU_BUF, "uint32",
 	  "set the size of buffers to print skb data (used by --output-skb and "
 	  "--output-skb-shared-info)" },
+	{ "output-bpfmap", K_BOOL, O(output_bpfmap), 0, NULL,
+	  "print function arguments related to bpf maps (with --filter-track-bpf-helpers or "
+	  "--filter-non-skb-funcs)" },
 	{ "output-stack", K_BOOL, O(output_stack), 0, NULL, "print stack" },
 	{ "output-caller", K_BOOL, O(output_caller), 0, NULL, "print caller function name" },
 	{ "output-limit-lines", K_U64, O(output_limit_lines), 0, NULL,
@@ -620,8 +625,13 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	}
 	if (!ret)
 		ret = join_filter(o, words, n, err, errlen);
-	if (o->filter_non_skb_funcs.n)
+	if (o->filter_non_skb_funcs.n || o->filter_track_bpf_helpers)
 		o->filter_track_skb_by_stackid = true;
+	if (!ret && o->output_bpfmap && !o->filter_track_bpf_helpers && !o->filter_non_skb_funcs.n)
+		ret = set_err(
+			err, errlen, -EINVAL,
+			"--output-bpfmap shows the map functions that --filter-track-bpf-helpers "
+			"or --filter-non-skb-funcs probes: give one of them");
 	if (!ret && o->netns_names_max_length < 10)
 		ret = set_err(err, errlen, -EINVAL, "--netns-names-max-length must be at least 10");
 	free(words);

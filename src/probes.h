@@ -23,6 +23,10 @@ enum probe_special {
 	SPECIAL_COPY_ENTRY,	    /* copy tracking by kprobe: the skb being copied */
 	SPECIAL_COPY_RETURN,	    /* ... and by kretprobe: the copy */
 	SPECIAL_NON_SKB,	    /* --filter-non-skb-funcs: no skb argument */
+	SPECIAL_MAP_LOOKUP,	    /* --output-bpfmap: *_lookup_elem(map, key) at entry ... */
+	SPECIAL_MAP_LOOKUP_RET,	    /* ... and at return (the event, with the value) */
+	SPECIAL_MAP_UPDATE,	    /* *_update_elem(map, key, value, flags) */
+	SPECIAL_MAP_DELETE,	    /* *_delete_elem(map, key) */
 };
 
 struct probe {
