@@ -856,6 +856,29 @@ int pwru_kp_map_lookup_ret(struct pt_regs *ctx)
 				 (void *)PT_REGS_RC(ctx));
 }
 
+/* __htab_map_lookup_elem() returns the element: its value follows the key, 8-byte aligned. */
+SEC("pwru_kprobe")
+int pwru_kp_map_lookup_elem_ret(struct pt_regs *ctx)
+{
+	__u64 task = bpf_get_current_pid_tgid(), elem = PT_REGS_RC(ctx), value = 0;
+	struct bpfmap_call *c = bpf_map_lookup_elem(&bpfmap_lookups, &task), call;
+	__u32 key_size;
+
+	if (!c)
+		return 0;
+	call = *c;
+	bpf_map_delete_elem(&bpfmap_lookups, &task);
+	if (elem) {
+		key_size = BPF_CORE_READ((struct bpf_map *)call.map, key_size);
+		/*
+		 * From user space's reading of the kernel's BTF: CO-RE's offset of
+		 * this flexible array came out wrong (8, not 64) on Debian's 6.12.
+		 */
+		value = elem + CFG.htab_key_off + ((key_size + 7) & ~7);
+	}
+	return emit_bpfmap_event(ctx, call.skb, (void *)call.map, (void *)call.key, (void *)value);
+}
+
 /*
  * --filter-track-skb across copies where fexit is refused: a kprobe on the
  * copy function notes which tracked skb this task is copying, and a

@@ -122,6 +122,8 @@ static enum tmpl_id bpfmap_template(const struct probe *p)
 		return TMPL_KP_MAP_LOOKUP;
 	case SPECIAL_MAP_LOOKUP_RET:
 		return TMPL_KP_MAP_LOOKUP_RET;
+	case SPECIAL_MAP_LOOKUP_ELEM_RET:
+		return TMPL_KP_MAP_LOOKUP_ELEM_RET;
 	case SPECIAL_MAP_UPDATE:
 		return TMPL_KP_MAP_UPDATE;
 	default:
@@ -136,7 +138,8 @@ static int bpfmap_prepare(struct loader *l, const struct probe *p, const struct 
 
 static void bpfmap_attach_one(const struct attach_env *env, struct attach_item *it)
 {
-	bool ret = it->p->special == SPECIAL_MAP_LOOKUP_RET;
+	bool ret = it->p->special == SPECIAL_MAP_LOOKUP_RET ||
+		   it->p->special == SPECIAL_MAP_LOOKUP_ELEM_RET;
 
 	attach_kprobe(env, it, bpfmap_template(it->p), ret ? 1ULL << kretprobe_bit() : 0);
 }

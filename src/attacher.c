@@ -386,7 +386,8 @@ static int compose_copies(struct attacher *a, const struct btf *vmlinux)
 static bool is_bpfmap(const struct probe *p)
 {
 	return p->special == SPECIAL_MAP_LOOKUP || p->special == SPECIAL_MAP_LOOKUP_RET ||
-	       p->special == SPECIAL_MAP_UPDATE || p->special == SPECIAL_MAP_DELETE;
+	       p->special == SPECIAL_MAP_LOOKUP_ELEM_RET || p->special == SPECIAL_MAP_UPDATE ||
+	       p->special == SPECIAL_MAP_DELETE;
 }
 
 static enum group group_of(const struct probe *p)

@@ -75,15 +75,15 @@ static int program_helpers(int fd, const struct ksyms *k, uint64_t call_base,
 	return ret;
 }
 
-int bpf_helpers_discover(const struct ksyms *k, struct helper_names *out, char *err,
-			 size_t errlen)
+int bpf_helpers_discover(const struct ksyms *k, struct helper_names *out, char *err, size_t errlen)
 {
 	uint64_t call_base = k ? ksyms_addr(k, "__bpf_call_base") : 0;
 	uint32_t id = 0;
 
 	if (!call_base)
-		return set_err(err, errlen, -ENOENT,
-			       "--filter-track-bpf-helpers: __bpf_call_base is not in /proc/kallsyms");
+		return set_err(
+			err, errlen, -ENOENT,
+			"--filter-track-bpf-helpers: __bpf_call_base is not in /proc/kallsyms");
 	while (!bpf_prog_get_next_id(id, &id)) {
 		int fd = bpf_prog_get_fd_by_id(id), ret;
 

@@ -20,8 +20,7 @@ struct helper_names {
  * cilium/pwru disassembles every JIT image from /proc/kcore instead (x86-64
  * only), its own programs' included.
  */
-int bpf_helpers_discover(const struct ksyms *k, struct helper_names *out, char *err,
-			 size_t errlen);
+int bpf_helpers_discover(const struct ksyms *k, struct helper_names *out, char *err, size_t errlen);
 void helper_names_free(struct helper_names *h);
 
 #endif

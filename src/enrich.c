@@ -191,6 +191,7 @@ static void fill_dumps(struct enricher *en, const void *data, size_t size, struc
 	r->bpfmap = NULL;
 	switch (en->probes->v[r->ev->probe_id].special) {
 	case SPECIAL_MAP_LOOKUP_RET:
+	case SPECIAL_MAP_LOOKUP_ELEM_RET:
 	case SPECIAL_MAP_UPDATE:
 	case SPECIAL_MAP_DELETE:
 		if (room >= sizeof(struct pwru_bpfmap))

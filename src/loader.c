@@ -210,6 +210,8 @@ static int templates_bind(struct loader *l)
 	bind(l, TMPL_FE_NON_SKB, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_non_skb);
 	bind(l, TMPL_KP_MAP_LOOKUP, OBJ_PROBE, l->skel_probe->progs.pwru_kp_map_lookup);
 	bind(l, TMPL_KP_MAP_LOOKUP_RET, OBJ_PROBE, l->skel_probe->progs.pwru_kp_map_lookup_ret);
+	bind(l, TMPL_KP_MAP_LOOKUP_ELEM_RET, OBJ_PROBE,
+	     l->skel_probe->progs.pwru_kp_map_lookup_elem_ret);
 	bind(l, TMPL_KP_MAP_UPDATE, OBJ_PROBE, l->skel_probe->progs.pwru_kp_map_update);
 	bind(l, TMPL_KP_MAP_DELETE, OBJ_PROBE, l->skel_probe->progs.pwru_kp_map_delete);
 	for (size_t i = 0; i < TMPL_MAX; i++) {

@@ -53,6 +53,7 @@ enum tmpl_id {
 	TMPL_FE_NON_SKB,
 	TMPL_KP_MAP_LOOKUP, /* --output-bpfmap: kprobes (and a kretprobe) on map functions */
 	TMPL_KP_MAP_LOOKUP_RET,
+	TMPL_KP_MAP_LOOKUP_ELEM_RET,
 	TMPL_KP_MAP_UPDATE,
 	TMPL_KP_MAP_DELETE,
 	TMPL_MAX,

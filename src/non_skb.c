@@ -45,6 +45,20 @@ static bool takes_map_first(const struct btf *btf, const struct btf_type *proto)
 	       !strcmp(btf__name_by_offset(btf, t->name_off), "u64");
 }
 
+/*
+ * The hash map lookup the verifier inlines into programs returns the element
+ * (struct htab_elem *), whose value follows the key.
+ */
+static bool returns_htab_elem(const struct btf *btf, const struct btf_type *proto)
+{
+	const struct btf_type *t = btf__type_by_id(btf, proto->type);
+
+	if (!t || !btf_is_ptr(t))
+		return false;
+	t = btf__type_by_id(btf, btf__resolve_type(btf, t->type));
+	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), "htab_elem");
+}
+
 static enum probe_special map_special(const char *name)
 {
 	if (ends_with(name, "_lookup_elem"))
@@ -98,9 +112,25 @@ int non_skb_funcs_add(struct probe_list *pl, const struct btf *vmlinux, const ch
 		ret = push(pl, names[i], id, nargs, special);
 		/* a lookup's value is known at its return: a second probe there */
 		if (!ret && special == SPECIAL_MAP_LOOKUP)
-			ret = push(pl, names[i], id, nargs, SPECIAL_MAP_LOOKUP_RET);
+			ret = push(pl, names[i], id, nargs,
+				   returns_htab_elem(vmlinux, proto) ? SPECIAL_MAP_LOOKUP_ELEM_RET :
+								       SPECIAL_MAP_LOOKUP_RET);
 		if (ret)
 			return set_err(err, errlen, ret, "out of memory");
 	}
 	return 0;
+}
+
+/* The hash map element's value follows its key (--output-bpfmap lookups). */
+int htab_elem_key_offset(const struct btf *btf)
+{
+	int id = btf__find_by_name_kind(btf, "htab_elem", BTF_KIND_STRUCT);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	const struct btf_member *m = t ? btf_members(t) : NULL;
+
+	for (int i = 0; m && i < btf_vlen(t); i++, m++) {
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), "key"))
+			return btf_member_bit_offset(t, i) / 8;
+	}
+	return -ENOENT;
 }

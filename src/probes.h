@@ -25,8 +25,9 @@ enum probe_special {
 	SPECIAL_NON_SKB,	    /* --filter-non-skb-funcs: no skb argument */
 	SPECIAL_MAP_LOOKUP,	    /* --output-bpfmap: *_lookup_elem(map, key) at entry ... */
 	SPECIAL_MAP_LOOKUP_RET,	    /* ... and at return (the event, with the value) */
-	SPECIAL_MAP_UPDATE,	    /* *_update_elem(map, key, value, flags) */
-	SPECIAL_MAP_DELETE,	    /* *_delete_elem(map, key) */
+	SPECIAL_MAP_LOOKUP_ELEM_RET, /* ... returning a struct htab_elem *, the value after its key */
+	SPECIAL_MAP_UPDATE,	     /* *_update_elem(map, key, value, flags) */
+	SPECIAL_MAP_DELETE,	     /* *_delete_elem(map, key) */
 };
 
 struct probe {
