@@ -99,19 +99,30 @@ static int kretprobe_bit(void)
 	return bit;
 }
 
+static enum tmpl_id copy_template(const struct probe *p)
+{
+	switch (p->special) {
+	case SPECIAL_COPY_RETURN:
+		return TMPL_KP_COPY_RETURN;
+	case SPECIAL_VETH_ENTRY:
+		return TMPL_KP_VETH_ENTRY;
+	case SPECIAL_VETH_RETURN:
+		return TMPL_KP_VETH_RETURN;
+	default:
+		return TMPL_KP_COPY_ENTRY;
+	}
+}
+
 static int copy_prepare(struct loader *l, const struct probe *p, const struct attach_env *env)
 {
-	return loader_want(
-		l, p->special == SPECIAL_COPY_RETURN ? TMPL_KP_COPY_RETURN : TMPL_KP_COPY_ENTRY,
-		NULL);
+	return loader_want(l, copy_template(p), NULL);
 }
 
 static void copy_attach_one(const struct attach_env *env, struct attach_item *it)
 {
-	if (it->p->special == SPECIAL_COPY_RETURN)
-		attach_kprobe(env, it, TMPL_KP_COPY_RETURN, 1ULL << kretprobe_bit());
-	else
-		attach_kprobe(env, it, TMPL_KP_COPY_ENTRY, 0);
+	bool ret = it->p->special == SPECIAL_COPY_RETURN || it->p->special == SPECIAL_VETH_RETURN;
+
+	attach_kprobe(env, it, copy_template(it->p), ret ? 1ULL << kretprobe_bit() : 0);
 }
 
 /* --output-bpfmap: map functions by kprobe, a lookup's return by kretprobe, on every backend. */

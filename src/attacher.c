@@ -74,7 +74,8 @@ struct attacher {
 	const struct attach_strategy *group_strategy[GROUP_MAX];
 	char describe[512];
 	struct probe_list *pl;
-	struct probe copies[2 * N_COPY_FUNCS]; /* an entry and a return probe each, at most */
+	/* an entry and a return probe each, at most, and veth XDP's pair */
+	struct probe copies[2 * N_COPY_FUNCS + 2];
 	struct unit *units;
 	struct attach_result *results; /* units[i]'s is results[i] */
 	size_t n_units, cap_units;
@@ -353,6 +354,19 @@ static int add_copy_probe(struct attacher *a, size_t *n, const struct copy_func 
 	return add_unit(a, GROUP_COPY, p, *n - 1, false);
 }
 
+/*
+ * veth XDP may rebuild the skb (veth_convert_skb_to_xdp_buff, 6.2+, in the
+ * veth module: not in vmlinux's BTF, found by kallsyms at attach). Only
+ * beside kprobes: its pair follows a pointer to the skb, as the copies do.
+ */
+static int add_veth_probes(struct attacher *a, size_t *n)
+{
+	static const struct copy_func veth = { "veth_convert_skb_to_xdp_buff", SPECIAL_NONE };
+
+	return add_copy_probe(a, n, &veth, 0, SPECIAL_VETH_ENTRY) ?:
+		       add_copy_probe(a, n, &veth, 0, SPECIAL_VETH_RETURN);
+}
+
 static int compose_copies(struct attacher *a, const struct btf *vmlinux)
 {
 	const struct attach_strategy *s = copy_strategy(a);
@@ -380,7 +394,7 @@ static int compose_copies(struct attacher *a, const struct btf *vmlinux)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return two_probes ? add_veth_probes(a, &n) : 0;
 }
 
 static bool is_bpfmap(const struct probe *p)

@@ -56,6 +56,8 @@ enum tmpl_id {
 	TMPL_KP_MAP_LOOKUP_ELEM_RET,
 	TMPL_KP_MAP_UPDATE,
 	TMPL_KP_MAP_DELETE,
+	TMPL_KP_VETH_ENTRY, /* --filter-track-skb through veth XDP's copies */
+	TMPL_KP_VETH_RETURN,
 	TMPL_MAX,
 };
 
