@@ -857,81 +857,59 @@ int pwru_kp_map_lookup_ret(struct pt_regs *ctx)
 }
 
 /*
- * __htab_map_lookup_elem() returns the element; its value follows the key,
- * 8-byte aligned. Where the key starts is found by looking for it: neither
- * CO-RE's offsetof(struct htab_elem, key) nor the one user space read from
- * BTF led to the key in Debian's 6.1 and 6.12 guests.
+ * __htab_map_lookup_elem(), which the verifier calls for inlined hash map
+ * lookups, returns the element (its BTF says void *): the value follows the
+ * key, 8-byte aligned, as htab_map_gen_lookup() adds.
  */
-#define HTAB_KEY_SEARCH 16 /* 8-byte steps */
-
-static __always_inline __u64 htab_value(__u64 elem, struct bpfmap_call *call)
-{
-	__u32 key_size = BPF_CORE_READ((struct bpf_map *)call->map, key_size), n;
-	__u64 want = 0;
-
-	/* the element's copy of a short key is zero-padded to 8 bytes: compare all 8 */
-	n = key_size < 8 ? key_size : 8;
-	if (!n || bpf_probe_read_kernel(&want, n, (void *)call->key))
-		return 0;
-	for (int i = 1; i <= HTAB_KEY_SEARCH; i++) {
-		__u64 got = 0;
-
-		if (!bpf_probe_read_kernel(&got, sizeof(got), (void *)(elem + i * 8)) &&
-		    (key_size >= 8 ? got == want : got == want && got))
-			return elem + i * 8 + ((key_size + 7) & ~7);
-	}
-	return 0;
-}
-
 SEC("pwru_kprobe")
 int pwru_kp_map_lookup_elem_ret(struct pt_regs *ctx)
 {
 	__u64 task = bpf_get_current_pid_tgid(), elem = PT_REGS_RC(ctx), value = 0;
 	struct bpfmap_call *c = bpf_map_lookup_elem(&bpfmap_lookups, &task), call;
+	__u32 key_size;
 
 	if (!c)
 		return 0;
 	call = *c;
 	bpf_map_delete_elem(&bpfmap_lookups, &task);
-	if (elem)
-		value = htab_value(elem, &call);
+	if (elem) {
+		key_size = BPF_CORE_READ((struct bpf_map *)call.map, key_size);
+		value = elem + bpf_core_field_offset(struct htab_elem, key) + ((key_size + 7) & ~7);
+	}
 	return emit_bpfmap_event(ctx, call.skb, (void *)call.map, (void *)call.key, (void *)value);
 }
 
 /*
- * --filter-track-skb through veth XDP: veth_convert_skb_to_xdp_buff(rq, xdp,
- * struct sk_buff **pskb) may put a copy in *pskb (a headroom too small for
- * XDP, a shared skb); the copy is tracked when the original was.
+ * --filter-track-skb through veth XDP: veth_xdp_rcv_skb(rq, skb, bq, stats)
+ * returns the skb to pass on, which may be a copy (veth_convert_skb_to_xdp_buff,
+ * inlined in Debian's 6.12, swaps in one whose headroom fits XDP); the copy
+ * is tracked when the original was.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u64);   /* pid_tgid */
-	__type(value, __u64); /* pskb */
+	__type(value, __u64); /* the tracked skb handed to XDP */
 } veth_converting SEC(".maps");
 
 SEC("pwru_kprobe")
 int pwru_kp_veth_entry(struct pt_regs *ctx)
 {
-	__u64 pskb = PT_REGS_PARM3(ctx), skb = 0, task = bpf_get_current_pid_tgid();
+	__u64 skb = PT_REGS_PARM2(ctx), task = bpf_get_current_pid_tgid();
 
-	if (!CFG.track_skb || bpf_probe_read_kernel(&skb, sizeof(skb), (void *)pskb))
-		return 0;
-	if (bpf_map_lookup_elem(&tracked_skbs, &skb))
-		bpf_map_update_elem(&veth_converting, &task, &pskb, BPF_ANY);
+	if (CFG.track_skb && bpf_map_lookup_elem(&tracked_skbs, &skb))
+		bpf_map_update_elem(&veth_converting, &task, &skb, BPF_ANY);
 	return 0;
 }
 
 SEC("pwru_kprobe")
 int pwru_kp_veth_return(struct pt_regs *ctx)
 {
-	__u64 task = bpf_get_current_pid_tgid(), *pskb, skb = 0;
+	__u64 task = bpf_get_current_pid_tgid(), skb = PT_REGS_RC(ctx);
 	__u8 one = 1;
 
-	pskb = bpf_map_lookup_elem(&veth_converting, &task);
-	if (!pskb)
+	if (!bpf_map_lookup_elem(&veth_converting, &task))
 		return 0;
-	bpf_probe_read_kernel(&skb, sizeof(skb), (void *)*pskb);
 	bpf_map_delete_elem(&veth_converting, &task);
 	if (skb)
 		bpf_map_update_elem(&tracked_skbs, &skb, &one, BPF_ANY);

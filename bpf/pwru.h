@@ -124,7 +124,7 @@ struct pwru_bpfmap {
 	__u32 id;
 	__u32 key_size; /* the map's; at most PWRU_BPFMAP_DATA_MAX bytes are copied */
 	__u32 value_size;
-	__u32 has_value; /* update, or a lookup that found the key */
+	__u32 has_value; /* an update, or a lookup that found the key */
 	char name[16];
 	__u8 key[PWRU_BPFMAP_DATA_MAX];
 	__u8 value[PWRU_BPFMAP_DATA_MAX];

@@ -355,13 +355,13 @@ static int add_copy_probe(struct attacher *a, size_t *n, const struct copy_func 
 }
 
 /*
- * veth XDP may rebuild the skb (veth_convert_skb_to_xdp_buff, 6.2+, in the
- * veth module: not in vmlinux's BTF, found by kallsyms at attach). Only
- * beside kprobes: its pair follows a pointer to the skb, as the copies do.
+ * veth XDP may rebuild the skb: veth_xdp_rcv_skb() returns the one to pass
+ * on (in the veth module: not in vmlinux's BTF, found by kallsyms at
+ * attach). Only beside kprobes, as the copies' kretprobes.
  */
 static int add_veth_probes(struct attacher *a, size_t *n)
 {
-	static const struct copy_func veth = { "veth_convert_skb_to_xdp_buff", SPECIAL_NONE };
+	static const struct copy_func veth = { "veth_xdp_rcv_skb", SPECIAL_NONE };
 
 	return add_copy_probe(a, n, &veth, 0, SPECIAL_VETH_ENTRY) ?:
 		       add_copy_probe(a, n, &veth, 0, SPECIAL_VETH_RETURN);

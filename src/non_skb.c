@@ -46,17 +46,12 @@ static bool takes_map_first(const struct btf *btf, const struct btf_type *proto)
 }
 
 /*
- * The hash map lookup the verifier inlines into programs returns the element
- * (struct htab_elem *), whose value follows the key.
+ * The hash map lookup the verifier inlines into programs calls this one,
+ * which returns the element (its BTF says void *), the value after its key.
  */
-static bool returns_htab_elem(const struct btf *btf, const struct btf_type *proto)
+static bool returns_htab_elem(const char *name)
 {
-	const struct btf_type *t = btf__type_by_id(btf, proto->type);
-
-	if (!t || !btf_is_ptr(t))
-		return false;
-	t = btf__type_by_id(btf, btf__resolve_type(btf, t->type));
-	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), "htab_elem");
+	return !strcmp(name, "__htab_map_lookup_elem");
 }
 
 static enum probe_special map_special(const char *name)
@@ -113,8 +108,8 @@ int non_skb_funcs_add(struct probe_list *pl, const struct btf *vmlinux, const ch
 		/* a lookup's value is known at its return: a second probe there */
 		if (!ret && special == SPECIAL_MAP_LOOKUP)
 			ret = push(pl, names[i], id, nargs,
-				   returns_htab_elem(vmlinux, proto) ? SPECIAL_MAP_LOOKUP_ELEM_RET :
-								       SPECIAL_MAP_LOOKUP_RET);
+				   returns_htab_elem(names[i]) ? SPECIAL_MAP_LOOKUP_ELEM_RET :
+								 SPECIAL_MAP_LOOKUP_RET);
 		if (ret)
 			return set_err(err, errlen, ret, "out of memory");
 	}

@@ -23,8 +23,8 @@ enum probe_special {
 	SPECIAL_COPY_ENTRY,	    /* copy tracking by kprobe: the skb being copied */
 	SPECIAL_COPY_RETURN,	    /* ... and by kretprobe: the copy */
 	SPECIAL_NON_SKB,	    /* --filter-non-skb-funcs: no skb argument */
-	SPECIAL_VETH_ENTRY,	    /* copy tracking: veth_convert_skb_to_xdp_buff's *pskb ... */
-	SPECIAL_VETH_RETURN,	    /* ... and what it holds at return */
+	SPECIAL_VETH_ENTRY,	    /* copy tracking: the skb veth_xdp_rcv_skb gets ... */
+	SPECIAL_VETH_RETURN,	    /* ... and the one it returns (maybe a copy) */
 	SPECIAL_MAP_LOOKUP,	    /* --output-bpfmap: *_lookup_elem(map, key) at entry ... */
 	SPECIAL_MAP_LOOKUP_RET,	    /* ... and at return (the event, with the value) */
 	SPECIAL_MAP_LOOKUP_ELEM_RET, /* ... returning a struct htab_elem *, the value after its key */

@@ -6,7 +6,8 @@
 # each request (bpf_skb_load_bytes, the map lookup, the first time an
 # update) must appear tied to the request by kernel stack, the map calls
 # with vm_seen's name, the key c6120001 (198.18.0.1) and the values: the
-# update writes 1, the second lookup finds it.
+# update writes 1, the second lookup finds it (the inlined hash lookup
+# returns the element: the value is read after its key).
 # Env: BACKEND (kprobe or kprobe-multi)
 set -eu
 . scenario-lib.sh

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # --filter-track-skb through veth XDP: with a native XDP program on rcv0
 # (vm_xdp_pass), veth rebuilds a locally sent skb whose headroom is too
-# small for XDP (veth_convert_skb_to_xdp_buff). The filter matches only in
+# small for XDP (veth_xdp_rcv_skb returns a copy). The filter matches only in
 # the sender's netns; the receiver's ip_rcv must still show the ICMP
-# request, on an skb other than the one veth_xmit sent: the rebuilt copy,
+# request, on an skb other than the one __dev_queue_xmit sent: the rebuilt copy,
 # followed.
 # Env: BACKEND (kprobe or kprobe-multi; 6.2+ has the function)
 set -eu
@@ -30,10 +30,10 @@ check_backend
 events=$(grep -c . "$PWRU_EVENTS" || true)
 req='"saddr":"198\.18\.0\.1","daddr":"198\.18\.0\.2"'
 skb_of() { grep -E "\"func\":\"$1\".*$req" "$PWRU_EVENTS" | head -n 1 | sed 's/^{"skb":"\(0x[0-9a-f]*\)".*/\1/'; }
-sent=$(skb_of veth_xmit)
+sent=$(skb_of __dev_queue_xmit)
 rcvd=$(skb_of ip_rcv)
-check sent "a veth_xmit event of the request" "none in $events events" [ -n "$sent" ]
-check followed-into-copy "ip_rcv of the request, tracked, on another skb than veth_xmit's ($sent)" \
+check sent "a __dev_queue_xmit event of the request" "none in $events events" [ -n "$sent" ]
+check followed-into-copy "ip_rcv of the request, tracked, on another skb than __dev_queue_xmit's ($sent)" \
 	"'${rcvd:-none}'" [ -n "$rcvd" -a "$rcvd" != "$sent" ]
 vp=$(sed -n 's/^Following tracked skbs into clones and copies (\([0-9]*\) probes)$/\1/p' "$PWRU_ERR")
 check veth-probes "the copy functions and veth's pair: at least 10 probes" "'${vp:-none}'" [ "${vp:-0}" -ge 10 ]
