@@ -859,22 +859,26 @@ int pwru_kp_map_lookup_ret(struct pt_regs *ctx)
 /*
  * __htab_map_lookup_elem(), which the verifier calls for inlined hash map
  * lookups, returns the element (its BTF says void *): the value follows the
- * key, 8-byte aligned, as htab_map_gen_lookup() adds.
+ * key, 8-byte aligned, as htab_map_gen_lookup() adds. The key's offset comes
+ * from user space's reading of the kernel's BTF, so that a kernel whose BTF
+ * lacks the struct (0) still loads, and shows the lookup without its value.
  */
 SEC("pwru_kprobe")
 int pwru_kp_map_lookup_elem_ret(struct pt_regs *ctx)
 {
 	__u64 task = bpf_get_current_pid_tgid(), elem = PT_REGS_RC(ctx), value = 0;
 	struct bpfmap_call *c = bpf_map_lookup_elem(&bpfmap_lookups, &task), call;
+	struct bpf_map *map;
 	__u32 key_size;
 
 	if (!c)
 		return 0;
 	call = *c;
 	bpf_map_delete_elem(&bpfmap_lookups, &task);
-	if (elem) {
-		key_size = BPF_CORE_READ((struct bpf_map *)call.map, key_size);
-		value = elem + bpf_core_field_offset(struct htab_elem, key) + ((key_size + 7) & ~7);
+	if (elem && CFG.htab_key_off) {
+		map = (struct bpf_map *)call.map;
+		key_size = BPF_CORE_READ(map, key_size);
+		value = elem + CFG.htab_key_off + ((key_size + 7) & ~7);
 	}
 	return emit_bpfmap_event(ctx, call.skb, (void *)call.map, (void *)call.key, (void *)value);
 }

@@ -160,7 +160,7 @@ struct pwru_config {
 	__u32 track_stackid;
 	__u32 output_shinfo; /* --output-skb-shared-info */
 	__u32 dump_len;	     /* bytes per dump slot, when output_skb or output_shinfo */
-	__u32 pad_stackid;
+	__u32 htab_key_off;  /* offsetof(struct htab_elem, key) from the kernel's BTF, 0: unknown */
 };
 
 #ifndef __bpf__

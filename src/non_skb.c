@@ -115,3 +115,17 @@ int non_skb_funcs_add(struct probe_list *pl, const struct btf *vmlinux, const ch
 	}
 	return 0;
 }
+
+/* The hash map element's value follows its key (--output-bpfmap lookups). */
+int htab_elem_key_offset(const struct btf *btf)
+{
+	int id = btf__find_by_name_kind(btf, "htab_elem", BTF_KIND_STRUCT);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	const struct btf_member *m = t ? btf_members(t) : NULL;
+
+	for (int i = 0; m && i < btf_vlen(t); i++, m++) {
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), "key"))
+			return btf_member_bit_offset(t, i) / 8;
+	}
+	return -ENOENT;
+}

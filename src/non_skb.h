@@ -21,4 +21,7 @@ struct probe_list;
 int non_skb_funcs_add(struct probe_list *pl, const struct btf *vmlinux, const char *const *names,
 		      size_t n, bool strict, bool bpfmap, char *err, size_t errlen);
 
+/* offsetof(struct htab_elem, key) in btf, or -ENOENT. */
+int htab_elem_key_offset(const struct btf *btf);
+
 #endif

@@ -195,6 +195,11 @@ static int load_programs(struct trace *t)
 	int ret;
 
 	filters_to_config(&t->filters, t->o, &lo.cfg);
+	if (t->o->output_bpfmap) {
+		int off = htab_elem_key_offset(t->vmlinux);
+
+		lo.cfg.htab_key_off = off > 0 ? off : 0;
+	}
 	filters_loader_hooks(&t->filters, &lo);
 	ret = loader_new(&lo, &t->loader);
 	if (ret) {
