@@ -31,7 +31,7 @@
  */
 enum opt_kind { K_BOOL, K_STR, K_LIST, K_CSV, K_U8, K_U32, K_U64, K_INT, K_DOUBLE, K_SPECIAL };
 
-enum special_id { SP_MARK = 1, SP_TIMESTAMP, SP_RINGBUF, SP_SNAPLEN };
+enum special_id { SP_MARK = 1, SP_TIMESTAMP, SP_RINGBUF, SP_SNAPLEN, SP_PERCPU_BUF };
 
 struct opt_def {
 	const char *name;
@@ -62,6 +62,13 @@ static const struct opt_def opt_table[] = {
 	{ "filter-track-skb", K_BOOL, O(filter_track_skb), 0, NULL,
 	  "trace a packet even if it does not match given filters (e.g., after NAT or tunnel "
 	  "decapsulation)" },
+	{ "filter-non-skb-funcs", K_CSV, O(filter_non_skb_funcs), 0, NULL,
+	  "filter non-skb kernel functions to be probed (--filter-track-skb-by-stackid will be "
+	  "enabled)" },
+	{ "filter-track-skb-by-stackid", K_BOOL, O(filter_track_skb_by_stackid), 0, NULL,
+	  "trace a packet even after it is kfreed (e.g., traffic going through bridge)" },
+	{ "filter-track-bpf-helpers", K_BOOL, O(filter_track_bpf_helpers), 0, NULL,
+	  "trace BPF helper functions (those the loaded TC/XDP programs call)" },
 	{ "filter-trace-tc", K_BOOL, O(filter_trace_tc), 0, NULL,
 	  "trace TC bpf progs (fentry on the programs, next to any backend)" },
 	{ "filter-trace-only-bpf", K_BOOL, O(filter_trace_only_bpf), 0, NULL,
@@ -113,6 +120,13 @@ static const struct opt_def opt_table[] = {
 	{ "output-xdp-metadata", K_CSV, O(output_xdp_metadata), 0, NULL,
 	  "print xdp metadata (e.g., \"xdp->rxq->queue_index\"), 4 at most" },
 	{ "output-skb", K_BOOL, O(output_skb), 0, NULL, "print skb" },
+	{ "output-skb-shared-info", K_BOOL, O(output_shinfo), 0, NULL, "print skb shared info" },
+	{ "set-percpu-buf", K_SPECIAL, O(set_percpu_buf), SP_PERCPU_BUF, "uint32",
+	  "set the size of buffers to print skb data (used by --output-skb and "
+	  "--output-skb-shared-info)" },
+	{ "output-bpfmap", K_BOOL, O(output_bpfmap), 0, NULL,
+	  "print function arguments related to bpf maps (with --filter-track-bpf-helpers or "
+	  "--filter-non-skb-funcs)" },
 	{ "output-stack", K_BOOL, O(output_stack), 0, NULL, "print stack" },
 	{ "output-caller", K_BOOL, O(output_caller), 0, NULL, "print caller function name" },
 	{ "output-limit-lines", K_U64, O(output_limit_lines), 0, NULL,
@@ -177,6 +191,7 @@ static void options_defaults(struct options *o)
 	o->summary_paths = PATHS_DEFAULT_SHOWN;
 	o->output_tuple = true;
 	o->ringbuf_size = 4U << 20;
+	o->set_percpu_buf = PWRU_SKB_STR_LEN;
 	o->filter_mark_mask = 0xffffffff;
 	o->host_root = "/";
 	o->output_pcap_snaplen = 256;
@@ -422,6 +437,21 @@ static int parse_snaplen(struct options *o, const char *s, char *err, size_t err
 	return 0;
 }
 
+/* Each dump is one ring buffer record's tail: bounded so a record fits the ring. */
+static int parse_percpu_buf(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	uint64_t v;
+	int ret = go_parse_uint(arg, 0, UINT32_MAX, &v);
+
+	if (ret)
+		return number_err(err, errlen, ret, UINT32_MAX);
+	if (v < PWRU_DUMP_LEN_MIN || v > PWRU_DUMP_LEN_MAX)
+		return set_err(err, errlen, -EINVAL, "expected %u to %u bytes", PWRU_DUMP_LEN_MIN,
+			       PWRU_DUMP_LEN_MAX);
+	o->set_percpu_buf = v;
+	return 0;
+}
+
 static int list_push(struct str_list *l, const char *s, char *err, size_t errlen)
 {
 	if (l->n >= OPT_LIST_MAX)
@@ -462,6 +492,8 @@ static int apply_special(struct options *o, const struct opt_def *d, const char 
 		return parse_ringbuf(o, arg, err, errlen);
 	case SP_SNAPLEN:
 		return parse_snaplen(o, arg, err, errlen);
+	case SP_PERCPU_BUF:
+		return parse_percpu_buf(o, arg, err, errlen);
 	}
 	return set_err(err, errlen, -EINVAL, "no parser for this flag");
 }
@@ -631,6 +663,13 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	}
 	if (!ret)
 		ret = join_filter(o, words, n, err, errlen);
+	if (o->filter_non_skb_funcs.n || o->filter_track_bpf_helpers)
+		o->filter_track_skb_by_stackid = true;
+	if (!ret && o->output_bpfmap && !o->filter_track_bpf_helpers && !o->filter_non_skb_funcs.n)
+		ret = set_err(
+			err, errlen, -EINVAL,
+			"--output-bpfmap shows the map functions that --filter-track-bpf-helpers "
+			"or --filter-non-skb-funcs probes: give one of them");
 	if (!ret && o->netns_names_max_length < 10)
 		ret = set_err(err, errlen, -EINVAL, "--netns-names-max-length must be at least 10");
 	/* the failed returns are what it selects */
@@ -714,6 +753,8 @@ static void default_text(const struct options *def, const struct opt_def *d, cha
 			snprintf(buf, len, "%u", def->ringbuf_size);
 		else if (d->special == SP_SNAPLEN)
 			snprintf(buf, len, "%u", def->output_pcap_snaplen);
+		else if (d->special == SP_PERCPU_BUF)
+			snprintf(buf, len, "%u", def->set_percpu_buf);
 		break;
 	}
 }
