@@ -4,15 +4,7 @@
 # backend): --output-skb-shared-info and --set-percpu-buf, with real pings
 # between throw-away namespaces. Each test prints PASS:/FAIL:.
 # Usage: tests/e2e/dumps.sh [test-name...]
-set -u
-cd "$(dirname "$0")/../.."
-PWRU=${PWRU:-$PWD/pwru}
-. tests/lib/netns.sh
-. tests/e2e/lib.sh
-
-WORK=$(mktemp -d)
-trap 'netns_pair_down; rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
+. "$(dirname "$0")/prelude.sh"
 
 # Text: every event line is followed by the skb's shared info.
 test_shinfo_text() {

@@ -5,15 +5,7 @@
 # refusal of --filter-non-skb-funcs where no function can be probed.
 # Function probes (non-skb functions) are tested in the guests:
 # tests/vm/scenarios/stackid.sh. Each test prints PASS:/FAIL:.
-set -u
-cd "$(dirname "$0")/../.."
-PWRU=${PWRU:-$PWD/pwru}
-. tests/lib/netns.sh
-. tests/e2e/lib.sh
-
-WORK=$(mktemp -d)
-trap 'netns_pair_down; rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
+. "$(dirname "$0")/prelude.sh"
 
 pings_a_to_b() {
 	ip netns exec "$NS_A" ping -q -c 2 -i 0.2 -W 1 "$ADDR_B" >/dev/null 2>&1 || true
