@@ -411,13 +411,30 @@ static int parse_timestamp(struct options *o, const char *s, char *err, size_t e
 	return set_err(err, errlen, -EINVAL, "expected none, current, relative or absolute");
 }
 
+/*
+ * A number in Go's base-0 syntax that must fit the flag's type (type_max: a
+ * larger one is pflag's "out of range") and then lie in [lo, hi].
+ */
+static int parse_uint_in(const char *s, uint64_t type_max, uint64_t lo, uint64_t hi,
+			 const char *unit, uint64_t *v, char *err, size_t errlen)
+{
+	int ret = go_parse_uint(s, 0, type_max, v);
+
+	if (ret)
+		return number_err(err, errlen, ret, type_max);
+	if (*v < lo || *v > hi)
+		return set_err(err, errlen, -EINVAL, "expected %llu to %llu%s",
+			       (unsigned long long)lo, (unsigned long long)hi, unit);
+	return 0;
+}
+
 static int parse_ringbuf(struct options *o, const char *s, char *err, size_t errlen)
 {
 	uint64_t v;
-	int ret = go_parse_uint(s, 0, 1U << 30, &v);
+	int ret = parse_uint_in(s, 1U << 30, 0, 1U << 30, "", &v, err, errlen);
 
 	if (ret)
-		return number_err(err, errlen, ret, 1U << 30);
+		return ret;
 	if (v < 4096 || (v & (v - 1)))
 		return set_err(err, errlen, -EINVAL, "expected a power of two, at least 4096");
 	o->ringbuf_size = v;
@@ -427,29 +444,24 @@ static int parse_ringbuf(struct options *o, const char *s, char *err, size_t err
 static int parse_snaplen(struct options *o, const char *s, char *err, size_t errlen)
 {
 	uint64_t v;
-	int ret = go_parse_uint(s, 0, PWRU_PCAP_SNAPLEN_MAX, &v);
+	int ret = parse_uint_in(s, PWRU_PCAP_SNAPLEN_MAX, 1, PWRU_PCAP_SNAPLEN_MAX, "", &v, err,
+				errlen);
 
-	if (ret)
-		return number_err(err, errlen, ret, PWRU_PCAP_SNAPLEN_MAX);
-	if (!v)
-		return set_err(err, errlen, -EINVAL, "expected 1 to %d", PWRU_PCAP_SNAPLEN_MAX);
-	o->output_pcap_snaplen = (uint32_t)v;
-	return 0;
+	if (!ret)
+		o->output_pcap_snaplen = (uint32_t)v;
+	return ret;
 }
 
 /* Each dump is one ring buffer record's tail: bounded so a record fits the ring. */
 static int parse_percpu_buf(struct options *o, const char *arg, char *err, size_t errlen)
 {
 	uint64_t v;
-	int ret = go_parse_uint(arg, 0, UINT32_MAX, &v);
+	int ret = parse_uint_in(arg, UINT32_MAX, PWRU_DUMP_LEN_MIN, PWRU_DUMP_LEN_MAX, " bytes", &v,
+				err, errlen);
 
-	if (ret)
-		return number_err(err, errlen, ret, UINT32_MAX);
-	if (v < PWRU_DUMP_LEN_MIN || v > PWRU_DUMP_LEN_MAX)
-		return set_err(err, errlen, -EINVAL, "expected %u to %u bytes", PWRU_DUMP_LEN_MIN,
-			       PWRU_DUMP_LEN_MAX);
-	o->set_percpu_buf = v;
-	return 0;
+	if (!ret)
+		o->set_percpu_buf = (uint32_t)v;
+	return ret;
 }
 
 static int list_push(struct str_list *l, const char *s, char *err, size_t errlen)
