@@ -11,7 +11,8 @@
 # fprobes) plus registered kprobes not on ftrace (debugfs kprobes/list: with
 # IBT a kprobe at a function's first byte sits on its endbr, not on ftrace).
 # Env: BACKENDS (default "kprobe-multi kprobe"), ROUNDS (3), PACKETS (20000),
-#      KPROBE_FUNCS: --filter-func for the kprobe backend, whose one-by-one
+#      KPROBE_FUNCS: --filter-func for the kprobe backend (both tools match it
+#      against the whole name), whose one-by-one
 #      attach of every skb function takes minutes under TCG (kprobe-multi
 #      probes every function).
 set -eu
@@ -20,7 +21,7 @@ set -eu
 BACKENDS=${BACKENDS:-kprobe-multi kprobe}
 ROUNDS=${ROUNDS:-3}
 PACKETS=${PACKETS:-20000}
-KPROBE_FUNCS=${KPROBE_FUNCS:-'^(ip_|ip6_|udp_|udpv6_|__udp|__ip_|__dev_|dev_|netif_|__netif_|veth_|nf_hook|kfree_skb|consume_skb|sk_skb_reason_drop|skb_release)'}
+KPROBE_FUNCS=${KPROBE_FUNCS:-'(ip_|ip6_|udp_|udpv6_|__udp|__ip_|__dev_|dev_|netif_|__netif_|veth_|nf_hook|skb_release).*|kfree_skb_reason|consume_skb|sk_skb_reason_drop'}
 export PWRU_ATTACH_TIMEOUT=${PWRU_ATTACH_TIMEOUT:-600} PWRU_DETACH_TIMEOUT=${PWRU_DETACH_TIMEOUT:-600}
 
 probe_count() {
