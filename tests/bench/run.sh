@@ -102,11 +102,16 @@ closing_counts() {
 	echo "${n:-0} ${m:-0} ${k:-0} ${t:-$((${n:-0} + ${m:-0} + ${k:-0}))}"
 }
 
+# cpu_ticks PID: user + system clock ticks PID has used so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
 # One flood into pwru writing FORMAT (text|json) to a file. Offered is what the
 # kernel matched; rates are over the flood's own window (not start-up, not
-# shutdown), so offered/s against delivered/s tells a slow reader from a slow sender.
+# shutdown), so offered/s against delivered/s tells a slow reader from a slow
+# sender. Per CPU-second: delivered events over the CPU time pwru's reader
+# used in that window, which a machine shared with other work disturbs less.
 bench_events_one() {
-	local fmt=$1 t0 t1 events lost unwritten matched rss args=()
+	local fmt=$1 t0 t1 c0 c1 events lost unwritten matched rss args=()
 	[ "$fmt" = json ] && args=(--output-json)
 	# JSON and a pcapng file of every packet (--output-pcap, 256 bytes each) at once
 	[ "$fmt" = json+pcap ] && args=(--output-json --output-pcap "$WORK/events.pcapng")
@@ -114,16 +119,20 @@ bench_events_one() {
 		--output-file "$WORK/events.$fmt" >/dev/null 2>"$WORK/ev.err" &
 	local pid=$!
 	wait_listening "$WORK/ev.err" "$pid" || { echo "bench: pwru did not start"; return; }
+	c0=$(cpu_ticks "$pid")
 	t0=$(date +%s.%N)
 	flood_pps >/dev/null
 	t1=$(date +%s.%N)
+	c1=$(cpu_ticks "$pid")
 	rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
 	kill -INT "$pid"; wait "$pid"
 	read -r events lost unwritten matched < <(closing_counts "$WORK/ev.err")
-	local secs
+	local secs cpu
 	secs=$(echo "$t1 - $t0" | bc -l)
-	printf '  %-9s offered %9d (%8.0f/s)  delivered %9d (%8.0f/s)  lost %8d (%5.2f%%)  not written %d  peak RSS %d kB\n' \
+	cpu=$(echo "($c1 - $c0) / $(getconf CLK_TCK)" | bc -l)
+	printf '  %-9s offered %9d (%8.0f/s)  delivered %9d (%8.0f/s, %8.0f per CPU-s; reader CPU %.0f%%)  lost %8d (%5.2f%%)  not written %d  peak RSS %d kB\n' \
 		"$fmt" "$matched" "$(echo "$matched / $secs" | bc -l)" "$events" "$(echo "$events / $secs" | bc -l)" \
+		"$(echo "$events / ($cpu + 0.000001)" | bc -l)" "$(echo "100 * $cpu / $secs" | bc -l)" \
 		"$lost" "$(echo "100 * $lost / ($matched + 0.000001)" | bc -l)" "$unwritten" "$rss"
 	rm -f "$WORK/events.$fmt" "$WORK/events.pcapng"
 }
@@ -135,42 +144,55 @@ bench_events() {
 	bench_events_one json+pcap
 }
 
-# ns_per_run PID: run_time_ns / run_cnt summed over the BPF programs PID holds.
-ns_per_run() {
-	local ids
-	ids=$(bpf_objects_of_pid prog "$1" | sed 's/^prog://')
-	for id in $ids; do bpftool prog show id "$id" --json 2>/dev/null; echo; done | python3 -c '
+# stats_of PID: "run_time_ns run_cnt" summed over the BPF programs PID holds.
+stats_of() {
+	# shellcheck disable=SC2046 # one program id a word
+	bpftool prog show --json 2>/dev/null | python3 -c '
 import json, sys
+ids = {int(i) for i in sys.argv[1:]}
 ns = cnt = 0
-for line in sys.stdin:
-    if line.strip():
-        p = json.loads(line)
+for p in json.load(sys.stdin):
+    if p["id"] in ids:
         ns += p.get("run_time_ns", 0); cnt += p.get("run_cnt", 0)
-print(f"{ns / cnt:.1f} {cnt}" if cnt else "- 0")'
+print(ns, cnt)' $(bpf_objects_of_pid prog "$1" | sed 's/^prog://')
 }
 
 # The kernel's own clock per program run (kernel.bpf_stats_enabled), which a
 # busy machine disturbs far less than packets/s: pwru with a netns filter that
-# matches nothing against the empty programs of the floor, same flood.
+# matches nothing and the empty programs of the floor, attached at the same
+# time to the same tracepoints, so each flood hits both with the same packets
+# and the same load; figures are per flood, then medians.
 bench_bpf_stats() {
-	local old c
+	local old p0 p1 f0 f1 pwru_pid floor_pid
 	old=$(sysctl -n kernel.bpf_stats_enabled)
 	sysctl -qw kernel.bpf_stats_enabled=1
-	echo "per-hit cost by bpf_stats (run_time_ns / run_cnt), a ${SECS}s flood, filter matching nothing:"
-	for r in $(seq 1 "$ROUNDS"); do
-		for c in pwru floor; do
-			start_tracer "$c" || { echo "bench: $c did not start"; continue; }
-			flood_pps >/dev/null
-			echo "$c $(ns_per_run "$TRACER_PID")" >>"$WORK/stats"
-			stop_tracer
-		done
+	echo "per-hit cost by bpf_stats (run_time_ns / run_cnt), pwru (filter matching nothing) and the floor attached together, $ROUNDS floods of ${SECS}s:"
+	start_tracer floor || { echo "bench: floor did not start"; sysctl -qw kernel.bpf_stats_enabled="$old"; return; }
+	floor_pid=$TRACER_PID
+	if ! start_tracer pwru; then
+		echo "bench: pwru did not start"
+		TRACER_PID=$floor_pid stop_tracer
+		sysctl -qw kernel.bpf_stats_enabled="$old"
+		return
+	fi
+	pwru_pid=$TRACER_PID
+	: >"$WORK/stats"
+	for _ in $(seq 1 "$ROUNDS"); do
+		local pc0 fc0 pc1 fc1
+		read -r p0 pc0 < <(stats_of "$pwru_pid")
+		read -r f0 fc0 < <(stats_of "$floor_pid")
+		flood_pps >/dev/null
+		read -r p1 pc1 < <(stats_of "$pwru_pid")
+		read -r f1 fc1 < <(stats_of "$floor_pid")
+		awk -v p=$((p1 - p0)) -v pc=$((pc1 - pc0)) -v f=$((f1 - f0)) -v fc=$((fc1 - fc0)) \
+			'BEGIN { if (pc > 0 && fc > 0) printf "%.1f %.1f %.3f %d\n", p / pc, f / fc, (p / pc) / (f / fc), pc }' >>"$WORK/stats"
 	done
+	stop_tracer
+	TRACER_PID=$floor_pid stop_tracer
 	sysctl -qw kernel.bpf_stats_enabled="$old"
-	for c in pwru floor; do
-		printf '  %-6s %6s ns/run (median of %d rounds, %s runs in the last)\n' "$c" \
-			"$(awk -v c=$c '$1 == c {print $2}' "$WORK/stats" | median)" "$ROUNDS" \
-			"$(awk -v c=$c '$1 == c {n = $3} END {print n}' "$WORK/stats")"
-	done
+	printf '  pwru   %6s ns/run\n  floor  %6s ns/run\n  pwru/floor %s (medians of %d floods; %s runs each in the last)\n' \
+		"$(awk '{print $1}' "$WORK/stats" | median)" "$(awk '{print $2}' "$WORK/stats" | median)" \
+		"$(awk '{print $3}' "$WORK/stats" | median)" "$ROUNDS" "$(awk '{n = $4} END {print n}' "$WORK/stats")"
 }
 
 bench_format() {

@@ -98,3 +98,10 @@ TEST_DEPS     += $(VM_PWRU_ARM64)
 TEST_SUITES   += tests/vm/image-multiarch.sh
 endif
 BENCH_TARGETS += vmbench
+
+# pwru against cilium/pwru (Debian's package) in the 6.12 guest, side by side
+.PHONY: vmbench-cilium
+vmbench-cilium: $(VM_OUT)/vm-udpsend $(VM_PWRU)
+	$(Q)PWRU_STATIC=$(abspath $(VM_PWRU)) tests/vm/bench-cilium
+
+BENCH_TARGETS += vmbench-cilium

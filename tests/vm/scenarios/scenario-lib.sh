@@ -51,7 +51,8 @@ netns_pair() {
 # "Listening for events" on its stderr. Fails if pwru exits or never says so.
 pwru_start() {
 	local limit=${PWRU_ATTACH_TIMEOUT:-240} i=0
-	command -v pwru >/dev/null || { fail pwru-present "expected pwru on PATH, saw none"; return 1; }
+	local bin=${PWRU_BIN:-pwru} # another tracer with pwru's flags (sidebyside.sh)
+	command -v "$bin" >/dev/null || { fail pwru-present "expected $bin on PATH, saw none"; return 1; }
 	# job control on: a background job of a script otherwise starts with
 	# SIGINT ignored, and pwru_stop stops pwru with SIGINT
 	set -m
@@ -59,7 +60,7 @@ pwru_start() {
 	# find the first one's "Listening for events" before its own starts
 	: >"$PWRU_OUT"
 	: >"$PWRU_ERR"
-	pwru "$@" >"$PWRU_OUT" 2>"$PWRU_ERR" &
+	"$bin" "$@" >"$PWRU_OUT" 2>"$PWRU_ERR" &
 	pwru_pid=$!
 	set +m
 	while [ $i -lt $((limit * 5)) ]; do
