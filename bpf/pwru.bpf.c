@@ -46,6 +46,20 @@ struct {
 	__type(value, __u8);
 } tracked_skbs SEC(".maps");
 
+/*
+ * --filter-track-skb with --filter-trace-xdp: the data_hard_start of each
+ * frame an XDP program saw and the filter matched. The skb the kernel builds
+ * for that frame (or, in generic mode, the one it ran XDP on) has it as its
+ * head, which is how the skb is found and tracked. LRU: frames an XDP
+ * program dropped never meet their skb.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PWRU_TRACK_SKB_MAX);
+	__type(key, __u64);
+	__type(value, __u8);
+} xdp_heads SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
 	__uint(max_entries, PWRU_STACK_MAX);
@@ -559,6 +573,17 @@ static __always_inline void stack_remember(__u64 key, struct sk_buff *skb)
 	bpf_map_update_elem(&skb_stackid, &addr, &key, BPF_ANY);
 }
 
+/* The skb of a frame XDP saw matched: its head is the frame's data_hard_start. Once. */
+static __always_inline int skb_from_xdp(struct sk_buff *skb)
+{
+	__u64 head = (__u64)RD(skb, head);
+
+	if (!head || !bpf_map_lookup_elem(&xdp_heads, &head))
+		return 0;
+	bpf_map_delete_elem(&xdp_heads, &head);
+	return 1;
+}
+
 static __always_inline int handle_skb(struct probe_ctx *pc)
 {
 	struct sk_buff *skb = pc->skb;
@@ -579,6 +604,9 @@ static __always_inline int handle_skb(struct probe_ctx *pc)
 		 */
 		if (*held != (__u64)skb)
 			pc->flags |= PWRU_EV_STACKID;
+	} else if (CFG.track_xdp_heads && skb_from_xdp(skb)) {
+		pc->flags |= PWRU_EV_TRACKED;
+		skb_track(skb);
 	} else {
 		if (!skb_matches(skb))
 			return 0;
@@ -1223,6 +1251,12 @@ int pwru_fe_xdp(__u64 *ctx)
 	if (!xdp_matches(xdp, dev, data, end))
 		return 0;
 	count(PWRU_CNT_MATCHED);
+	if (CFG.track_xdp_heads) {
+		__u64 head = (__u64)RD(xdp, data_hard_start);
+		__u8 one = 1;
+
+		bpf_map_update_elem(&xdp_heads, &head, &one, BPF_ANY);
+	}
 	if (CFG.pcap_snaplen) {
 		emit_xdp_pcap(xdp, dev, data, end);
 		return 0;

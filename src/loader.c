@@ -235,6 +235,7 @@ static int templates_bind(struct loader *l)
 		l->maps[obj][MAP_STACKS] = skel->maps.stacks;             \
 		l->maps[obj][MAP_STACKID_SKB] = skel->maps.stackid_skb;   \
 		l->maps[obj][MAP_SKB_STACKID] = skel->maps.skb_stackid;   \
+		l->maps[obj][MAP_XDP_HEADS] = skel->maps.xdp_heads;       \
 	} while (0)
 
 int loader_new(const struct loader_opts *o, struct loader **out)

@@ -74,6 +74,7 @@ enum map_id {
 	MAP_STACKS,
 	MAP_STACKID_SKB, /* --filter-track-skb-by-stackid */
 	MAP_SKB_STACKID,
+	MAP_XDP_HEADS, /* --filter-track-skb with --filter-trace-xdp */
 	MAP_MAX,
 };
 
