@@ -1118,6 +1118,14 @@ struct {
 	__type(value, __u64); /* the tracked skb being copied */
 } copying SEC(".maps");
 
+/* kfree_skbmem(skb) when no probe has it: tracking ends there, nothing is printed. */
+SEC("pwru_kprobe")
+int pwru_kp_untrack(struct pt_regs *ctx)
+{
+	untrack_skb((struct sk_buff *)PT_REGS_PARM1(ctx));
+	return 0;
+}
+
 SEC("pwru_kprobe")
 int pwru_kp_copy_entry(struct pt_regs *ctx)
 {
@@ -1325,6 +1333,17 @@ int pwru_fe_free(__u64 *ctx)
 
 	handle_skb(&pc);
 	untrack_skb(pc.skb);
+	return 0;
+}
+
+/*
+ * --filter-track-skb when --filter-func leaves kfree_skbmem out: it still
+ * ends tracking (a reused address is not the same packet), printing nothing.
+ */
+SEC("pwru_fentry")
+int pwru_fe_untrack(__u64 *ctx)
+{
+	untrack_skb((struct sk_buff *)ctx[0]);
 	return 0;
 }
 

@@ -110,6 +110,8 @@ const struct attach_strategy strategy_fentry = {
 /* Copy tracking: the result sits after 2 or 4 arguments (probes.h). */
 static enum tmpl_id fx_template(const struct probe *p)
 {
+	if (p->special == SPECIAL_UNTRACK)
+		return TMPL_FE_UNTRACK; /* an fentry: forget the skb before its memory goes */
 	return p->special == SPECIAL_COPY_RESULT4 ? TMPL_FX_COPY4 : TMPL_FX_COPY2;
 }
 

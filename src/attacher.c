@@ -75,8 +75,8 @@ struct attacher {
 	const struct attach_strategy *group_strategy[GROUP_MAX];
 	char describe[512];
 	struct probe_list *pl;
-	/* an entry and a return probe each, at most, and veth XDP's pair */
-	struct probe copies[2 * N_COPY_FUNCS + 2];
+	/* an entry and a return probe each, at most, veth XDP's pair and kfree_skbmem */
+	struct probe copies[2 * N_COPY_FUNCS + 3];
 	struct unit *units;
 	struct attach_result *results; /* units[i]'s is results[i] */
 	size_t n_units, cap_units;
@@ -369,6 +369,30 @@ static int add_veth_probes(struct attacher *a, size_t *n)
 		       add_copy_probe(a, n, &veth, 0, SPECIAL_VETH_RETURN);
 }
 
+/* Does a probe of the list end tracking already (kfree_skbmem, its own event)? */
+static bool frees_in_list(const struct probe_list *pl)
+{
+	for (size_t i = 0; pl && i < pl->n; i++) {
+		if (pl->v[i].special == SPECIAL_SKB_FREE)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * As cilium/pwru, tracking ends at kfree_skbmem whatever --filter-func
+ * probes: a freed address is soon another packet's.
+ */
+static int add_free_probe(struct attacher *a, size_t *n, const struct btf *vmlinux)
+{
+	static const struct copy_func free = { "kfree_skbmem", SPECIAL_NONE };
+	int id = btf__find_by_name_kind(vmlinux, free.name, BTF_KIND_FUNC);
+
+	if (id < 0 || frees_in_list(a->pl))
+		return 0;
+	return add_copy_probe(a, n, &free, id, SPECIAL_UNTRACK);
+}
+
 static int compose_copies(struct attacher *a, const struct btf *vmlinux)
 {
 	const struct attach_strategy *s = copy_strategy(a);
@@ -396,6 +420,8 @@ static int compose_copies(struct attacher *a, const struct btf *vmlinux)
 		if (ret)
 			return ret;
 	}
+	if (add_free_probe(a, &n, vmlinux))
+		return -ENOMEM;
 	return two_probes ? add_veth_probes(a, &n) : 0;
 }
 

@@ -219,6 +219,8 @@ static int templates_bind(struct loader *l)
 	bind(l, TMPL_KP_MAP_DELETE, OBJ_PROBE, l->skel_probe->progs.pwru_kp_map_delete);
 	bind(l, TMPL_KP_VETH_ENTRY, OBJ_PROBE, l->skel_probe->progs.pwru_kp_veth_entry);
 	bind(l, TMPL_KP_VETH_RETURN, OBJ_PROBE, l->skel_probe->progs.pwru_kp_veth_return);
+	bind(l, TMPL_FE_UNTRACK, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_untrack);
+	bind(l, TMPL_KP_UNTRACK, OBJ_PROBE, l->skel_probe->progs.pwru_kp_untrack);
 	for (size_t i = 0; i < TMPL_MAX; i++) {
 		if (!l->t[i].prog)
 			return -ENOENT; /* an id left unbound: a gap in the table above */

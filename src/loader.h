@@ -62,6 +62,8 @@ enum tmpl_id {
 	TMPL_KP_MAP_DELETE,
 	TMPL_KP_VETH_ENTRY, /* --filter-track-skb through veth XDP's copies */
 	TMPL_KP_VETH_RETURN,
+	TMPL_FE_UNTRACK, /* --filter-track-skb: kfree_skbmem when no probe has it */
+	TMPL_KP_UNTRACK,
 	TMPL_MAX,
 };
 
