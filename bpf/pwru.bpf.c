@@ -60,6 +60,14 @@ struct {
 	__type(value, __u8);
 } xdp_heads SEC(".maps");
 
+/* --filter-track-skb through veth XDP (kprobe or fentry pair, below) */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);   /* pid_tgid */
+	__type(value, __u64); /* the tracked skb handed to XDP */
+} veth_converting SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
 	__uint(max_entries, PWRU_STACK_MAX);
@@ -1075,12 +1083,6 @@ int pwru_kp_map_lookup_elem_ret(struct pt_regs *ctx)
  * inlined in Debian's 6.12, swaps in one whose headroom fits XDP); the copy
  * is tracked when the original was.
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64);   /* pid_tgid */
-	__type(value, __u64); /* the tracked skb handed to XDP */
-} veth_converting SEC(".maps");
 
 SEC("pwru_kprobe")
 int pwru_kp_veth_entry(struct pt_regs *ctx)
@@ -1344,6 +1346,35 @@ SEC("pwru_fentry")
 int pwru_fe_untrack(__u64 *ctx)
 {
 	untrack_skb((struct sk_buff *)ctx[0]);
+	return 0;
+}
+
+/*
+ * veth_xdp_rcv_skb(rq, skb, bq, stats) beside fentry: the entry notes the
+ * tracked skb (it may be freed inside, untracking it), the exit tracks the
+ * skb returned (ctx[4]), a copy or the same one.
+ */
+SEC("pwru_fentry")
+int pwru_fe_veth_entry(__u64 *ctx)
+{
+	__u64 skb = ctx[1], task = bpf_get_current_pid_tgid();
+
+	if (CFG.track_skb && bpf_map_lookup_elem(&tracked_skbs, &skb))
+		bpf_map_update_elem(&veth_converting, &task, &skb, BPF_ANY);
+	return 0;
+}
+
+SEC("pwru_fexit")
+int pwru_fx_veth_return(__u64 *ctx)
+{
+	__u64 task = bpf_get_current_pid_tgid(), skb = ctx[4];
+	__u8 one = 1;
+
+	if (!bpf_map_lookup_elem(&veth_converting, &task))
+		return 0;
+	bpf_map_delete_elem(&veth_converting, &task);
+	if (skb)
+		bpf_map_update_elem(&tracked_skbs, &skb, &one, BPF_ANY);
 	return 0;
 }
 

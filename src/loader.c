@@ -221,6 +221,8 @@ static int templates_bind(struct loader *l)
 	bind(l, TMPL_KP_VETH_RETURN, OBJ_PROBE, l->skel_probe->progs.pwru_kp_veth_return);
 	bind(l, TMPL_FE_UNTRACK, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_untrack);
 	bind(l, TMPL_KP_UNTRACK, OBJ_PROBE, l->skel_probe->progs.pwru_kp_untrack);
+	bind(l, TMPL_FE_VETH_ENTRY, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_veth_entry);
+	bind(l, TMPL_FX_VETH_RETURN, OBJ_DIRECT, l->skel_direct->progs.pwru_fx_veth_return);
 	for (size_t i = 0; i < TMPL_MAX; i++) {
 		if (!l->t[i].prog)
 			return -ENOENT; /* an id left unbound: a gap in the table above */

@@ -64,6 +64,8 @@ enum tmpl_id {
 	TMPL_KP_VETH_RETURN,
 	TMPL_FE_UNTRACK, /* --filter-track-skb: kfree_skbmem when no probe has it */
 	TMPL_KP_UNTRACK,
+	TMPL_FE_VETH_ENTRY,  /* veth XDP's copies beside fentry: fentry ... */
+	TMPL_FX_VETH_RETURN, /* ... and fexit on veth_xdp_rcv_skb */
 	TMPL_MAX,
 };
 

@@ -82,4 +82,7 @@ int probes_name_filter_compile(const char *regex, void **out, char *err, size_t 
 bool probes_name_filter_match(void *re, const char *name);
 void probes_name_filter_free(void *re);
 
+/* The kernel BTF object of a loaded module, by name: an fd, 0 when there is none. */
+int module_btf_obj_fd(const char *mod);
+
 #endif
