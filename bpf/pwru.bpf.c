@@ -46,6 +46,28 @@ struct {
 	__type(value, __u8);
 } tracked_skbs SEC(".maps");
 
+/*
+ * --filter-track-skb with --filter-trace-xdp: the data_hard_start of each
+ * frame an XDP program saw and the filter matched. The skb the kernel builds
+ * for that frame (or, in generic mode, the one it ran XDP on) has it as its
+ * head, which is how the skb is found and tracked. LRU: frames an XDP
+ * program dropped never meet their skb.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PWRU_TRACK_SKB_MAX);
+	__type(key, __u64);
+	__type(value, __u8);
+} xdp_heads SEC(".maps");
+
+/* --filter-track-skb through veth XDP (kprobe or fentry pair, below) */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);   /* pid_tgid */
+	__type(value, __u64); /* the tracked skb handed to XDP */
+} veth_converting SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
 	__uint(max_entries, PWRU_STACK_MAX);
@@ -559,6 +581,17 @@ static __always_inline void stack_remember(__u64 key, struct sk_buff *skb)
 	bpf_map_update_elem(&skb_stackid, &addr, &key, BPF_ANY);
 }
 
+/* The skb of a frame XDP saw matched: its head is the frame's data_hard_start. Once. */
+static __always_inline int skb_from_xdp(struct sk_buff *skb)
+{
+	__u64 head = (__u64)RD(skb, head);
+
+	if (!head || !bpf_map_lookup_elem(&xdp_heads, &head))
+		return 0;
+	bpf_map_delete_elem(&xdp_heads, &head);
+	return 1;
+}
+
 static __always_inline int handle_skb(struct probe_ctx *pc)
 {
 	struct sk_buff *skb = pc->skb;
@@ -579,6 +612,9 @@ static __always_inline int handle_skb(struct probe_ctx *pc)
 		 */
 		if (*held != (__u64)skb)
 			pc->flags |= PWRU_EV_STACKID;
+	} else if (CFG.track_xdp_heads && skb_from_xdp(skb)) {
+		pc->flags |= PWRU_EV_TRACKED;
+		skb_track(skb);
 	} else {
 		if (!skb_matches(skb))
 			return 0;
@@ -1047,12 +1083,6 @@ int pwru_kp_map_lookup_elem_ret(struct pt_regs *ctx)
  * inlined in Debian's 6.12, swaps in one whose headroom fits XDP); the copy
  * is tracked when the original was.
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64);   /* pid_tgid */
-	__type(value, __u64); /* the tracked skb handed to XDP */
-} veth_converting SEC(".maps");
 
 SEC("pwru_kprobe")
 int pwru_kp_veth_entry(struct pt_regs *ctx)
@@ -1089,6 +1119,14 @@ struct {
 	__type(key, __u64);   /* pid_tgid */
 	__type(value, __u64); /* the tracked skb being copied */
 } copying SEC(".maps");
+
+/* kfree_skbmem(skb) when no probe has it: tracking ends there, nothing is printed. */
+SEC("pwru_kprobe")
+int pwru_kp_untrack(struct pt_regs *ctx)
+{
+	untrack_skb((struct sk_buff *)PT_REGS_PARM1(ctx));
+	return 0;
+}
 
 SEC("pwru_kprobe")
 int pwru_kp_copy_entry(struct pt_regs *ctx)
@@ -1223,6 +1261,12 @@ int pwru_fe_xdp(__u64 *ctx)
 	if (!xdp_matches(xdp, dev, data, end))
 		return 0;
 	count(PWRU_CNT_MATCHED);
+	if (CFG.track_xdp_heads) {
+		__u64 head = (__u64)RD(xdp, data_hard_start);
+		__u8 one = 1;
+
+		bpf_map_update_elem(&xdp_heads, &head, &one, BPF_ANY);
+	}
 	if (CFG.pcap_snaplen) {
 		emit_xdp_pcap(xdp, dev, data, end);
 		return 0;
@@ -1291,6 +1335,46 @@ int pwru_fe_free(__u64 *ctx)
 
 	handle_skb(&pc);
 	untrack_skb(pc.skb);
+	return 0;
+}
+
+/*
+ * --filter-track-skb when --filter-func leaves kfree_skbmem out: it still
+ * ends tracking (a reused address is not the same packet), printing nothing.
+ */
+SEC("pwru_fentry")
+int pwru_fe_untrack(__u64 *ctx)
+{
+	untrack_skb((struct sk_buff *)ctx[0]);
+	return 0;
+}
+
+/*
+ * veth_xdp_rcv_skb(rq, skb, bq, stats) beside fentry: the entry notes the
+ * tracked skb (it may be freed inside, untracking it), the exit tracks the
+ * skb returned (ctx[4]), a copy or the same one.
+ */
+SEC("pwru_fentry")
+int pwru_fe_veth_entry(__u64 *ctx)
+{
+	__u64 skb = ctx[1], task = bpf_get_current_pid_tgid();
+
+	if (CFG.track_skb && bpf_map_lookup_elem(&tracked_skbs, &skb))
+		bpf_map_update_elem(&veth_converting, &task, &skb, BPF_ANY);
+	return 0;
+}
+
+SEC("pwru_fexit")
+int pwru_fx_veth_return(__u64 *ctx)
+{
+	__u64 task = bpf_get_current_pid_tgid(), skb = ctx[4];
+	__u8 one = 1;
+
+	if (!bpf_map_lookup_elem(&veth_converting, &task))
+		return 0;
+	bpf_map_delete_elem(&veth_converting, &task);
+	if (skb)
+		bpf_map_update_elem(&tracked_skbs, &skb, &one, BPF_ANY);
 	return 0;
 }
 

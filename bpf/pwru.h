@@ -198,7 +198,8 @@ struct pwru_config {
 	__u32 pcap_snaplen;  /* --output-pcap: bytes reserved per event, 0 without */
 	/* --output-return: function entries note skb and time for their return */
 	__u32 output_return;
-	__u32 pad_return;
+	/* --filter-track-skb with --filter-trace-xdp: follow the skb built from a matched frame */
+	__u32 track_xdp_heads;
 	/* stack-id tracking and dumps (--filter-track-skb-by-stackid, --set-percpu-buf) */
 	__u32 track_stackid;
 	__u32 output_shinfo; /* --output-skb-shared-info */

@@ -110,17 +110,27 @@ const struct attach_strategy strategy_fentry = {
 /* Copy tracking: the result sits after 2 or 4 arguments (probes.h). */
 static enum tmpl_id fx_template(const struct probe *p)
 {
+	if (p->special == SPECIAL_UNTRACK)
+		return TMPL_FE_UNTRACK; /* an fentry: forget the skb before its memory goes */
+	if (p->special == SPECIAL_VETH_ENTRY)
+		return TMPL_FE_VETH_ENTRY;
+	if (p->special == SPECIAL_VETH_RETURN)
+		return TMPL_FX_VETH_RETURN;
 	return p->special == SPECIAL_COPY_RESULT4 ? TMPL_FX_COPY4 : TMPL_FX_COPY2;
 }
 
+/* A vmlinux function of veth_xdp_rcv_skb's layout (4 arguments, returns a pointer). */
+#define VETH_TEMPLATE_TARGET "__pskb_copy_fclone"
+
 static int fx_prepare(struct loader *l, const struct probe *p, const struct attach_env *env)
 {
-	return loader_want(l, fx_template(p), p->name);
+	/* templates load against vmlinux; the module function's clone names its BTF */
+	return loader_want(l, fx_template(p), p->btf_obj_fd ? VETH_TEMPLATE_TARGET : p->name);
 }
 
 static void fx_attach_one(const struct attach_env *env, struct attach_item *it)
 {
-	struct clone_target target = { .btf_id = it->p->btf_id };
+	struct clone_target target = { .btf_id = it->p->btf_id, .btf_obj_fd = it->p->btf_obj_fd };
 
 	/* not a probe: it emits nothing, so its id is never read */
 	it->r->err = open_tracing(env, fx_template(it->p), 0, &target, it->r);

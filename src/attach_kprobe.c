@@ -109,6 +109,8 @@ static enum tmpl_id copy_template(const struct probe *p)
 		return TMPL_KP_VETH_ENTRY;
 	case SPECIAL_VETH_RETURN:
 		return TMPL_KP_VETH_RETURN;
+	case SPECIAL_UNTRACK:
+		return TMPL_KP_UNTRACK;
 	default:
 		return TMPL_KP_COPY_ENTRY;
 	}

@@ -75,8 +75,9 @@ struct attacher {
 	const struct attach_strategy *group_strategy[GROUP_MAX];
 	char describe[512];
 	struct probe_list *pl;
-	/* an entry and a return probe each, at most, and veth XDP's pair */
-	struct probe copies[2 * N_COPY_FUNCS + 2];
+	/* an entry and a return probe each, at most, veth XDP's pair and kfree_skbmem */
+	struct probe copies[2 * N_COPY_FUNCS + 3];
+	int veth_btf_fd; /* the veth module's BTF object, for fexit on veth_xdp_rcv_skb */
 	struct unit *units;
 	struct attach_result *results; /* units[i]'s is results[i] */
 	size_t n_units, cap_units;
@@ -369,6 +370,57 @@ static int add_veth_probes(struct attacher *a, size_t *n)
 		       add_copy_probe(a, n, &veth, 0, SPECIAL_VETH_RETURN);
 }
 
+/* Does a probe of the list end tracking already (kfree_skbmem, its own event)? */
+static bool frees_in_list(const struct probe_list *pl)
+{
+	for (size_t i = 0; pl && i < pl->n; i++) {
+		if (pl->v[i].special == SPECIAL_SKB_FREE)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * As cilium/pwru, tracking ends at kfree_skbmem whatever --filter-func
+ * probes: a freed address is soon another packet's.
+ */
+static int add_free_probe(struct attacher *a, size_t *n, const struct btf *vmlinux)
+{
+	static const struct copy_func free = { "kfree_skbmem", SPECIAL_NONE };
+	int id = btf__find_by_name_kind(vmlinux, free.name, BTF_KIND_FUNC);
+
+	if (id < 0 || frees_in_list(a->pl))
+		return 0;
+	return add_copy_probe(a, n, &free, id, SPECIAL_UNTRACK);
+}
+
+/*
+ * Beside fentry the same pair is fentry and fexit on veth_xdp_rcv_skb,
+ * against the veth module's BTF; nothing when veth is not loaded (no veth
+ * link exists yet, or it is built in and vmlinux has no such module BTF).
+ */
+static int add_veth_fexit(struct attacher *a, size_t *n, const struct btf *vmlinux)
+{
+	static const struct copy_func veth = { "veth_xdp_rcv_skb", SPECIAL_NONE };
+	struct btf *btf = btf__load_module_btf("veth", (struct btf *)vmlinux);
+	int id = btf ? btf__find_by_name_kind(btf, veth.name, BTF_KIND_FUNC) : -ENOENT;
+	int fd;
+
+	btf__free(btf);
+	if (id < 0)
+		return 0;
+	fd = module_btf_obj_fd("veth");
+	if (fd <= 0)
+		return 0;
+	a->veth_btf_fd = fd;
+	if (add_copy_probe(a, n, &veth, id, SPECIAL_VETH_ENTRY) ||
+	    add_copy_probe(a, n, &veth, id, SPECIAL_VETH_RETURN))
+		return -ENOMEM;
+	a->copies[*n - 2].btf_obj_fd = fd;
+	a->copies[*n - 1].btf_obj_fd = fd;
+	return 0;
+}
+
 static int compose_copies(struct attacher *a, const struct btf *vmlinux)
 {
 	const struct attach_strategy *s = copy_strategy(a);
@@ -396,7 +448,9 @@ static int compose_copies(struct attacher *a, const struct btf *vmlinux)
 		if (ret)
 			return ret;
 	}
-	return two_probes ? add_veth_probes(a, &n) : 0;
+	if (add_free_probe(a, &n, vmlinux))
+		return -ENOMEM;
+	return two_probes ? add_veth_probes(a, &n) : add_veth_fexit(a, &n, vmlinux);
 }
 
 static bool is_bpfmap(const struct probe *p)
@@ -730,5 +784,7 @@ void attacher_free(struct attacher *a)
 	free(a->env.scratch_b);
 	free(a->results);
 	free(a->units);
+	if (a->veth_btf_fd > 0)
+		close(a->veth_btf_fd);
 	free(a);
 }

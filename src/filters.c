@@ -229,6 +229,7 @@ void filters_to_config(const struct filter_set *f, const struct options *o, stru
 	cfg->mark_value = o->filter_mark & o->filter_mark_mask;
 	cfg->mark_mask = o->filter_mark_mask;
 	cfg->track_skb = o->filter_track_skb;
+	cfg->track_xdp_heads = o->filter_track_skb && o->filter_trace_xdp;
 	cfg->output_meta = o->output_meta;
 	cfg->output_tuple = o->output_tuple; /* JSON honours --output-tuple=false too */
 	/* cilium/pwru shows __sk_buff->cb[] with --filter-trace-tc too: TC programs write it */

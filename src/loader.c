@@ -219,6 +219,10 @@ static int templates_bind(struct loader *l)
 	bind(l, TMPL_KP_MAP_DELETE, OBJ_PROBE, l->skel_probe->progs.pwru_kp_map_delete);
 	bind(l, TMPL_KP_VETH_ENTRY, OBJ_PROBE, l->skel_probe->progs.pwru_kp_veth_entry);
 	bind(l, TMPL_KP_VETH_RETURN, OBJ_PROBE, l->skel_probe->progs.pwru_kp_veth_return);
+	bind(l, TMPL_FE_UNTRACK, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_untrack);
+	bind(l, TMPL_KP_UNTRACK, OBJ_PROBE, l->skel_probe->progs.pwru_kp_untrack);
+	bind(l, TMPL_FE_VETH_ENTRY, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_veth_entry);
+	bind(l, TMPL_FX_VETH_RETURN, OBJ_DIRECT, l->skel_direct->progs.pwru_fx_veth_return);
 	for (size_t i = 0; i < TMPL_MAX; i++) {
 		if (!l->t[i].prog)
 			return -ENOENT; /* an id left unbound: a gap in the table above */
@@ -235,6 +239,7 @@ static int templates_bind(struct loader *l)
 		l->maps[obj][MAP_STACKS] = skel->maps.stacks;             \
 		l->maps[obj][MAP_STACKID_SKB] = skel->maps.stackid_skb;   \
 		l->maps[obj][MAP_SKB_STACKID] = skel->maps.skb_stackid;   \
+		l->maps[obj][MAP_XDP_HEADS] = skel->maps.xdp_heads;       \
 	} while (0)
 
 int loader_new(const struct loader_opts *o, struct loader **out)

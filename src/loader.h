@@ -62,6 +62,10 @@ enum tmpl_id {
 	TMPL_KP_MAP_DELETE,
 	TMPL_KP_VETH_ENTRY, /* --filter-track-skb through veth XDP's copies */
 	TMPL_KP_VETH_RETURN,
+	TMPL_FE_UNTRACK, /* --filter-track-skb: kfree_skbmem when no probe has it */
+	TMPL_KP_UNTRACK,
+	TMPL_FE_VETH_ENTRY,  /* veth XDP's copies beside fentry: fentry ... */
+	TMPL_FX_VETH_RETURN, /* ... and fexit on veth_xdp_rcv_skb */
 	TMPL_MAX,
 };
 
@@ -74,6 +78,7 @@ enum map_id {
 	MAP_STACKS,
 	MAP_STACKID_SKB, /* --filter-track-skb-by-stackid */
 	MAP_SKB_STACKID,
+	MAP_XDP_HEADS, /* --filter-track-skb with --filter-trace-xdp */
 	MAP_MAX,
 };
 

@@ -223,7 +223,7 @@ static int scan_btf(const struct probe_query *q, struct probe_list *l, const str
  * it among the kernel's BTF objects by name. 0 when there is none (then only
  * the kprobe strategies can attach the module's functions).
  */
-static int module_btf_obj_fd(const char *mod)
+int module_btf_obj_fd(const char *mod)
 {
 	uint32_t id = 0;
 

@@ -25,8 +25,9 @@ enum probe_special {
 	SPECIAL_NON_SKB,	    /* --filter-non-skb-funcs: no skb argument */
 	SPECIAL_VETH_ENTRY,	    /* copy tracking: the skb veth_xdp_rcv_skb gets ... */
 	SPECIAL_VETH_RETURN,	    /* ... and the one it returns (maybe a copy) */
-	SPECIAL_MAP_LOOKUP,	    /* --output-bpfmap: *_lookup_elem(map, key) at entry ... */
-	SPECIAL_MAP_LOOKUP_RET,	    /* ... and at return (the event, with the value) */
+	SPECIAL_UNTRACK,    /* kfree_skbmem beside --filter-func: forget the skb, emit nothing */
+	SPECIAL_MAP_LOOKUP, /* --output-bpfmap: *_lookup_elem(map, key) at entry ... */
+	SPECIAL_MAP_LOOKUP_RET,	     /* ... and at return (the event, with the value) */
 	SPECIAL_MAP_LOOKUP_ELEM_RET, /* ... returning a struct htab_elem *, the value after its key */
 	SPECIAL_MAP_UPDATE,	     /* *_update_elem(map, key, value, flags) */
 	SPECIAL_MAP_DELETE,	     /* *_delete_elem(map, key) */
@@ -80,5 +81,8 @@ int btf_skb_param_pos(const struct btf *btf, uint32_t proto_id, int first, int *
 int probes_name_filter_compile(const char *regex, void **out, char *err, size_t errlen);
 bool probes_name_filter_match(void *re, const char *name);
 void probes_name_filter_free(void *re);
+
+/* The kernel BTF object of a loaded module, by name: an fd, 0 when there is none. */
+int module_btf_obj_fd(const char *mod);
 
 #endif

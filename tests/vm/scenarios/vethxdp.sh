@@ -6,7 +6,7 @@
 # in the sender's netns; the receiver's icmp_rcv (veth's NAPI hands skbs to
 # ip_list_rcv, not ip_rcv) must still show the ICMP request, on another skb
 # than the one __dev_queue_xmit sent: the rebuilt copy, followed.
-# Env: BACKEND (kprobe or kprobe-multi)
+# Env: BACKEND (kprobe, kprobe-multi or fentry)
 set -eu
 . scenario-lib.sh
 
@@ -36,5 +36,9 @@ check sent "a __dev_queue_xmit event of the request" "none in $events events" [ 
 check followed-into-copy "icmp_rcv of the request, tracked, on another skb than __dev_queue_xmit's ($sent)" \
 	"'${rcvd:-none}'" [ -n "$rcvd" -a "$rcvd" != "$sent" ]
 vp=$(sed -n 's/^Following tracked skbs into clones and copies (\([0-9]*\) probes)$/\1/p' "$PWRU_ERR")
-check veth-probes "the copy functions and veth's pair: at least 10 probes" "'${vp:-none}'" [ "${vp:-0}" -ge 10 ]
+# kprobe + kretprobe per copy function beside kprobes, one fexit beside fentry; veth's pair
+want=10
+[ "$BACKEND" = fentry ] && want=6
+check veth-probes "the copy functions and veth's pair: at least $want probes" "'${vp:-none}'" \
+	[ "${vp:-0}" -ge "$want" ]
 finish
