@@ -544,9 +544,8 @@ static void copies_follow_the_function_strategy(void **state)
 	size_t copy_links;
 
 	assert_int_equal(copies_attached("fake-kprobe", false, &copy_links), 3);
-	assert_int_equal(
-		copy_links,
-		11); /* a kprobe and a kretprobe per copy function and veth's, kfree_skbmem's kprobe */
+	/* a kprobe and a kretprobe per copy function and veth's, and kfree_skbmem's kprobe */
+	assert_int_equal(copy_links, 11);
 	assert_int_equal(copies_attached("fake-fentry", true, &copy_links), 3);
 	/* fexit, one per function, kfree_skbmem's fentry, and veth's pair where its module has BTF */
 	assert_int_equal(copy_links, 5 + (access("/sys/kernel/btf/veth", F_OK) ? 0 : 2));
