@@ -151,4 +151,20 @@ test_every_flag_is_read() {
 	[ -z "$unread" ] || { fail "flags parsed but never read:$unread"; return 1; }
 }
 
+# --output-caller: the calling function as symbol+offset, in JSON as
+# cilium/pwru's caller_func and under a CALLER header in text (on
+# tracepoints it comes from the kernel stack).
+test_output_caller() {
+	run_pwru_around "ping_both_ways" --output-json --output-caller \
+		--filter-netns "/var/run/netns/$NS_B" icmp || return 1
+	json_expect "$WORK/out" "sum(1 for e in events if 'caller_func' in e) * 2 > len(events) and all(
+		re.fullmatch(r'[A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+', e['caller_func'])
+		for e in events if 'caller_func' in e)" \
+		"caller_func as symbol+0xoffset on most events" || return 1
+	run_pwru_around "ping_both_ways" --output-caller --filter-netns "/var/run/netns/$NS_B" icmp ||
+		return 1
+	expect_grep "$WORK/out" "^SKB .* FUNC +CALLER\$" "the CALLER header" || return 1
+	expect_grep "$WORK/out" "^0x.* [A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+\$" "a caller ending an event line"
+}
+
 run_tests "$@"

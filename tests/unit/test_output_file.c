@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* --output-file's rotation: backup names as cilium/pwru's logger makes them, the size limit, pruning, gzip. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -71,11 +74,53 @@ static void rotates_before_a_batch_that_would_not_fit(void **state)
 	assert_int_equal(system(line), 0);
 }
 
+/*
+ * --output-file-max-age: a rotation removes the backups last written more
+ * than that many days ago and keeps the younger ones (the clock is not
+ * moved: the old backup is made old with utimensat).
+ */
+static void rotation_drops_backups_older_than_max_age(void **state)
+{
+	char dir[] = "/tmp/pwru-maxage-XXXXXX", path[128], old[160], young[160], cmd[160];
+	struct out_file_opts o = { .path = path, .max_bytes = 100, .max_age_days = 2 };
+	struct timespec three_days_ago[2] = { { .tv_sec = time(NULL) - 3 * 86400 },
+					      { .tv_sec = time(NULL) - 3 * 86400 } };
+	struct out_file f;
+	char err[256], line[80];
+	FILE *fp;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.json", dir);
+	out_file_backup_name(path, time(NULL) - 3 * 86400, 0, old, sizeof(old));
+	out_file_backup_name(path, time(NULL) - 86400, 0, young, sizeof(young));
+	for (int i = 0; i < 2; i++) {
+		fp = fopen(i ? young : old, "w");
+		assert_non_null(fp);
+		fclose(fp);
+	}
+	assert_int_equal(utimensat(AT_FDCWD, old, three_days_ago, 0), 0);
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 2] = '\n';
+	assert_int_equal(out_file_open(&f, &o, err, sizeof(err)), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(out_file_before_write(&f, sizeof(line) - 1), 0);
+		assert_int_equal(write(f.fd, line, sizeof(line) - 1), (ssize_t)sizeof(line) - 1);
+	}
+	out_file_close(&f); /* waits for the pruning worker */
+	assert_int_equal(f.rotations, 1);
+	assert_int_equal(access(old, F_OK), -1);
+	assert_int_equal(access(young, F_OK), 0);
+	assert_int_equal(count_files(dir, ".json"), 2); /* the young one and the new backup */
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(backup_names_carry_the_utc_time),
 		cmocka_unit_test(rotates_before_a_batch_that_would_not_fit),
+		cmocka_unit_test(rotation_drops_backups_older_than_max_age),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,8 @@
 # object, under fentry too. iptables' hook function lives in a module
 # (ip_tables' ipt_do_table, or nf_tables' nft_do_chain_ipv4 for iptables-nft):
 # a dropped SYN must show it on its path, before the drop.
-# Env: BACKEND (default fentry)
+# Env: BACKEND (default fentry), ALL_KMODS=1 (--all-kmods instead of naming
+#      the modules: every module with BTF is searched)
 set -eu
 . scenario-lib.sh
 
@@ -19,7 +20,9 @@ for m in ip_tables nf_tables; do
 done
 check module-btf "BTF of ip_tables or nf_tables in /sys/kernel/btf" "'$mods'" [ -n "$mods" ]
 
-pwru_start --output-tuple --backend "$BACKEND" --kmods "$mods" --filter-func "$FUNCS" \
+kmod_args=(--kmods "$mods")
+[ "${ALL_KMODS:-0}" = 1 ] && kmod_args=(--all-kmods)
+pwru_start --output-tuple --backend "$BACKEND" "${kmod_args[@]}" --filter-func "$FUNCS" \
 	'dst host 198.18.0.2 and tcp and dst port 80' || { finish; exit; }
 ip netns exec snd timeout 4 nc -w 2 198.18.0.2 80 </dev/null >/dev/null 2>&1 || true
 sleep 1
