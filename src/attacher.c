@@ -460,24 +460,34 @@ static bool is_bpfmap(const struct probe *p)
 	       p->special == SPECIAL_MAP_DELETE;
 }
 
-/* A kernel function whose result means something: not void, and in vmlinux's BTF. */
+/*
+ * A kernel function whose result means something: not void, by its BTF
+ * (vmlinux's, or its module's with --kmods).
+ */
 static bool returns_value(const struct btf *vmlinux, const struct probe *p)
 {
+	struct btf *owned;
+	const struct btf *btf;
 	const struct btf_type *t;
+	bool ret = false;
 
-	if (p->kind != PROBE_FUNC || p->btf_obj_fd || !vmlinux)
+	if (p->kind != PROBE_FUNC || !vmlinux)
 		return false;
-	t = btf__type_by_id(vmlinux, p->btf_id);
-	if (!t || !btf_is_func(t))
-		return false;
-	t = btf__type_by_id(vmlinux, t->type);
-	return t && btf_is_func_proto(t) && t->type != 0;
+	btf = probe_func_btf(vmlinux, p, &owned);
+	t = btf ? btf__type_by_id(btf, p->btf_id) : NULL;
+	if (t && btf_is_func(t)) {
+		t = btf__type_by_id(btf, t->type);
+		ret = t && btf_is_func_proto(t) && t->type != 0;
+	}
+	btf__free(owned);
+	return ret;
 }
 
 /*
  * --output-return: the function strategy's return companion on each probed
- * function that returns something (module functions are left out: their
- * BTF is not at hand to name the results).
+ * function that returns something. Module functions (ipt_do_table's NF_DROP)
+ * get a kretprobe or a kretprobe-multi entry; fexit would need a template
+ * loaded against each module's BTF, so under fentry they go without.
  */
 static int compose_returns(struct attacher *a, struct probe_list *pl)
 {
@@ -491,6 +501,8 @@ static int compose_returns(struct attacher *a, struct probe_list *pl)
 	}
 	a->group_strategy[GROUP_RET] = f->returns;
 	for (size_t i = 0; i < pl->n; i++) {
+		if (pl->v[i].btf_obj_fd && f->returns->feature == KF_FENTRY)
+			continue;
 		if (returns_value(a->o.vmlinux, &pl->v[i]) &&
 		    add_unit(a, GROUP_RET, &pl->v[i], i, false))
 			return -ENOMEM;

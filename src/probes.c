@@ -64,6 +64,16 @@ int btf_skb_param_pos(const struct btf *btf, uint32_t proto_id, int first, int *
  * ends selects every name cilium/pwru selects and, unlike the leftmost match,
  * also the longer branch of "ip_rcv|ip_rcv_core".
  */
+const struct btf *probe_func_btf(const struct btf *vmlinux, const struct probe *p,
+				 struct btf **owned)
+{
+	*owned = NULL;
+	if (!p->btf_obj_fd)
+		return vmlinux;
+	*owned = btf__load_module_btf(p->group, (struct btf *)vmlinux);
+	return *owned;
+}
+
 int probes_name_filter_compile(const char *regex, void **out, char *err, size_t errlen)
 {
 	pcre2_code *re;

@@ -73,6 +73,14 @@ void probes_free(struct probe_list *l);
 /* Appends a zeroed probe; NULL when out of memory. */
 struct probe *probes_push(struct probe_list *l);
 
+/*
+ * The BTF that describes p's function: vmlinux, or its module's (--kmods),
+ * loaded then and left in *owned for the caller to btf__free(). NULL when
+ * the module's BTF cannot be read.
+ */
+const struct btf *probe_func_btf(const struct btf *vmlinux, const struct probe *p,
+				 struct btf **owned);
+
 /* The first function in btf whose skb argument is at pos (a verification target). */
 int btf_find_skb_func(const struct btf *btf, int pos, char *name, size_t len);
 /* Exposed for tests: skb argument position of a FUNC_PROTO, or -1. */

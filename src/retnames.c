@@ -105,24 +105,27 @@ static enum ret_family family_of(const char *name, enum ret_kind kind)
 	return RF_NONE;
 }
 
-static struct ret_type type_of(const struct btf *btf, const struct probe *p)
+static struct ret_type type_of(const struct btf *vmlinux, const struct probe *p)
 {
 	struct ret_type rt = {};
 	const struct btf_type *t;
+	const struct btf *btf;
+	struct btf *owned;
 	uint32_t id;
 
-	if (p->kind != PROBE_FUNC || p->btf_obj_fd || !btf)
+	if (p->kind != PROBE_FUNC || !vmlinux)
 		return rt;
-	t = btf__type_by_id(btf, p->btf_id);
+	btf = probe_func_btf(vmlinux, p, &owned);
+	t = btf ? btf__type_by_id(btf, p->btf_id) : NULL;
 	if (!t || !btf_is_func(t))
-		return rt;
+		goto out;
 	t = btf__type_by_id(btf, t->type);
 	if (!t || !btf_is_func_proto(t) || !t->type)
-		return rt;
+		goto out;
 	id = btf__resolve_type(btf, t->type); /* through typedefs and qualifiers */
 	t = btf__type_by_id(btf, id);
 	if (!t)
-		return rt;
+		goto out;
 	if (btf_is_ptr(t)) {
 		rt.kind = RK_PTR;
 		rt.size = 8;
@@ -132,13 +135,16 @@ static struct ret_type type_of(const struct btf *btf, const struct probe *p)
 		rt.size = (uint8_t)t->size;
 		rt.kind = enc & BTF_INT_BOOL ? RK_BOOL : enc & BTF_INT_SIGNED ? RK_INT : RK_UINT;
 	} else if (btf_is_any_enum(t)) {
-		rt.kind = RK_ENUM;
+		/* names are looked up in vmlinux's BTF later: a module's enum reads as a number */
+		rt.kind = owned ? RK_UINT : RK_ENUM;
 		rt.size = (uint8_t)t->size;
-		rt.enum_id = id;
+		rt.enum_id = owned ? 0 : id;
 	}
 	if (rt.size > 8)
 		rt.kind = RK_NONE;
 	rt.family = family_of(p->name, rt.kind);
+out:
+	btf__free(owned);
 	return rt;
 }
 

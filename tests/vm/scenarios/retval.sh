@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # --output-return (fexit under fentry, kretprobe under kprobe, kretprobe-multi
 # under kprobe-multi): a route lookup refused by rp_filter returns its
-# negative errno by name, an iptables DROP shows nf_hook_slow's -EPERM, and
+# negative errno by name, an iptables DROP shows nf_hook_slow's -EPERM (and,
+# beside kprobes, ip_tables' ipt_do_table returning NF_DROP), and
 # with --timestamp every call's duration is positive, the outer call's no
 # shorter than the inner one's.
 # Env: BACKEND (kprobe | kprobe-multi | fentry; default auto)
@@ -18,7 +19,14 @@ ip -n snd addr add 198.18.1.1/32 dev snd0
 ip netns exec rcv sh -c 'echo 1 >/proc/sys/net/ipv4/conf/all/rp_filter; echo 1 >/proc/sys/net/ipv4/conf/rcv0/rp_filter'
 ip netns exec rcv iptables -A INPUT -p tcp --dport 80 -j DROP
 
-args=(--output-tuple --output-return --timestamp current --filter-func "$FUNCS")
+# the table's verdict: ipt_do_table is a module function, whose return a
+# kretprobe reads (fexit would need a program per module BTF)
+kmods=()
+if [ "$BACKEND" != fentry ] && [ -e /sys/kernel/btf/ip_tables ]; then
+	kmods=(--kmods ip_tables)
+	FUNCS=${FUNCS%)\$}'|ipt_do_table)$'
+fi
+args=(--output-tuple --output-return --timestamp current --filter-func "$FUNCS" "${kmods[@]}")
 [ "$BACKEND" = auto ] || args+=(--backend "$BACKEND")
 pwru_start "${args[@]}" 'dst host 198.18.0.2' || { finish; exit; }
 
@@ -41,6 +49,11 @@ check route-einval "the martian's errno is -EINVAL or -EXDEV" "'$route'" \
 	bash -c "echo '$route' | grep -Eq 'returned -(22 \\(-EINVAL|18 \\(-EXDEV)\\)'"
 hook=$(grep -E -m1 '198\.18\.0\.1:[0-9]+->198\.18\.0\.2:80\(tcp\) +nf_hook_slow returned -1 \(-EPERM\) after [0-9]+ ns$' "$PWRU_EVENTS" || true)
 check nf-eperm "nf_hook_slow returned -1 (-EPERM) for the SYN" "'$hook'" [ -n "$hook" ]
+if [ ${#kmods[@]} -gt 0 ]; then
+	verdict=$(grep -E -m1 ':80\(tcp\) +ipt_do_table\[ip_tables\] returned 0 \(NF_DROP\) after [0-9]+ ns$' "$PWRU_EVENTS" || true)
+	check nf-drop-verdict "ipt_do_table[ip_tables] returned 0 (NF_DROP) for the SYN" \
+		"'$verdict'; $(grep -c 'ipt_do_table' "$PWRU_EVENTS" || true) ipt_do_table lines" [ -n "$verdict" ]
+fi
 zero=$(grep -E -c ' returned .* after 0 ns$' "$PWRU_EVENTS" || true)
 rets=$(grep -E -c ' returned .* after [0-9]+ ns$' "$PWRU_EVENTS" || true)
 check durations-positive "every return's duration above 0 ns" "$zero of $rets at 0" [ "$rets" -gt 0 -a "$zero" -eq 0 ]
