@@ -53,6 +53,24 @@ struct {
 	__uint(value_size, PWRU_MAX_STACK_DEPTH * sizeof(__u64));
 } stacks SEC(".maps");
 
+/*
+ * --filter-track-skb-by-stackid: the skb last matched on each kernel stack,
+ * and the reverse, so a freed skb's stack forgets it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PWRU_STACKID_MAX);
+	__type(key, __u64);   /* stack_key() */
+	__type(value, __u64); /* skb */
+} stackid_skb SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PWRU_STACKID_MAX);
+	__type(key, __u64);   /* skb */
+	__type(value, __u64); /* stack_key() */
+} skb_stackid SEC(".maps");
+
 #if __has_include("pcap_filter.h")
 #include "pcap_filter.h"
 #else
@@ -258,15 +276,35 @@ static __always_inline void fill_cb(struct pwru_event *e, struct sk_buff *skb)
 		e->flags |= PWRU_EV_CB;
 }
 
-static __always_inline void fill_skb_str(struct pwru_event_skb *es, struct sk_buff *skb)
+static __always_inline int btf_dump(char *slot, void *ptr, __u32 type_id)
 {
-	struct btf_ptr p = {
-		.ptr = skb,
-		.type_id = bpf_core_type_id_kernel(struct sk_buff),
-	};
+	struct btf_ptr p = { .ptr = ptr, .type_id = type_id };
 
-	if (bpf_snprintf_btf(es->str, sizeof(es->str), &p, sizeof(p), 0) >= 0)
-		es->ev.flags |= PWRU_EV_SKB_STR;
+	return bpf_snprintf_btf(slot, CFG.dump_len, &p, sizeof(p), 0) >= 0;
+}
+
+/*
+ * --output-skb and --output-skb-shared-info: bpf_snprintf_btf() text in the
+ * slots after the event. skb_shared_info sits at skb->head + skb->end (an
+ * offset on every 64-bit kernel: NET_SKBUFF_DATA_USES_OFFSET).
+ */
+static __always_inline void fill_dumps(struct pwru_event *e, struct sk_buff *skb)
+{
+	char *slot = (char *)(e + 1);
+
+	if (CFG.output_skb) {
+		if (btf_dump(slot, skb, bpf_core_type_id_kernel(struct sk_buff)))
+			e->flags |= PWRU_EV_SKB_STR;
+		slot += CFG.dump_len;
+	}
+	if (CFG.output_shinfo) {
+		unsigned char *head = RD(skb, head);
+		__u32 end = RD(skb, end);
+
+		if (head &&
+		    btf_dump(slot, head + end, bpf_core_type_id_kernel(struct skb_shared_info)))
+			e->flags |= PWRU_EV_SHINFO;
+	}
 }
 
 /*
@@ -376,31 +414,14 @@ static __always_inline void fill_pcap(struct pwru_event *e, struct pwru_pcap *pp
 	e->flags |= PWRU_EV_PCAP;
 }
 
-/*
- * --output-pcap's record: the event, the --output-skb text when asked, then
- * the packet's bytes. Its size is a load-time constant (pcap_snaplen sits in
- * frozen .rodata), as bpf_ringbuf_reserve() wants.
- */
-static __always_inline void emit_event_pcap(struct probe_ctx *pc)
-{
-	__u64 skb_str = CFG.output_skb ? PWRU_SKB_STR_LEN : 0;
-	__u64 off = sizeof(struct pwru_event) + skb_str;
-	struct pwru_event *e;
+/* The dump slots every skb event carries (bpf/pwru.h): a load-time constant. */
+#define DUMP_BYTES ((CFG.output_skb + CFG.output_shinfo) * CFG.dump_len)
 
-	e = bpf_ringbuf_reserve(&events, off + sizeof(struct pwru_pcap) + CFG.pcap_snaplen, 0);
-	if (!e) {
-		count(PWRU_CNT_LOST);
-		return;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
-	__builtin_memset((void *)e + off, 0, sizeof(struct pwru_pcap));
-	fill_event(e, pc);
-	if (CFG.output_skb)
-		fill_skb_str((struct pwru_event_skb *)e, pc->skb);
-	fill_pcap(e, (struct pwru_pcap *)((void *)e + off), pc->skb);
-	bpf_ringbuf_submit(e, 0);
-	count(PWRU_CNT_EMITTED);
-}
+/*
+ * --output-pcap: the packet's bytes end the record, after the dump slots, with
+ * pcap_snaplen bytes reserved (bpf/pwru.h); a load-time constant too.
+ */
+#define PCAP_BYTES (CFG.pcap_snaplen ? sizeof(struct pwru_pcap) + CFG.pcap_snaplen : 0)
 
 /* Reserve, fill and submit; every failed reservation is counted. */
 static __always_inline void emit_event(struct probe_ctx *pc)
@@ -408,32 +429,24 @@ static __always_inline void emit_event(struct probe_ctx *pc)
 	struct pwru_event *e;
 
 	count(PWRU_CNT_MATCHED);
-	if (CFG.pcap_snaplen) {
-		emit_event_pcap(pc);
-		return;
-	}
-	if (CFG.output_skb) {
-		struct pwru_event_skb *es;
-
-		es = bpf_ringbuf_reserve(&events, sizeof(*es), 0);
-		if (!es) {
-			count(PWRU_CNT_LOST);
-			return;
-		}
-		__builtin_memset(&es->ev, 0, sizeof(es->ev));
-		fill_event(&es->ev, pc);
-		fill_skb_str(es, pc->skb);
-		bpf_ringbuf_submit(es, 0);
-		count(PWRU_CNT_EMITTED);
-		return;
-	}
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (DUMP_BYTES || PCAP_BYTES)
+		e = bpf_ringbuf_reserve(&events, sizeof(*e) + DUMP_BYTES + PCAP_BYTES, 0);
+	else
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count(PWRU_CNT_LOST);
 		return;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
 	fill_event(e, pc);
+	if (DUMP_BYTES)
+		fill_dumps(e, pc->skb);
+	if (CFG.pcap_snaplen) {
+		struct pwru_pcap *pp = (void *)e + sizeof(*e) + DUMP_BYTES;
+
+		__builtin_memset(pp, 0, sizeof(*pp));
+		fill_pcap(e, pp, pc->skb);
+	}
 	bpf_ringbuf_submit(e, 0);
 	count(PWRU_CNT_EMITTED);
 }
@@ -515,33 +528,107 @@ static __always_inline int emit_return(__u32 id, __u64 ret)
 	return 0;
 }
 
+/*
+ * Which kernel stack this program runs on: every program type runs on the
+ * stack of the code it probes, so its own frame (r10) tells. cilium/pwru
+ * walks the frame-pointer chain to its end instead, which needs a kernel
+ * built with frame pointers (Debian's x86-64 kernels use ORC). The same
+ * stack is the same task's syscall or softirq pass, or this CPU's IRQ stack.
+ */
+static __always_inline __u64 stack_key(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 stack = (__u64)BPF_CORE_READ(task, stack), fp, sp = 0;
+
+	/* a copy through a helper: the verifier lets no arithmetic touch r10 itself */
+	asm volatile("%0 = r10" : "=r"(fp));
+	bpf_probe_read_kernel(&sp, sizeof(sp), &fp);
+	if (sp - stack < PWRU_THREAD_SIZE)
+		return stack;
+	return ~0ULL - bpf_get_smp_processor_id();
+}
+
+/* This stack's latest skb, so what runs next on it is tied to that packet. */
+static __always_inline void stack_remember(__u64 key, struct sk_buff *skb)
+{
+	__u64 addr = (__u64)skb, *old = bpf_map_lookup_elem(&skb_stackid, &addr);
+
+	if (old && *old != key)
+		bpf_map_delete_elem(&stackid_skb, old);
+	bpf_map_update_elem(&stackid_skb, &key, &addr, BPF_ANY);
+	bpf_map_update_elem(&skb_stackid, &addr, &key, BPF_ANY);
+}
+
 static __always_inline int handle_skb(struct probe_ctx *pc)
 {
 	struct sk_buff *skb = pc->skb;
+	__u64 key = 0, *held = NULL;
 
 	if (!skb)
 		return 0;
+	if (CFG.track_stackid) {
+		key = stack_key();
+		held = bpf_map_lookup_elem(&stackid_skb, &key);
+	}
 	if (CFG.track_skb && skb_is_tracked(skb)) {
 		pc->flags |= PWRU_EV_TRACKED;
+	} else if (held) {
+		/*
+		 * This stack handles a matched packet: it is that one (perhaps
+		 * rewritten since), or one rebuilt or answered for it.
+		 */
+		if (*held != (__u64)skb)
+			pc->flags |= PWRU_EV_STACKID;
 	} else {
 		if (!skb_matches(skb))
 			return 0;
 		if (CFG.track_skb)
 			skb_track(skb);
 	}
+	if (CFG.track_stackid && !(pc->flags & PWRU_EV_STACKID))
+		stack_remember(key, skb);
 	emit_event(pc);
 	if (CFG.output_return && pc->func_entry)
 		note_entry(pc);
 	return 0;
 }
 
-/* A freed skb's address is reused: forget it so a new packet is not followed. */
+/*
+ * --filter-non-skb-funcs (and the BPF helpers): a function without an skb
+ * belongs to the packet this kernel stack handled last, if any.
+ */
+static __always_inline int handle_non_skb(struct probe_ctx *pc)
+{
+	__u64 key = stack_key(), *skb = bpf_map_lookup_elem(&stackid_skb, &key);
+
+	if (!skb || !*skb)
+		return 0;
+	pc->skb = (struct sk_buff *)*skb;
+	pc->flags |= PWRU_EV_STACKID;
+	emit_event(pc);
+	return 0;
+}
+
+/*
+ * A freed skb's address is reused: forget it so a new packet is not followed.
+ * The stack it was last seen on forgets it too (cilium/pwru forgets whatever
+ * the freeing stack held, which may be another packet's).
+ */
 static __always_inline void untrack_skb(struct sk_buff *skb)
 {
-	__u64 addr = (__u64)skb;
+	__u64 addr = (__u64)skb, *key, *held;
 
 	if (CFG.track_skb)
 		bpf_map_delete_elem(&tracked_skbs, &addr);
+	if (!CFG.track_stackid)
+		return;
+	key = bpf_map_lookup_elem(&skb_stackid, &addr);
+	if (!key)
+		return;
+	held = bpf_map_lookup_elem(&stackid_skb, key);
+	if (held && *held == addr)
+		bpf_map_delete_elem(&stackid_skb, key);
+	bpf_map_delete_elem(&skb_stackid, &addr);
 }
 
 #if PWRU_DIRECT
@@ -703,6 +790,18 @@ static __always_inline int kprobe_drop(struct pt_regs *regs, struct sk_buff *skb
 	return 0;
 }
 
+static __always_inline int kprobe_non_skb(struct pt_regs *regs)
+{
+	struct probe_ctx pc = {
+		.ctx = regs,
+		.probe_id = (__u32)bpf_get_attach_cookie(regs),
+		.has_id = 1,
+	};
+
+	kprobe_caller(&pc, regs);
+	return handle_non_skb(&pc);
+}
+
 /* kfree_skbmem(skb): every freed skb passes here; its address may be reused. */
 static __always_inline int kprobe_free(struct pt_regs *regs, struct sk_buff *skb)
 {
@@ -740,6 +839,11 @@ static __always_inline int kprobe_free(struct pt_regs *regs, struct sk_buff *skb
 	int pwru_##kind##_free(struct pt_regs *ctx)                            \
 	{                                                                      \
 		return kprobe_free(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx)); \
+	}                                                                      \
+	SEC(sec)                                                               \
+	int pwru_##kind##_non_skb(struct pt_regs *ctx)                         \
+	{                                                                      \
+		return kprobe_non_skb(ctx);                                    \
 	}
 
 KPROBE_KIND(kp, "pwru_kprobe")
@@ -774,7 +878,203 @@ int pwru_kpm_all(struct pt_regs *ctx)
 				   (__u32)PT_REGS_PARM3(ctx));
 	case PWRU_KPM_SKB_FREE:
 		return kprobe_free(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx));
+	case PWRU_KPM_NON_SKB:
+		return kprobe_non_skb(ctx);
 	}
+	return 0;
+}
+
+/*
+ * --output-bpfmap: a map function a TC/XDP program calls on the packet this
+ * stack handles: map id, name, key and value. A lookup's value is known at
+ * its return, so its entry only notes what it was asked.
+ */
+struct bpfmap_call {
+	__u64 skb;
+	__u64 map;
+	__u64 key;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64); /* pid_tgid */
+	__type(value, struct bpfmap_call);
+} bpfmap_lookups SEC(".maps");
+
+static __always_inline void read_map_data(__u8 *dst, __u32 size, void *src)
+{
+	if (size > PWRU_BPFMAP_DATA_MAX)
+		size = PWRU_BPFMAP_DATA_MAX;
+	if (src)
+		bpf_probe_read_kernel(dst, size, src);
+}
+
+static __always_inline void read_bpfmap(struct pwru_bpfmap *m, struct bpf_map *map, void *key,
+					void *value)
+{
+	m->id = BPF_CORE_READ(map, id);
+	m->key_size = BPF_CORE_READ(map, key_size);
+	m->value_size = BPF_CORE_READ(map, value_size);
+	BPF_CORE_READ_STR_INTO(&m->name, map, name);
+	read_map_data(m->key, m->key_size, key);
+	m->has_value = value != NULL;
+	read_map_data(m->value, m->value_size, value);
+}
+
+#define BPFMAP_EVENT_BYTES (sizeof(struct pwru_event) + DUMP_BYTES + sizeof(struct pwru_bpfmap))
+
+static __always_inline int emit_bpfmap_event(struct pt_regs *regs, __u64 skb, void *map, void *key,
+					     void *value)
+{
+	struct probe_ctx pc = {
+		.ctx = regs,
+		.skb = (struct sk_buff *)skb,
+		.probe_id = (__u32)bpf_get_attach_cookie(regs),
+		.has_id = 1,
+		.flags = PWRU_EV_STACKID,
+	};
+	struct pwru_event *e;
+
+	count(PWRU_CNT_MATCHED);
+	e = bpf_ringbuf_reserve(&events, BPFMAP_EVENT_BYTES, 0);
+	if (!e) {
+		count(PWRU_CNT_LOST);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_event(e, &pc);
+	if (DUMP_BYTES)
+		fill_dumps(e, pc.skb);
+	__builtin_memset((void *)e + sizeof(*e) + DUMP_BYTES, 0, sizeof(struct pwru_bpfmap));
+	read_bpfmap((void *)e + sizeof(*e) + DUMP_BYTES, map, key, value);
+	bpf_ringbuf_submit(e, 0);
+	count(PWRU_CNT_EMITTED);
+	return 0;
+}
+
+static __always_inline __u64 stack_skb(void)
+{
+	__u64 key = stack_key(), *skb = bpf_map_lookup_elem(&stackid_skb, &key);
+
+	return skb ? *skb : 0;
+}
+
+/* *_update_elem(map, key, value, flags) */
+SEC("pwru_kprobe")
+int pwru_kp_map_update(struct pt_regs *ctx)
+{
+	__u64 skb = stack_skb();
+
+	if (!skb)
+		return 0;
+	return emit_bpfmap_event(ctx, skb, (void *)PT_REGS_PARM1(ctx), (void *)PT_REGS_PARM2(ctx),
+				 (void *)PT_REGS_PARM3(ctx));
+}
+
+/* *_delete_elem(map, key) */
+SEC("pwru_kprobe")
+int pwru_kp_map_delete(struct pt_regs *ctx)
+{
+	__u64 skb = stack_skb();
+
+	if (!skb)
+		return 0;
+	return emit_bpfmap_event(ctx, skb, (void *)PT_REGS_PARM1(ctx), (void *)PT_REGS_PARM2(ctx),
+				 NULL);
+}
+
+/* *_lookup_elem(map, key): noted at entry ... */
+SEC("pwru_kprobe")
+int pwru_kp_map_lookup(struct pt_regs *ctx)
+{
+	struct bpfmap_call c = { .skb = stack_skb() };
+	__u64 task = bpf_get_current_pid_tgid();
+
+	if (!c.skb)
+		return 0;
+	c.map = PT_REGS_PARM1(ctx);
+	c.key = PT_REGS_PARM2(ctx);
+	bpf_map_update_elem(&bpfmap_lookups, &task, &c, BPF_ANY);
+	return 0;
+}
+
+/* ... and shown at return, with the value found (the returned pointer) */
+SEC("pwru_kprobe")
+int pwru_kp_map_lookup_ret(struct pt_regs *ctx)
+{
+	__u64 task = bpf_get_current_pid_tgid();
+	struct bpfmap_call *c = bpf_map_lookup_elem(&bpfmap_lookups, &task), call;
+
+	if (!c)
+		return 0;
+	call = *c;
+	bpf_map_delete_elem(&bpfmap_lookups, &task);
+	return emit_bpfmap_event(ctx, call.skb, (void *)call.map, (void *)call.key,
+				 (void *)PT_REGS_RC(ctx));
+}
+
+/*
+ * __htab_map_lookup_elem(), which the verifier calls for inlined hash map
+ * lookups, returns the element (its BTF says void *): the value follows the
+ * key, 8-byte aligned, as htab_map_gen_lookup() adds. The key's offset comes
+ * from user space's reading of the kernel's BTF, so that a kernel whose BTF
+ * lacks the struct (0) still loads, and shows the lookup without its value.
+ */
+SEC("pwru_kprobe")
+int pwru_kp_map_lookup_elem_ret(struct pt_regs *ctx)
+{
+	__u64 task = bpf_get_current_pid_tgid(), elem = PT_REGS_RC(ctx), value = 0;
+	struct bpfmap_call *c = bpf_map_lookup_elem(&bpfmap_lookups, &task), call;
+	struct bpf_map *map;
+	__u32 key_size;
+
+	if (!c)
+		return 0;
+	call = *c;
+	bpf_map_delete_elem(&bpfmap_lookups, &task);
+	if (elem && CFG.htab_key_off) {
+		map = (struct bpf_map *)call.map;
+		key_size = BPF_CORE_READ(map, key_size);
+		value = elem + CFG.htab_key_off + ((key_size + 7) & ~7);
+	}
+	return emit_bpfmap_event(ctx, call.skb, (void *)call.map, (void *)call.key, (void *)value);
+}
+
+/*
+ * --filter-track-skb through veth XDP: veth_xdp_rcv_skb(rq, skb, bq, stats)
+ * returns the skb to pass on, which may be a copy (veth_convert_skb_to_xdp_buff,
+ * inlined in Debian's 6.12, swaps in one whose headroom fits XDP); the copy
+ * is tracked when the original was.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);   /* pid_tgid */
+	__type(value, __u64); /* the tracked skb handed to XDP */
+} veth_converting SEC(".maps");
+
+SEC("pwru_kprobe")
+int pwru_kp_veth_entry(struct pt_regs *ctx)
+{
+	__u64 skb = PT_REGS_PARM2(ctx), task = bpf_get_current_pid_tgid();
+
+	if (CFG.track_skb && bpf_map_lookup_elem(&tracked_skbs, &skb))
+		bpf_map_update_elem(&veth_converting, &task, &skb, BPF_ANY);
+	return 0;
+}
+
+SEC("pwru_kprobe")
+int pwru_kp_veth_return(struct pt_regs *ctx)
+{
+	__u64 task = bpf_get_current_pid_tgid(), skb = PT_REGS_RC(ctx);
+	__u8 one = 1;
+
+	if (!bpf_map_lookup_elem(&veth_converting, &task))
+		return 0;
+	bpf_map_delete_elem(&veth_converting, &task);
+	if (skb)
+		bpf_map_update_elem(&tracked_skbs, &skb, &one, BPF_ANY);
 	return 0;
 }
 
@@ -880,13 +1180,13 @@ static __always_inline void fill_xdp_event(struct pwru_event *e, struct xdp_buff
 
 /*
  * --output-pcap for an XDP frame: the Ethernet frame from xdp->data, laid
- * out as emit_event_pcap() lays out an skb's (the --output-skb room stays
- * empty), so user space finds the bytes at the same offset.
+ * out as emit_event() lays out an skb's (the dump slots stay empty, their
+ * flags unset), so user space finds the bytes at the same offset.
  */
 static __always_inline void emit_xdp_pcap(struct xdp_buff *xdp, struct net_device *dev, void *data,
 					  void *end)
 {
-	__u64 off = sizeof(struct pwru_event) + (CFG.output_skb ? PWRU_SKB_STR_LEN : 0);
+	__u64 off = sizeof(struct pwru_event) + DUMP_BYTES;
 	__u64 n = end - data;
 	struct pwru_event *e;
 	struct pwru_pcap *pp;
@@ -992,6 +1292,15 @@ int pwru_fe_free(__u64 *ctx)
 	handle_skb(&pc);
 	untrack_skb(pc.skb);
 	return 0;
+}
+
+/* --filter-non-skb-funcs: verified against each function, reads none of its arguments */
+SEC("pwru_fentry")
+int pwru_fe_non_skb(__u64 *ctx)
+{
+	struct probe_ctx pc = { .ctx = ctx };
+
+	return handle_non_skb(&pc);
 }
 
 /*

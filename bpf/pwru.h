@@ -13,12 +13,15 @@
 
 #define PWRU_COMM_LEN 16
 #define PWRU_MAX_STACK_DEPTH 50
-#define PWRU_SKB_STR_LEN 4096
+#define PWRU_SKB_STR_LEN 4096 /* --set-percpu-buf's default, as cilium/pwru's */
+#define PWRU_DUMP_LEN_MIN 64
+#define PWRU_DUMP_LEN_MAX (1U << 20)
 #define PWRU_NETNS_MAX 1024
 #define PWRU_NETNS_INLINE 8
 #define PWRU_TRACK_SKB_MAX 16384
 #define PWRU_STACK_MAX 8192
-#define PWRU_META_MAX 4 /* --output-skb-metadata fields */
+#define PWRU_STACKID_MAX 4096 /* kernel stacks remembered by --filter-track-skb-by-stackid */
+#define PWRU_META_MAX 4	      /* --output-skb-metadata fields */
 
 /* --output-return: calls awaiting their return */
 #define PWRU_RET_ENTRIES_MAX 16384
@@ -35,6 +38,14 @@
 #define PWRU_KPM_KFREE_REASON 5 /* kfree_skb_reason(skb, reason) */
 #define PWRU_KPM_SK_DROP 6	/* sk_skb_reason_drop(sk, skb, reason) */
 #define PWRU_KPM_SKB_FREE 7	/* kfree_skbmem(skb): the skb's memory goes back */
+#define PWRU_KPM_NON_SKB 8	/* --filter-non-skb-funcs: the skb is found by stack */
+
+/*
+ * --filter-track-skb-by-stackid keys skbs by the kernel stack a probe runs
+ * on: the task's stack (THREAD_SIZE on x86-64 and arm64 without KASAN), or
+ * else this CPU's IRQ stack.
+ */
+#define PWRU_THREAD_SIZE (16 * 1024)
 
 /* Per-CPU counters, indexes into the "counters" map. */
 enum pwru_counter {
@@ -49,7 +60,7 @@ enum pwru_event_flags {
 	PWRU_EV_DROP = 1 << 1,	  /* drop_reason/drop_location are valid */
 	PWRU_EV_STACK = 1 << 2,	  /* stack_id is valid */
 	PWRU_EV_CALLER = 1 << 3,  /* caller is valid */
-	PWRU_EV_SKB_STR = 1 << 4, /* a struct pwru_event_skb follows */
+	PWRU_EV_SKB_STR = 1 << 4, /* the --output-skb dump holds text (see "Dumps" below) */
 	PWRU_EV_TRACKED = 1 << 5, /* matched through --filter-track-skb */
 	PWRU_EV_NO_MAC = 1 << 6,  /* no link-layer header in the buffer */
 
@@ -65,6 +76,9 @@ enum pwru_event_flags {
 
 	/* --output-return: a function's return; ret and entry_ts are valid */
 	PWRU_EV_RET = 1 << 11,
+	/* matched because a tracked skb was seen last on this kernel stack */
+	PWRU_EV_STACKID = 1 << 14,
+	PWRU_EV_SHINFO = 1 << 15, /* the --output-skb-shared-info dump holds text */
 };
 
 struct pwru_tuple {
@@ -109,10 +123,26 @@ struct pwru_event {
 	__u64 entry_ts;
 };
 
-/* With --output-skb the event is followed by the bpf_snprintf_btf() text. */
-struct pwru_event_skb {
-	struct pwru_event ev;
-	char str[PWRU_SKB_STR_LEN];
+/*
+ * Dumps: with --output-skb and/or --output-skb-shared-info every skb event is
+ * followed by one slot of cfg.dump_len bytes (--set-percpu-buf) for each, the
+ * skb's first; a slot holds NUL-terminated bpf_snprintf_btf() text when its
+ * flag (PWRU_EV_SKB_STR, PWRU_EV_SHINFO) is set.
+ */
+
+/*
+ * --output-bpfmap: the events of the map functions' probes (lookup at its
+ * return, update and delete at their entry) end with this, after any dumps.
+ */
+#define PWRU_BPFMAP_DATA_MAX 256
+struct pwru_bpfmap {
+	__u32 id;
+	__u32 key_size; /* the map's; at most PWRU_BPFMAP_DATA_MAX bytes are copied */
+	__u32 value_size;
+	__u32 has_value; /* an update, or a lookup that found the key */
+	char name[16];
+	__u8 key[PWRU_BPFMAP_DATA_MAX];
+	__u8 value[PWRU_BPFMAP_DATA_MAX];
 };
 
 /*
@@ -169,13 +199,19 @@ struct pwru_config {
 	/* --output-return: function entries note skb and time for their return */
 	__u32 output_return;
 	__u32 pad_return;
+	/* stack-id tracking and dumps (--filter-track-skb-by-stackid, --set-percpu-buf) */
+	__u32 track_stackid;
+	__u32 output_shinfo; /* --output-skb-shared-info */
+	__u32 dump_len;	     /* bytes per dump slot, when output_skb or output_shinfo */
+	__u32 htab_key_off;  /* offsetof(struct htab_elem, key) from the kernel's BTF, 0: unknown */
 };
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct pwru_tuple) == 40, "pwru_tuple layout");
 _Static_assert(sizeof(struct pwru_event) == 256, "pwru_event layout");
-_Static_assert(sizeof(struct pwru_config) == 128, "pwru_config layout");
+_Static_assert(sizeof(struct pwru_config) == 144, "pwru_config layout");
 _Static_assert(sizeof(struct pwru_pcap) == 16, "pwru_pcap layout");
+_Static_assert(sizeof(struct pwru_bpfmap) == 544, "pwru_bpfmap layout");
 #endif
 
 #endif /* PWRU_SHARED_H */

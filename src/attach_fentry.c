@@ -27,10 +27,7 @@ static enum tmpl_id fe_template(const struct probe *p)
 		/* TC programs take the skb as their only argument: the ordinary template */
 		return is_xdp(p) ? TMPL_FE_XDP : TMPL_FE_SKB0;
 	static const struct func_templates t = {
-		TMPL_FE_SKB0,
-		TMPL_FE_KFREE_REASON,
-		TMPL_FE_SK_DROP,
-		TMPL_FE_FREE,
+		TMPL_FE_SKB0, TMPL_FE_KFREE_REASON, TMPL_FE_SK_DROP, TMPL_FE_FREE, TMPL_FE_NON_SKB,
 	};
 
 	return tmpl_for_func(p, &t);

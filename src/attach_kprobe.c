@@ -18,10 +18,7 @@
 static enum tmpl_id kp_template(const struct probe *p)
 {
 	static const struct func_templates t = {
-		TMPL_KP_SKB0,
-		TMPL_KP_KFREE_REASON,
-		TMPL_KP_SK_DROP,
-		TMPL_KP_FREE,
+		TMPL_KP_SKB0, TMPL_KP_KFREE_REASON, TMPL_KP_SK_DROP, TMPL_KP_FREE, TMPL_KP_NON_SKB,
 	};
 
 	return tmpl_for_func(p, &t);
@@ -103,20 +100,71 @@ static int kretprobe_bit(void)
 	return bit;
 }
 
+static enum tmpl_id copy_template(const struct probe *p)
+{
+	switch (p->special) {
+	case SPECIAL_COPY_RETURN:
+		return TMPL_KP_COPY_RETURN;
+	case SPECIAL_VETH_ENTRY:
+		return TMPL_KP_VETH_ENTRY;
+	case SPECIAL_VETH_RETURN:
+		return TMPL_KP_VETH_RETURN;
+	default:
+		return TMPL_KP_COPY_ENTRY;
+	}
+}
+
 static int copy_prepare(struct loader *l, const struct probe *p, const struct attach_env *env)
 {
-	return loader_want(
-		l, p->special == SPECIAL_COPY_RETURN ? TMPL_KP_COPY_RETURN : TMPL_KP_COPY_ENTRY,
-		NULL);
+	return loader_want(l, copy_template(p), NULL);
 }
 
 static void copy_attach_one(const struct attach_env *env, struct attach_item *it)
 {
-	if (it->p->special == SPECIAL_COPY_RETURN)
-		attach_kprobe(env, it, TMPL_KP_COPY_RETURN, 1ULL << kretprobe_bit());
-	else
-		attach_kprobe(env, it, TMPL_KP_COPY_ENTRY, 0);
+	bool ret = it->p->special == SPECIAL_COPY_RETURN || it->p->special == SPECIAL_VETH_RETURN;
+
+	attach_kprobe(env, it, copy_template(it->p), ret ? 1ULL << kretprobe_bit() : 0);
 }
+
+/* --output-bpfmap: map functions by kprobe, a lookup's return by kretprobe, on every backend. */
+static enum tmpl_id bpfmap_template(const struct probe *p)
+{
+	switch (p->special) {
+	case SPECIAL_MAP_LOOKUP:
+		return TMPL_KP_MAP_LOOKUP;
+	case SPECIAL_MAP_LOOKUP_RET:
+		return TMPL_KP_MAP_LOOKUP_RET;
+	case SPECIAL_MAP_LOOKUP_ELEM_RET:
+		return TMPL_KP_MAP_LOOKUP_ELEM_RET;
+	case SPECIAL_MAP_UPDATE:
+		return TMPL_KP_MAP_UPDATE;
+	default:
+		return TMPL_KP_MAP_DELETE;
+	}
+}
+
+static int bpfmap_prepare(struct loader *l, const struct probe *p, const struct attach_env *env)
+{
+	return loader_want(l, bpfmap_template(p), NULL);
+}
+
+static void bpfmap_attach_one(const struct attach_env *env, struct attach_item *it)
+{
+	bool ret = it->p->special == SPECIAL_MAP_LOOKUP_RET ||
+		   it->p->special == SPECIAL_MAP_LOOKUP_ELEM_RET;
+
+	attach_kprobe(env, it, bpfmap_template(it->p), ret ? 1ULL << kretprobe_bit() : 0);
+}
+
+const struct attach_strategy strategy_kprobe_bpfmap = {
+	.name = "kprobe",
+	.feature = KF_KPROBE,
+	.needs = NEEDS_KPROBE_PMU,
+	.attach_workers = WORKERS_ONE,
+	.detach_workers = WORKERS_MANY,
+	.prepare = bpfmap_prepare,
+	.attach_one = bpfmap_attach_one,
+};
 
 const struct attach_strategy strategy_kretprobe_copy = {
 	.name = "kretprobe",

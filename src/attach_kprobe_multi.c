@@ -25,6 +25,8 @@ static uint64_t kpm_cookie(const struct probe *p, uint32_t id)
 		layout = PWRU_KPM_SK_DROP;
 	else if (p->special == SPECIAL_SKB_FREE)
 		layout = PWRU_KPM_SKB_FREE;
+	else if (p->special == SPECIAL_NON_SKB)
+		layout = PWRU_KPM_NON_SKB;
 	return layout << 32 | id;
 }
 

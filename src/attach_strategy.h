@@ -88,6 +88,7 @@ extern const struct attach_strategy strategy_kretprobe_copy;
 extern const struct attach_strategy strategy_fexit_ret;
 extern const struct attach_strategy strategy_kretprobe_ret;
 extern const struct attach_strategy strategy_kretprobe_multi_ret;
+extern const struct attach_strategy strategy_kprobe_bpfmap;
 
 /* Tries to link items [0, n) as one set: returns a link fd or -errno. */
 typedef int (*bulk_link_fn)(void *ctx, struct attach_item *it, size_t n);
@@ -102,7 +103,7 @@ void bulk_attach_bisect(struct attach_item *it, size_t n, bulk_link_fn link, voi
 
 /* A strategy's templates for function probes: a run of five, and the special ones. */
 struct func_templates {
-	enum tmpl_id skb0, kfree_reason, sk_drop, skb_free;
+	enum tmpl_id skb0, kfree_reason, sk_drop, skb_free, non_skb;
 };
 
 enum tmpl_id tmpl_for_func(const struct probe *p, const struct func_templates *t);

@@ -55,6 +55,7 @@ enum group {
 	GROUP_RET, /* --output-return: after the entries they pair with, detached before */
 	GROUP_BPF_PROG,
 	GROUP_COPY,
+	GROUP_BPFMAP, /* --output-bpfmap: kprobes on map functions, beside any backend */
 	GROUP_MAX,
 };
 
@@ -74,7 +75,8 @@ struct attacher {
 	const struct attach_strategy *group_strategy[GROUP_MAX];
 	char describe[512];
 	struct probe_list *pl;
-	struct probe copies[2 * N_COPY_FUNCS]; /* an entry and a return probe each, at most */
+	/* an entry and a return probe each, at most, and veth XDP's pair */
+	struct probe copies[2 * N_COPY_FUNCS + 2];
 	struct unit *units;
 	struct attach_result *results; /* units[i]'s is results[i] */
 	size_t n_units, cap_units;
@@ -90,6 +92,8 @@ enum tmpl_id tmpl_for_func(const struct probe *p, const struct func_templates *t
 		return t->sk_drop;
 	case SPECIAL_SKB_FREE:
 		return t->skb_free;
+	case SPECIAL_NON_SKB:
+		return t->non_skb;
 	default:
 		return t->skb0 + p->skb_pos;
 	}
@@ -352,6 +356,19 @@ static int add_copy_probe(struct attacher *a, size_t *n, const struct copy_func 
 	return add_unit(a, GROUP_COPY, p, *n - 1, false);
 }
 
+/*
+ * veth XDP may rebuild the skb: veth_xdp_rcv_skb() returns the one to pass
+ * on (in the veth module: not in vmlinux's BTF, found by kallsyms at
+ * attach). Only beside kprobes, as the copies' kretprobes.
+ */
+static int add_veth_probes(struct attacher *a, size_t *n)
+{
+	static const struct copy_func veth = { "veth_xdp_rcv_skb", SPECIAL_NONE };
+
+	return add_copy_probe(a, n, &veth, 0, SPECIAL_VETH_ENTRY) ?:
+		       add_copy_probe(a, n, &veth, 0, SPECIAL_VETH_RETURN);
+}
+
 static int compose_copies(struct attacher *a, const struct btf *vmlinux)
 {
 	const struct attach_strategy *s = copy_strategy(a);
@@ -379,7 +396,14 @@ static int compose_copies(struct attacher *a, const struct btf *vmlinux)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return two_probes ? add_veth_probes(a, &n) : 0;
+}
+
+static bool is_bpfmap(const struct probe *p)
+{
+	return p->special == SPECIAL_MAP_LOOKUP || p->special == SPECIAL_MAP_LOOKUP_RET ||
+	       p->special == SPECIAL_MAP_LOOKUP_ELEM_RET || p->special == SPECIAL_MAP_UPDATE ||
+	       p->special == SPECIAL_MAP_DELETE;
 }
 
 /* A kernel function whose result means something: not void, and in vmlinux's BTF. */
@@ -422,6 +446,8 @@ static int compose_returns(struct attacher *a, struct probe_list *pl)
 
 static enum group group_of(const struct probe *p)
 {
+	if (is_bpfmap(p))
+		return GROUP_BPFMAP;
 	return p->kind == PROBE_TP ? GROUP_TP : p->kind == PROBE_FUNC ? GROUP_FUNC : GROUP_BPF_PROG;
 }
 
@@ -443,6 +469,8 @@ int attacher_compose(struct attacher *a, struct probe_list *pl, char *err, size_
 			a->group_strategy[GROUP_TP] = a->o.tp_strategy;
 			a->env.tp_btf = check_feature(a, KF_TP_BTF) == 0;
 		}
+		if (g == GROUP_BPFMAP && !check_feature(a, strategy_kprobe_bpfmap.feature))
+			a->group_strategy[GROUP_BPFMAP] = &strategy_kprobe_bpfmap;
 		if (a->group_strategy[g] && add_unit(a, g, &pl->v[i], i, true))
 			return set_err(err, errlen, -ENOMEM, "out of memory");
 	}

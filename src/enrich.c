@@ -226,10 +226,12 @@ static void fill_return(struct enricher *en, struct record *r)
 			r->ev->ts > r->ev->entry_ts ? (int64_t)(r->ev->ts - r->ev->entry_ts) : 0;
 }
 
-/* --output-pcap's bytes end the record, after the --output-skb text when there is one. */
+/* --output-pcap's bytes end the record, after the dump slots (bpf/pwru.h). */
 static void fill_pcap(const struct enricher *en, const void *data, size_t size, struct record *r)
 {
-	size_t off = sizeof(struct pwru_event) + (en->cfg->skb ? PWRU_SKB_STR_LEN : 0);
+	size_t off =
+		sizeof(struct pwru_event) +
+		((en->cfg->skb ? 1 : 0) + (en->cfg->shinfo ? 1 : 0)) * (size_t)en->cfg->dump_len;
 	const struct pwru_pcap *pp = (const void *)((const char *)data + off);
 
 	r->pcap = NULL;
@@ -237,6 +239,43 @@ static void fill_pcap(const struct enricher *en, const void *data, size_t size, 
 	    pp->caplen > size - off - sizeof(*pp))
 		return;
 	r->pcap = pp;
+}
+
+/* A dump slot's text, if its flag says it holds some and it ends inside the slot. */
+static const char *dump_text(const char *slot, size_t len, bool filled)
+{
+	return filled && memchr(slot, '\0', len) ? slot : NULL;
+}
+
+/* The slots after the event, in bpf/pwru.h's order: skb, then shared info. */
+static void fill_dumps(struct enricher *en, const void *data, size_t size, struct record *r)
+{
+	const char *slot = (const char *)data + sizeof(struct pwru_event);
+	size_t room = size - sizeof(struct pwru_event), len = en->cfg->dump_len;
+
+	r->skb_str = r->shinfo_str = NULL;
+	if (en->cfg->skb && room >= len) {
+		r->skb_str = dump_text(slot, len, r->ev->flags & PWRU_EV_SKB_STR);
+		slot += len;
+		room -= len;
+	}
+	if (en->cfg->shinfo && room >= len) {
+		r->shinfo_str = dump_text(slot, len, r->ev->flags & PWRU_EV_SHINFO);
+		slot += len;
+		room -= len;
+	}
+	r->bpfmap = NULL;
+	switch (en->probes->v[r->ev->probe_id].special) {
+	case SPECIAL_MAP_LOOKUP_RET:
+	case SPECIAL_MAP_LOOKUP_ELEM_RET:
+	case SPECIAL_MAP_UPDATE:
+	case SPECIAL_MAP_DELETE:
+		if (room >= sizeof(struct pwru_bpfmap))
+			r->bpfmap = (const struct pwru_bpfmap *)slot;
+		break;
+	default:
+		break;
+	}
 }
 
 int enrich_record(struct enricher *en, const void *data, size_t size, struct record *r)
@@ -250,9 +289,7 @@ int enrich_record(struct enricher *en, const void *data, size_t size, struct rec
 	else if (en->entry_cache)
 		*entry_slot(en, e->skb) = *e;
 	r->ev = e;
-	r->skb_str = (e->flags & PWRU_EV_SKB_STR) && size >= sizeof(struct pwru_event_skb) ?
-			     ((const struct pwru_event_skb *)data)->str :
-			     NULL;
+	fill_dumps(en, data, size, r);
 	r->func = en->func_names[e->probe_id];
 	r->ifname = ifnames_get(en->ifnames, e->netns, e->ifindex);
 	r->drop_reason = NULL;

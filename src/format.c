@@ -14,6 +14,8 @@ void output_cfg_from_options(struct output_cfg *c, const struct options *o)
 	c->caller = o->output_caller;
 	c->tcp_flags = o->output_tcp_flags;
 	c->skb = o->output_skb;
+	c->shinfo = o->output_shinfo;
+	c->dump_len = o->set_percpu_buf;
 	c->timestamp = o->timestamp;
 	c->netns_names = o->output_netns_names ? o->netns_names_max_length : 0;
 	c->cb = o->output_meta && (o->output_skb_cb || o->filter_trace_tc);

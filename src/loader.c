@@ -209,6 +209,16 @@ static int templates_bind(struct loader *l)
 	bind(l, TMPL_FX_RET, OBJ_DIRECT, l->skel_direct->progs.pwru_fx_ret);
 	bind(l, TMPL_KP_RET, OBJ_PROBE, l->skel_probe->progs.pwru_kp_ret);
 	bind(l, TMPL_KPM_RET, OBJ_PROBE, l->skel_probe->progs.pwru_kpm_ret);
+	bind(l, TMPL_KP_NON_SKB, OBJ_PROBE, l->skel_probe->progs.pwru_kp_non_skb);
+	bind(l, TMPL_FE_NON_SKB, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_non_skb);
+	bind(l, TMPL_KP_MAP_LOOKUP, OBJ_PROBE, l->skel_probe->progs.pwru_kp_map_lookup);
+	bind(l, TMPL_KP_MAP_LOOKUP_RET, OBJ_PROBE, l->skel_probe->progs.pwru_kp_map_lookup_ret);
+	bind(l, TMPL_KP_MAP_LOOKUP_ELEM_RET, OBJ_PROBE,
+	     l->skel_probe->progs.pwru_kp_map_lookup_elem_ret);
+	bind(l, TMPL_KP_MAP_UPDATE, OBJ_PROBE, l->skel_probe->progs.pwru_kp_map_update);
+	bind(l, TMPL_KP_MAP_DELETE, OBJ_PROBE, l->skel_probe->progs.pwru_kp_map_delete);
+	bind(l, TMPL_KP_VETH_ENTRY, OBJ_PROBE, l->skel_probe->progs.pwru_kp_veth_entry);
+	bind(l, TMPL_KP_VETH_RETURN, OBJ_PROBE, l->skel_probe->progs.pwru_kp_veth_return);
 	for (size_t i = 0; i < TMPL_MAX; i++) {
 		if (!l->t[i].prog)
 			return -ENOENT; /* an id left unbound: a gap in the table above */
@@ -223,6 +233,8 @@ static int templates_bind(struct loader *l)
 		l->maps[obj][MAP_NETNS_FILTER] = skel->maps.netns_filter; \
 		l->maps[obj][MAP_TRACKED_SKBS] = skel->maps.tracked_skbs; \
 		l->maps[obj][MAP_STACKS] = skel->maps.stacks;             \
+		l->maps[obj][MAP_STACKID_SKB] = skel->maps.stackid_skb;   \
+		l->maps[obj][MAP_SKB_STACKID] = skel->maps.skb_stackid;   \
 	} while (0)
 
 int loader_new(const struct loader_opts *o, struct loader **out)

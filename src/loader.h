@@ -53,6 +53,15 @@ enum tmpl_id {
 	TMPL_FX_RET,
 	TMPL_KP_RET,
 	TMPL_KPM_RET,
+	TMPL_KP_NON_SKB, /* --filter-non-skb-funcs: the skb is found by kernel stack */
+	TMPL_FE_NON_SKB,
+	TMPL_KP_MAP_LOOKUP, /* --output-bpfmap: kprobes (and a kretprobe) on map functions */
+	TMPL_KP_MAP_LOOKUP_RET,
+	TMPL_KP_MAP_LOOKUP_ELEM_RET,
+	TMPL_KP_MAP_UPDATE,
+	TMPL_KP_MAP_DELETE,
+	TMPL_KP_VETH_ENTRY, /* --filter-track-skb through veth XDP's copies */
+	TMPL_KP_VETH_RETURN,
 	TMPL_MAX,
 };
 
@@ -63,6 +72,8 @@ enum map_id {
 	MAP_NETNS_FILTER,
 	MAP_TRACKED_SKBS,
 	MAP_STACKS,
+	MAP_STACKID_SKB, /* --filter-track-skb-by-stackid */
+	MAP_SKB_STACKID,
 	MAP_MAX,
 };
 

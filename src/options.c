@@ -31,7 +31,7 @@
  */
 enum opt_kind { K_BOOL, K_STR, K_LIST, K_CSV, K_U8, K_U32, K_U64, K_INT, K_DOUBLE, K_SPECIAL };
 
-enum special_id { SP_MARK = 1, SP_TIMESTAMP, SP_RINGBUF, SP_SNAPLEN };
+enum special_id { SP_MARK = 1, SP_TIMESTAMP, SP_RINGBUF, SP_SNAPLEN, SP_PERCPU_BUF };
 
 struct opt_def {
 	const char *name;
@@ -62,6 +62,13 @@ static const struct opt_def opt_table[] = {
 	{ "filter-track-skb", K_BOOL, O(filter_track_skb), 0, NULL,
 	  "trace a packet even if it does not match given filters (e.g., after NAT or tunnel "
 	  "decapsulation)" },
+	{ "filter-non-skb-funcs", K_CSV, O(filter_non_skb_funcs), 0, NULL,
+	  "filter non-skb kernel functions to be probed (--filter-track-skb-by-stackid will be "
+	  "enabled)" },
+	{ "filter-track-skb-by-stackid", K_BOOL, O(filter_track_skb_by_stackid), 0, NULL,
+	  "trace a packet even after it is kfreed (e.g., traffic going through bridge)" },
+	{ "filter-track-bpf-helpers", K_BOOL, O(filter_track_bpf_helpers), 0, NULL,
+	  "trace BPF helper functions (those the loaded TC/XDP programs call)" },
 	{ "filter-trace-tc", K_BOOL, O(filter_trace_tc), 0, NULL,
 	  "trace TC bpf progs (fentry on the programs, next to any backend)" },
 	{ "filter-trace-only-bpf", K_BOOL, O(filter_trace_only_bpf), 0, NULL,
@@ -113,6 +120,13 @@ static const struct opt_def opt_table[] = {
 	{ "output-xdp-metadata", K_CSV, O(output_xdp_metadata), 0, NULL,
 	  "print xdp metadata (e.g., \"xdp->rxq->queue_index\"), 4 at most" },
 	{ "output-skb", K_BOOL, O(output_skb), 0, NULL, "print skb" },
+	{ "output-skb-shared-info", K_BOOL, O(output_shinfo), 0, NULL, "print skb shared info" },
+	{ "set-percpu-buf", K_SPECIAL, O(set_percpu_buf), SP_PERCPU_BUF, "uint32",
+	  "set the size of buffers to print skb data (used by --output-skb and "
+	  "--output-skb-shared-info)" },
+	{ "output-bpfmap", K_BOOL, O(output_bpfmap), 0, NULL,
+	  "print function arguments related to bpf maps (with --filter-track-bpf-helpers or "
+	  "--filter-non-skb-funcs)" },
 	{ "output-stack", K_BOOL, O(output_stack), 0, NULL, "print stack" },
 	{ "output-caller", K_BOOL, O(output_caller), 0, NULL, "print caller function name" },
 	{ "output-limit-lines", K_U64, O(output_limit_lines), 0, NULL,
@@ -177,6 +191,7 @@ static void options_defaults(struct options *o)
 	o->summary_paths = PATHS_DEFAULT_SHOWN;
 	o->output_tuple = true;
 	o->ringbuf_size = 4U << 20;
+	o->set_percpu_buf = PWRU_SKB_STR_LEN;
 	o->filter_mark_mask = 0xffffffff;
 	o->host_root = "/";
 	o->output_pcap_snaplen = 256;
@@ -396,13 +411,30 @@ static int parse_timestamp(struct options *o, const char *s, char *err, size_t e
 	return set_err(err, errlen, -EINVAL, "expected none, current, relative or absolute");
 }
 
+/*
+ * A number in Go's base-0 syntax that must fit the flag's type (type_max: a
+ * larger one is pflag's "out of range") and then lie in [lo, hi].
+ */
+static int parse_uint_in(const char *s, uint64_t type_max, uint64_t lo, uint64_t hi,
+			 const char *unit, uint64_t *v, char *err, size_t errlen)
+{
+	int ret = go_parse_uint(s, 0, type_max, v);
+
+	if (ret)
+		return number_err(err, errlen, ret, type_max);
+	if (*v < lo || *v > hi)
+		return set_err(err, errlen, -EINVAL, "expected %llu to %llu%s",
+			       (unsigned long long)lo, (unsigned long long)hi, unit);
+	return 0;
+}
+
 static int parse_ringbuf(struct options *o, const char *s, char *err, size_t errlen)
 {
 	uint64_t v;
-	int ret = go_parse_uint(s, 0, 1U << 30, &v);
+	int ret = parse_uint_in(s, 1U << 30, 0, 1U << 30, "", &v, err, errlen);
 
 	if (ret)
-		return number_err(err, errlen, ret, 1U << 30);
+		return ret;
 	if (v < 4096 || (v & (v - 1)))
 		return set_err(err, errlen, -EINVAL, "expected a power of two, at least 4096");
 	o->ringbuf_size = v;
@@ -412,14 +444,24 @@ static int parse_ringbuf(struct options *o, const char *s, char *err, size_t err
 static int parse_snaplen(struct options *o, const char *s, char *err, size_t errlen)
 {
 	uint64_t v;
-	int ret = go_parse_uint(s, 0, PWRU_PCAP_SNAPLEN_MAX, &v);
+	int ret = parse_uint_in(s, PWRU_PCAP_SNAPLEN_MAX, 1, PWRU_PCAP_SNAPLEN_MAX, "", &v, err,
+				errlen);
 
-	if (ret)
-		return number_err(err, errlen, ret, PWRU_PCAP_SNAPLEN_MAX);
-	if (!v)
-		return set_err(err, errlen, -EINVAL, "expected 1 to %d", PWRU_PCAP_SNAPLEN_MAX);
-	o->output_pcap_snaplen = (uint32_t)v;
-	return 0;
+	if (!ret)
+		o->output_pcap_snaplen = (uint32_t)v;
+	return ret;
+}
+
+/* Each dump is one ring buffer record's tail: bounded so a record fits the ring. */
+static int parse_percpu_buf(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	uint64_t v;
+	int ret = parse_uint_in(arg, UINT32_MAX, PWRU_DUMP_LEN_MIN, PWRU_DUMP_LEN_MAX, " bytes", &v,
+				err, errlen);
+
+	if (!ret)
+		o->set_percpu_buf = (uint32_t)v;
+	return ret;
 }
 
 static int list_push(struct str_list *l, const char *s, char *err, size_t errlen)
@@ -462,6 +504,8 @@ static int apply_special(struct options *o, const struct opt_def *d, const char 
 		return parse_ringbuf(o, arg, err, errlen);
 	case SP_SNAPLEN:
 		return parse_snaplen(o, arg, err, errlen);
+	case SP_PERCPU_BUF:
+		return parse_percpu_buf(o, arg, err, errlen);
 	}
 	return set_err(err, errlen, -EINVAL, "no parser for this flag");
 }
@@ -631,6 +675,13 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	}
 	if (!ret)
 		ret = join_filter(o, words, n, err, errlen);
+	if (o->filter_non_skb_funcs.n || o->filter_track_bpf_helpers)
+		o->filter_track_skb_by_stackid = true;
+	if (!ret && o->output_bpfmap && !o->filter_track_bpf_helpers && !o->filter_non_skb_funcs.n)
+		ret = set_err(
+			err, errlen, -EINVAL,
+			"--output-bpfmap shows the map functions that --filter-track-bpf-helpers "
+			"or --filter-non-skb-funcs probes: give one of them");
 	if (!ret && o->netns_names_max_length < 10)
 		ret = set_err(err, errlen, -EINVAL, "--netns-names-max-length must be at least 10");
 	/* the failed returns are what it selects */
@@ -714,6 +765,8 @@ static void default_text(const struct options *def, const struct opt_def *d, cha
 			snprintf(buf, len, "%u", def->ringbuf_size);
 		else if (d->special == SP_SNAPLEN)
 			snprintf(buf, len, "%u", def->output_pcap_snaplen);
+		else if (d->special == SP_PERCPU_BUF)
+			snprintf(buf, len, "%u", def->set_percpu_buf);
 		break;
 	}
 }

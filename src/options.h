@@ -30,6 +30,10 @@ struct options {
 	bool filter_mark_set;
 	uint32_t filter_mark, filter_mark_mask;
 	bool filter_track_skb;
+	/* --filter-non-skb-funcs (turns on stack-id tracking, as cilium/pwru) */
+	struct str_list filter_non_skb_funcs;
+	bool filter_track_skb_by_stackid;
+	bool filter_track_bpf_helpers; /* the helpers TC/XDP programs call, as non-skb funcs */
 	bool filter_trace_tc, filter_trace_xdp;
 	bool filter_trace_only_bpf;		       /* the TC/XDP programs alone */
 	const char *pcap_filter;		       /* positional argument, may be NULL */
@@ -62,6 +66,9 @@ struct options {
 	enum timestamp_mode timestamp;
 	bool output_netns_names;
 	bool output_skb_cb;		/* __sk_buff->cb[] in the metadata */
+	bool output_shinfo;		/* --output-skb-shared-info */
+	bool output_bpfmap;		/* map id, name, key, value of map functions */
+	uint32_t set_percpu_buf;	/* bytes per --output-skb / shared-info dump */
 	uint8_t netns_names_max_length; /* the NETNS NAME column's width, at least 10 */
 	const char *output_file;
 	int64_t output_file_max_size;	 /* MB, cilium/pwru's default 100 */

@@ -18,6 +18,8 @@ struct output_cfg {
 	unsigned netns_names; /* --output-netns-names: the column's width, 0 without */
 	bool cb;	      /* __sk_buff->cb[] after the metadata */
 	bool tunnel;	      /* --output-tunnel: TUNNEL column, tunnel_tuple */
+	bool shinfo;	      /* --output-skb-shared-info */
+	uint32_t dump_len;    /* --set-percpu-buf: one dump slot's size in events */
 	enum timestamp_mode timestamp;
 };
 

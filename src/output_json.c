@@ -284,6 +284,36 @@ static void add_time(struct jw *w, const struct output_cfg *c, const struct reco
 	}
 }
 
+static void jw_hex(struct jw *w, const uint8_t *p, uint32_t size)
+{
+	size_t n = size < PWRU_BPFMAP_DATA_MAX ? size : PWRU_BPFMAP_DATA_MAX;
+
+	jw_sep(w);
+	put_char(w->b, '"');
+	for (size_t i = 0; i < n; i++)
+		put_hex(w->b, p[i], 2);
+	put_char(w->b, '"');
+}
+
+/* --output-bpfmap (cilium/pwru prints it in text only): key and value in hex, cut at 256 bytes. */
+static void add_bpfmap(struct jw *w, const struct pwru_bpfmap *m)
+{
+	jw_key(w, "bpfmap");
+	jw_obj_open(w);
+	jw_kv_u64(w, "id", m->id);
+	jw_key(w, "name");
+	jw_strn(w, m->name, strnlen(m->name, sizeof(m->name)));
+	jw_kv_u64(w, "key_size", m->key_size);
+	jw_kv_u64(w, "value_size", m->value_size);
+	jw_key(w, "key");
+	jw_hex(w, m->key, m->key_size);
+	if (m->has_value) {
+		jw_key(w, "value");
+		jw_hex(w, m->value, m->value_size);
+	}
+	jw_obj_close(w);
+}
+
 void output_json_event(struct obuf *b, const struct output_cfg *c, const struct record *r)
 {
 	const struct pwru_event *e = r->ev;
@@ -321,6 +351,8 @@ void output_json_event(struct obuf *b, const struct output_cfg *c, const struct 
 		add_stack_string(&w, r);
 	if (r->skb_str)
 		jw_kv_str(&w, "skb_metadata", r->skb_str);
+	if (r->shinfo_str)
+		jw_kv_str(&w, "skb_shared_info", r->shinfo_str);
 	/* ours */
 	jw_kv_u64(&w, "pid", e->pid);
 	jw_key(&w, "comm");
@@ -343,6 +375,10 @@ void output_json_event(struct obuf *b, const struct output_cfg *c, const struct 
 		jw_key(&w, "tracked");
 		jw_bool(&w, true);
 	}
+	if (e->flags & PWRU_EV_STACKID)
+		jw_kv_str(&w, "tracked_by", "stackid");
+	if (r->bpfmap)
+		add_bpfmap(&w, r->bpfmap);
 	if (r->n_meta)
 		add_metadata(&w, r);
 	jw_obj_close(&w);

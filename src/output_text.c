@@ -247,6 +247,53 @@ static void put_pod(struct obuf *b, const struct pod_ref *pod)
 	put_pad(b, start, 25);
 }
 
+/* Go's hex.Dump, as cilium/pwru prints keys and values: 16 bytes a line. */
+static void put_hex_dump(struct obuf *b, const uint8_t *p, size_t n)
+{
+	for (size_t line = 0; line < n; line += 16) {
+		size_t k;
+
+		put_hex(b, line, 8);
+		put_str(b, "  ");
+		for (k = 0; k < 16; k++) {
+			if (line + k < n) {
+				put_hex(b, p[line + k], 2);
+				put_char(b, ' ');
+			} else {
+				put_str(b, "   ");
+			}
+			if (k == 7)
+				put_char(b, ' ');
+		}
+		put_str(b, " |");
+		for (k = 0; k < 16 && line + k < n; k++)
+			put_char(b,
+				 p[line + k] >= 32 && p[line + k] <= 126 ? (char)p[line + k] : '.');
+		put_str(b, "|\n");
+	}
+}
+
+/* --output-bpfmap, after the event line, in cilium/pwru's layout. */
+static void put_bpfmap(struct obuf *b, const struct pwru_bpfmap *m)
+{
+	size_t ks = m->key_size < PWRU_BPFMAP_DATA_MAX ? m->key_size : PWRU_BPFMAP_DATA_MAX;
+	size_t vs = m->value_size < PWRU_BPFMAP_DATA_MAX ? m->value_size : PWRU_BPFMAP_DATA_MAX;
+
+	put_str(b, "map_id: ");
+	put_u64(b, m->id);
+	put_str(b, "\nmap_name: ");
+	put_mem(b, m->name, strnlen(m->name, sizeof(m->name)));
+	put_str(b, "\nkey(");
+	put_u64(b, m->key_size);
+	put_str(b, "):\n");
+	put_hex_dump(b, m->key, ks);
+	put_str(b, "value(");
+	put_u64(b, m->value_size);
+	put_str(b, "):\n");
+	if (m->has_value)
+		put_hex_dump(b, m->value, vs);
+}
+
 void output_text_event(struct obuf *b, const struct output_cfg *c, struct text_widths *w,
 		       const struct record *r)
 {
@@ -311,5 +358,11 @@ void output_text_event(struct obuf *b, const struct output_cfg *c, struct text_w
 		put_str(b, r->skb_str);
 		put_char(b, '\n');
 	}
+	if (r->shinfo_str) {
+		put_str(b, r->shinfo_str);
+		put_char(b, '\n');
+	}
+	if (r->bpfmap)
+		put_bpfmap(b, r->bpfmap);
 	obuf_event_end(b);
 }

@@ -22,6 +22,14 @@ enum probe_special {
 	SPECIAL_COPY_RESULT4,	    /* ... __pskb_copy_fclone(skb, headroom, gfp, fclone) */
 	SPECIAL_COPY_ENTRY,	    /* copy tracking by kprobe: the skb being copied */
 	SPECIAL_COPY_RETURN,	    /* ... and by kretprobe: the copy */
+	SPECIAL_NON_SKB,	    /* --filter-non-skb-funcs: no skb argument */
+	SPECIAL_VETH_ENTRY,	    /* copy tracking: the skb veth_xdp_rcv_skb gets ... */
+	SPECIAL_VETH_RETURN,	    /* ... and the one it returns (maybe a copy) */
+	SPECIAL_MAP_LOOKUP,	    /* --output-bpfmap: *_lookup_elem(map, key) at entry ... */
+	SPECIAL_MAP_LOOKUP_RET,	    /* ... and at return (the event, with the value) */
+	SPECIAL_MAP_LOOKUP_ELEM_RET, /* ... returning a struct htab_elem *, the value after its key */
+	SPECIAL_MAP_UPDATE,	     /* *_update_elem(map, key, value, flags) */
+	SPECIAL_MAP_DELETE,	     /* *_delete_elem(map, key) */
 };
 
 struct probe {

@@ -20,12 +20,14 @@ struct pod_ref;
  */
 struct record {
 	const struct pwru_event *ev;
-	const char *skb_str;	   /* --output-skb text, or NULL */
-	const char *func;	   /* "ip_rcv", or "skb:kfree_skb" for tracepoints */
-	const char *ifname;	   /* "" when unknown */
-	const char *drop_reason;   /* "SKB_DROP_REASON_NETFILTER_DROP", or NULL */
-	const struct pod_ref *pod; /* NULL when the netns is not a known pod's */
-	const char *netns_name;	   /* --output-netns-names: `ip netns`'s name, or NULL */
+	const char *skb_str;		  /* --output-skb text, or NULL */
+	const char *shinfo_str;		  /* --output-skb-shared-info text, or NULL */
+	const struct pwru_bpfmap *bpfmap; /* --output-bpfmap: a map function's, or NULL */
+	const char *func;		  /* "ip_rcv", or "skb:kfree_skb" for tracepoints */
+	const char *ifname;		  /* "" when unknown */
+	const char *drop_reason;	  /* "SKB_DROP_REASON_NETFILTER_DROP", or NULL */
+	const struct pod_ref *pod;	  /* NULL when the netns is not a known pod's */
+	const char *netns_name;		  /* --output-netns-names: `ip netns`'s name, or NULL */
 	char drop_site[RECORD_SYM_LEN];
 	char caller[RECORD_SYM_LEN];
 	int n_stack;

@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "attacher.h"
+#include "bpf_helpers.h"
 #include "bpf_progs.h"
 #include "debug_log.h"
 #include "drop_reasons.h"
@@ -26,6 +27,7 @@
 #include "ksyms.h"
 #include "loader.h"
 #include "netns_names.h"
+#include "non_skb.h"
 #include "output.h"
 #include "output_file.h"
 #include "output_pcap.h"
@@ -98,6 +100,56 @@ static int no_programs_is_a_notice(struct trace *t, int ret)
 	return 0;
 }
 
+/* Functions without an skb need function probes: tracepoints cannot reach them. */
+static int add_non_skb_funcs(struct trace *t, bool have_funcs)
+{
+	const struct str_list *l = &t->o->filter_non_skb_funcs;
+
+	if (!have_funcs)
+		return set_err(t->err, sizeof(t->err), -EOPNOTSUPP,
+			       "--filter-non-skb-funcs needs function probes (kprobe-multi, fentry "
+			       "or kprobe), and this run has none: %s",
+			       attacher_describe(t->attacher));
+	return non_skb_funcs_add(&t->probes, t->vmlinux, l->items, l->n, true, t->o->output_bpfmap,
+				 t->err, sizeof(t->err));
+}
+
+static void ksyms_start(struct trace *t);
+static void ksyms_wait(struct trace *t);
+
+/* --filter-track-bpf-helpers: what the loaded TC/XDP programs call, probed as non-skb funcs. */
+static int add_bpf_helpers(struct trace *t, bool have_funcs)
+{
+	struct helper_names h = {};
+	const char **names = NULL;
+	int ret;
+
+	if (!have_funcs)
+		return set_err(t->err, sizeof(t->err), -EOPNOTSUPP,
+			       "--filter-track-bpf-helpers needs function probes (kprobe-multi, "
+			       "fentry or kprobe), and this run has none: %s",
+			       attacher_describe(t->attacher));
+	ksyms_start(t);
+	ksyms_wait(t);
+	ret = bpf_helpers_discover(t->en.ksyms, &h, t->err, sizeof(t->err));
+	if (!ret && !h.n)
+		fprintf(stderr, "--filter-track-bpf-helpers: no loaded TC/XDP program calls a "
+				"kernel helper\n");
+	if (!ret && h.n) {
+		names = calloc(h.n, sizeof(*names));
+		if (!names)
+			ret = set_err(t->err, sizeof(t->err), -ENOMEM, "out of memory");
+		for (size_t i = 0; names && i < h.n; i++)
+			names[i] = h.v[i];
+	}
+	if (names)
+		ret = non_skb_funcs_add(&t->probes, t->vmlinux, names, h.n, false,
+					t->o->output_bpfmap, t->err, sizeof(t->err));
+	free(names);
+	helper_names_free(&h);
+	return ret;
+}
+
 static int discover_probes(struct trace *t, const char *tracefs)
 {
 	const struct options *o = t->o;
@@ -122,7 +174,11 @@ static int discover_probes(struct trace *t, const char *tracefs)
 					 probes_discover(&q, &t->probes, t->err, sizeof(t->err));
 	if (ret)
 		return ret;
-	if (o->filter_trace_tc)
+	if (!ret && o->filter_non_skb_funcs.n)
+		ret = add_non_skb_funcs(t, q.want_funcs);
+	if (!ret && o->filter_track_bpf_helpers)
+		ret = add_bpf_helpers(t, q.want_funcs);
+	if (!ret && o->filter_trace_tc)
 		ret = no_programs_is_a_notice(
 			t, bpf_progs_discover_tc(&t->probes, t->err, sizeof(t->err)));
 	if (!ret && o->filter_trace_xdp)
@@ -149,6 +205,11 @@ static int load_programs(struct trace *t)
 
 	filters_to_config(&t->filters, t->o, &lo.cfg);
 	lo.cfg.output_return = t->o->output_return && attacher_wants_funcs(t->attacher);
+	if (t->o->output_bpfmap) {
+		int off = htab_elem_key_offset(t->vmlinux);
+
+		lo.cfg.htab_key_off = off > 0 ? off : 0;
+	}
 	filters_loader_hooks(&t->filters, &lo);
 	ret = loader_new(&lo, &t->loader);
 	if (ret) {
@@ -208,6 +269,8 @@ static void *load_ksyms(void *arg)
 /* 200k symbols take a few hundred ms to parse: do it on the other core. */
 static void ksyms_start(struct trace *t)
 {
+	if (t->en.ksyms)
+		return; /* loaded early (--filter-track-bpf-helpers) */
 	t->ksyms_started = pthread_create(&t->ksyms_thread, NULL, load_ksyms, t) == 0;
 	if (!t->ksyms_started)
 		load_ksyms(t);

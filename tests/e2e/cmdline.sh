@@ -4,15 +4,7 @@
 # spellings, --ready-file, --debug, --kernel-btf, --help, with real traffic in
 # throw-away network namespaces. Each test prints PASS:/FAIL:.
 # Usage: tests/e2e/cmdline.sh [test-name...]
-set -u
-cd "$(dirname "$0")/../.."
-PWRU=${PWRU:-$PWD/pwru}
-. tests/lib/netns.sh
-. tests/e2e/lib.sh
-
-WORK=$(mktemp -d)
-trap 'netns_pair_down; rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
+. "$(dirname "$0")/prelude.sh"
 
 # cilium/pwru's order: the filter first, flags after it (pflag allows it).
 test_flags_after_filter() {

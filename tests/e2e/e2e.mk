@@ -4,3 +4,5 @@ TEST_SUITES += tests/e2e/run.sh
 TEST_SUITES += tests/e2e/cmdline.sh
 TEST_SUITES += tests/e2e/tunnel.sh
 TEST_SUITES += tests/e2e/pcapng.sh
+TEST_SUITES += tests/e2e/dumps.sh
+TEST_SUITES += tests/e2e/stackid.sh

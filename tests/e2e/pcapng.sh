@@ -5,15 +5,7 @@
 # compared packet by packet with the JSON events of the same run; and JSON's
 # "process" naming the executable as cilium/pwru's does.
 # Usage: tests/e2e/pcapng.sh [test-name...]
-set -u
-cd "$(dirname "$0")/../.."
-PWRU=${PWRU:-$PWD/pwru}
-. tests/lib/netns.sh
-. tests/e2e/lib.sh
-
-WORK=$(mktemp -d)
-trap 'netns_pair_down; rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
+. "$(dirname "$0")/prelude.sh"
 
 # tshark_fields FILE OUT: one tab-separated line per packet.
 tshark_fields() {

@@ -3,15 +3,7 @@
 # End-to-end tests of pwru on this host (tracepoint backend), with real
 # traffic in throw-away network namespaces. Each test prints PASS:/FAIL:.
 # Usage: tests/e2e/run.sh [test-name...]
-set -u
-cd "$(dirname "$0")/../.."
-PWRU=${PWRU:-$PWD/pwru}
-. tests/lib/netns.sh
-. tests/e2e/lib.sh
-
-WORK=$(mktemp -d)
-trap 'netns_pair_down; rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
+. "$(dirname "$0")/prelude.sh"
 
 # The SYN that an iptables rule drops shows up with its reason, site and tuple.
 test_drop_netfilter() {

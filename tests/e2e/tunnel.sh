@@ -6,15 +6,7 @@
 # judged on what pwru prints. Geneve, IPIP and GRE run in the guests
 # (tests/vm/scenarios/tunnel.sh): this kernel makes no such links.
 # Usage: tests/e2e/tunnel.sh [test-name...]
-set -u
-cd "$(dirname "$0")/../.."
-PWRU=${PWRU:-$PWD/pwru}
-. tests/lib/netns.sh
-. tests/e2e/lib.sh
-
-WORK=$(mktemp -d)
-trap 'netns_pair_down; rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
+. "$(dirname "$0")/prelude.sh"
 
 INNER_A=198.19.42.1
 INNER_KEEP=198.19.42.2

@@ -654,6 +654,52 @@ static void json_large_timestamp_exact(void **state)
 	free(s);
 }
 
+/*
+ * --output-bpfmap: cilium/pwru's lines after the event, keys and values as
+ * Go's hex.Dump prints them (a partial last line padded to the bars), and
+ * a bpfmap object in JSON whose value is left out when the lookup missed.
+ */
+static void bpfmap_text_and_json(void **state)
+{
+	struct pwru_bpfmap m = { .id = 7, .key_size = 4, .value_size = 20, .has_value = 1 };
+	struct output_cfg c = { 0 };
+	struct pwru_event e;
+	struct record r;
+	struct obuf b;
+	char *s;
+
+	strcpy(m.name, "vm_seen");
+	memcpy(m.key, "\xc6\x12\x00\x01", 4);
+	for (int i = 0; i < 20; i++)
+		m.value[i] = 'A' + i;
+	make_drop(&e, &r);
+	r.bpfmap = &m;
+	obuf_init(&b, -1);
+	output_text_event(&b, &c, &(struct text_widths){ 0 }, &r);
+	s = obuf_take(&b);
+	assert_non_null(strstr(
+		s,
+		"\nmap_id: 7\nmap_name: vm_seen\nkey(4):\n"
+		"00000000  c6 12 00 01                                       |....|\n"
+		"value(20):\n"
+		"00000000  41 42 43 44 45 46 47 48  49 4a 4b 4c 4d 4e 4f 50  |ABCDEFGHIJKLMNOP|\n"
+		"00000010  51 52 53 54                                       |QRST|\n"));
+	free(s);
+	obuf_init(&b, -1);
+	output_json_event(&b, &c, &r);
+	s = obuf_take(&b);
+	assert_non_null(strstr(s, "\"bpfmap\":{\"id\":7,\"name\":\"vm_seen\",\"key_size\":4,"
+				  "\"value_size\":20,\"key\":\"c6120001\",\"value\":"
+				  "\"4142434445464748494a4b4c4d4e4f5051525354\"}"));
+	free(s);
+	m.has_value = 0;
+	obuf_init(&b, -1);
+	output_json_event(&b, &c, &r);
+	s = obuf_take(&b);
+	assert_non_null(strstr(s, "\"key\":\"c6120001\"}"));
+	free(s);
+}
+
 /* A full device: nothing written, every event counted as unwritten, the error kept. */
 static void write_error_counts_events(void **state)
 {
@@ -735,6 +781,7 @@ int main(void)
 		cmocka_unit_test(addresses_match_inet_ntop),
 		cmocka_unit_test(json_strings_escaped_and_valid),
 		cmocka_unit_test(json_large_timestamp_exact),
+		cmocka_unit_test(bpfmap_text_and_json),
 		cmocka_unit_test(write_error_counts_events),
 		cmocka_unit_test(short_write_counts_whole_events),
 	};

@@ -6,7 +6,7 @@
 
 VM_OUT    := $(OUT)/vm
 VM_TOOLS  := $(VM_OUT)/vm-probe $(VM_OUT)/vm-kbench $(VM_OUT)/vm-udpsend $(VM_OUT)/tc_drop.bpf.o \
-             $(VM_OUT)/xdp_pass.bpf.o
+             $(VM_OUT)/xdp_pass.bpf.o $(VM_OUT)/tc_maps.bpf.o
 # no sanitizers here: ASan/UBSan runtimes do not link statically
 VM_CFLAGS  = $(filter-out $(SANFLAGS),$(CFLAGS)) -I$(VM_OUT) -Itests/vm/tools
 VM_LIBDIR := $(shell $(CC) -print-multiarch 2>/dev/null | sed 's|^|/usr/lib/|')
