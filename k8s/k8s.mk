@@ -18,9 +18,32 @@ TEST_SUITES += tests/k8s/realk8s.sh
 # BPF skeleton. The headers are named too, for objects built before -MMD.
 # Objects come from the top Makefile's one compile rule (headers tracked by -MMD).
 
-$(OUT)/kubectl-pwru: $(KUBECTL_PWRU_OBJS)
+# The plugin is linked statically (glibc's libc.a, and cJSON built from
+# Debian's source package: libcjson-dev has no libcjson.a), so a bastion host
+# needs neither libcjson nor a given glibc. `make ARCH=arm64
+# build-arm64/kubectl-pwru` builds the arm64 one against the cross sysroot.
+# Sanitizer builds cannot link statically: they keep libcjson.so.
+ifeq ($(SAN),1)
+KUBECTL_PWRU_LIBS := -lcjson
+else
+KUBECTL_PWRU_CJSON := $(OUT)/cjson-static/cJSON.o
+KUBECTL_PWRU_LIBS := -static -lm
+endif
+
+$(OUT)/kubectl-pwru: $(KUBECTL_PWRU_OBJS) $(KUBECTL_PWRU_CJSON)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ -lcjson -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(KUBECTL_PWRU_LIBS) -o $@
+
+# Debian's patched cJSON.c (scripts/cjson-source caches the source package
+# under build/cache), compiled as Debian builds it: not with the tree's
+# -Werror warnings, which are ours to keep, not cJSON's.
+$(OUT)/cjson-static/cJSON.c:
+	$(call msg,FETCH,cjson source)
+	$(Q)src=$$(scripts/cjson-source) && mkdir -p $(@D) && cp $$src/cJSON.h $$src/cJSON.c $(@D)/
+
+$(OUT)/cjson-static/cJSON.o: $(OUT)/cjson-static/cJSON.c
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CROSS_SYSROOT:%=--sysroot=%) -g -O2 -std=c89 -c $< -o $@
 
 # Unit tests of the plugin's parts (everything but its main()).
 $(K8S_TEST_OUT)/plugin-unit: $(OUT)/obj/tests/k8s/plugin_unit.o \
@@ -29,14 +52,31 @@ $(K8S_TEST_OUT)/plugin-unit: $(OUT)/obj/tests/k8s/plugin_unit.o \
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $^ -lcjson -lcmocka -o $@
 
-# krew: the plugin's archive and a manifest with its checksum, for a release
-# published under KREW_URL.
+# krew: the static plugin's archives for linux/amd64 and linux/arm64 and the
+# manifest with their URLs and checksums, for a release published under
+# KREW_URL. On an amd64 host the arm64 plugin is cross-built into
+# $(OUT)-arm64 (scripts/cross.mk).
 # krew wants a semantic version: a vX.Y.Z tag, else the manifest's own.
 KREW_VERSION ?= $(if $(filter v%,$(VERSION)),$(VERSION),$(shell sed -n 's/^  version: //p' plugins/krew/pwru.yaml))
 KREW_URL ?= https://example.invalid/pwru/releases/$(KREW_VERSION)
+ifeq ($(HOST_ARCH),x86)
+KREW_ARM64_PLUGIN := $(OUT)-arm64/kubectl-pwru
+.PHONY: $(KREW_ARM64_PLUGIN)
+$(KREW_ARM64_PLUGIN):
+	$(Q)$(MAKE) ARCH=arm64 OUT=$(OUT)-arm64 $@
 .PHONY: krew
-krew: $(OUT)/kubectl-pwru
-	$(Q)k8s/krew-package.sh $(OUT)/kubectl-pwru $(OUT)/krew $(KREW_VERSION) $(KREW_URL)
+krew: $(OUT)/kubectl-pwru $(KREW_ARM64_PLUGIN)
+	$(Q)k8s/krew-package.sh $(OUT)/krew $(KREW_VERSION) $(KREW_URL) \
+		amd64=$(OUT)/kubectl-pwru arm64=$(KREW_ARM64_PLUGIN)
+# tests/k8s/krew.sh packages both (a sanitizer build has no static plugin)
+ifeq ($(SAN)$(CROSS),)
+TEST_DEPS += $(KREW_ARM64_PLUGIN)
+endif
+else
+.PHONY: krew
+krew:
+	@echo "make krew: packages on an amd64 host (cross-builds arm64); this is $(HOST_ARCH)" >&2; exit 1
+endif
 
 # The OCI image archive, built without a container engine (umoci).
 .PHONY: image

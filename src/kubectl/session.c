@@ -10,22 +10,39 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "errmsg.h"
 #include "kubectl/namespace.h"
 #include "kubectl/pod_spec.h"
 #include "kubectl/proc.h"
 #include "kubectl/session.h"
 
-#define STATUS_POLL_MS 500
 /* After its log ends, pwru's container needs a moment to show as terminated. */
-#define EXIT_WAIT_POLLS 20
-/* Status polls between two looks at a pending tracer's events. */
-#define EVENT_POLL_ROUNDS 4
+#define EXIT_WAIT_MS 5000
 
 enum tracer_phase {
 	PHASE_PENDING,
 	PHASE_RUNNING,
 	PHASE_DONE,
+};
+
+/* One long-lived `kubectl get --raw PATH?watch=true`: the API server sends
+ * each change as it happens, a watch event (JSON) a line, so waiting costs
+ * one kubectl, not one per look. */
+struct json_watch {
+	pid_t pid; /* > 0 while it runs */
+	int fd, err_fd;
+	char *buf; /* a line not yet complete */
+	size_t len, cap;
+};
+
+/* A tracer's watches: its pod while the session lasts, its events while
+ * it is pending (a missing host path shows only there). */
+struct session_watch {
+	struct json_watch pod, events;
+	int phase;	/* from the pod's last event: enum tracer_phase or -errno */
+	bool pod_gone;	/* the pod's watch said DELETED */
+	bool no_events; /* events cannot be watched: not asked again */
 };
 
 /* Reasons a container waits forever: no point in waiting out the timeout. */
@@ -279,20 +296,13 @@ static bool fatal_waiting(const cJSON *state)
 	return false;
 }
 
-/* One status poll: where the tracer is in its life, or a fatal error. */
-static int poll_phase(struct session *s, struct tracer *t)
+/* Where the tracer is in its life by its pod, or a fatal error. */
+static int pod_phase(struct session *s, struct tracer *t, const cJSON *pod)
 {
 	const cJSON *state, *term, *code;
-	char path[512], kerr[1024] = "";
 	const char *phase;
-	cJSON *pod;
 	int ret;
 
-	pod_path(path, sizeof(path), s, t, "");
-	ret = kube_get(s->kube, path, &pod, kerr, sizeof(kerr));
-	if (ret)
-		return set_err(s->err, s->errlen, ret, "status of tracer pod %s: %s", t->pod_name,
-			       kerr);
 	phase = json_string(cJSON_GetObjectItemCaseSensitive(pod, "status"), "phase");
 	state = container_state(pod);
 	term = cJSON_GetObjectItemCaseSensitive(state, "terminated");
@@ -318,7 +328,6 @@ static int poll_phase(struct session *s, struct tracer *t)
 	} else {
 		ret = PHASE_PENDING;
 	}
-	cJSON_Delete(pod);
 	return ret;
 }
 
@@ -334,35 +343,176 @@ static const char *mount_hint(const char *message)
 
 /* A tracer that waits for a host path the node does not have waits
  * forever: the kubelet says so only in an event (FailedMount, "hostPath
- * type check failed"), not in the pod's status. Without the right to list
- * events the timeout still ends the wait. */
-static int mount_failure(struct session *s, const struct tracer *t)
+ * type check failed"), not in the pod's status. */
+static int mount_failure(struct session *s, const struct tracer *t, const cJSON *e)
 {
-	char path[700], kerr[1024] = "";
-	const cJSON *e;
-	cJSON *list;
-	int ret = 0;
+	const char *reason = json_string(e, "reason"), *message = json_string(e, "message");
+
+	if (!reason || strcmp(reason, "FailedMount") || !message ||
+	    !strstr(message, "hostPath type check failed"))
+		return 0;
+	return set_err(s->err, s->errlen, -ENOENT, "tracer pod %s on node %s cannot start: %s%s",
+		       t->pod_name, t->node, message, mount_hint(message));
+}
+
+static int watch_start(struct session *s, struct json_watch *w, const char *path)
+{
+	pid_t pid = kube_stream(s->kube, path, &w->fd, &w->err_fd);
+
+	if (pid < 0)
+		return set_err(s->err, s->errlen, pid, "watching %s: %s", path, strerror(-pid));
+	w->pid = pid;
+	w->len = 0;
+	return 0;
+}
+
+/* Ends a watch: 0, or kubectl's failure (its last line in kerr). */
+static int watch_end(struct json_watch *w, char *kerr, size_t kerrlen)
+{
+	int ret;
+
+	if (w->pid <= 0)
+		return 0;
+	close(w->fd);
+	ret = kube_stream_end(w->pid, w->err_fd, kerr, kerrlen);
+	w->pid = 0;
+	return ret;
+}
+
+static int watch_pod(struct session *s, size_t i)
+{
+	char path[700];
 
 	snprintf(path, sizeof(path),
-		 "/api/v1/namespaces/%s/events?fieldSelector=involvedObject.name%%3D%s",
-		 s->tracer_opts->namespace, t->pod_name);
-	if (kube_get(s->kube, path, &list, kerr, sizeof(kerr))) {
-		note(s, "cannot read the events of %s (%s)", t->pod_name, kerr);
+		 "/api/v1/namespaces/%s/pods?watch=true&fieldSelector=metadata.name%%3D%s",
+		 s->tracer_opts->namespace, s->tracers[i].pod_name);
+	return watch_start(s, &s->watches[i].pod, path);
+}
+
+static int watch_events(struct session *s, size_t i)
+{
+	char path[700];
+
+	snprintf(path, sizeof(path),
+		 "/api/v1/namespaces/%s/events?watch=true&fieldSelector=involvedObject.name%%3D%s",
+		 s->tracer_opts->namespace, s->tracers[i].pod_name);
+	return watch_start(s, &s->watches[i].events, path);
+}
+
+/* A watch event about a tracer's pod or its events: 0 or -errno. */
+static int on_event(struct session *s, size_t i, bool is_pod, const char *type, const cJSON *obj)
+{
+	struct session_watch *sw = &s->watches[i];
+
+	/* ERROR (e.g. 410 Gone): the server ends the watch after it; it is
+	 * started again then. */
+	if (!type || !obj || !strcmp(type, "ERROR"))
+		return 0;
+	if (!is_pod)
+		return strcmp(type, "DELETED") ? mount_failure(s, &s->tracers[i], obj) : 0;
+	if (!strcmp(type, "DELETED")) {
+		sw->pod_gone = true;
 		return 0;
 	}
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(list, "items")) {
-		const char *reason = json_string(e, "reason"), *message = json_string(e, "message");
+	sw->phase = pod_phase(s, &s->tracers[i], obj);
+	return 0;
+}
 
-		if (!reason || strcmp(reason, "FailedMount") || !message ||
-		    !strstr(message, "hostPath type check failed"))
-			continue;
-		ret = set_err(s->err, s->errlen, -ENOENT,
-			      "tracer pod %s on node %s cannot start: %s%s", t->pod_name, t->node,
-			      message, mount_hint(message));
-		break;
+/* Reads what a watch has. Returns 1 while it goes on, 0 at its end, or
+ * -errno. */
+static int watch_pump(struct session *s, size_t i, bool is_pod)
+{
+	struct json_watch *w = is_pod ? &s->watches[i].pod : &s->watches[i].events;
+	char chunk[8192], *line, *nl;
+	ssize_t n = read(w->fd, chunk, sizeof(chunk));
+	int ret = 0;
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 1;
+	if (n <= 0)
+		return 0;
+	if (array_reserve(w->buf, w->cap, w->len + (size_t)n + 1))
+		return set_err(s->err, s->errlen, -ENOMEM, "out of memory");
+	memcpy(w->buf + w->len, chunk, (size_t)n);
+	w->len += (size_t)n;
+	line = w->buf;
+	while (!ret && (nl = memchr(line, '\n', w->len - (size_t)(line - w->buf)))) {
+		cJSON *ev;
+
+		*nl = '\0';
+		ev = cJSON_Parse(line);
+		if (ev)
+			ret = on_event(s, i, is_pod, json_string(ev, "type"),
+				       cJSON_GetObjectItemCaseSensitive(ev, "object"));
+		cJSON_Delete(ev);
+		line = nl + 1;
 	}
-	cJSON_Delete(list);
-	return ret;
+	w->len -= (size_t)(line - w->buf);
+	memmove(w->buf, line, w->len);
+	return ret < 0 ? ret : 1;
+}
+
+/* A watch that ended: the server closes watches after a while, so the
+ * pod's is started again (while the pod is there); a kubectl that failed
+ * is the session's error for a pod, only a note for events (without the
+ * right to list them, the timeout still ends the wait). */
+static int watch_ended(struct session *s, size_t i, bool is_pod)
+{
+	struct session_watch *sw = &s->watches[i];
+	struct tracer *t = &s->tracers[i];
+	char kerr[1024] = "";
+
+	if (!is_pod) {
+		if (watch_end(&sw->events, kerr, sizeof(kerr))) {
+			note(s, "cannot watch the events of %s (%s)", t->pod_name, kerr);
+			sw->no_events = true;
+			return 0;
+		}
+		return sw->phase == PHASE_PENDING ? watch_events(s, i) : 0;
+	}
+	if (watch_end(&sw->pod, kerr, sizeof(kerr)) && !t->deleted)
+		return set_err(s->err, s->errlen, -EIO, "status of tracer pod %s: %s", t->pod_name,
+			       kerr);
+	return sw->pod_gone || t->deleted ? 0 : watch_pod(s, i);
+}
+
+/* Waits up to timeout_ms for the tracers' watches and passes on what they
+ * say. Returns 0, -EINTR on a signal, or another -errno. */
+static int pump_watches(struct session *s, int timeout_ms)
+{
+	struct pollfd p[2 * s->n_tracers + 1];
+	size_t idx[2 * s->n_tracers];
+	bool is_pod[2 * s->n_tracers];
+	size_t n = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < s->n_tracers; i++) {
+		if (s->watches[i].pod.pid > 0) {
+			p[n] = (struct pollfd){ .fd = s->watches[i].pod.fd, .events = POLLIN };
+			is_pod[n] = true;
+			idx[n++] = i;
+		}
+		if (s->watches[i].events.pid > 0) {
+			p[n] = (struct pollfd){ .fd = s->watches[i].events.fd, .events = POLLIN };
+			is_pod[n] = false;
+			idx[n++] = i;
+		}
+	}
+	p[n] = (struct pollfd){ .fd = s->signal_fd, .events = POLLIN };
+	if (poll(p, n + 1, timeout_ms) < 0)
+		return errno == EINTR ? 0 : -errno;
+	for (size_t k = 0; k < n && !ret; k++) {
+		if (!p[k].revents)
+			continue;
+		ret = watch_pump(s, idx[k], is_pod[k]);
+		if (ret == 0)
+			ret = watch_ended(s, idx[k], is_pod[k]);
+		else if (ret > 0)
+			ret = 0;
+	}
+	if (ret)
+		return ret;
+	return p[n].revents ? take_signal(s) : 0;
 }
 
 static int wait_all_started(struct session *s)
@@ -370,34 +520,35 @@ static int wait_all_started(struct session *s)
 	long long end = now_ms() + s->running_timeout_s * 1000LL;
 	int ret;
 
-	for (unsigned int round = 1;; round++) {
+	for (;;) {
 		struct tracer *pending = NULL;
+		long long left;
 
 		for (size_t i = 0; i < s->n_tracers; i++) {
-			ret = poll_phase(s, &s->tracers[i]);
-			if (ret < 0)
-				return ret;
-			/* Events cost a call: looked at every 2 s of waiting. */
-			if (ret == PHASE_PENDING && round % EVENT_POLL_ROUNDS == 0) {
-				ret = mount_failure(s, &s->tracers[i]);
-				if (ret)
-					return ret;
-				ret = PHASE_PENDING;
-			}
-			if (ret == PHASE_PENDING && !pending)
+			if (s->watches[i].phase < 0)
+				return s->watches[i].phase;
+			if (s->watches[i].phase == PHASE_PENDING && !pending)
 				pending = &s->tracers[i];
 		}
 		if (!pending)
-			return 0;
-		if (now_ms() >= end)
+			break;
+		left = end - now_ms();
+		if (left <= 0)
 			return set_err(s->err, s->errlen, -ETIMEDOUT,
 				       "tracer pod %s on node %s did not start within %d s (%s)",
 				       pending->pod_name, pending->node, s->running_timeout_s,
 				       pending->status);
-		ret = wait_for_signal(s, STATUS_POLL_MS);
+		ret = pump_watches(s, (int)left);
 		if (ret)
 			return ret;
 	}
+	/* All run: their events are of no more interest. */
+	for (size_t i = 0; i < s->n_tracers; i++) {
+		char kerr[1024];
+
+		watch_end(&s->watches[i].events, kerr, sizeof(kerr));
+	}
+	return 0;
 }
 
 static int start_log(struct session *s, struct tracer *t)
@@ -535,19 +686,29 @@ static int stream_logs(struct session *s)
 /* pwru's exit status once its log has ended, waiting briefly for the pod to
  * show it. A pod deleted to stop pwru (no right to exec into it) may be gone
  * before it shows anything; then its log stream was all there is. */
-static int collect_exit(struct session *s, struct tracer *t)
+static int collect_exit(struct session *s, size_t i)
 {
-	for (int i = 0; i < EXIT_WAIT_POLLS; i++) {
-		int ret = poll_phase(s, t);
+	struct session_watch *sw = &s->watches[i];
+	struct tracer *t = &s->tracers[i];
+	long long end = now_ms() + EXIT_WAIT_MS;
 
-		if (ret < 0 && t->deleted) {
+	for (;;) {
+		long long left;
+		int ret;
+
+		if (sw->phase < 0 && t->deleted) {
 			note(s, "no exit status from deleted pod %s (%s)", t->pod_name, s->err);
 			s->err[0] = '\0';
 			return 0;
 		}
-		if (ret < 0 || ret == PHASE_DONE)
-			return ret < 0 ? ret : 0;
-		ret = wait_for_signal(s, STATUS_POLL_MS / 2);
+		if (sw->phase < 0)
+			return sw->phase;
+		if (sw->phase == PHASE_DONE || (sw->pod_gone && t->deleted))
+			return 0;
+		left = end - now_ms();
+		if (left <= 0 || sw->pod.pid <= 0)
+			break;
+		ret = pump_watches(s, (int)left);
 		if (ret)
 			return ret;
 	}
@@ -630,8 +791,14 @@ int session_run(struct session *s, char *err, size_t errlen)
 			note(s, "tracer pods run without priority class %s (%s)",
 			     TRACER_PRIORITY_CLASS, kerr);
 	}
+	s->watches = calloc(s->n_tracers, sizeof(*s->watches));
+	if (!s->watches)
+		ret = set_err(err, errlen, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < s->n_tracers && !ret; i++)
-		ret = create_tracer(s, &s->tracers[i]) ?: wait_for_signal(s, 0);
+		ret = create_tracer(s, &s->tracers[i]) ?:
+			      watch_pod(s, i)	       ?:
+			      watch_events(s, i)       ?:
+							 wait_for_signal(s, 0);
 	if (!ret)
 		ret = wait_all_started(s);
 	if (!ret)
@@ -642,7 +809,7 @@ int session_run(struct session *s, char *err, size_t errlen)
 		int r = 0;
 
 		for (size_t i = 0; i < s->n_tracers && !r; i++)
-			r = collect_exit(s, &s->tracers[i]);
+			r = collect_exit(s, i);
 		for (size_t i = 0; i < s->n_tracers; i++)
 			complete_log(s, &s->tracers[i]);
 		if (!ret)
@@ -655,6 +822,16 @@ int session_run(struct session *s, char *err, size_t errlen)
 		if (!ret && !s->signal)
 			ret = r;
 	}
+	for (size_t i = 0; s->watches && i < s->n_tracers; i++) {
+		char kerr[1024];
+
+		watch_end(&s->watches[i].pod, kerr, sizeof(kerr));
+		watch_end(&s->watches[i].events, kerr, sizeof(kerr));
+		free(s->watches[i].pod.buf);
+		free(s->watches[i].events.buf);
+	}
+	free(s->watches);
+	s->watches = NULL;
 	for (size_t i = 0; i < s->n_tracers; i++)
 		if (s->tracers[i].create_tried)
 			delete_tracer(s, &s->tracers[i]);

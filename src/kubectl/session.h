@@ -13,6 +13,8 @@
 #include "kubectl/kube.h"
 #include "kubectl/tracer.h"
 
+struct session_watch;
+
 struct session {
 	const struct kube *kube;
 	const struct tracer_opts *tracer_opts;
@@ -22,10 +24,11 @@ struct session {
 	struct tracer *tracers;
 	size_t n_tracers;
 	int signal_fd;
-	int signal;		    /* the first signal that came, or 0 */
-	bool stopping;		    /* pwru in the tracers was asked to stop */
-	const char *priority_class; /* for tracer pods, once it is known to exist */
-	char *err;		    /* where session_run() reports its first error */
+	int signal;		       /* the first signal that came, or 0 */
+	bool stopping;		       /* pwru in the tracers was asked to stop */
+	const char *priority_class;    /* for tracer pods, once it is known to exist */
+	struct session_watch *watches; /* per tracer, while session_run() runs */
+	char *err;		       /* where session_run() reports its first error */
 	size_t errlen;
 };
 

@@ -40,6 +40,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HOLD_LIMIT_S = 30      # a held log stream never outlives this
 LINE_GAP_S = 0.05
+WATCH_TICK_S = 0.25    # a watch looks at its pod this often (one "poll")
 
 
 class CriNode:
@@ -254,6 +255,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, {"kind": "Endpoints",
                                         "subsets": [{"addresses": addrs}] if addrs else []})
         if len(p) == 5 and p[:3] == ["api", "v1", "namespaces"] \
+                and p[4] == "pods" and q.get("watch") == ["true"]:
+            return self.watch_pod(p[3], q)
+        if len(p) == 5 and p[:3] == ["api", "v1", "namespaces"] \
                 and p[4] == "pods":
             sel = q.get("labelSelector", [""])[0]
             items = [target_pod(k.split("/")[0], k.split("/")[1], node,
@@ -289,6 +293,45 @@ class Handler(BaseHTTPRequestHandler):
         if node is not None:
             return self.send_json(200, target_pod(ns, name, node))
         self.not_found('pods "%s"' % name)
+
+    def watch_pod(self, ns, q):
+        """A watch of one pod (fieldSelector=metadata.name=NAME) as the API
+        server sends it: ADDED, then MODIFIED on each change, DELETED, one
+        JSON event a line. Each look at the pod counts as a poll of old."""
+        field = q.get("fieldSelector", [""])[0]
+        if not field.startswith("metadata.name="):
+            return self.send_json(400, status_obj(400, "BadRequest",
+                                                  "watch one pod by name"))
+        key = ns + "/" + field[len("metadata.name="):]
+        st = self.state
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        last = None
+        deadline = time.monotonic() + HOLD_LIMIT_S
+        try:
+            while time.monotonic() < deadline:
+                with st.lock:
+                    pod = st.created.get(key)
+                    gone = pod is None or key in st.deleted
+                    if not gone:
+                        st.polls[key] = st.polls.get(key, 0) + 1
+                        pod = json.loads(json.dumps(pod))
+                        pod["status"] = self.tracer_status(key)
+                if gone:
+                    if last is not None:
+                        self.send_event("DELETED", last)
+                    return
+                if pod != last:
+                    self.send_event("ADDED" if last is None else "MODIFIED", pod)
+                last = pod
+                time.sleep(WATCH_TICK_S)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client went away (kubectl killed)
+
+    def send_event(self, kind, obj):
+        self.wfile.write(json.dumps({"type": kind, "object": obj}).encode() + b"\n")
+        self.wfile.flush()
 
     def tracer_status(self, key):
         st = self.state

@@ -193,6 +193,17 @@ def test_one_pod():
                 "3 events, 0 lost"]
         check("one pod: the log reaches stdout in order",
               r.stdout.splitlines() == want, want, r.stdout.splitlines())
+        tracer = made[0]["metadata"]["name"] if made else "?"
+        watches = [q for q in s.requests("GET")
+                   if q["path"] == "/api/v1/namespaces/pwru-system/pods"
+                   and q["query"].get("watch") == ["true"]]
+        looks = [q for q in s.requests("GET")
+                 if q["path"] == "/api/v1/namespaces/pwru-system/pods/" + tracer]
+        check("one pod: the tracer's status comes from one watch, no polling",
+              len(watches) == 1 and not looks
+              and watches[0]["query"].get("fieldSelector") == ["metadata.name=" + tracer],
+              "one watch of metadata.name=%s, no GET of the pod" % tracer,
+              (watches, len(looks)))
         logs = [q for q in s.requests("GET") if q["path"].endswith("/log")]
         check("one pod: follows the log of the pwru container",
               logs and logs[0]["query"].get("follow") == ["true"]
