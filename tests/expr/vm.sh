@@ -11,12 +11,7 @@ if [ ! -x tests/vm/run ] || [ ! -f "$OUT/vm/xdp_pass.bpf.o" ]; then
 	echo "SKIP: expr vm - needs tests/vm/run and $OUT/vm/xdp_pass.bpf.o (make vmtest builds it)"
 	exit 0
 fi
-if [ -z "${PWRU_STATIC:-}" ]; then
-	for p in "$OUT/pwru-static" "${PWRU:-}" "$OUT/pwru"; do
-		[ -x "$p" ] && { PWRU_STATIC=$p; break; }
-	done
-fi
-export PWRU_STATIC
+. tests/vm/pwru-for-guests.sh "$OUT"
 failed=0
 for k in ${VMTEST_KERNELS:-6.1 6.12}; do
 	backends="kprobe fentry"

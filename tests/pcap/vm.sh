@@ -12,12 +12,7 @@ if [ ! -x tests/vm/run ] || [ ! -x "$OUT/vm/vm-probe" ]; then
 	echo "SKIP: pcap vm - needs tests/vm/run and $OUT/vm/vm-probe (make vmtest builds it)"
 	exit 0
 fi
-if [ -z "${PWRU_STATIC:-}" ]; then
-	for p in "$OUT/pwru-static" "${PWRU:-}" "$OUT/pwru"; do
-		[ -x "$p" ] && { PWRU_STATIC=$p; break; }
-	done
-fi
-export PWRU_STATIC
+. tests/vm/pwru-for-guests.sh "$OUT"
 failed=0
 for k in ${VMTEST_KERNELS:-6.1 6.12}; do
 	for b in kprobe fentry; do
