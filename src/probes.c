@@ -56,14 +56,6 @@ int btf_skb_param_pos(const struct btf *btf, uint32_t proto_id, int first, int *
 	return -1;
 }
 
-/*
- * cilium/pwru compiles --filter-func with Go's RE2 and keeps a function when
- * the leftmost match is the whole name. PCRE2 reads the same Perl-style
- * syntax (\d, \w, (?i), (?:...), non-greedy), which POSIX regcomp does not,
- * so a pattern written for cilium/pwru compiles here unchanged. Anchoring both
- * ends selects every name cilium/pwru selects and, unlike the leftmost match,
- * also the longer branch of "ip_rcv|ip_rcv_core".
- */
 const struct btf *probe_func_btf(const struct btf *vmlinux, const struct probe *p,
 				 struct btf **owned)
 {
@@ -74,43 +66,66 @@ const struct btf *probe_func_btf(const struct btf *vmlinux, const struct probe *
 	return *owned;
 }
 
+/*
+ * cilium/pwru compiles --filter-func with Go's RE2 and keeps a function when
+ * the leftmost match is the whole name. PCRE2 reads the same Perl-style
+ * syntax (\d, \w, (?i), (?:...), non-greedy), which POSIX regcomp does not,
+ * so a pattern written for cilium/pwru compiles here unchanged. Anchoring both
+ * ends selects every name cilium/pwru selects and, unlike the leftmost match,
+ * also the longer branch of "ip_rcv|ip_rcv_core".
+ */
+/* The compiled pattern and the one match block every name reuses (the scan is single-threaded). */
+struct name_filter {
+	pcre2_code *code;
+	pcre2_match_data *md;
+};
+
 int probes_name_filter_compile(const char *regex, void **out, char *err, size_t errlen)
 {
-	pcre2_code *re;
+	struct name_filter *f;
 	PCRE2_SIZE off;
 	int code;
 
-	re = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED,
-			   PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code, &off, NULL);
-	if (!re) {
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->code = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED,
+				PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code, &off, NULL);
+	if (!f->code) {
 		PCRE2_UCHAR msg[128];
 
+		free(f);
 		pcre2_get_error_message(code, msg, sizeof(msg));
 		return set_err(err, errlen, -EINVAL, "--filter-func '%s': %s at offset %zu", regex,
 			       (char *)msg, (size_t)off);
 	}
-	*out = re;
+	f->md = pcre2_match_data_create_from_pattern(f->code, NULL);
+	if (!f->md) {
+		pcre2_code_free(f->code);
+		free(f);
+		return -ENOMEM;
+	}
+	*out = f;
 	return 0;
 }
 
-bool probes_name_filter_match(void *re, const char *name)
+bool probes_name_filter_match(void *filter, const char *name)
 {
-	pcre2_match_data *md;
-	int rc;
+	struct name_filter *f = filter;
 
-	if (!re)
-		return true;
-	md = pcre2_match_data_create_from_pattern(re, NULL);
-	if (!md)
-		return false;
-	rc = pcre2_match(re, (PCRE2_SPTR)name, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
-	pcre2_match_data_free(md);
-	return rc >= 0;
+	return !f || pcre2_match(f->code, (PCRE2_SPTR)name, PCRE2_ZERO_TERMINATED, 0, 0, f->md,
+				 NULL) >= 0;
 }
 
-void probes_name_filter_free(void *re)
+void probes_name_filter_free(void *filter)
 {
-	pcre2_code_free(re);
+	struct name_filter *f = filter;
+
+	if (!f)
+		return;
+	pcre2_match_data_free(f->md);
+	pcre2_code_free(f->code);
+	free(f);
 }
 
 struct probe *probes_push(struct probe_list *l)
