@@ -104,7 +104,7 @@ static __always_inline void pcap_frame_at(struct sk_buff *skb, struct pcap_frame
  */
 static __always_inline int pcap_dev_is_ethernet(struct sk_buff *skb)
 {
-	struct net_device *dev = RD(skb, dev);
+	struct net_device *dev = skb_dev(skb);
 	__u16 type;
 
 	if (!dev)

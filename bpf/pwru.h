@@ -205,12 +205,13 @@ struct pwru_config {
 	__u32 output_shinfo; /* --output-skb-shared-info */
 	__u32 dump_len;	     /* bytes per dump slot, when output_skb or output_shinfo */
 	__u32 htab_key_off;  /* offsetof(struct htab_elem, key) from the kernel's BTF, 0: unknown */
+	__u32 track_any;     /* track_skb, track_xdp_heads or track_stackid */
 };
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct pwru_tuple) == 40, "pwru_tuple layout");
 _Static_assert(sizeof(struct pwru_event) == 256, "pwru_event layout");
-_Static_assert(sizeof(struct pwru_config) == 144, "pwru_config layout");
+_Static_assert(sizeof(struct pwru_config) == 148, "pwru_config layout");
 _Static_assert(sizeof(struct pwru_pcap) == 16, "pwru_pcap layout");
 _Static_assert(sizeof(struct pwru_bpfmap) == 544, "pwru_bpfmap layout");
 #endif

@@ -17,6 +17,8 @@ static enum tmpl_id tp_template(const struct probe *p, bool tp_btf)
 		return tp_btf ? TMPL_TP_KFREE : TMPL_RAW_KFREE;
 	case SPECIAL_CONSUME_SKB_TP:
 		return tp_btf ? TMPL_TP_CONSUME : TMPL_RAW_CONSUME;
+	case SPECIAL_NOTIFIER:
+		return TMPL_TP_NOTIFIER; /* composed only where tp_btf loads */
 	default:
 		return (tp_btf ? TMPL_TP_SKB0 : TMPL_RAW_SKB0) + p->skb_pos;
 	}

@@ -50,6 +50,7 @@ static const struct copy_func {
 
 /* Strategy groups attach in this order and detach in the reverse one. */
 enum group {
+	GROUP_NOTIFIER, /* first attached, last detached: forgets devices while skb probes run */
 	GROUP_TP,
 	GROUP_FUNC,
 	GROUP_RET, /* --output-return: after the entries they pair with, detached before */
@@ -77,7 +78,8 @@ struct attacher {
 	struct probe_list *pl;
 	/* an entry and a return probe each, at most, veth XDP's pair and kfree_skbmem */
 	struct probe copies[2 * N_COPY_FUNCS + 3];
-	int veth_btf_fd; /* the veth module's BTF object, for fexit on veth_xdp_rcv_skb */
+	int veth_btf_fd;       /* the veth module's BTF object, for fexit on veth_xdp_rcv_skb */
+	struct probe notifier; /* notifier:notifier_run, with --filter-netns */
 	struct unit *units;
 	struct attach_result *results; /* units[i]'s is results[i] */
 	size_t n_units, cap_units;
@@ -510,6 +512,37 @@ static int compose_returns(struct attacher *a, struct probe_list *pl)
 	return 0;
 }
 
+/*
+ * --filter-netns: programs with BTF-typed skbs (tp_btf, fentry) remember
+ * devices in no wanted namespace, and a tp_btf program on
+ * notifier:notifier_run (6.1+) makes them forget whenever a device may have
+ * moved or been replaced. Without it they remember nothing: correct, one
+ * load dearer per hit.
+ */
+static int compose_notifier(struct attacher *a)
+{
+	const struct attach_strategy *f = a->group_strategy[GROUP_FUNC];
+	bool direct =
+		(a->group_strategy[GROUP_TP] && a->env.tp_btf) || (f && f->feature == KF_FENTRY);
+	struct probe *p = &a->notifier;
+	int id;
+
+	if (!a->o.netns_filter || !a->o.vmlinux || !direct || check_feature(a, KF_TP_BTF))
+		return 0;
+	id = btf__find_by_name_kind(a->o.vmlinux, "btf_trace_notifier_run", BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return 0;
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "notifier_run");
+	snprintf(p->group, sizeof(p->group), "notifier");
+	p->kind = PROBE_TP;
+	p->special = SPECIAL_NOTIFIER;
+	p->btf_id = id;
+	a->group_strategy[GROUP_NOTIFIER] = a->o.tp_strategy;
+	a->env.tp_btf = true;
+	return add_unit(a, GROUP_NOTIFIER, p, 0, false);
+}
+
 static enum group group_of(const struct probe *p)
 {
 	if (is_bpfmap(p))
@@ -540,7 +573,7 @@ int attacher_compose(struct attacher *a, struct probe_list *pl, char *err, size_
 		if (a->group_strategy[g] && add_unit(a, g, &pl->v[i], i, true))
 			return set_err(err, errlen, -ENOMEM, "out of memory");
 	}
-	if (compose_copies(a, a->o.vmlinux) || compose_returns(a, pl))
+	if (compose_copies(a, a->o.vmlinux) || compose_returns(a, pl) || compose_notifier(a))
 		return set_err(err, errlen, -ENOMEM, "out of memory");
 	return 0;
 }
@@ -675,6 +708,24 @@ static bool attach_group(struct attacher *a, enum group g, struct attach_item *i
 	return parallel_for(n, attach_one_job, &j, &po);
 }
 
+static bool notifier_attached(const struct attacher *a)
+{
+	for (size_t i = 0; i < a->n_units; i++) {
+		if (a->units[i].group == GROUP_NOTIFIER)
+			return a->results[i].err == 0;
+	}
+	return false;
+}
+
+/* Only a callback of the netdevice chain makes the programs forget (kallsyms has it). */
+static void remember_devices(struct attacher *a)
+{
+	uint64_t cb = a->o.addr_of ? a->o.addr_of(a->o.addr_ctx, "rtnetlink_event") : 0;
+
+	if (cb)
+		loader_remember_devices(a->env.loader, cb);
+}
+
 int attacher_attach(struct attacher *a, struct progress *p, char *err, size_t errlen)
 {
 	struct attach_item *items = calloc(a->n_units + 1, sizeof(*items));
@@ -688,6 +739,8 @@ int attacher_attach(struct attacher *a, struct progress *p, char *err, size_t er
 			free(items);
 			return set_err(err, errlen, -ECANCELED, "attach interrupted");
 		}
+		if (g == GROUP_NOTIFIER && notifier_attached(a))
+			remember_devices(a);
 	}
 	free(items);
 	return 0;
@@ -700,6 +753,8 @@ void attacher_counts(const struct attacher *a, struct attach_counts *c)
 		const struct attach_result *r = &a->results[i];
 
 		c->links += r->link_fd >= 0;
+		if (a->units[i].group == GROUP_NOTIFIER)
+			continue; /* not a probe: no event of its own */
 		if (a->units[i].group == GROUP_RET) {
 			c->ret_probes += r->err == 0;
 			c->ret_strategy = a->units[i].s->name;

@@ -40,6 +40,8 @@ struct attacher_opts {
 	bool bpf_progs_only; /* --filter-trace-only-bpf: no function strategy, no tracepoints */
 	/* --output-return: a return probe beside each non-void kernel function probed */
 	bool returns;
+	/* --filter-netns: tp_btf and fentry programs remember unwanted devices (needs 6.1+) */
+	bool netns_filter;
 	/* readable when the attach should stop (a signalfd); polled, never read; -1: none */
 	int cancel_fd;
 	/* Addresses for strategies that attach by address (kprobe-multi); asked only then. */

@@ -248,6 +248,7 @@ void filters_to_config(const struct filter_set *f, const struct options *o, stru
 	cfg->has_tunnel_l3 = f->tunnel_l3 != NULL;
 	cfg->output_tunnel = o->output_tunnel;
 	cfg->track_stackid = o->filter_track_skb_by_stackid;
+	cfg->track_any = cfg->track_skb || cfg->track_xdp_heads || cfg->track_stackid;
 	cfg->output_shinfo = o->output_shinfo;
 	cfg->dump_len = o->set_percpu_buf;
 }

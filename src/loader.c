@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* BPF objects, template programs and their per-probe clones. */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,6 +224,7 @@ static int templates_bind(struct loader *l)
 	bind(l, TMPL_KP_UNTRACK, OBJ_PROBE, l->skel_probe->progs.pwru_kp_untrack);
 	bind(l, TMPL_FE_VETH_ENTRY, OBJ_DIRECT, l->skel_direct->progs.pwru_fe_veth_entry);
 	bind(l, TMPL_FX_VETH_RETURN, OBJ_DIRECT, l->skel_direct->progs.pwru_fx_veth_return);
+	bind(l, TMPL_TP_NOTIFIER, OBJ_DIRECT, l->skel_direct->progs.pwru_tp_notifier);
 	for (size_t i = 0; i < TMPL_MAX; i++) {
 		if (!l->t[i].prog)
 			return -ENOENT; /* an id left unbound: a gap in the table above */
@@ -370,6 +372,31 @@ int loader_load(struct loader *l, char *err, size_t errlen)
 		return set_err(err, errlen, -EINVAL, "no BPF program was asked for");
 	}
 	return 0;
+}
+
+int loader_remember_devices(struct loader *l, uint64_t netdev_notifier)
+{
+	struct bpf_map *map = l->skel_direct->maps.bss;
+	size_t size = bpf_map__value_size(map);
+	struct pwru_direct_bpf__bss *bss;
+	uint32_t key = 0;
+	int ret = -ENOENT;
+
+	/* the section has no tail padding: sizeof(*bss) may exceed it */
+	if (!l->obj_loaded[OBJ_DIRECT] ||
+	    size < offsetof(struct pwru_direct_bpf__bss, netdev_notifier) + sizeof(__u64))
+		return -ENOENT;
+	bss = calloc(1, sizeof(*bss) > size ? sizeof(*bss) : size);
+	if (!bss)
+		return -ENOMEM;
+	/* through the map, not libbpf's mapping (remapped onto the map only by skeleton loads) */
+	if (!bpf_map_lookup_elem(bpf_map__fd(map), &key, bss)) {
+		bss->netdev_notifier = netdev_notifier;
+		bss->devs_remembered = 1;
+		ret = bpf_map_update_elem(bpf_map__fd(map), &key, bss, BPF_ANY) ? -errno : 0;
+	}
+	free(bss);
+	return ret;
 }
 
 static void last_line(const char *buf, char *out, size_t len)

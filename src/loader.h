@@ -66,6 +66,7 @@ enum tmpl_id {
 	TMPL_KP_UNTRACK,
 	TMPL_FE_VETH_ENTRY,  /* veth XDP's copies beside fentry: fentry ... */
 	TMPL_FX_VETH_RETURN, /* ... and fexit on veth_xdp_rcv_skb */
+	TMPL_TP_NOTIFIER,    /* --filter-netns: tp_btf on notifier:notifier_run */
 	TMPL_MAX,
 };
 
@@ -123,6 +124,11 @@ const struct btf *loader_vmlinux(const struct loader *l);
 int loader_prog_fd(const struct loader *l, enum tmpl_id tmpl);
 /* The BPF function's name, for messages. */
 const char *loader_tmpl_name(const struct loader *l, enum tmpl_id tmpl);
+/*
+ * The notifier template is attached: tp_btf and fentry programs may now
+ * remember devices found in no wanted namespace (bpf/pwru.bpf.c says why).
+ */
+int loader_remember_devices(struct loader *l, uint64_t netdev_notifier);
 void loader_free(struct loader *l);
 
 /* Replaces the probe id placeholder in a copy of a program's instructions. */

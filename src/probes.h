@@ -31,6 +31,7 @@ enum probe_special {
 	SPECIAL_MAP_LOOKUP_ELEM_RET, /* ... returning a struct htab_elem *, the value after its key */
 	SPECIAL_MAP_UPDATE,	     /* *_update_elem(map, key, value, flags) */
 	SPECIAL_MAP_DELETE,	     /* *_delete_elem(map, key) */
+	SPECIAL_NOTIFIER, /* notifier:notifier_run: tp_btf programs forget the devices they remember */
 };
 
 struct probe {

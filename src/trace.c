@@ -672,6 +672,7 @@ static int new_attacher(struct trace *t)
 		.track_copies = t->o->filter_track_skb,
 		.bpf_progs_only = t->o->filter_trace_only_bpf,
 		.returns = t->o->output_return,
+		.netns_filter = t->filters.n_netns > 0,
 		.cancel_fd = t->cancel_fd,
 		.addr_of = func_addr,
 		.addr_ctx = t,

@@ -45,6 +45,37 @@ test_filter_netns() {
 		"inode:$ino_b selects the same netns"
 }
 
+# A device seen in an unwanted netns, then moved into the wanted one, is
+# traced there: the filter's memory of unwanted devices is forgotten when a
+# device moves (the notifier:notifier_run companion, kernels 6.1+).
+test_filter_netns_device_moved() {
+	local ns_c=pwru-c-$NS_SUFFIX ino_c rc=0
+	ip netns add "$ns_c" || return 1
+	ino_c=$(stat -L -c %i "/var/run/netns/$ns_c")
+	if pwru_start "$WORK/out" "$WORK/err" --output-json --filter-netns "/var/run/netns/$ns_c"; then
+		# 2000 datagrams on veth-a/veth-b, both unwanted: remembered (1 miss in 16 is)
+		udp_flood_a_to_b 2000
+		ip -n "$NS_B" link set veth-b netns "$ns_c"
+		ip -n "$ns_c" link set lo up
+		ip -n "$ns_c" addr add "$ADDR_B/24" dev veth-b
+		ip -n "$ns_c" link set veth-b up
+		ip netns exec "$NS_A" ping -q -c 3 -i 0.2 -W 1 "$ADDR_B" >/dev/null 2>&1 || true
+		sleep 0.3
+		pwru_stop || rc=1
+	else
+		rc=1
+	fi
+	# back where the other tests expect it
+	ip -n "$ns_c" link set veth-b netns "$NS_B"
+	ip -n "$NS_B" addr add "$ADDR_B/24" dev veth-b 2>/dev/null
+	ip -n "$NS_B" link set veth-b up
+	ip netns del "$ns_c"
+	[ "$rc" -eq 0 ] || { fail "pwru: $(tail -2 "$WORK/err" | tr '\n' ' ')"; return 1; }
+	json_expect "$WORK/out" "all(e['netns'] == $ino_c for e in events)
+		and any(e['ifname'] == 'veth-b' and e['func'].endswith('netif_receive_skb') for e in events)" \
+		"veth-b's packets traced after it moved into the wanted netns"
+}
+
 # --filter-mark selects by skb->mark, with and without a mask.
 test_filter_mark() {
 	ip netns exec "$NS_A" iptables -t mangle -A OUTPUT -p tcp --dport 81 -j MARK --set-mark 0x42
