@@ -189,28 +189,34 @@ static void add_stack_frames(struct jw *w, const struct record *r)
 }
 
 /*
- * cilium/pwru's "iface": "name:ifindex", cut to its last 16 bytes behind a
- * '~' when longer, or the bare ifindex when the name is unknown.
+ * "name:number" as cilium/pwru cuts it: its last 16 bytes behind a '~' when
+ * longer. Built in place: a scratch obuf would be zeroed on every event.
  */
+static void jw_name_num(struct jw *w, const char *name, size_t len, uint64_t num)
+{
+	char buf[64], digits[20], *d = u64_digits(num, digits);
+	size_t nd = (size_t)(digits + 20 - d), n;
+
+	if (len > sizeof(buf) - 1 - sizeof(digits))
+		len = sizeof(buf) - 1 - sizeof(digits);
+	memcpy(buf, name, len);
+	buf[len] = ':';
+	memcpy(buf + len + 1, d, nd);
+	n = len + 1 + nd;
+	if (n > 16) {
+		buf[n - 16] = '~';
+		jw_strn(w, buf + n - 16, 16);
+	} else {
+		jw_strn(w, buf, n);
+	}
+}
+
+/* cilium/pwru's "iface": "name:ifindex" cut, or the bare ifindex when the name is unknown. */
 static void add_iface(struct jw *w, const struct record *r)
 {
-	char buf[64];
-	size_t n;
-
 	if (r->ifname[0]) {
-		struct obuf tmp = { .buf = buf, .cap = sizeof(buf), .fd = -1 };
-
-		put_str(&tmp, r->ifname);
-		put_char(&tmp, ':');
-		put_u64(&tmp, r->ev->ifindex);
-		n = tmp.len;
 		jw_key(w, "iface");
-		if (n > 16) {
-			buf[n - 16] = '~';
-			jw_strn(w, buf + n - 16, 16);
-		} else {
-			jw_strn(w, buf, n);
-		}
+		jw_name_num(w, r->ifname, strlen(r->ifname), r->ev->ifindex);
 		return;
 	}
 	jw_key(w, "iface");
@@ -239,28 +245,18 @@ static void add_meta(struct jw *w, const struct record *r)
 static void add_process(struct jw *w, const struct record *r)
 {
 	const struct pwru_event *e = r->ev;
-	char buf[64];
-	size_t n = strnlen(e->comm, PWRU_COMM_LEN);
-	struct obuf tmp = { .buf = buf, .cap = sizeof(buf), .fd = -1 };
+	size_t n;
 
 	if (r->process) {
 		jw_kv_str(w, "process", r->process);
 		return;
 	}
-	if (n)
-		put_mem(&tmp, e->comm, n);
-	else
-		put_lit(&tmp, "<empty>");
-	put_char(&tmp, ':');
-	put_u64(&tmp, e->pid);
-	n = tmp.len;
+	n = strnlen(e->comm, PWRU_COMM_LEN);
 	jw_key(w, "process");
-	if (n > 16) {
-		buf[n - 16] = '~';
-		jw_strn(w, buf + n - 16, 16);
-	} else {
-		jw_strn(w, buf, n);
-	}
+	if (n)
+		jw_name_num(w, e->comm, n, e->pid);
+	else
+		jw_name_num(w, "<empty>", 7, e->pid);
 }
 
 static void add_time(struct jw *w, const struct output_cfg *c, const struct record *r)
