@@ -21,7 +21,7 @@ const volatile struct pwru_config CFG = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 22);
+	__uint(max_entries, 1 << 23); /* set from --ringbuf-size at load */
 } events SEC(".maps");
 
 struct {
