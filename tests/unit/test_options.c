@@ -328,7 +328,7 @@ static void defaults_match_pwru(void **state)
 	assert_null(o.ready_file);
 	assert_null(o.kernel_btf);
 	assert_false(o.filter_mark_set);
-	assert_int_equal(o.ringbuf_size, 4 << 20);
+	assert_int_equal(o.ringbuf_size, 8 << 20);
 	assert_null(o.pcap_filter);
 	assert_int_equal(o.timestamp, TS_NONE);
 }
