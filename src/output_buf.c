@@ -223,6 +223,31 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Bytes a JSON string carries as they are: printable ASCII but '"' and '\\'. */
+static const uint8_t json_plain[256] = {
+	[0x20 ... '"' - 1] = 1,
+	['"' + 1 ... '\\' - 1] = 1,
+	['\\' + 1 ... 0x7f] = 1,
+};
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/*
+ * Does none of these 8 bytes need escaping (control, '"', '\\', not ASCII)?
+ * (v - ONES) & ~v & HIGHS is non-zero exactly when v has a zero byte, and
+ * (x - 0x20 in each byte) & ~x & HIGHS when x has a byte below 0x20.
+ */
+static inline bool json_word_plain(uint64_t x)
+{
+	uint64_t quote = x ^ (ONES * '"'), backslash = x ^ (ONES * '\\');
+	uint64_t control = (x - ONES * 0x20) & ~x;
+	uint64_t quotes = (quote - ONES) & ~quote;
+	uint64_t backslashes = (backslash - ONES) & ~backslash;
+
+	return !((control | quotes | backslashes | x) & HIGHS);
+}
+
 void jw_strn(struct jw *w, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -234,11 +259,21 @@ void jw_strn(struct jw *w, const char *str, size_t n)
 	if (!obuf_room(b, 6 * n + 2))
 		return;
 	b->buf[b->len++] = '"';
+	/* Names and symbols are plain: eight bytes at a time until one is not. */
+	while (i + 8 <= n) {
+		uint64_t x;
+
+		memcpy(&x, s + i, 8);
+		if (!json_word_plain(x))
+			break;
+		i += 8;
+		run += 8;
+	}
 	while (i < n) {
 		unsigned char c = s[i];
 		char *o;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+		if (json_plain[c]) {
 			i++;
 			run++;
 			continue;

@@ -636,6 +636,53 @@ static void json_strings_escaped_and_valid(void **state)
 	}
 }
 
+/* What jw_strn writes for one byte that is not part of valid UTF-8. */
+static const char *escaped_byte(unsigned char c, char *buf)
+{
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\n':
+		return "\\n";
+	}
+	if (c >= 0x80)
+		return "\\ufffd";
+	if (c < 0x20) {
+		sprintf(buf, "\\u%04x", c);
+		return buf;
+	}
+	buf[0] = (char)c;
+	buf[1] = 0;
+	return buf;
+}
+
+/*
+ * Plain runs are checked eight bytes at a time: one byte to escape at every
+ * place of a 21-byte string, first, inside and past a word, is still found.
+ */
+static void json_strings_escaped_at_every_offset(void **state)
+{
+	static const unsigned char special[] = { '"', '\\', '\n', 0x01, 0x1f, 0x7f, 0x80, 0xff };
+
+	for (size_t k = 0; k < sizeof(special); k++) {
+		for (size_t at = 0; at < 21; at++) {
+			char in[22], want[64], one[8];
+			char *got;
+
+			memset(in, 'a', 21);
+			in[at] = (char)special[k];
+			in[21] = 0;
+			snprintf(want, sizeof(want), "\"%.*s%s%s\"", (int)at, in,
+				 escaped_byte(special[k], one), in + at + 1);
+			got = json_string_of(in, 21);
+			assert_string_equal(got, want);
+			free(got);
+		}
+	}
+}
+
 /* Timestamps past 2^53 ns stay exact integers (cJSON printed them rounded, as 1.7e+18). */
 static void json_large_timestamp_exact(void **state)
 {
@@ -780,6 +827,7 @@ int main(void)
 		cmocka_unit_test(golden_json),
 		cmocka_unit_test(addresses_match_inet_ntop),
 		cmocka_unit_test(json_strings_escaped_and_valid),
+		cmocka_unit_test(json_strings_escaped_at_every_offset),
 		cmocka_unit_test(json_large_timestamp_exact),
 		cmocka_unit_test(bpfmap_text_and_json),
 		cmocka_unit_test(write_error_counts_events),
