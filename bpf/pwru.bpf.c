@@ -814,6 +814,18 @@ static __always_inline void untrack_skb(struct sk_buff *skb)
 	bpf_map_delete_elem(&skb_stackid, &addr);
 }
 
+/* An skb's last event (consume_skb, kfree_skbmem): emitted if wanted, then forgotten. */
+static __always_inline int skb_last_event(void *ctx, struct sk_buff *skb)
+{
+	enum skb_verdict v = skb_verdict(skb);
+	struct probe_ctx pc = { .ctx = ctx, .skb = skb };
+
+	if (v)
+		handle_skb(&pc, v);
+	untrack_skb(skb);
+	return 0;
+}
+
 #if PWRU_DIRECT
 /* tp_btf: ctx[i] is the tracepoint's i-th argument after its hidden __data. */
 #define TP_BTF_SKB(pos)                                           \
@@ -859,14 +871,7 @@ int pwru_tp_kfree(__u64 *ctx)
 SEC("pwru_tp_btf")
 int pwru_tp_consume(__u64 *ctx)
 {
-	struct sk_buff *skb = (struct sk_buff *)ctx[0];
-	enum skb_verdict v = skb_verdict(skb);
-	struct probe_ctx pc = { .ctx = ctx, .skb = skb };
-
-	if (v)
-		handle_skb(&pc, v);
-	untrack_skb(skb);
-	return 0;
+	return skb_last_event(ctx, (struct sk_buff *)ctx[0]);
 }
 #else
 /* raw_tp: the same arguments, but untyped: every read goes through probe_read. */
@@ -911,14 +916,7 @@ int pwru_raw_kfree(struct bpf_raw_tracepoint_args *ctx)
 SEC("pwru_raw_tp")
 int pwru_raw_consume(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct sk_buff *skb = (struct sk_buff *)ctx->args[0];
-	enum skb_verdict v = skb_verdict(skb);
-	struct probe_ctx pc = { .ctx = ctx, .skb = skb };
-
-	if (v)
-		handle_skb(&pc, v);
-	untrack_skb(skb);
-	return 0;
+	return skb_last_event(ctx, (struct sk_buff *)ctx->args[0]);
 }
 
 /*
@@ -1503,14 +1501,7 @@ int pwru_fe_sk_drop(__u64 *ctx)
 SEC("pwru_fentry")
 int pwru_fe_free(__u64 *ctx)
 {
-	struct sk_buff *skb = (struct sk_buff *)ctx[0];
-	enum skb_verdict v = skb_verdict(skb);
-	struct probe_ctx pc = { .ctx = ctx, .skb = skb };
-
-	if (v)
-		handle_skb(&pc, v);
-	untrack_skb(skb);
-	return 0;
+	return skb_last_event(ctx, (struct sk_buff *)ctx[0]);
 }
 
 /*
