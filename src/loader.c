@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* BPF objects, template programs and their per-probe clones. */
 #include <errno.h>
-#include <stddef.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
