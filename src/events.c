@@ -31,6 +31,15 @@ enum { SRC_RING = 1, SRC_SIGNAL, SRC_TIMER, SRC_OUTPUT };
 #define BATCH_EVENTS 256
 #define BATCH_NAP_NS 1000000L
 
+/*
+ * The kernel wakes us at most once a millisecond (submit_event() in
+ * bpf/pwru.bpf.c) and sends the events in between without a wakeup. Every
+ * one of those follows a wakeup by less than a millisecond, so a drain this
+ * long after the last drain that found events finds them all; only after
+ * such a drain comes back empty may the loop sleep without a deadline.
+ */
+#define WAKEUP_BACKSTOP_NS 10000000L
+
 struct event_reader {
 	struct ring_buffer *rb;
 	event_handler_fn fn;
@@ -38,6 +47,8 @@ struct event_reader {
 	void *ctx;
 	int epfd, sigfd, timerfd;
 	int stop; /* set by the sample callback when the handler asks */
+	/* CLOCK_MONOTONIC ns of the drain that must follow the last one that found events; 0: none */
+	int64_t backstop_ns;
 };
 
 static int on_sample(void *ctx, void *data, size_t size)
@@ -129,6 +140,25 @@ static int read_signal(int sigfd)
 	return (int)si.ssi_signo;
 }
 
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* epoll_wait's timeout: until the backstop drain is due, or none. */
+static int backstop_timeout_ms(const struct event_reader *r)
+{
+	int64_t left;
+
+	if (!r->backstop_ns)
+		return -1;
+	left = r->backstop_ns - monotonic_ns();
+	return left > 0 ? (int)((left + 999999) / 1000000) : 0;
+}
+
 static int drain_batch(struct event_reader *r)
 {
 	struct timespec nap = { .tv_nsec = BATCH_NAP_NS };
@@ -136,6 +166,10 @@ static int drain_batch(struct event_reader *r)
 
 	if (n < 0 && !r->stop)
 		return -EIO;
+	if (n > 0)
+		r->backstop_ns = monotonic_ns() + WAKEUP_BACKSTOP_NS;
+	else if (r->backstop_ns && monotonic_ns() >= r->backstop_ns)
+		r->backstop_ns = 0;
 	if (n > 0 && r->batch_end && r->batch_end(r->ctx) > 0)
 		r->stop = 1;
 	if (n >= BATCH_EVENTS && !r->stop)
@@ -149,12 +183,16 @@ int event_reader_run(struct event_reader *r, double duration)
 	int ret = arm_timer(r->timerfd, duration);
 
 	while (!ret && !r->stop) {
-		int n = epoll_wait(r->epfd, evs, 4, -1);
+		int n = epoll_wait(r->epfd, evs, 4, backstop_timeout_ms(r));
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
+		}
+		if (!n) {
+			ret = drain_batch(r);
+			continue;
 		}
 		for (int i = 0; i < n && !ret; i++) {
 			switch (evs[i].data.u32) {

@@ -76,6 +76,39 @@ test_filter_netns_device_moved() {
 		"veth-b's packets traced after it moved into the wanted netns"
 }
 
+# The kernel wakes pwru at most once a millisecond and sends the events in
+# between without a wakeup: every one must still be printed while pwru runs,
+# not only when it exits. Ten pairs of datagrams 0.4 ms apart: the first
+# wakes pwru, which has often read it before the second comes, sent without
+# a wakeup; the second's port must be in the output 60 ms later.
+test_events_printed_while_running() {
+	local missing
+	pwru_start "$WORK/out" "$WORK/err" --output-json --filter-netns "/var/run/netns/$NS_B" ||
+		{ fail "pwru did not start: $(tail -2 "$WORK/err" | tr '\n' ' ')"; return 1; }
+	missing=$(ip netns exec "$NS_A" timeout 20 python3 -c '
+import json, socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+missing = []
+for port in range(10001, 10011):
+    s.sendto(b"x", (sys.argv[1], 9))
+    time.sleep(0.0004)
+    s.sendto(b"x", (sys.argv[1], port))
+    time.sleep(0.06)
+    seen = set()
+    for line in open(sys.argv[2]):
+        try:
+            seen.add(json.loads(line).get("tuple", {}).get("dport"))
+        except ValueError:
+            pass
+    if port not in seen:
+        missing.append(port)
+print(" ".join(map(str, missing)))
+' "$ADDR_B" "$WORK/out")
+	pwru_stop || { fail "pwru: $(tail -2 "$WORK/err" | tr '\n' ' ')"; return 1; }
+	[ -z "$missing" ] ||
+		{ fail "not printed within 60 ms: datagrams to ports $missing"; return 1; }
+}
+
 # --filter-mark selects by skb->mark, with and without a mask.
 test_filter_mark() {
 	ip netns exec "$NS_A" iptables -t mangle -A OUTPUT -p tcp --dport 81 -j MARK --set-mark 0x42
