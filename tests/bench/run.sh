@@ -110,8 +110,10 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # shutdown), so offered/s against delivered/s tells a slow reader from a slow
 # sender. Per CPU-second: delivered events over the CPU time pwru's reader
 # used in that window, which a machine shared with other work disturbs less.
+# Kernel ns per event: the time pwru's programs ran in that window (bpf_stats),
+# rejected hits included, over the events offered.
 bench_events_one() {
-	local fmt=$1 t0 t1 c0 c1 events lost unwritten matched rss args=()
+	local fmt=$1 t0 t1 c0 c1 b0 b1 events lost unwritten matched rss args=()
 	[ "$fmt" = json ] && args=(--output-json)
 	# JSON and a pcapng file of every packet (--output-pcap, 256 bytes each) at once
 	[ "$fmt" = json+pcap ] && args=(--output-json --output-pcap "$WORK/events.pcapng")
@@ -119,29 +121,36 @@ bench_events_one() {
 		--output-file "$WORK/events.$fmt" >/dev/null 2>"$WORK/ev.err" &
 	local pid=$!
 	wait_listening "$WORK/ev.err" "$pid" || { echo "bench: pwru did not start"; return; }
+	read -r b0 _ < <(stats_of "$pid")
 	c0=$(cpu_ticks "$pid")
 	t0=$(date +%s.%N)
 	flood_pps >/dev/null
 	t1=$(date +%s.%N)
 	c1=$(cpu_ticks "$pid")
+	read -r b1 _ < <(stats_of "$pid")
 	rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
 	kill -INT "$pid"; wait "$pid"
 	read -r events lost unwritten matched < <(closing_counts "$WORK/ev.err")
 	local secs cpu
 	secs=$(echo "$t1 - $t0" | bc -l)
 	cpu=$(echo "($c1 - $c0) / $(getconf CLK_TCK)" | bc -l)
-	printf '  %-9s offered %9d (%8.0f/s)  delivered %9d (%8.0f/s, %8.0f per CPU-s; reader CPU %.0f%%)  lost %8d (%5.2f%%)  not written %d  peak RSS %d kB\n' \
+	printf '  %-9s offered %9d (%8.0f/s)  delivered %9d (%8.0f/s, %8.0f per CPU-s; reader CPU %.0f%%)  lost %8d (%5.2f%%)  not written %d  peak RSS %d kB  kernel %.0f ns/event\n' \
 		"$fmt" "$matched" "$(echo "$matched / $secs" | bc -l)" "$events" "$(echo "$events / $secs" | bc -l)" \
 		"$(echo "$events / ($cpu + 0.000001)" | bc -l)" "$(echo "100 * $cpu / $secs" | bc -l)" \
-		"$lost" "$(echo "100 * $lost / ($matched + 0.000001)" | bc -l)" "$unwritten" "$rss"
+		"$lost" "$(echo "100 * $lost / ($matched + 0.000001)" | bc -l)" "$unwritten" "$rss" \
+		"$(echo "($b1 - $b0) / ($matched + 0.000001)" | bc -l)"
 	rm -f "$WORK/events.$fmt" "$WORK/events.pcapng"
 }
 
 bench_events() {
+	local old
+	old=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -qw kernel.bpf_stats_enabled=1
 	echo "event throughput: flood of ${SECS}s into pwru writing to a file (offered = the kernel's matched count)"
 	bench_events_one text
 	bench_events_one json
 	bench_events_one json+pcap
+	sysctl -qw kernel.bpf_stats_enabled="$old"
 }
 
 # stats_of PID: "run_time_ns run_cnt" summed over the BPF programs PID holds.
