@@ -788,12 +788,13 @@ static __noinline int handle_tracked(struct probe_ctx *pc)
 /*
  * The first test of every tp_btf and fentry hit, before any configuration is
  * loaded; the rest of the hit is out of line, so a program rejecting here
- * saves no registers and sets up no stack. By bpf_stats per hit, in
- * alternating rounds against an empty program on the same tracepoints:
- * 1.06 to 1.08 of its time, against 1.11 to 1.14 with this test inline and
- * 1.16 to 1.23 with the slots compared after the configuration. Slots hold devices only while --filter-netns is set and nothing
- * is tracked (a tracked skb is followed into any namespace), and an empty
- * slot is 0, which a device never is.
+ * saves no registers and sets up no stack. By bpf_stats per hit, against an
+ * empty program on the same tracepoints: 1.06 to 1.13 of its time across
+ * runs; in the same alternating rounds, 1.11 to 1.14 with this test inline
+ * and 1.16 to 1.23 with the slots compared after the configuration. Slots
+ * are filled only while --filter-netns is set and nothing is tracked (a
+ * tracked skb is followed into any namespace), and an empty slot is 0, which
+ * no device or namespace is.
  */
 static __always_inline int skb_quick_reject(struct sk_buff *skb)
 {
