@@ -59,8 +59,15 @@ int out_file_open(struct out_file *f, const struct out_file_opts *o, char *err, 
 	if (f->fd < 0)
 		return set_err(err, errlen, f->fd, "--output-file %s: %s", o->path,
 			       strerror(-f->fd));
-	if (!fstat(f->fd, &st))
+	/*
+	 * Only a regular file is rotated: renaming a device or a FIFO would
+	 * move the node itself (--output-file /dev/null once left a regular
+	 * file named /dev/null behind).
+	 */
+	if (!fstat(f->fd, &st) && S_ISREG(st.st_mode))
 		f->size = (uint64_t)st.st_size;
+	else
+		f->o.max_bytes = 0;
 	return 0;
 }
 

@@ -74,6 +74,38 @@ static void rotates_before_a_batch_that_would_not_fit(void **state)
 	assert_int_equal(system(line), 0);
 }
 
+/* A FIFO (as a device would be) is written to, never renamed away. */
+static void a_fifo_is_never_rotated(void **state)
+{
+	char dir[] = "/tmp/pwru-rotate-XXXXXX", path[128], line[600];
+	struct out_file_opts o = { .path = path, .max_bytes = 2000 };
+	struct out_file f;
+	struct stat st;
+	char err[256];
+	int rd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.json", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	rd = open(path, O_RDONLY | O_NONBLOCK);
+	assert_true(rd >= 0);
+	memset(line, 'x', sizeof(line) - 1);
+	assert_int_equal(out_file_open(&f, &o, err, sizeof(err)), 0);
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(out_file_before_write(&f, sizeof(line) - 1), 0);
+		assert_int_equal(write(f.fd, line, sizeof(line) - 1), (ssize_t)sizeof(line) - 1);
+		assert_int_equal(read(rd, line, sizeof(line) - 1), (ssize_t)sizeof(line) - 1);
+	}
+	assert_int_equal(f.rotations, 0);
+	out_file_close(&f);
+	close(rd);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(count_files(dir, ".json"), 0);
+	snprintf(line, sizeof(line), "rm -rf %s", dir);
+	assert_int_equal(system(line), 0);
+}
+
 /*
  * --output-file-max-age: a rotation removes the backups last written more
  * than that many days ago and keeps the younger ones (the clock is not
@@ -120,6 +152,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(backup_names_carry_the_utc_time),
 		cmocka_unit_test(rotates_before_a_batch_that_would_not_fit),
+		cmocka_unit_test(a_fifo_is_never_rotated),
 		cmocka_unit_test(rotation_drops_backups_older_than_max_age),
 	};
 
