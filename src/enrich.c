@@ -55,6 +55,9 @@ int enricher_init(struct enricher *en, const struct probe_list *probes,
 	en->cfg = cfg;
 	en->mono_to_real_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
 	en->last_seen = NULL;
+	en->syms = calloc(SYM_CACHE_SLOTS, sizeof(*en->syms));
+	if (!en->syms)
+		return -ENOMEM;
 	if (cfg->timestamp == TS_RELATIVE) {
 		en->last_seen = calloc(SKB_LAST_SEEN_SLOTS, sizeof(*en->last_seen));
 		if (!en->last_seen)
@@ -84,6 +87,28 @@ void enricher_fini(struct enricher *en)
 	en->func_names = NULL;
 	free(en->last_seen);
 	en->last_seen = NULL;
+	free(en->syms);
+	en->syms = NULL;
+}
+
+/* "sym+0x.." of a kernel address into buf (RECORD_SYM_LEN), through the cache. */
+static void format_site(struct enricher *en, uint64_t addr, char *buf)
+{
+	struct sym_cache_slot *slot;
+	size_t n;
+
+	if (!en->syms) {
+		ksyms_format(en->ksyms, addr, buf, RECORD_SYM_LEN);
+		return;
+	}
+	/* code addresses: the low bits vary from site to site */
+	slot = &en->syms[(addr ^ addr >> 12) & (SYM_CACHE_SLOTS - 1)];
+	if (slot->addr != addr) {
+		ksyms_format(en->ksyms, addr, slot->sym, sizeof(slot->sym));
+		slot->addr = addr;
+	}
+	n = strlen(slot->sym);
+	memcpy(buf, slot->sym, n + 1);
 }
 
 /* Frames of the tracing machinery itself, above the traced kernel code. */
@@ -300,11 +325,10 @@ int enrich_record(struct enricher *en, const void *data, size_t size, struct rec
 	if (e->flags & PWRU_EV_DROP) {
 		r->drop_reason = drop_reason_name(en->reasons, e->drop_reason);
 		if (e->drop_location)
-			ksyms_format(en->ksyms, e->drop_location, r->drop_site,
-				     sizeof(r->drop_site));
+			format_site(en, e->drop_location, r->drop_site);
 	}
 	if (e->flags & PWRU_EV_CALLER)
-		ksyms_format(en->ksyms, e->caller, r->caller, sizeof(r->caller));
+		format_site(en, e->caller, r->caller);
 	if (e->flags & PWRU_EV_STACK)
 		fill_stack(en, r);
 	fill_timestamp(en, r);

@@ -28,6 +28,17 @@ struct skb_last_seen {
 	uint64_t skb, ts;
 };
 
+/*
+ * Drop sites and callers by address, direct-mapped: a flood's drops come
+ * from a few sites, each looked up in kallsyms and formatted once.
+ */
+#define SYM_CACHE_SLOTS 64
+
+struct sym_cache_slot {
+	uint64_t addr; /* 0: empty */
+	char sym[RECORD_SYM_LEN];
+};
+
 /* Everything that turns numbers into names; lives off the BPF event path. */
 struct netns_names;
 struct proc_names;
@@ -45,6 +56,7 @@ struct enricher {
 	const struct output_cfg *cfg;
 	int64_t mono_to_real_ns;	 /* for --timestamp absolute and wallclock */
 	struct skb_last_seen *last_seen; /* for --timestamp relative */
+	struct sym_cache_slot *syms;	 /* NULL: every address formatted anew */
 	struct proc_names *procs;	 /* JSON's "process"; NULL for text */
 	/*
 	 * --output-return: each skb's last entry event, direct-mapped by

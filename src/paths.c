@@ -86,26 +86,35 @@ static void slot_delete(struct path_summary *p, struct path_skb *s)
 	p->n_live--;
 }
 
-static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
+/* Every event of a flood's drops comes through here: words, not bytes, at a time. */
+static uint64_t hash_word(uint64_t h, uint64_t w)
 {
-	const unsigned char *b = data;
+	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ b[i]) * 0x100000001b3ULL; /* FNV-1a */
-	return h;
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	size_t len = strlen(s), i;
+	uint64_t w;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = hash_word(h, w);
+	}
+	w = 0;
+	memcpy(&w, s + i, len - i);
+	return hash_word(h, w ^ (uint64_t)len << 56);
 }
 
 static uint64_t path_hash(const struct path_seq *seq, enum path_end end, const char *reason,
 			  const char *site)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = hash_word(0, (uint64_t)seq->n << 32 | (uint64_t)seq->truncated << 8 | end);
 
-	h = hash_bytes(h, &seq->n, sizeof(seq->n));
-	h = hash_bytes(h, &seq->truncated, sizeof(seq->truncated));
-	h = hash_bytes(h, seq->steps, seq->n * sizeof(seq->steps[0]));
-	h = hash_bytes(h, &end, sizeof(end));
-	h = hash_bytes(h, reason, strlen(reason));
-	return hash_bytes(h, site, strlen(site));
+	for (uint16_t i = 0; i < seq->n; i++)
+		h = hash_word(h, (uint64_t)seq->steps[i].probe_id << 32 | seq->steps[i].repeat);
+	return hash_str(hash_str(h, reason), site);
 }
 
 static bool row_matches(const struct path_row *row, uint64_t hash, const struct path_seq *seq,
@@ -117,20 +126,43 @@ static bool row_matches(const struct path_row *row, uint64_t hash, const struct 
 	       !strcmp(row->reason, reason) && !strcmp(row->site, site);
 }
 
+/* A string into a fixed field, cut to fit. */
+static void copy_cut(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* A drop reason without a name: its number. */
+static const char *reason_number(uint32_t v, char buf[11])
+{
+	char *p = buf + 10;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	return p;
+}
+
 /* The skb's path is complete: count it with its equals, and forget the skb. */
 static int path_close(struct path_summary *p, struct path_skb *s)
 {
-	char reason[sizeof(((struct path_row *)0)->reason)] = "";
-	const char *site = "";
+	char cut[sizeof(((struct path_row *)0)->reason)], number[11];
+	const char *reason = "", *site = "";
 	struct path_row *row;
 	uint64_t hash;
 	int ret = 0;
 
 	if (s->end == PATH_DROPPED) {
-		if (s->reason)
-			snprintf(reason, sizeof(reason), "%s", s->reason);
-		else
-			snprintf(reason, sizeof(reason), "%u", s->reason_num);
+		reason = s->reason ? s->reason : reason_number(s->reason_num, number);
+		/* the row keeps what fits: so must the key */
+		if (strnlen(reason, sizeof(cut)) == sizeof(cut)) {
+			copy_cut(cut, sizeof(cut), reason);
+			reason = cut;
+		}
 		site = s->site[0] ? s->site : "-";
 	}
 	hash = path_hash(&s->seq, s->end, reason, site);
@@ -155,8 +187,8 @@ static int path_close(struct path_summary *p, struct path_skb *s)
 	row->seq = s->seq;
 	row->hash = hash;
 	row->end = s->end;
-	snprintf(row->reason, sizeof(row->reason), "%s", reason);
-	snprintf(row->site, sizeof(row->site), "%s", site);
+	copy_cut(row->reason, sizeof(row->reason), reason);
+	copy_cut(row->site, sizeof(row->site), site);
 	row->count = 1;
 out:
 	slot_delete(p, s);
@@ -191,8 +223,14 @@ static struct path_skb *slot_insert(struct path_summary *p, uint64_t skb)
 	}
 	for (i = slot_home(p, skb); p->slots[i].skb; i = (i + 1) & (p->n_slots - 1))
 		;
-	memset(&p->slots[i], 0, sizeof(p->slots[i]));
+	/* the header only: steps are written as they are appended */
 	p->slots[i].skb = skb;
+	p->slots[i].end = PATH_IN_FLIGHT;
+	p->slots[i].reason = NULL;
+	p->slots[i].reason_num = 0;
+	p->slots[i].site[0] = '\0';
+	p->slots[i].seq.n = 0;
+	p->slots[i].seq.truncated = false;
 	p->n_live++;
 	return &p->slots[i];
 }
@@ -272,7 +310,7 @@ int paths_add(struct path_summary *p, const struct record *r)
 	if (end == PATH_DROPPED && s->end != PATH_DROPPED) {
 		s->reason = r->drop_reason;
 		s->reason_num = e->drop_reason;
-		snprintf(s->site, sizeof(s->site), "%s", r->drop_site);
+		copy_cut(s->site, sizeof(s->site), r->drop_site);
 	}
 	if (end > s->end)
 		s->end = end;

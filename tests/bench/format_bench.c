@@ -2,8 +2,14 @@
 /*
  * User space's share of the event budget: decode, enrich and print N
  * synthetic events (the kernel is not involved), text, JSON and
- * --output-pcap's blocks (256 bytes of packet each), to /dev/null. Prints events/s for each, by the wall clock and by the CPU
- * time this process got (the second stays meaningful on a busy machine).
+ * --output-pcap's blocks (256 bytes of packet each), to /dev/null. Prints
+ * events/s for each, by the wall clock and by the CPU time this process got
+ * (the second stays meaningful on a busy machine).
+ *
+ * The "drop flood" rows do all the reader does for each event of the
+ * bench's kernel flood: four tracepoints an skb, the last a kfree_skb with
+ * its reason (vmlinux BTF) and site (/proc/kallsyms), counted in the drop
+ * and path summaries before it is printed.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,12 +19,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
+
+#include "drop_reasons.h"
 #include "enrich.h"
 #include "ifnames.h"
 #include "output.h"
 #include "output_pcap.h"
+#include "ksyms.h"
+#include "paths.h"
 #include "proc_names.h"
 #include "probes.h"
+#include "summary.h"
 
 static double now(clockid_t id)
 {
@@ -47,6 +59,79 @@ static void fake_event(struct pwru_event *e, int i, uint32_t netns)
 	e->tuple.sport = 40000;
 	e->tuple.dport = 5000;
 	e->tuple.l4proto = 17;
+}
+
+/* The kernel flood's skbs: list entry, receive, the full socket, the drop. */
+static void drop_flood_event(struct pwru_event *e, int i, uint32_t netns, uint64_t site)
+{
+	fake_event(e, i / 4, netns);
+	e->probe_id = i % 4;
+	if (e->probe_id == 3) {
+		e->flags |= PWRU_EV_DROP;
+		e->drop_reason = 6; /* a reason whose name the BTF has */
+		e->drop_location = site;
+	}
+}
+
+static double now_cpu(void)
+{
+	return now(CLOCK_PROCESS_CPUTIME_ID);
+}
+
+static void drop_flood(int n, bool json, uint32_t netns, struct obuf *out)
+{
+	struct probe p[4] = {
+		{ .name = "netif_receive_skb_list_entry", .group = "net", .kind = PROBE_TP },
+		{ .name = "netif_receive_skb", .group = "net", .kind = PROBE_TP },
+		{ .name = "udp_fail_queue_rcv_skb", .group = "udp", .kind = PROBE_TP },
+		{ .name = "kfree_skb", .group = "skb", .kind = PROBE_TP },
+	};
+	struct probe_list pl = { .v = p, .n = 4 };
+	struct output_cfg cfg = { .meta = true, .tuple = true };
+	struct text_widths widths = { 0 };
+	struct drop_summary drops = { 0 };
+	struct path_summary paths;
+	struct enricher en = { 0 };
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	uint64_t site = 0;
+	struct pwru_event e;
+	struct record r;
+	double t0, c0;
+
+	enricher_init(&en, &pl, &cfg);
+	en.ifnames = ifnames_new("/");
+	en.procs = json ? proc_names_new("/") : NULL;
+	if (!ksyms_load("/proc/kallsyms", &en.ksyms))
+		site = ksyms_addr(en.ksyms, "udp_queue_rcv_one_skb");
+	if (vmlinux)
+		drop_reasons_load(vmlinux, &en.reasons);
+	paths_init(&paths, (const char(*)[256])en.func_names, pl.n, UINT32_MAX, UINT32_MAX, true);
+	t0 = now(CLOCK_MONOTONIC);
+	c0 = now_cpu();
+	for (int i = 0; i < n; i++) {
+		drop_flood_event(&e, i, netns, site ? site + 0x437 : 0);
+		enrich_record(&en, &e, sizeof(e), &r);
+		drop_summary_add(&drops, &r);
+		paths_add(&paths, &r);
+		if (json)
+			output_json_event(out, &cfg, &r);
+		else
+			output_text_event(out, &cfg, &widths, &r);
+		if (i % 256 == 255)
+			obuf_flush(out);
+	}
+	obuf_flush(out);
+	printf("user space, %s, drop flood: %.0f events/s (%.0f per CPU second; %llu drops in %zu rows, %llu paths)\n",
+	       json ? "json" : "text", n / (now(CLOCK_MONOTONIC) - t0), n / (now_cpu() - c0),
+	       (unsigned long long)drops.total, drops.n, (unsigned long long)paths.skbs);
+	paths_free(&paths);
+	drop_summary_free(&drops);
+	drop_reasons_free(en.reasons);
+	ksyms_free(en.ksyms);
+	btf__free(vmlinux);
+	proc_names_free(en.procs);
+	ifnames_free(en.ifnames);
+	enricher_fini(&en);
 }
 
 int main(int argc, char **argv)
@@ -98,6 +183,8 @@ int main(int argc, char **argv)
 		       json ? "json" : "text", n / (now(CLOCK_MONOTONIC) - t0),
 		       n / (now(CLOCK_PROCESS_CPUTIME_ID) - c0));
 	}
+	drop_flood(n, false, netns, &out);
+	drop_flood(n, true, netns, &out);
 	pcap_writer_init(&pcap, null, 256);
 	{
 		double t0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
