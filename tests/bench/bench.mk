@@ -11,7 +11,7 @@ $(OUT)/tests/bench/tp_floor: tests/bench/tp_floor.c $(OUT)/libpwru.a
 	$(Q)$(CC) $(CFLAGS) $< $(OUT)/libpwru.a $(LDFLAGS) $(LDLIBS) -o $@
 
 .PHONY: bench-core
-bench-core: all $(OUT)/tests/bench/udp_flood $(OUT)/tests/bench/tp_floor $(OUT)/tests/bench/format_bench
+bench-core: all $(OUT)/tests/bench/udp_flood $(OUT)/tests/bench/xdp_gen $(OUT)/tests/bench/tp_floor $(OUT)/tests/bench/format_bench
 	$(Q)tests/bench/run.sh
 
 BENCH_TARGETS += bench-core
@@ -20,3 +20,8 @@ $(OUT)/tests/bench/format_bench: tests/bench/format_bench.c $(OUT)/libpwru.a
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $< $(OUT)/libpwru.a $(LDFLAGS) $(LDLIBS) -o $@
+
+$(OUT)/tests/bench/xdp_gen: tests/bench/xdp_gen.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $< $(LDFLAGS) -lbpf -o $@

@@ -6,7 +6,8 @@
 #     (a netns filter that matches nothing), over untraced, over the floor
 #     (empty tp_btf programs on the same tracepoints), and bpftrace;
 #   event throughput: offered (kernel matched), delivered and lost events under a
-#     flood, text and JSON, events/s over the flood's window, peak RSS;
+#     socket flood and under a flood made in the kernel (xdp_gen), text and JSON,
+#     events/s over the flood's window, peak RSS, and what a file costs here;
 #   bpf_stats ns per program run, pwru against the floor;
 #   format_bench: user space alone, text and JSON;
 #   attach and detach time for every skb tracepoint.
@@ -16,6 +17,7 @@ OUT=${OUT:-build}
 PWRU=${PWRU:-$PWD/pwru}
 FLOOD=$OUT/tests/bench/udp_flood
 FLOOR=$OUT/tests/bench/tp_floor
+XDP_GEN=$OUT/tests/bench/xdp_gen
 SECS=${BENCH_SECS:-3}
 ROUNDS=${BENCH_ROUNDS:-3}
 . tests/lib/netns.sh
@@ -24,13 +26,38 @@ WORK=$(mktemp -d)
 trap 'netns_pair_down; rm -rf "$WORK"' EXIT
 netns_pair_up
 
+# flood_window begin|end: the sender's own window, with the CPU ticks and
+# bpf_stats of $WINDOW_PID (when set) at both ends; the receiver outlives it.
+flood_window() {
+	[ -n "${WINDOW_PID:-}" ] || return 0
+	case $1 in
+	begin) read -r WIN_B0 _ < <(stats_of "$WINDOW_PID"); WIN_C0=$(cpu_ticks "$WINDOW_PID"); WIN_T0=$(date +%s.%N) ;;
+	end) WIN_T1=$(date +%s.%N); WIN_C1=$(cpu_ticks "$WINDOW_PID"); read -r WIN_B1 _ < <(stats_of "$WINDOW_PID") ;;
+	esac
+}
+
 # pps of one flood from A to B, with B draining the socket.
 flood_pps() {
 	ip netns exec "$NS_B" "$FLOOD" recv 5000 "$((SECS + 1))" >/dev/null &
 	local rpid=$!
 	sleep 0.2
+	flood_window begin
 	ip netns exec "$NS_A" "$FLOOD" send "$ADDR_B" 5000 "$SECS"
-	wait "$rpid"
+	flood_window end
+	kill "$rpid" 2>/dev/null; wait "$rpid"
+}
+
+# A flood made in the kernel, many more events than sockets can offer: B's
+# veth receives datagrams from A (xdp_gen) for a socket that is never read,
+# so all but the first few are dropped when they reach it.
+flood_kernel() {
+	ip netns exec "$NS_B" "$FLOOD" hold 5001 "$((SECS + 1))" &
+	local hpid=$!
+	sleep 0.2
+	flood_window begin
+	ip netns exec "$NS_B" "$XDP_GEN" veth-b "$ADDR_A" "$ADDR_B" 5001 "$SECS"
+	flood_window end
+	kill "$hpid" 2>/dev/null; wait "$hpid"
 }
 
 # start_tracer NAME: starts the tracer of that configuration, waits until it listens.
@@ -112,44 +139,70 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # used in that window, which a machine shared with other work disturbs less.
 # Kernel ns per event: the time pwru's programs ran in that window (bpf_stats),
 # rejected hits included, over the events offered.
+# bench_events_one FORMAT FLOOD [FILE]: pwru writing FORMAT to FILE
+# (default: a file in $WORK) through flood_FLOOD.
 bench_events_one() {
-	local fmt=$1 t0 t1 c0 c1 b0 b1 events lost unwritten matched rss args=()
-	[ "$fmt" = json ] && args=(--output-json)
+	local fmt=$1 flood=$2 out=${3:-$WORK/events.$1} t0 t1 c0 c1 b0 b1 events lost unwritten matched rss args=()
+	case $fmt in
+	json) args=(--output-json) ;;
 	# JSON and a pcapng file of every packet (--output-pcap, 256 bytes each) at once
-	[ "$fmt" = json+pcap ] && args=(--output-json --output-pcap "$WORK/events.pcapng")
+	json+pcap) args=(--output-json --output-pcap "$WORK/events.pcapng") ;;
+	esac
 	"$PWRU" "${args[@]}" --filter-netns "/var/run/netns/$NS_B" --no-summary \
-		--output-file "$WORK/events.$fmt" >/dev/null 2>"$WORK/ev.err" &
+		--output-file "$out" >/dev/null 2>"$WORK/ev.err" &
 	local pid=$!
 	wait_listening "$WORK/ev.err" "$pid" || { echo "bench: pwru did not start"; return; }
-	read -r b0 _ < <(stats_of "$pid")
-	c0=$(cpu_ticks "$pid")
-	t0=$(date +%s.%N)
-	flood_pps >/dev/null
-	t1=$(date +%s.%N)
-	c1=$(cpu_ticks "$pid")
-	read -r b1 _ < <(stats_of "$pid")
+	WINDOW_PID=$pid "flood_$flood" >/dev/null
+	t0=$WIN_T0 t1=$WIN_T1 c0=$WIN_C0 c1=$WIN_C1 b0=$WIN_B0 b1=$WIN_B1
 	rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
 	kill -INT "$pid"; wait "$pid"
 	read -r events lost unwritten matched < <(closing_counts "$WORK/ev.err")
 	local secs cpu
 	secs=$(echo "$t1 - $t0" | bc -l)
 	cpu=$(echo "($c1 - $c0) / $(getconf CLK_TCK)" | bc -l)
-	printf '  %-9s offered %9d (%8.0f/s)  delivered %9d (%8.0f/s, %8.0f per CPU-s; reader CPU %.0f%%)  lost %8d (%5.2f%%)  not written %d  peak RSS %d kB  kernel %.0f ns/event\n' \
-		"$fmt" "$matched" "$(echo "$matched / $secs" | bc -l)" "$events" "$(echo "$events / $secs" | bc -l)" \
-		"$(echo "$events / ($cpu + 0.000001)" | bc -l)" "$(echo "100 * $cpu / $secs" | bc -l)" \
+	local bytes=-
+	if [ "$out" = /dev/null ]; then
+		fmt="$fmt>null"
+	else
+		# the file and its rotated backups
+		bytes=$(find "$WORK" -maxdepth 1 -name 'events*' ! -name '*.pcapng' -printf '%s\n' |
+			awk -v n="$events" '{ s += $1 } END { printf "%.0f", n ? s / n : 0 }')
+	fi
+	printf '  %-7s %-10s offered %8d (%8.0f/s)  delivered %8d (%8.0f/s, %8.0f per CPU-s; reader CPU %3.0f%%; %s B/event)  lost %8d (%5.2f%%)  not written %d  peak RSS %d kB  kernel %.0f ns/event\n' \
+		"$flood" "$fmt" "$matched" "$(echo "$matched / $secs" | bc -l)" "$events" "$(echo "$events / $secs" | bc -l)" \
+		"$(echo "$events / ($cpu + 0.000001)" | bc -l)" "$(echo "100 * $cpu / $secs" | bc -l)" "$bytes" \
 		"$lost" "$(echo "100 * $lost / ($matched + 0.000001)" | bc -l)" "$unwritten" "$rss" \
 		"$(echo "($b1 - $b0) / ($matched + 0.000001)" | bc -l)"
-	rm -f "$WORK/events.$fmt" "$WORK/events.pcapng"
+	rm -f "$WORK"/events*
 }
 
+# What a file costs here before any formatting: dd into new page-cache pages,
+# then over the same pages again. A VM whose host backs guest memory lazily
+# pays for the first touch of every page.
+bench_file_sink() {
+	local fresh again
+	fresh=$(dd if=/dev/zero of="$WORK/sink" bs=64k count=4096 2>&1 | awk 'END { print $(NF - 1), $NF }')
+	again=$(dd if=/dev/zero of="$WORK/sink" bs=64k count=4096 conv=notrunc 2>&1 | awk 'END { print $(NF - 1), $NF }')
+	rm -f "$WORK/sink"
+	echo "  file sink (dd, 256 MiB): into new pages $fresh, over the same pages again $again"
+}
+
+# Sockets through the veth pair (7 events a datagram), then the kernel's own
+# flood (4 a frame: one core of the kernel matching as fast as it can), to a
+# file and to /dev/null (the reader alone, without the file's cost).
 bench_events() {
 	local old
 	old=$(sysctl -n kernel.bpf_stats_enabled)
 	sysctl -qw kernel.bpf_stats_enabled=1
-	echo "event throughput: flood of ${SECS}s into pwru writing to a file (offered = the kernel's matched count)"
-	bench_events_one text
-	bench_events_one json
-	bench_events_one json+pcap
+	echo "event throughput: floods of ${SECS}s into pwru writing to a file (offered = the kernel's matched count)"
+	bench_events_one text pps
+	bench_events_one json pps
+	bench_events_one json+pcap pps
+	bench_events_one text kernel
+	bench_events_one json kernel
+	bench_events_one text kernel /dev/null
+	bench_events_one json kernel /dev/null
+	bench_file_sink
 	sysctl -qw kernel.bpf_stats_enabled="$old"
 }
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Bench traffic: "send ADDR PORT SECONDS" blasts 64-byte UDP datagrams with
- * sendmmsg and prints packets/s; "recv PORT SECONDS" drains a socket. Both
- * stop by themselves after SECONDS (bounded in time by construction).
+ * sendmmsg and prints packets/s; "recv PORT SECONDS" drains a socket; "hold
+ * PORT SECONDS" binds one and never reads it, so once its buffer is full
+ * every datagram is dropped there. All stop by themselves after SECONDS
+ * (bounded in time by construction).
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -79,12 +81,28 @@ static int do_recv(int port, double secs)
 	return 0;
 }
 
+static int do_hold(int port, double secs)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a))) {
+		perror("udp_flood hold");
+		return 1;
+	}
+	usleep((useconds_t)(secs * 1e6));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "send"))
 		return do_send(argv[2], atoi(argv[3]), atof(argv[4]));
 	if (argc == 4 && !strcmp(argv[1], "recv"))
 		return do_recv(atoi(argv[2]), atof(argv[3]));
-	fprintf(stderr, "usage: udp_flood send ADDR PORT SECONDS | recv PORT SECONDS\n");
+	if (argc == 4 && !strcmp(argv[1], "hold"))
+		return do_hold(atoi(argv[2]), atof(argv[3]));
+	fprintf(stderr,
+		"usage: udp_flood send ADDR PORT SECONDS | recv PORT SECONDS | hold PORT SECONDS\n");
 	return 2;
 }
