@@ -53,8 +53,8 @@ static __u16 ip_checksum(const void *hdr, size_t len)
 }
 
 /* The frame is addressed to IFNAME's own MAC, so the stack takes it as PACKET_HOST. */
-static int build_frame(unsigned char *frame, const char *ifname, const char *src,
-		       const char *dst, int port)
+static int build_frame(unsigned char *frame, const char *ifname, const char *src, const char *dst,
+		       int port)
 {
 	struct iphdr *ip = (struct iphdr *)(frame + 14);
 	struct udphdr *udp = (struct udphdr *)(frame + 34);
@@ -71,8 +71,9 @@ static int build_frame(unsigned char *frame, const char *ifname, const char *src
 		return err;
 	memset(frame, 0, FRAME_LEN);
 	memcpy(frame, ifr.ifr_hwaddr.sa_data, 6);
-	memcpy(frame + 6, "\x02\x00\xc6\x12\x00\x01", 6); /* locally administered */
-	frame[12] = 0x08; /* ETH_P_IP */
+	/* from a locally administered address, EtherType IPv4 */
+	memcpy(frame + 6, "\x02\x00\xc6\x12\x00\x01", 6);
+	frame[12] = 0x08;
 	ip->version = 4;
 	ip->ihl = 5;
 	ip->tot_len = htons(FRAME_LEN - 14);
