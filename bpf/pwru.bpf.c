@@ -567,6 +567,9 @@ static __always_inline void fill_pcap(struct pwru_event *e, struct pwru_pcap *pp
  * pcap_snaplen bytes reserved (bpf/pwru.h); a load-time constant too.
  */
 #define PCAP_BYTES (CFG.pcap_snaplen ? sizeof(struct pwru_pcap) + CFG.pcap_snaplen : 0)
+/* fill_event writes nothing past PWRU_EVENT_COMPACT_SIZE then (pwru.h) */
+#define COMPACT_EVENTS \
+	(!CFG.has_skb_meta && !CFG.output_cb && !CFG.output_tunnel && !DUMP_BYTES && !PCAP_BYTES)
 
 /*
  * Waking the reader is an IPI and a task wakeup, charged to the program that
@@ -597,7 +600,9 @@ static __always_inline void emit_event(struct probe_ctx *pc)
 	struct pwru_event *e;
 
 	count(PWRU_CNT_MATCHED);
-	if (DUMP_BYTES || PCAP_BYTES)
+	if (COMPACT_EVENTS)
+		e = bpf_ringbuf_reserve(&events, PWRU_EVENT_COMPACT_SIZE, 0);
+	else if (DUMP_BYTES || PCAP_BYTES)
 		e = bpf_ringbuf_reserve(&events, sizeof(*e) + DUMP_BYTES + PCAP_BYTES, 0);
 	else
 		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -605,7 +610,10 @@ static __always_inline void emit_event(struct probe_ctx *pc)
 		count(PWRU_CNT_LOST);
 		return;
 	}
-	__builtin_memset(e, 0, sizeof(*e));
+	if (COMPACT_EVENTS)
+		__builtin_memset(e, 0, PWRU_EVENT_COMPACT_SIZE);
+	else
+		__builtin_memset(e, 0, sizeof(*e));
 	fill_event(e, pc);
 	if (DUMP_BYTES)
 		fill_dumps(e, pc->skb);

@@ -124,6 +124,15 @@ struct pwru_event {
 };
 
 /*
+ * An skb event with nothing to say past its tuple (no --output-skb-metadata,
+ * --output-skb-cb, --output-tunnel, dumps or pcap, and not a return) is
+ * sent as its first PWRU_EVENT_COMPACT_SIZE bytes: 144 instead of 256, so
+ * the ring holds 1.7 times as many and both sides move fewer bytes. User
+ * space reads the fields after them as zeros.
+ */
+#define PWRU_EVENT_COMPACT_SIZE __builtin_offsetof(struct pwru_event, meta)
+
+/*
  * Dumps: with --output-skb and/or --output-skb-shared-info every skb event is
  * followed by one slot of cfg.dump_len bytes (--set-percpu-buf) for each, the
  * skb's first; a slot holds NUL-terminated bpf_snprintf_btf() text when its

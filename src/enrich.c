@@ -55,6 +55,7 @@ int enricher_init(struct enricher *en, const struct probe_list *probes,
 	en->cfg = cfg;
 	en->mono_to_real_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
 	en->last_seen = NULL;
+	memset(&en->compact_ev, 0, sizeof(en->compact_ev));
 	en->syms = calloc(SYM_CACHE_SLOTS, sizeof(*en->syms));
 	if (!en->syms)
 		return -ENOMEM;
@@ -307,6 +308,13 @@ int enrich_record(struct enricher *en, const void *data, size_t size, struct rec
 {
 	const struct pwru_event *e = data;
 
+	/* a compact event (pwru.h): its head, over zeros */
+	if (size >= PWRU_EVENT_COMPACT_SIZE && size < sizeof(*e)) {
+		memcpy(&en->compact_ev, data, PWRU_EVENT_COMPACT_SIZE);
+		e = &en->compact_ev;
+		data = e;
+		size = sizeof(*e);
+	}
 	if (size < sizeof(*e) || e->probe_id >= en->probes->n)
 		return -EINVAL;
 	if (en->entry_cache && (e->flags & PWRU_EV_RET))

@@ -66,6 +66,8 @@ struct enricher {
 	struct retnames *retnames;
 	struct pwru_event *entry_cache;
 	struct pwru_event ret_ev;
+	/* a compact event's head is copied here: its other fields stay zero */
+	struct pwru_event compact_ev;
 };
 
 int enricher_init(struct enricher *en, const struct probe_list *probes,
