@@ -372,12 +372,35 @@ static __always_inline int fill_tuple_at(struct pwru_tuple *t, unsigned char *nh
 	return 0;
 }
 
+/*
+ * A received skb has no network header until __netif_receive_skb_core
+ * resets it, after the netif_receive_skb tracepoint: a driver's skb, or one
+ * built from an XDP frame, still has it at 0 there and at netif_rx, before
+ * its MAC header. eth_type_trans has pulled the Ethernet header by then, so
+ * an IP packet's header is at data. (cilium/pwru shows no tuple there.)
+ */
+static __always_inline __u16 received_nh_off(struct sk_buff *skb, unsigned char *head, __u16 mac)
+{
+	__u16 proto = RD(skb, protocol);
+	__u64 data_off = (unsigned char *)RD(skb, data) - head;
+
+	if (data_off != (__u64)mac + 14)
+		return (__u16)~0U;
+	if (proto != bpf_htons(0x0800) && proto != bpf_htons(0x86dd))
+		return (__u16)~0U;
+	return (__u16)data_off;
+}
+
 static __always_inline int fill_tuple(struct pwru_tuple *t, struct sk_buff *skb)
 {
 	unsigned char *head = RD(skb, head);
-	__u16 nh_off = RD(skb, network_header);
+	__u16 nh_off = RD(skb, network_header), mac = RD(skb, mac_header);
 
-	if (nh_off == (__u16)~0U || !head)
+	if (!head)
+		return 0;
+	if (mac != (__u16)~0U && nh_off < mac)
+		nh_off = received_nh_off(skb, head, mac);
+	if (nh_off == (__u16)~0U)
 		return 0;
 	return fill_tuple_at(t, head + nh_off);
 }

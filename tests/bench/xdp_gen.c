@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Bench traffic made in the kernel: "xdp_gen IFNAME SRC DST PORT SECONDS",
- * run inside IFNAME's network namespace, has the kernel receive 64-byte
- * UDP datagrams SRC -> DST:PORT on IFNAME as fast as it can and prints
- * packets/s.
+ * Bench traffic made in the kernel: "xdp_gen IFNAME SRC DST PORT SECONDS
+ * [FRAMES]", run inside IFNAME's network namespace, has the kernel receive
+ * 64-byte UDP datagrams SRC -> DST:PORT on IFNAME as fast as it can (FRAMES
+ * of them at most) and prints packets/s.
  *
  * A socket sender spends most of its time in the send path, so the events
  * it offers a tracer stay well below what the tracer's reader could take.
@@ -103,14 +103,15 @@ int main(int argc, char **argv)
 {
 	unsigned char frame[FRAME_LEN];
 	struct xdp_md md = { .data_end = FRAME_LEN };
-	unsigned long long frames = 0;
+	unsigned long long frames = 0, max_frames;
 	double start, end;
 	int prog, err;
 
-	if (argc != 6) {
-		fprintf(stderr, "usage: xdp_gen IFNAME SRC DST PORT SECONDS\n");
+	if (argc != 6 && argc != 7) {
+		fprintf(stderr, "usage: xdp_gen IFNAME SRC DST PORT SECONDS [FRAMES]\n");
 		return 2;
 	}
+	max_frames = argc == 7 ? strtoull(argv[6], NULL, 10) : ~0ULL;
 	md.ingress_ifindex = if_nametoindex(argv[1]);
 	if (!md.ingress_ifindex) {
 		fprintf(stderr, "xdp_gen: %s: %s\n", argv[1], strerror(errno));
@@ -128,16 +129,17 @@ int main(int argc, char **argv)
 	}
 	start = now();
 	end = start + atof(argv[5]);
-	while (now() < end) {
+	while (now() < end && frames < max_frames) {
+		__u32 n = max_frames - frames < REPEAT ? (__u32)(max_frames - frames) : REPEAT;
 		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = FRAME_LEN,
-			    .ctx_in = &md, .ctx_size_in = sizeof(md), .repeat = REPEAT,
+			    .ctx_in = &md, .ctx_size_in = sizeof(md), .repeat = n,
 			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
 
 		if (bpf_prog_test_run_opts(prog, &opts)) {
 			fprintf(stderr, "xdp_gen: test run: %s\n", strerror(errno));
 			return 1;
 		}
-		frames += REPEAT;
+		frames += n;
 	}
 	printf("%.0f\n", frames / (now() - start));
 	return 0;

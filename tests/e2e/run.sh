@@ -555,6 +555,21 @@ test_path_summary() {
 		{ fail "--summary-paths 1 showed $(grep -cE '^  [0-9]+ +(dropped|in-flight|consumed) ' "$WORK/err") paths"; return 1; }
 }
 
+# An skb the kernel builds from a received frame (a driver's, or here one
+# from an XDP frame) has no network header until __netif_receive_skb_core
+# sets it: the tuple is still read, after the Ethernet header.
+test_tuple_before_network_header() {
+	local gen="${OUT:-build}/tests/bench/xdp_gen"
+
+	[ -x "$gen" ] || { fail "$gen is missing (make test-build)"; return 1; }
+	run_pwru_around "ip netns exec $NS_B $gen veth-b $ADDR_A $ADDR_B 5001 2 20 >/dev/null" \
+		--output-json --filter-netns "/var/run/netns/$NS_B" 'udp port 5001' || return 1
+	json_expect "$WORK/out" 'sum(1 for e in events if e["func"] == "net:netif_receive_skb"
+		and e["tuple"].get("saddr") == "198.18.0.1" and e["tuple"].get("daddr") == "198.18.0.2"
+		and e["tuple"].get("sport") == 40000 and e["tuple"].get("dport") == 5001) == 20' \
+		"all 20 frames at net:netif_receive_skb with their UDP tuple"
+}
+
 # --output-return on the tracepoint backend: said once, the entries still printed;
 # --filter-return-error then has nothing to print, and says so.
 test_output_return_tracepoint() {
