@@ -98,7 +98,8 @@ static void format_site(struct enricher *en, uint64_t addr, char *buf)
 	struct sym_cache_slot *slot;
 	size_t n;
 
-	if (!en->syms) {
+	/* 0 marks an empty slot, so it is never cached */
+	if (!en->syms || !addr) {
 		ksyms_format(en->ksyms, addr, buf, RECORD_SYM_LEN);
 		return;
 	}
