@@ -98,9 +98,13 @@ bench_per_packet() {
 	command -v bpftrace >/dev/null && configs="$configs bpftrace"
 	for c in $configs; do : >"$WORK/pps.$c"; done
 	for r in $(seq 1 "$ROUNDS"); do
-		for c in $configs; do
+		# each round starts one configuration later: no one always follows another
+		local order
+		order=$(echo $configs | awk -v r="$r" '{ for (i = 0; i < NF; i++) printf "%s ", $((i + r - 1) % NF + 1) }')
+		for c in $order; do
 			if ! start_tracer "$c"; then
 				echo "bench: $c did not start: $(tail -1 "$WORK/t.err")"
+				echo 0 >>"$WORK/pps.$c"
 				continue
 			fi
 			flood_pps >>"$WORK/pps.$c"
@@ -108,14 +112,20 @@ bench_per_packet() {
 		done
 	done
 	local base
-	base=$(median <"$WORK/pps.none")
+	base=$(grep -v '^0$' "$WORK/pps.none" | median)
 	echo "per-packet cost: UDP 64-byte packets/s through veth, median of $ROUNDS x ${SECS}s"
 	for c in $configs; do
 		local pps
-		pps=$(median <"$WORK/pps.$c")
+		pps=$(grep -v '^0$' "$WORK/pps.$c" | median)
 		[ -n "$pps" ] || { printf '  %-9s did not run\n' "$c"; continue; }
 		printf '  %-9s %10.0f pps  ratio %.3f\n' "$c" "$pps" "$(echo "$pps / $base" | bc -l)"
 	done
+	# the same round's floods side by side: what the medians' gap hides
+	paste "$WORK/pps.pwru" "$WORK/pps.floor" "$WORK/pps.none" |
+		awk '$1 > 0 && $2 > 0 && $3 > 0 { printf "%.3f %.3f\n", ($1 - $2) / $3, $1 / $2 }' >"$WORK/pairs"
+	printf '  pwru - floor, round by round over untraced: median %s (range %s to %s); pwru/floor %s\n' \
+		"$(cut -d' ' -f1 "$WORK/pairs" | median)" "$(cut -d' ' -f1 "$WORK/pairs" | sort -n | head -1)" \
+		"$(cut -d' ' -f1 "$WORK/pairs" | sort -n | tail -1)" "$(cut -d' ' -f2 "$WORK/pairs" | median)"
 }
 
 # closing_counts ERR-FILE: "events lost not_written matched" from pwru's closing line.
