@@ -855,6 +855,21 @@ static __always_inline int skb_quick_reject(struct sk_buff *skb)
  * program: 1.49 to 1.52 with the call, 1.14 to 1.26 inline).
  */
 #define QUICK_REJECTS (CFG.filter_netns && !CFG.track_any)
+
+/*
+ * A program whose skb is its argument POS: with QUICK_REJECTS the first
+ * test, then the hit out of line; otherwise the hit inline as a whole.
+ */
+#define SKB_ARG_PROG(sec, name, pos, hit, out_of_line)                            \
+	SEC(sec)                                                                  \
+	int name(__u64 *ctx)                                                      \
+	{                                                                         \
+		struct sk_buff *skb = (struct sk_buff *)ctx[pos];                 \
+                                                                                  \
+		if (QUICK_REJECTS)                                                \
+			return skb_quick_reject(skb) ? 0 : out_of_line(ctx, skb); \
+		return hit(ctx, skb);                                             \
+	}
 #endif
 
 enum skb_verdict { SKB_NOT_WANTED, SKB_MATCHED, SKB_TRACKING_DECIDES };
@@ -954,16 +969,7 @@ static __noinline int tp_btf_skb(__u64 *ctx, struct sk_buff *skb)
 	return tp_btf_hit(ctx, skb);
 }
 
-#define TP_BTF_SKB(pos)                                                          \
-	SEC("pwru_tp_btf")                                                       \
-	int pwru_tp_skb##pos(__u64 *ctx)                                         \
-	{                                                                        \
-		struct sk_buff *skb = (struct sk_buff *)ctx[pos];                \
-                                                                                 \
-		if (QUICK_REJECTS)                                               \
-			return skb_quick_reject(skb) ? 0 : tp_btf_skb(ctx, skb); \
-		return tp_btf_hit(ctx, skb);                                     \
-	}
+#define TP_BTF_SKB(pos) SKB_ARG_PROG("pwru_tp_btf", pwru_tp_skb##pos, pos, tp_btf_hit, tp_btf_skb)
 TP_BTF_SKB(0)
 TP_BTF_SKB(1)
 TP_BTF_SKB(2)
@@ -997,26 +1003,10 @@ static __noinline int tp_btf_kfree(__u64 *ctx, struct sk_buff *skb)
 }
 
 /* A slot is never filled while anything is tracked: nothing to forget then. */
-SEC("pwru_tp_btf")
-int pwru_tp_kfree(__u64 *ctx)
-{
-	struct sk_buff *skb = (struct sk_buff *)ctx[0];
-
-	if (QUICK_REJECTS)
-		return skb_quick_reject(skb) ? 0 : tp_btf_kfree(ctx, skb);
-	return tp_btf_kfree_hit(ctx, skb);
-}
+SKB_ARG_PROG("pwru_tp_btf", pwru_tp_kfree, 0, tp_btf_kfree_hit, tp_btf_kfree)
 
 /* skb:consume_skb(skb, ...): the normal end of a packet's life. */
-SEC("pwru_tp_btf")
-int pwru_tp_consume(__u64 *ctx)
-{
-	struct sk_buff *skb = (struct sk_buff *)ctx[0];
-
-	if (QUICK_REJECTS)
-		return skb_quick_reject(skb) ? 0 : skb_last_event(ctx, skb);
-	return skb_last_event_hit(ctx, skb);
-}
+SKB_ARG_PROG("pwru_tp_btf", pwru_tp_consume, 0, skb_last_event_hit, skb_last_event)
 #else
 /* raw_tp: the same arguments, but untyped: every read goes through probe_read. */
 #define RAW_TP_SKB(pos)                                                 \
@@ -1612,16 +1602,7 @@ static __noinline int fentry_skb(__u64 *ctx, struct sk_buff *skb)
 	return fentry_hit(ctx, skb);
 }
 
-#define FENTRY_SKB(pos)                                                          \
-	SEC("pwru_fentry")                                                       \
-	int pwru_fe_skb##pos(__u64 *ctx)                                         \
-	{                                                                        \
-		struct sk_buff *skb = (struct sk_buff *)ctx[pos];                \
-                                                                                 \
-		if (QUICK_REJECTS)                                               \
-			return skb_quick_reject(skb) ? 0 : fentry_skb(ctx, skb); \
-		return fentry_hit(ctx, skb);                                     \
-	}
+#define FENTRY_SKB(pos) SKB_ARG_PROG("pwru_fentry", pwru_fe_skb##pos, pos, fentry_hit, fentry_skb)
 FENTRY_SKB(0)
 FENTRY_SKB(1)
 FENTRY_SKB(2)
@@ -1668,15 +1649,7 @@ int pwru_fe_sk_drop(__u64 *ctx)
 }
 
 /* kfree_skbmem(skb): the skb's memory goes back; its address may be reused. */
-SEC("pwru_fentry")
-int pwru_fe_free(__u64 *ctx)
-{
-	struct sk_buff *skb = (struct sk_buff *)ctx[0];
-
-	if (QUICK_REJECTS)
-		return skb_quick_reject(skb) ? 0 : skb_last_event(ctx, skb);
-	return skb_last_event_hit(ctx, skb);
-}
+SKB_ARG_PROG("pwru_fentry", pwru_fe_free, 0, skb_last_event_hit, skb_last_event)
 
 /*
  * --filter-track-skb when --filter-func leaves kfree_skbmem out: it still
