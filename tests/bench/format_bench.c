@@ -73,11 +73,6 @@ static void drop_flood_event(struct pwru_event *e, int i, uint32_t netns, uint64
 	}
 }
 
-static double now_cpu(void)
-{
-	return now(CLOCK_PROCESS_CPUTIME_ID);
-}
-
 static void drop_flood(int n, bool json, uint32_t netns, struct obuf *out)
 {
 	struct probe p[4] = {
@@ -107,7 +102,7 @@ static void drop_flood(int n, bool json, uint32_t netns, struct obuf *out)
 		drop_reasons_load(vmlinux, &en.reasons);
 	paths_init(&paths, (const char(*)[256])en.func_names, pl.n, UINT32_MAX, UINT32_MAX, true);
 	t0 = now(CLOCK_MONOTONIC);
-	c0 = now_cpu();
+	c0 = now(CLOCK_PROCESS_CPUTIME_ID);
 	for (int i = 0; i < n; i++) {
 		drop_flood_event(&e, i, netns, site ? site + 0x437 : 0);
 		enrich_record(&en, &e, sizeof(e), &r);
@@ -122,8 +117,9 @@ static void drop_flood(int n, bool json, uint32_t netns, struct obuf *out)
 	}
 	obuf_flush(out);
 	printf("user space, %s, drop flood: %.0f events/s (%.0f per CPU second; %llu drops in %zu rows, %llu paths)\n",
-	       json ? "json" : "text", n / (now(CLOCK_MONOTONIC) - t0), n / (now_cpu() - c0),
-	       (unsigned long long)drops.total, drops.n, (unsigned long long)paths.skbs);
+	       json ? "json" : "text", n / (now(CLOCK_MONOTONIC) - t0),
+	       n / (now(CLOCK_PROCESS_CPUTIME_ID) - c0), (unsigned long long)drops.total, drops.n,
+	       (unsigned long long)paths.skbs);
 	paths_free(&paths);
 	drop_summary_free(&drops);
 	drop_reasons_free(en.reasons);

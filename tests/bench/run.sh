@@ -152,7 +152,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # bench_events_one FORMAT FLOOD [FILE]: pwru writing FORMAT to FILE
 # (default: a file in $WORK) through flood_FLOOD.
 bench_events_one() {
-	local fmt=$1 flood=$2 out=${3:-$WORK/events.$1} t0 t1 c0 c1 b0 b1 events lost unwritten matched rss args=()
+	local fmt=$1 flood=$2 out=${3:-$WORK/events.$1} events lost unwritten matched rss args=()
 	case $fmt in
 	json) args=(--output-json) ;;
 	# JSON and a pcapng file of every packet (--output-pcap, 256 bytes each) at once
@@ -163,13 +163,12 @@ bench_events_one() {
 	local pid=$!
 	wait_listening "$WORK/ev.err" "$pid" || { echo "bench: pwru did not start"; return; }
 	WINDOW_PID=$pid "flood_$flood" >/dev/null
-	t0=$WIN_T0 t1=$WIN_T1 c0=$WIN_C0 c1=$WIN_C1 b0=$WIN_B0 b1=$WIN_B1
 	rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
 	kill -INT "$pid"; wait "$pid"
 	read -r events lost unwritten matched < <(closing_counts "$WORK/ev.err")
 	local secs cpu
-	secs=$(echo "$t1 - $t0" | bc -l)
-	cpu=$(echo "($c1 - $c0) / $(getconf CLK_TCK)" | bc -l)
+	secs=$(echo "$WIN_T1 - $WIN_T0" | bc -l)
+	cpu=$(echo "($WIN_C1 - $WIN_C0) / $(getconf CLK_TCK)" | bc -l)
 	local bytes=-
 	if [ "$out" = /dev/null ]; then
 		fmt="$fmt>null"
@@ -182,7 +181,7 @@ bench_events_one() {
 		"$flood" "$fmt" "$matched" "$(echo "$matched / $secs" | bc -l)" "$events" "$(echo "$events / $secs" | bc -l)" \
 		"$(echo "$events / ($cpu + 0.000001)" | bc -l)" "$(echo "100 * $cpu / $secs" | bc -l)" "$bytes" \
 		"$lost" "$(echo "100 * $lost / ($matched + 0.000001)" | bc -l)" "$unwritten" "$rss" \
-		"$(echo "($b1 - $b0) / ($matched + 0.000001)" | bc -l)"
+		"$(echo "($WIN_B1 - $WIN_B0) / ($matched + 0.000001)" | bc -l)"
 	rm -f "$WORK"/events*
 }
 
