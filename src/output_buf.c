@@ -114,6 +114,8 @@ int obuf_flush(struct obuf *b)
 		b->len = b->mark = b->n_ends = 0;
 		return ret;
 	}
+	if (b->file)
+		out_file_after_write(b->file);
 	memmove(b->buf, b->buf + b->mark, b->len - b->mark);
 	b->len -= b->mark;
 	b->mark = b->n_ends = 0;

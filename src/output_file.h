@@ -32,11 +32,22 @@ struct out_file {
 	pthread_t worker; /* compressing and pruning the last backup */
 	bool worker_running;
 	char backup[4096]; /* the backup the worker handles */
+	/* Dropping what was written from the page cache (regular files only). */
+	uint64_t drop_at; /* the size at which the dropper is next told */
+	pthread_t dropper;
+	bool dropper_running;
+	pthread_mutex_t drop_lock; /* guards the three below */
+	pthread_cond_t drop_wake;
+	int drop_fd;	   /* the file being written, for the dropper; -1: none */
+	uint64_t drop_end; /* what lies before it may go */
+	bool drop_stop;
 };
 
 int out_file_open(struct out_file *f, const struct out_file_opts *o, char *err, size_t errlen);
 /* Before writing len bytes: rotates if they would not fit. 0 or -errno; f->fd may change. */
 int out_file_before_write(struct out_file *f, size_t len);
+/* After a batch was written whole: lets older pages of the file leave the page cache. */
+void out_file_after_write(struct out_file *f);
 /* Waits for the compression worker and closes the file. */
 void out_file_close(struct out_file *f);
 

@@ -153,7 +153,7 @@ static void return_line_text_and_json(void **state)
 	s = obuf_take(&b);
 	o = cJSON_Parse(s);
 	assert_non_null(o);
-	assert_int_equal(cJSON_GetObjectItem(o, "ret")->valuedouble, -1);
+	assert_true(cJSON_GetObjectItem(o, "ret")->valuedouble == -1);
 	assert_string_equal(cJSON_GetObjectItem(o, "ret_name")->valuestring, "-EPERM");
 	assert_int_equal(cJSON_GetObjectItem(o, "duration_ns")->valuedouble, 5130);
 	assert_null(cJSON_GetObjectItem(o, "drop_reason"));

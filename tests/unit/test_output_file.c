@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -106,6 +107,58 @@ static void a_fifo_is_never_rotated(void **state)
 	assert_int_equal(system(line), 0);
 }
 
+/* Pages of f's first len bytes in the page cache. */
+static size_t resident_pages(const char *path, size_t len)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t pages = len / (size_t)page, n = 0;
+	unsigned char *vec = calloc(pages, 1);
+	int fd = open(path, O_RDONLY);
+	void *m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+
+	assert_non_null(vec);
+	assert_true(m != MAP_FAILED);
+	assert_int_equal(mincore(m, len, vec), 0);
+	for (size_t i = 0; i < pages; i++)
+		n += vec[i] & 1;
+	munmap(m, len);
+	close(fd);
+	free(vec);
+	return n;
+}
+
+/*
+ * What was written leaves the page cache (written back first) while the
+ * file grows; without that all 64 MiB stay cached. On a disk-backed file
+ * system: tmpfs pages are the file itself.
+ */
+static void written_pages_leave_the_page_cache(void **state)
+{
+	char dir[] = "/var/tmp/pwru-drop-XXXXXX", path[128];
+	struct out_file_opts o = { .path = path };
+	static char chunk[1 << 20];
+	struct out_file f;
+	char err[256];
+	size_t first = 32u << 20;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.json", dir);
+	memset(chunk, 'x', sizeof(chunk));
+	assert_int_equal(out_file_open(&f, &o, err, sizeof(err)), 0);
+	for (int i = 1; i <= 64; i++) {
+		assert_int_equal(out_file_before_write(&f, sizeof(chunk)), 0);
+		assert_int_equal(write(f.fd, chunk, sizeof(chunk)), (ssize_t)sizeof(chunk));
+		out_file_after_write(&f);
+		if (!(i % 4))
+			usleep(20000); /* time for the writeback one step started */
+	}
+	out_file_close(&f);
+	/* 8192 pages of 4 KiB in the first 32 MiB: most must be gone */
+	assert_true(resident_pages(path, first) < first / 4096 / 4);
+	unlink(path);
+	rmdir(dir);
+}
+
 /*
  * --output-file-max-age: a rotation removes the backups last written more
  * than that many days ago and keeps the younger ones (the clock is not
@@ -153,6 +206,7 @@ int main(void)
 		cmocka_unit_test(backup_names_carry_the_utc_time),
 		cmocka_unit_test(rotates_before_a_batch_that_would_not_fit),
 		cmocka_unit_test(a_fifo_is_never_rotated),
+		cmocka_unit_test(written_pages_leave_the_page_cache),
 		cmocka_unit_test(rotation_drops_backups_older_than_max_age),
 	};
 
