@@ -150,17 +150,13 @@ static int open_append(const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
-int out_file_open(struct out_file *f, const struct out_file_opts *o, char *err, size_t errlen)
+void out_file_adopt(struct out_file *f, const struct out_file_opts *o, int fd)
 {
 	struct stat st;
 
 	memset(f, 0, sizeof(*f));
 	f->o = *o;
-	/* cilium/pwru appends to an existing file */
-	f->fd = open_append(o->path);
-	if (f->fd < 0)
-		return set_err(err, errlen, f->fd, "--output-file %s: %s", o->path,
-			       strerror(-f->fd));
+	f->fd = fd;
 	/*
 	 * Only a regular file is rotated: renaming a device or a FIFO would
 	 * move the node itself (--output-file /dev/null once left a regular
@@ -172,6 +168,16 @@ int out_file_open(struct out_file *f, const struct out_file_opts *o, char *err, 
 	} else {
 		f->o.max_bytes = 0;
 	}
+}
+
+int out_file_open(struct out_file *f, const struct out_file_opts *o, char *err, size_t errlen)
+{
+	/* cilium/pwru appends to an existing file */
+	int fd = open_append(o->path);
+
+	if (fd < 0)
+		return set_err(err, errlen, fd, "--output-file %s: %s", o->path, strerror(-fd));
+	out_file_adopt(f, o, fd);
 	return 0;
 }
 

@@ -44,6 +44,8 @@ struct out_file {
 };
 
 int out_file_open(struct out_file *f, const struct out_file_opts *o, char *err, size_t errlen);
+/* The same for a file the caller opened (--output-pcap truncates it): f owns fd from now on. */
+void out_file_adopt(struct out_file *f, const struct out_file_opts *o, int fd);
 /* Before writing len bytes: rotates if they would not fit. 0 or -errno; f->fd may change. */
 int out_file_before_write(struct out_file *f, size_t len);
 /* After a batch was written whole: lets older pages of the file leave the page cache. */

@@ -133,6 +133,8 @@ int pcap_writer_open(struct pcap_writer *w, const char *path, uint32_t snaplen, 
 		w->out.fd = -1;
 		return set_err(err, errlen, ret, "--output-pcap %s: %s", path, strerror(-ret));
 	}
+	out_file_adopt(&w->file, &(struct out_file_opts){ .path = path }, fd);
+	w->out.file = &w->file;
 	return 0;
 }
 
@@ -282,9 +284,12 @@ void pcap_write_record(struct pcap_writer *w, const struct record *r)
 void pcap_writer_close(struct pcap_writer *w)
 {
 	obuf_flush(&w->out);
-	if (w->out.fd >= 0)
+	if (w->out.file)
+		out_file_close(w->out.file);
+	else if (w->out.fd >= 0)
 		close(w->out.fd);
 	w->out.fd = -1;
+	w->out.file = NULL;
 	obuf_free(&w->out);
 	free(w->ifaces);
 	w->ifaces = NULL;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "output_buf.h"
+#include "output_file.h"
 #include "record.h"
 
 /*
@@ -23,6 +24,7 @@ struct pcap_iface {
 
 struct pcap_writer {
 	struct obuf out;
+	struct out_file file; /* pcap_writer_open's: its written pages leave the page cache */
 	uint32_t snaplen;
 	struct pcap_iface *ifaces; /* index = the interface id packets refer to */
 	size_t n_ifaces, cap_ifaces;

@@ -158,12 +158,15 @@ bench_events_one() {
 	# JSON and a pcapng file of every packet (--output-pcap, 256 bytes each) at once
 	json+pcap) args=(--output-json --output-pcap "$WORK/events.pcapng") ;;
 	esac
+	local cached0 cached1
+	cached0=$(awk '/^Cached:/ { print $2 }' /proc/meminfo)
 	"$PWRU" "${args[@]}" --filter-netns "/var/run/netns/$NS_B" --no-summary \
 		--output-file "$out" >/dev/null 2>"$WORK/ev.err" &
 	local pid=$!
 	wait_listening "$WORK/ev.err" "$pid" || { echo "bench: pwru did not start"; return; }
 	WINDOW_PID=$pid "flood_$flood" >/dev/null
 	rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+	cached1=$(awk '/^Cached:/ { print $2 }' /proc/meminfo)
 	kill -INT "$pid"; wait "$pid"
 	read -r events lost unwritten matched < <(closing_counts "$WORK/ev.err")
 	local secs cpu
@@ -177,23 +180,28 @@ bench_events_one() {
 		bytes=$(find "$WORK" -maxdepth 1 -name 'events*' ! -name '*.pcapng' -printf '%s\n' |
 			awk -v n="$events" '{ s += $1 } END { printf "%.0f", n ? s / n : 0 }')
 	fi
-	printf '  %-7s %-10s offered %8d (%8.0f/s)  delivered %8d (%8.0f/s, %8.0f per CPU-s; reader CPU %3.0f%%; %s B/event)  lost %8d (%5.2f%%)  not written %d  peak RSS %d kB  kernel %.0f ns/event\n' \
+	# the page cache grown by the file (and anything else on the machine meanwhile)
+	printf '  %-7s %-10s offered %8d (%8.0f/s)  delivered %8d (%8.0f/s, %8.0f per CPU-s; reader CPU %3.0f%%; %s B/event)  lost %8d (%5.2f%%)  not written %d  peak RSS %d kB  page cache %+d MB  kernel %.0f ns/event\n' \
 		"$flood" "$fmt" "$matched" "$(echo "$matched / $secs" | bc -l)" "$events" "$(echo "$events / $secs" | bc -l)" \
 		"$(echo "$events / ($cpu + 0.000001)" | bc -l)" "$(echo "100 * $cpu / $secs" | bc -l)" "$bytes" \
 		"$lost" "$(echo "100 * $lost / ($matched + 0.000001)" | bc -l)" "$unwritten" "$rss" \
+		"$(((cached1 - cached0) / 1024))" \
 		"$(echo "($WIN_B1 - $WIN_B0) / ($matched + 0.000001)" | bc -l)"
 	rm -f "$WORK"/events*
 }
 
 # What a file costs here before any formatting: dd into new page-cache pages,
-# then over the same pages again. A VM whose host backs guest memory lazily
-# pays for the first touch of every page.
+# then over the same pages again, then dropping what it wrote as it goes (as
+# --output-file does). A VM whose host backs guest memory lazily pays for the
+# first touch of every page.
 bench_file_sink() {
-	local fresh again
+	local fresh again dropped
 	fresh=$(dd if=/dev/zero of="$WORK/sink" bs=64k count=4096 2>&1 | awk 'END { print $(NF - 1), $NF }')
 	again=$(dd if=/dev/zero of="$WORK/sink" bs=64k count=4096 conv=notrunc 2>&1 | awk 'END { print $(NF - 1), $NF }')
 	rm -f "$WORK/sink"
-	echo "  file sink (dd, 256 MiB): into new pages $fresh, over the same pages again $again"
+	dropped=$(dd if=/dev/zero of="$WORK/sink" bs=64k count=4096 oflag=nocache 2>&1 | awk 'END { print $(NF - 1), $NF }')
+	rm -f "$WORK/sink"
+	echo "  file sink (dd, 256 MiB): into new pages $fresh, over the same pages again $again, dropping what it wrote $dropped"
 }
 
 # Sockets through the veth pair (7 events a datagram), then the kernel's own
