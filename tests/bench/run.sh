@@ -67,7 +67,8 @@ start_tracer() {
 	none) return 0 ;;
 	pwru) "$PWRU" --filter-netns inode:1 --no-summary >/dev/null 2>"$WORK/t.err" & ;;
 	floor) "$FLOOR" 2>"$WORK/t.err" & ;;
-	bpftrace) bpftrace -e "$(bpftrace_program)" >/dev/null 2>"$WORK/t.err" & ;;
+	# bpftrace says "Attaching N probes..." on stdout
+	bpftrace) bpftrace -e "$(bpftrace_program)" >"$WORK/t.err" 2>&1 & ;;
 	esac
 	TRACER_PID=$!
 	for _ in $(seq 1 600); do
@@ -78,10 +79,17 @@ start_tracer() {
 	return 1
 }
 
+# SIGINT, and SIGKILL after 20 s: a tracer left behind would weigh on every later flood.
 stop_tracer() {
 	[ -n "$TRACER_PID" ] || return 0
 	kill -INT "$TRACER_PID" 2>/dev/null
+	for _ in $(seq 1 200); do
+		kill -0 "$TRACER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$TRACER_PID" 2>/dev/null
 	wait "$TRACER_PID" 2>/dev/null
+	TRACER_PID=
 }
 
 # bpftrace on the same tracepoints, with a filter that is never true.
@@ -91,20 +99,26 @@ bpftrace_program() {
 	echo "$probes /pid == 4000000000/ { @n = count(); }"
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# of an even count, the mean of the middle two
+median() { sort -g | awk '{a[NR]=$1} END {print NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 bench_per_packet() {
 	local configs="none pwru floor"
 	command -v bpftrace >/dev/null && configs="$configs bpftrace"
 	for c in $configs; do : >"$WORK/pps.$c"; done
 	for r in $(seq 1 "$ROUNDS"); do
-		# each round starts one configuration later: no one always follows another
-		local order
-		order=$(echo $configs | awk -v r="$r" '{ for (i = 0; i < NF; i++) printf "%s ", $((i + r - 1) % NF + 1) }')
+		# pwru and the floor always back to back, in turn first (ABBA), the
+		# untraced flood next to pwru: this VM drifts by ~10% within a minute,
+		# so only neighbours compare. bpftrace ends each round.
+		local order="none pwru floor"
+		[ $((r % 2)) = 1 ] || order="floor pwru none"
+		command -v bpftrace >/dev/null && order="$order bpftrace"
 		for c in $order; do
 			if ! start_tracer "$c"; then
 				echo "bench: $c did not start: $(tail -1 "$WORK/t.err")"
 				echo 0 >>"$WORK/pps.$c"
+				# one still starting would weigh on every flood after it
+				stop_tracer
 				continue
 			fi
 			flood_pps >>"$WORK/pps.$c"
@@ -118,14 +132,15 @@ bench_per_packet() {
 		local pps
 		pps=$(grep -v '^0$' "$WORK/pps.$c" | median)
 		[ -n "$pps" ] || { printf '  %-9s did not run\n' "$c"; continue; }
-		printf '  %-9s %10.0f pps  ratio %.3f\n' "$c" "$pps" "$(echo "$pps / $base" | bc -l)"
+		printf '  %-9s %10.0f pps  ratio %.3f  (rounds: %s)\n' "$c" "$pps" "$(echo "$pps / $base" | bc -l)" \
+			"$(paste -sd' ' "$WORK/pps.$c")"
 	done
 	# the same round's floods side by side: what the medians' gap hides
 	paste "$WORK/pps.pwru" "$WORK/pps.floor" "$WORK/pps.none" |
 		awk '$1 > 0 && $2 > 0 && $3 > 0 { printf "%.3f %.3f\n", ($1 - $2) / $3, $1 / $2 }' >"$WORK/pairs"
-	printf '  pwru - floor, round by round over untraced: median %s (range %s to %s); pwru/floor %s\n' \
-		"$(cut -d' ' -f1 "$WORK/pairs" | median)" "$(cut -d' ' -f1 "$WORK/pairs" | sort -n | head -1)" \
-		"$(cut -d' ' -f1 "$WORK/pairs" | sort -n | tail -1)" "$(cut -d' ' -f2 "$WORK/pairs" | median)"
+	printf '  pwru - floor, round by round over untraced: median %s (rounds: %s); pwru/floor %s\n' \
+		"$(cut -d' ' -f1 "$WORK/pairs" | median)" "$(cut -d' ' -f1 "$WORK/pairs" | paste -sd' ')" \
+		"$(cut -d' ' -f2 "$WORK/pairs" | median)"
 }
 
 # closing_counts ERR-FILE: "events lost not_written matched" from pwru's closing line.
