@@ -54,9 +54,9 @@ void out_file_backup_name(const char *path, int64_t sec, int ms, char *out, size
  * the newest step; it hands the last DROP_SPAN before that to
  * POSIX_FADV_DONTNEED, which starts writing back what is dirty and drops
  * what is clean (a page still under writeback goes on a later call). It is
- * a thread because that writeback waits for the device when the disk is
- * slower than the events, and the event loop must never wait for a disk:
- * then the page cache simply holds more, as it would without the dropper.
+ * a thread because starting that writeback waits for the device when the
+ * disk is slower than the events, and the event loop must not wait for the
+ * advice: then the page cache holds more, as it would without the dropper.
  */
 #define DROP_STEP (4ull << 20)
 #define DROP_SPAN (32ull << 20)
@@ -102,6 +102,12 @@ static void dropper_start(struct out_file *f)
 	f->drop_end = 0;
 	f->dropper_running =
 		f->drop_fd >= 0 && !pthread_create(&f->dropper, NULL, drop_written_pages, f);
+	if (!f->dropper_running) { /* advice only: the file is written all the same */
+		if (f->drop_fd >= 0)
+			close(f->drop_fd);
+		pthread_cond_destroy(&f->drop_wake);
+		pthread_mutex_destroy(&f->drop_lock);
+	}
 }
 
 /* The file was rotated: the dropper follows the new one. */
