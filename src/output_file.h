@@ -14,7 +14,9 @@
  * backups), a new one is opened, and the backups beyond max_backups or older
  * than max_age_days are removed; with compress each backup becomes .gz on a
  * thread of its own, so the event loop never waits for gzip. Rotation happens
- * between batches of whole events: no event line is ever split.
+ * between batches of whole events: no event line is ever split. What a
+ * regular file (this one, or --output-pcap's, adopted) has written leaves
+ * the page cache behind it, on a thread of its own (output_file.c says why).
  */
 struct out_file_opts {
 	const char *path;
