@@ -145,15 +145,19 @@ const struct attach_strategy strategy_fexit_copy = {
 	.attach_one = fx_attach_one,
 };
 
-/* --output-return: fexit reads the result whatever the function's arguments. */
+/*
+ * --output-return: fexit reads the result whatever the function's arguments,
+ * so a module function's clone can come from a template verified against any
+ * vmlinux function; the clone names the module's BTF object.
+ */
 static int fx_ret_prepare(struct loader *l, const struct probe *p, const struct attach_env *env)
 {
-	return loader_want(l, TMPL_FX_RET, p->name);
+	return loader_want(l, TMPL_FX_RET, p->btf_obj_fd ? FALLBACK_SKB0_TARGET : p->name);
 }
 
 static void fx_ret_attach_one(const struct attach_env *env, struct attach_item *it)
 {
-	struct clone_target target = { .btf_id = it->p->btf_id };
+	struct clone_target target = { .btf_id = it->p->btf_id, .btf_obj_fd = it->p->btf_obj_fd };
 
 	it->r->err = open_tracing(env, TMPL_FX_RET, it->id, &target, it->r);
 }

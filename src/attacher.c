@@ -487,9 +487,9 @@ static bool returns_value(const struct btf *vmlinux, const struct probe *p)
 
 /*
  * --output-return: the function strategy's return companion on each probed
- * function that returns something. Module functions (ipt_do_table's NF_DROP)
- * get a kretprobe or a kretprobe-multi entry; fexit would need a template
- * loaded against each module's BTF, so under fentry they go without.
+ * function that returns something, module functions (ipt_do_table's
+ * NF_DROP) included: a kretprobe, a kretprobe-multi entry, or an fexit clone
+ * that names the module's BTF object.
  */
 static int compose_returns(struct attacher *a, struct probe_list *pl)
 {
@@ -503,8 +503,6 @@ static int compose_returns(struct attacher *a, struct probe_list *pl)
 	}
 	a->group_strategy[GROUP_RET] = f->returns;
 	for (size_t i = 0; i < pl->n; i++) {
-		if (pl->v[i].btf_obj_fd && f->returns->feature == KF_FENTRY)
-			continue;
 		if (returns_value(a->o.vmlinux, &pl->v[i]) &&
 		    add_unit(a, GROUP_RET, &pl->v[i], i, false))
 			return -ENOMEM;

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # --output-return (fexit under fentry, kretprobe under kprobe, kretprobe-multi
 # under kprobe-multi): a route lookup refused by rp_filter returns its
-# negative errno by name, an iptables DROP shows nf_hook_slow's -EPERM (and,
-# beside kprobes, ip_tables' ipt_do_table returning NF_DROP), and
+# negative errno by name, an iptables DROP shows nf_hook_slow's -EPERM (and
+# ip_tables' ipt_do_table, a module function, returning NF_DROP), and
 # with --timestamp every call's duration is positive, the outer call's no
 # shorter than the inner one's.
 # Env: BACKEND (kprobe | kprobe-multi | fentry; default auto)
@@ -19,10 +19,10 @@ ip -n snd addr add 198.18.1.1/32 dev snd0
 ip netns exec rcv sh -c 'echo 1 >/proc/sys/net/ipv4/conf/all/rp_filter; echo 1 >/proc/sys/net/ipv4/conf/rcv0/rp_filter'
 ip netns exec rcv iptables -A INPUT -p tcp --dport 80 -j DROP
 
-# the table's verdict: ipt_do_table is a module function, whose return a
-# kretprobe reads (fexit would need a program per module BTF)
+# the table's verdict: ipt_do_table is a module function (fexit's clone
+# names the module's BTF object)
 kmods=()
-if [ "$BACKEND" != fentry ] && [ -e /sys/kernel/btf/ip_tables ]; then
+if [ -e /sys/kernel/btf/ip_tables ]; then
 	kmods=(--kmods ip_tables)
 	FUNCS=${FUNCS%)\$}'|ipt_do_table)$'
 fi
