@@ -106,13 +106,13 @@ bench_per_packet() {
 	local configs="none pwru floor"
 	command -v bpftrace >/dev/null && configs="$configs bpftrace"
 	for c in $configs; do : >"$WORK/pps.$c"; done
+	local last=${configs#none pwru floor}
 	for r in $(seq 1 "$ROUNDS"); do
 		# pwru and the floor always back to back, in turn first (ABBA), the
 		# untraced flood next to pwru: this VM drifts by ~10% within a minute,
-		# so only neighbours compare. bpftrace ends each round.
-		local order="none pwru floor"
-		[ $((r % 2)) = 1 ] || order="floor pwru none"
-		command -v bpftrace >/dev/null && order="$order bpftrace"
+		# so only neighbours compare. bpftrace, if any, ends each round.
+		local order="none pwru floor$last"
+		[ $((r % 2)) = 1 ] || order="floor pwru none$last"
 		for c in $order; do
 			if ! start_tracer "$c"; then
 				echo "bench: $c did not start: $(tail -1 "$WORK/t.err")"
