@@ -121,7 +121,7 @@ bench_per_packet() {
 				stop_tracer
 				continue
 			fi
-			flood_pps >>"$WORK/pps.$c"
+			flood_pps | cut -d' ' -f1 >>"$WORK/pps.$c"
 			stop_tracer
 		done
 	done
@@ -255,12 +255,17 @@ print(ns, cnt)' $(bpf_objects_of_pid prog "$1" | sed 's/^prog://')
 # busy machine disturbs far less than packets/s: pwru with a netns filter that
 # matches nothing and the empty programs of the floor, attached at the same
 # time to the same tracepoints, so each flood hits both with the same packets
-# and the same load; figures are per flood, then medians.
+# and the same load; figures are per flood, then medians. The two differ in
+# nothing but the programs (same tracepoints, same attach type), so the gap
+# in their run time a packet, over an untraced packet's time, is the
+# per-packet section's "pwru - floor" measured without the drift between
+# floods that blurs it there.
 bench_bpf_stats() {
-	local old p0 p1 f0 f1 pwru_pid floor_pid
+	local old p0 p1 f0 f1 pwru_pid floor_pid untraced
 	old=$(sysctl -n kernel.bpf_stats_enabled)
 	sysctl -qw kernel.bpf_stats_enabled=1
 	echo "per-hit cost by bpf_stats (run_time_ns / run_cnt), pwru (filter matching nothing) and the floor attached together, $ROUNDS floods of ${SECS}s:"
+	untraced=$(flood_pps | cut -d' ' -f1)
 	start_tracer floor || { echo "bench: floor did not start"; sysctl -qw kernel.bpf_stats_enabled="$old"; return; }
 	floor_pid=$TRACER_PID
 	if ! start_tracer pwru; then
@@ -272,14 +277,18 @@ bench_bpf_stats() {
 	pwru_pid=$TRACER_PID
 	: >"$WORK/stats"
 	for _ in $(seq 1 "$ROUNDS"); do
-		local pc0 fc0 pc1 fc1
+		local pc0 fc0 pc1 fc1 sent
 		read -r p0 pc0 < <(stats_of "$pwru_pid")
 		read -r f0 fc0 < <(stats_of "$floor_pid")
-		flood_pps >/dev/null
+		sent=$(flood_pps | cut -d' ' -f2)
 		read -r p1 pc1 < <(stats_of "$pwru_pid")
 		read -r f1 fc1 < <(stats_of "$floor_pid")
 		awk -v p=$((p1 - p0)) -v pc=$((pc1 - pc0)) -v f=$((f1 - f0)) -v fc=$((fc1 - fc0)) \
-			'BEGIN { if (pc > 0 && fc > 0) printf "%.1f %.1f %.3f %d\n", p / pc, f / fc, (p / pc) / (f / fc), pc }' >>"$WORK/stats"
+			-v sent="$sent" -v untraced="$untraced" 'BEGIN {
+			if (pc > 0 && fc > 0 && sent > 0)
+				printf "%.1f %.1f %.3f %d %.2f %.4f %.2f\n", p / pc, f / fc, (p / pc) / (f / fc), pc,
+					pc / sent, (p - f) / sent * untraced / 1e9, fc / sent
+		}' >>"$WORK/stats"
 	done
 	stop_tracer
 	TRACER_PID=$floor_pid stop_tracer
@@ -287,6 +296,10 @@ bench_bpf_stats() {
 	printf '  pwru   %6s ns/run\n  floor  %6s ns/run\n  pwru/floor %s (medians of %d floods; %s runs each in the last)\n' \
 		"$(awk '{print $1}' "$WORK/stats" | median)" "$(awk '{print $2}' "$WORK/stats" | median)" \
 		"$(awk '{print $3}' "$WORK/stats" | median)" "$ROUNDS" "$(awk '{n = $4} END {print n}' "$WORK/stats")"
+	printf '  pwru - floor over an untraced packet (%.0f packets/s untraced; runs a packet: pwru %s, floor %s): %s (floods: %s)\n' \
+		"$untraced" "$(awk '{print $5}' "$WORK/stats" | median)" "$(awk '{print $7}' "$WORK/stats" | median)" \
+		"$(awk '{print $6}' "$WORK/stats" | median)" \
+		"$(awk '{print $6}' "$WORK/stats" | paste -sd' ')"
 }
 
 bench_format() {

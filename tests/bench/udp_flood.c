@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Bench traffic: "send ADDR PORT SECONDS" blasts 64-byte UDP datagrams with
- * sendmmsg and prints packets/s; "recv PORT SECONDS" drains a socket; "hold
- * PORT SECONDS" binds one and never reads it, so once its buffer is full
- * every datagram is dropped there. All stop by themselves after SECONDS
- * (bounded in time by construction).
+ * sendmmsg and prints packets/s and the datagrams sent; "recv PORT SECONDS"
+ * drains a socket; "hold PORT SECONDS" binds one and never reads it, so once
+ * its buffer is full every datagram is dropped there. All stop by themselves
+ * after SECONDS (bounded in time by construction).
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -55,7 +55,7 @@ static int do_send(const char *addr, int port, double secs)
 		if (n > 0)
 			sent += n;
 	}
-	printf("%.0f\n", sent / (now() - start));
+	printf("%.0f %llu\n", sent / (now() - start), sent);
 	return 0;
 }
 
