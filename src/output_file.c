@@ -57,9 +57,14 @@ void out_file_backup_name(const char *path, int64_t sec, int ms, char *out, size
  * a thread because starting that writeback waits for the device when the
  * disk is slower than the events, and the event loop must not wait for the
  * advice: then the page cache holds more, as it would without the dropper.
+ * The smaller the step, the sooner pages come back for new writes: with
+ * 4 MiB steps and a 32 MiB span a 3 s flood grew the page cache by 76 to
+ * 110 MB and lost events in 2 of 16 runs; with 1 MiB and 8 MiB, by -5 to
+ * +27 MB and in none of 15 (the span still gives a page under writeback
+ * eight more calls).
  */
-#define DROP_STEP (4ull << 20)
-#define DROP_SPAN (32ull << 20)
+#define DROP_STEP (1ull << 20)
+#define DROP_SPAN (8ull << 20)
 
 static void *drop_written_pages(void *arg)
 {

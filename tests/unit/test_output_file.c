@@ -149,8 +149,7 @@ static void written_pages_leave_the_page_cache(void **state)
 		assert_int_equal(out_file_before_write(&f, sizeof(chunk)), 0);
 		assert_int_equal(write(f.fd, chunk, sizeof(chunk)), (ssize_t)sizeof(chunk));
 		out_file_after_write(&f);
-		if (!(i % 4))
-			usleep(20000); /* time for the writeback one step started */
+		usleep(20000); /* time for the writeback one step started */
 	}
 	out_file_close(&f);
 	/* 8192 pages of 4 KiB in the first 32 MiB: most must be gone */
