@@ -303,7 +303,7 @@ bench_bpf_stats() {
 }
 
 bench_format() {
-	echo "user space alone (format_bench: decode, enrich, format 1M synthetic events to /dev/null):"
+	echo "user space alone (format_bench: decode, enrich, format 1M synthetic events to /dev/null, 5 rounds of each in turn):"
 	"$OUT/tests/bench/format_bench" | sed 's/^/  /'
 }
 
