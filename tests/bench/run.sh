@@ -36,7 +36,7 @@ flood_window() {
 	esac
 }
 
-# pps of one flood from A to B, with B draining the socket.
+# One flood from A to B, with B draining the socket: "packets/s sent".
 flood_pps() {
 	ip netns exec "$NS_B" "$FLOOD" recv 5000 "$((SECS + 1))" >/dev/null &
 	local rpid=$!
