@@ -163,6 +163,17 @@ static void bench_fini(struct bench *b)
 	obuf_free(&b->out);
 }
 
+/* event i of a round, formatted; as the reader does, one write per drained batch */
+static void print_record(struct bench *b, bool json, const struct record *r, int i)
+{
+	if (json)
+		output_json_event(&b->out, &b->cfg, r);
+	else
+		output_text_event(&b->out, &b->cfg, &b->widths, r);
+	if (i % 256 == 255 || i == b->n - 1)
+		obuf_flush(&b->out);
+}
+
 static void plain_round(struct bench *b, bool json)
 {
 	struct pwru_event e;
@@ -171,15 +182,8 @@ static void plain_round(struct bench *b, bool json)
 	for (int i = 0; i < b->n; i++) {
 		fake_event(&e, i, b->netns);
 		enrich_record(&b->en, &e, sizeof(e), &r);
-		if (json)
-			output_json_event(&b->out, &b->cfg, &r);
-		else
-			output_text_event(&b->out, &b->cfg, &b->widths, &r);
-		/* as the reader does: one write per drained batch */
-		if (i % 256 == 255)
-			obuf_flush(&b->out);
+		print_record(b, json, &r, i);
 	}
-	obuf_flush(&b->out);
 }
 
 /* All the reader does for each event of the kernel flood, summaries included. */
@@ -197,14 +201,8 @@ static void drop_round(struct bench *b, bool json)
 		enrich_record(&b->drop_en, &e, sizeof(e), &r);
 		drop_summary_add(&drops, &r);
 		paths_add(&paths, &r);
-		if (json)
-			output_json_event(&b->out, &b->cfg, &r);
-		else
-			output_text_event(&b->out, &b->cfg, &b->widths, &r);
-		if (i % 256 == 255)
-			obuf_flush(&b->out);
+		print_record(b, json, &r, i);
 	}
-	obuf_flush(&b->out);
 	b->drops = drops.total;
 	b->paths = paths.skbs;
 	paths_free(&paths);
